@@ -1,0 +1,88 @@
+using Microsoft.CodeAnalysis;
+
+namespace Filix.Generators.Diagnostics;
+
+/// <summary>
+/// Every diagnostic Filix reports, in one place. Ids are stable and never reused: FLX00xx are schema (YAML)
+/// errors, FLX01xx are reserved for migration lint. Each message says what is wrong and what to do.
+/// </summary>
+internal static class DiagnosticDescriptors
+{
+    private const string SchemaCategory = "Filix.Schema";
+
+    public static readonly DiagnosticDescriptor MalformedYaml = Error(
+        "FLX0001", "Malformed YAML", "The schema file is not valid YAML: {0}. Fix the YAML syntax at this position.");
+
+    public static readonly DiagnosticDescriptor UnknownKey = Error(
+        "FLX0002", "Unknown key", "Unknown key '{0}' in {1}{2}. Allowed keys: {3}.");
+
+    public static readonly DiagnosticDescriptor UnknownType = Error(
+        "FLX0003", "Unknown column type", "Column '{0}' has unknown type '{1}'{2}. Use one of: {3}.");
+
+    public static readonly DiagnosticDescriptor NoPrimaryKey = Error(
+        "FLX0004", "Table has no primary key",
+        "Table '{0}' has no primary key. Mark a column with 'primary_key: true' or list the key columns in 'primary_key: [a, b]'.");
+
+    public static readonly DiagnosticDescriptor DuplicateTable = Error(
+        "FLX0005", "Duplicate table", "Table '{0}' is declared twice in domain '{1}' (first at line {2}). Rename or remove one of them.");
+
+    public static readonly DiagnosticDescriptor DuplicateColumn = Error(
+        "FLX0006", "Duplicate column",
+        "Column '{0}' in table '{1}' clashes with column '{2}' (line {3}): {4}. Rename one of them.");
+
+    public static readonly DiagnosticDescriptor UnknownIndexColumn = Error(
+        "FLX0007", "Unknown column in key or index",
+        "{0} of table '{1}' names column '{2}', which the table does not declare{3}. Declared columns: {4}.");
+
+    public static readonly DiagnosticDescriptor UnknownReference = Error(
+        "FLX0008", "Reference to an unknown table or column",
+        "Column '{0}' references '{1}', but {2}. References take the form 'table.column' and must name a declared primary key or unique column.");
+
+    public static readonly DiagnosticDescriptor InvalidIdentifier = Error(
+        "FLX0009", "Invalid identifier",
+        "'{0}' is not a valid {1} name. Use lower snake_case: a letter, then letters, digits or underscores (for example 'role_type'), at most 63 characters{2}.");
+
+    public static readonly DiagnosticDescriptor InvalidSyncTag = Error(
+        "FLX0010", "Invalid sync tag", "Table '{0}' has sync tag '{1}'. Use 'sync' (always shared), 'local' (never leaves this machine) or 'optional' (shared when enabled).");
+
+    public static readonly DiagnosticDescriptor InvalidDefault = Error(
+        "FLX0011", "Default does not fit the column type", "Default '{0}' of column '{1}' does not fit type '{2}': {3}.");
+
+    public static readonly DiagnosticDescriptor SharedReferencesLocal = Error(
+        "FLX0012", "Shared table references a table that is shared less widely",
+        "Table '{0}' ({1}) references table '{2}' ({3}): its rows would reach the upstream without the rows they point to. Make '{2}' {4}, make '{0}' {3}, or drop the reference.");
+
+    public static readonly DiagnosticDescriptor MissingKey = Error(
+        "FLX0013", "Required key missing", "{0} is missing the required key '{1}'. {2}");
+
+    public static readonly DiagnosticDescriptor WrongNodeKind = Error(
+        "FLX0014", "Wrong kind of YAML value", "'{0}' must be {1}, but it is {2}. {3}");
+
+    public static readonly DiagnosticDescriptor DuplicateIndex = Error(
+        "FLX0015", "Duplicate index", "Table '{0}' declares an index on ({1}) twice (or an index with name '{2}' twice). Remove one of them.");
+
+    public static readonly DiagnosticDescriptor ConflictingPrimaryKey = Error(
+        "FLX0016", "Primary key declared twice",
+        "Table '{0}' declares its primary key both with 'primary_key: true' on column '{1}' and with a table-level 'primary_key' list. Keep one of them.");
+
+    public static readonly DiagnosticDescriptor NullablePrimaryKey = Error(
+        "FLX0017", "Nullable primary key column",
+        "Column '{0}' of table '{1}' is part of the primary key and cannot be nullable. Remove 'nullable: true'.");
+
+    public static readonly DiagnosticDescriptor ReferenceTypeMismatch = Error(
+        "FLX0018", "Reference type mismatch",
+        "Column '{0}' ({1}) references '{2}' ({3}): a reference must have the type of the column it points to. Change the type of '{0}' to '{3}'.");
+
+    public static readonly DiagnosticDescriptor InvalidValue = Error(
+        "FLX0019", "Invalid value", "'{0}' must be {1}, but it is '{2}'.");
+
+    public static readonly DiagnosticDescriptor DuplicateKey = Error(
+        "FLX0020", "Duplicate key", "Key '{0}' appears twice in {1} (first at line {2}). Remove one of them.");
+
+    public static readonly DiagnosticDescriptor DuplicateDomain = Error(
+        "FLX0021", "Duplicate domain", "Domain '{0}' is declared in two schema files ('{1}' and '{2}'). Each domain needs its own name.");
+
+    private static DiagnosticDescriptor Error(string id, string title, string message) =>
+        new(id, title, message, SchemaCategory, DiagnosticSeverity.Error, isEnabledByDefault: true,
+            helpLinkUri: "https://github.com/filix/filix/blob/main/docs/diagnostics.md#" + id.ToLowerInvariant());
+}

@@ -1,0 +1,118 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Text;
+using Filix.Generators.Model;
+using Filix.Generators.Sql;
+
+namespace Filix.Generators.Emit;
+
+internal static partial class Emitter
+{
+    /// <summary>The domain's DDL in both dialects as constants (for tools and for reading), and the
+    /// <c>DatabaseSchema</c> the runtime opens the database with.</summary>
+    private static string EmitSchema(DomainSpec domain)
+    {
+        var sqlite = DdlBuilder.Statements(domain, SqlDialect.Sqlite);
+        var postgres = DdlBuilder.Statements(domain, SqlDialect.Postgres);
+        var w = Begin(domain);
+        w.WriteSummary($"The {domain.Name} schema as SQL, generated from {System.IO.Path.GetFileName(domain.SourcePath)}.");
+        using (w.Open($"public static partial class {domain.TypeName}Schema"))
+        {
+            w.WriteLine($"public const string Domain = {SourceWriter.Literal(domain.Name)};");
+            w.WriteLine();
+            w.WriteLine("/// <summary>A hash of the schema, recorded in each database created from it.</summary>");
+            w.WriteLine($"public const string Hash = {SourceWriter.Literal(Hash(sqlite))};");
+            w.WriteLine();
+            w.WriteLine("/// <summary>The SQLite DDL: every table.</summary>");
+            w.WriteLine($"public const string SqliteDdl = {SourceWriter.Literal(Script(sqlite))};");
+            w.WriteLine();
+            w.WriteLine("/// <summary>The Postgres DDL: the shared ('sync' and 'optional') tables only.</summary>");
+            w.WriteLine($"public const string PostgresDdl = {SourceWriter.Literal(Script(postgres))};");
+            w.WriteLine();
+            using (w.Open("public static global::Filix.Runtime.DatabaseSchema Definition { get; } = new()", "};"))
+            {
+                w.WriteLine("Domain = Domain,");
+                w.WriteLine("SchemaHash = Hash,");
+                w.WriteLine($"SourceFile = {SourceWriter.Literal(System.IO.Path.GetFileName(domain.SourcePath))},");
+                w.WriteLine($"Tables = new string[] {{ {string.Join(", ", domain.Tables.Select(t => SourceWriter.Literal(t.Name)))} }},");
+                WriteStatements(w, "SqliteDdl", sqlite);
+                WriteStatements(w, "PostgresDdl", postgres);
+            }
+        }
+
+        return w.ToString();
+    }
+
+    private static void WriteStatements(SourceWriter w, string property, List<string> statements)
+    {
+        using (w.Open($"{property} = new string[]", "},"))
+        {
+            foreach (var statement in statements)
+            {
+                w.WriteLine(SourceWriter.Literal(statement) + ",");
+            }
+        }
+    }
+
+    private static string Script(List<string> statements) =>
+        statements.Count == 0 ? "-- no shared tables: every table of this domain is local" : string.Join(";\n\n", statements) + ";";
+
+    /// <summary>FNV-1a over the SQLite DDL: stable across machines and runs, unlike string.GetHashCode.</summary>
+    private static string Hash(List<string> statements)
+    {
+        var hash = 14695981039346656037UL;
+        foreach (var b in Encoding.UTF8.GetBytes(string.Join("\n;\n", statements)))
+        {
+            hash = unchecked((hash ^ b) * 1099511628211UL);
+        }
+
+        return hash.ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>The typed database: opens the file and exposes one repository per table.</summary>
+    private static string EmitDatabase(DomainSpec domain)
+    {
+        var name = domain.TypeName + "Database";
+        var w = Begin(domain);
+        w.WriteSummary(domain.Description.Length > 0 ? domain.Description : $"The {domain.Name} database.");
+        using (w.Open($"public sealed partial class {name} : global::System.IAsyncDisposable, global::System.IDisposable"))
+        {
+            w.WriteLine($"/// <summary>The database's file name in a data folder.</summary>");
+            w.WriteLine($"public const string FileName = {SourceWriter.Literal(domain.Name + ".db")};");
+            w.WriteLine();
+            using (w.Open($"private {name}(global::Filix.Runtime.FilixDatabase database)"))
+            {
+                w.WriteLine("Database = database;");
+                foreach (var table in domain.Tables)
+                {
+                    w.WriteLine($"{table.PluralName} = new {table.PluralName}Table(database);");
+                }
+            }
+
+            w.WriteLine();
+            w.WriteLine("/// <summary>The underlying connection set (path, options, raw reads and writes).</summary>");
+            w.WriteLine("public global::Filix.Runtime.FilixDatabase Database { get; }");
+            foreach (var table in domain.Tables)
+            {
+                w.WriteLine();
+                w.WriteSummary(table.Description.Length > 0 ? table.Description : $"The '{table.Name}' table.");
+                w.WriteLine($"public {table.PluralName}Table {table.PluralName} {{ get; }}");
+            }
+
+            w.WriteLine();
+            w.WriteLine("/// <summary>Opens the database file at <paramref name=\"path\"/>, creating it and its tables on first use.</summary>");
+            w.WriteLine($"public static async global::System.Threading.Tasks.Task<{name}> OpenAsync(string path, global::Filix.Runtime.FilixOptions? options = null, {Ct} cancellationToken = default) =>");
+            w.WriteLine($"    new(await global::Filix.Runtime.FilixDatabase.OpenAsync(path, {domain.TypeName}Schema.Definition, options, cancellationToken).ConfigureAwait(false));");
+            w.WriteLine();
+            w.WriteLine($"/// <summary>Opens <c>{domain.Name}.db</c> in the data folder <paramref name=\"dataFolder\"/>.</summary>");
+            w.WriteLine($"public static global::System.Threading.Tasks.Task<{name}> OpenInFolderAsync(string dataFolder, global::Filix.Runtime.FilixOptions? options = null, {Ct} cancellationToken = default) =>");
+            w.WriteLine("    OpenAsync(global::System.IO.Path.Combine(dataFolder, FileName), options, cancellationToken);");
+            w.WriteLine();
+            w.WriteLine("public void Dispose() => Database.Dispose();");
+            w.WriteLine();
+            w.WriteLine("public global::System.Threading.Tasks.ValueTask DisposeAsync() => Database.DisposeAsync();");
+        }
+
+        return w.ToString();
+    }
+}

@@ -1,0 +1,286 @@
+using System.Collections.Generic;
+using System.Linq;
+using Filix.Generators.Model;
+using Filix.Generators.Parsing;
+using Filix.Generators.Sql;
+
+namespace Filix.Generators.Emit;
+
+internal static partial class Emitter
+{
+    private const string Db = "global::Filix.Runtime.FilixDatabase";
+    private const string Session = "global::Filix.Runtime.Sqlite.SqliteSession";
+    private const string Command = "global::Microsoft.Data.Sqlite.SqliteCommand";
+    private const string Reader = "global::Microsoft.Data.Sqlite.SqliteDataReader";
+    private const string Ct = "global::System.Threading.CancellationToken";
+
+    /// <summary>The typed repository of a table: CRUD by key, batches, count, streaming scan and one lookup per
+    /// declared index (and per proper prefix of a composite key). Statements are constants; readers use typed
+    /// getters at constant ordinals; nothing is reflected.</summary>
+    private static string EmitRepository(DomainSpec domain, TableSpec table)
+    {
+        var sql = new DmlBuilder(table, SqlDialect.Sqlite);
+        var record = table.RecordName;
+        var keys = KeyColumns(table);
+        var w = Begin(domain);
+        w.WriteSummary($"The '{table.Name}' table of the {domain.Name} database ({table.Sync.ToString().ToLowerInvariant()}).");
+        using (w.Open($"public sealed partial class {table.PluralName}Table"))
+        {
+            WriteConstant(w, "ScanSql", sql.Scan);
+            WriteConstant(w, "CountSql", sql.Count);
+            WriteConstant(w, "GetSql", sql.GetByKey);
+            WriteConstant(w, "InsertSql", sql.Insert);
+            WriteConstant(w, "UpsertSql", sql.Upsert);
+            if (sql.Update is { } update)
+            {
+                WriteConstant(w, "UpdateSql", update);
+            }
+
+            WriteConstant(w, "DeleteSql", sql.Delete);
+            w.WriteLine();
+            w.WriteLine($"private static readonly global::System.Func<{Reader}, {record}> ReadRow = Read;");
+            w.WriteLine();
+            w.WriteLine($"private readonly {Db} _database;");
+            w.WriteLine();
+            w.WriteLine($"internal {table.PluralName}Table({Db} database) => _database = database;");
+            w.WriteLine();
+            w.WriteLine($"/// <summary>The table's name in SQL.</summary>");
+            w.WriteLine($"public const string Name = {SourceWriter.Literal(table.Name)};");
+
+            WriteGet(w, "GetAsync", $"The row with this primary key, or null.", "GetSql", keys, record);
+            WriteWrite(w, "InsertAsync", "Inserts a row; fails if a row with its key exists.", "InsertSql", table, returnsBool: false);
+            WriteWrite(w, "UpsertAsync", "Inserts a row, or updates every column of the row with the same key.", "UpsertSql", table, returnsBool: false);
+            if (sql.Update is not null)
+            {
+                WriteWrite(w, "UpdateAsync", "Updates the row with the same key; false if there is none.", "UpdateSql", table, returnsBool: true);
+            }
+
+            WriteDelete(w, keys);
+            WriteMany(w, "InsertManyAsync", "Inserts all rows in one transaction: all of them are stored, or none.", "InsertSql", table);
+            WriteMany(w, "UpsertManyAsync", "Upserts all rows in one transaction: all of them are stored, or none.", "UpsertSql", table);
+            WriteCountAndScan(w, record);
+            WriteLookups(w, table, sql);
+            WriteReadAndBind(w, table);
+        }
+
+        return w.ToString();
+    }
+
+    private static void WriteConstant(SourceWriter w, string name, string value) =>
+        w.WriteLine($"private const string {name} = {SourceWriter.Literal(value)};");
+
+    private static string Parameters(IEnumerable<ColumnSpec> columns) =>
+        string.Join(", ", columns.Select(c => $"{CSharpTypes.PropertyType(c)} {Naming.ToParameterName(c.Name)}"));
+
+    /// <summary>The state passed to a static lambda: the one argument, or a tuple of them.</summary>
+    private static (string Value, List<string> Access) State(List<ColumnSpec> columns)
+    {
+        var names = columns.Select(c => Naming.ToParameterName(c.Name)).ToList();
+        if (names.Count == 1)
+        {
+            return (names[0], new List<string> { "state" });
+        }
+
+        return ("(" + string.Join(", ", names) + ")", Enumerable.Range(1, names.Count).Select(i => "state.Item" + Int(i)).ToList());
+    }
+
+    private static void BindState(SourceWriter w, List<ColumnSpec> columns, List<string> access)
+    {
+        for (var i = 0; i < columns.Count; i++)
+        {
+            w.WriteLine($"command.Parameters[{Int(i)}].Value = {CSharpTypes.SqliteBind(columns[i], access[i])};");
+        }
+    }
+
+    private static void WriteGet(SourceWriter w, string method, string summary, string sqlName, List<ColumnSpec> columns, string record)
+    {
+        var (state, access) = State(columns);
+        w.WriteLine();
+        w.WriteSummary(summary);
+        w.WriteLine($"public global::System.Threading.Tasks.ValueTask<{record}?> {method}({Parameters(columns)}, {Ct} cancellationToken = default) =>");
+        w.Indentation++;
+        using (w.Open($"_database.ReadAsync<{StateType(columns)}, {record}?>(static (session, state) =>", $"}}, {state}, cancellationToken);"))
+        {
+            w.WriteLine($"var command = session.Command({sqlName}, {Int(columns.Count)});");
+            BindState(w, columns, access);
+            w.WriteLine("using var reader = command.ExecuteReader();");
+            w.WriteLine("return reader.Read() ? Read(reader) : null;");
+        }
+
+        w.Indentation--;
+    }
+
+    private static void WriteWrite(SourceWriter w, string method, string summary, string sqlName, TableSpec table, bool returnsBool)
+    {
+        w.WriteLine();
+        w.WriteSummary(summary);
+        var type = returnsBool ? "global::System.Threading.Tasks.Task<bool>" : "global::System.Threading.Tasks.Task";
+        using (w.Open($"public {type} {method}({table.RecordName} row, {Ct} cancellationToken = default)"))
+        {
+            w.WriteLine("global::System.ArgumentNullException.ThrowIfNull(row);");
+            w.WriteLine("return _database.WriteAsync(static (session, row) =>");
+            w.WriteLine("{");
+            w.Indentation++;
+            w.WriteLine($"var command = session.Command({sqlName}, {Int(table.Columns.Count)});");
+            w.WriteLine("Bind(command, row);");
+            w.WriteLine(returnsBool ? "return command.ExecuteNonQuery() == 1;" : "command.ExecuteNonQuery();");
+            if (!returnsBool)
+            {
+                w.WriteLine("return true;");
+            }
+
+            w.Indentation--;
+            w.WriteLine("}, row, cancellationToken);");
+        }
+    }
+
+    private static void WriteMany(SourceWriter w, string method, string summary, string sqlName, TableSpec table)
+    {
+        var list = $"global::System.Collections.Generic.IReadOnlyCollection<{table.RecordName}>";
+        w.WriteLine();
+        w.WriteSummary(summary + " Returns the number of rows written.");
+        using (w.Open($"public global::System.Threading.Tasks.Task<int> {method}(global::System.Collections.Generic.IEnumerable<{table.RecordName}> rows, {Ct} cancellationToken = default)"))
+        {
+            w.WriteLine("global::System.ArgumentNullException.ThrowIfNull(rows);");
+            w.WriteLine("// Materialise first: the caller's enumeration must not run inside the write transaction.");
+            w.WriteLine($"var batch = rows as {list} ?? global::System.Linq.Enumerable.ToList(rows);");
+            w.WriteLine("return _database.WriteAsync(static (session, batch) =>");
+            w.WriteLine("{");
+            w.Indentation++;
+            w.WriteLine($"var command = session.Command({sqlName}, {Int(table.Columns.Count)});");
+            using (w.Open("foreach (var row in batch)"))
+            {
+                w.WriteLine("global::System.ArgumentNullException.ThrowIfNull(row, nameof(rows));");
+                w.WriteLine("Bind(command, row);");
+                w.WriteLine("command.ExecuteNonQuery();");
+            }
+
+            w.WriteLine("return batch.Count;");
+            w.Indentation--;
+            w.WriteLine("}, batch, cancellationToken);");
+        }
+    }
+
+    private static void WriteDelete(SourceWriter w, List<ColumnSpec> keys)
+    {
+        var (state, access) = State(keys);
+        w.WriteLine();
+        w.WriteSummary("Deletes the row with this primary key; false if there is none.");
+        w.WriteLine($"public global::System.Threading.Tasks.Task<bool> DeleteAsync({Parameters(keys)}, {Ct} cancellationToken = default) =>");
+        w.Indentation++;
+        using (w.Open($"_database.WriteAsync<{StateType(keys)}, bool>(static (session, state) =>", $"}}, {state}, cancellationToken);"))
+        {
+            w.WriteLine($"var command = session.Command(DeleteSql, {Int(keys.Count)});");
+            BindState(w, keys, access);
+            w.WriteLine("return command.ExecuteNonQuery() == 1;");
+        }
+
+        w.Indentation--;
+    }
+
+    private static void WriteCountAndScan(SourceWriter w, string record)
+    {
+        w.WriteLine();
+        w.WriteSummary("The number of rows.");
+        w.WriteLine($"public global::System.Threading.Tasks.ValueTask<long> CountAsync({Ct} cancellationToken = default) =>");
+        w.WriteLine("    _database.ReadAsync(static (session, _) => (long)session.Command(CountSql, 0).ExecuteScalar()!, 0, cancellationToken);");
+        w.WriteLine();
+        w.WriteSummary("Every row in primary key order, streamed: one read connection is held until the enumeration ends.");
+        w.WriteLine($"public global::System.Collections.Generic.IAsyncEnumerable<{record}> ScanAsync({Ct} cancellationToken = default) =>");
+        w.WriteLine("    _database.QueryAsync(ScanSql, 0, static (_, _) => { }, 0, ReadRow, cancellationToken);");
+    }
+
+    /// <summary>A lookup per unique column, per declared index and per proper prefix of a composite key.
+    /// Unique ones return one row (<c>GetBy…</c>), the others a list in key order (<c>FindBy…</c>).</summary>
+    private static void WriteLookups(SourceWriter w, TableSpec table, DmlBuilder sql)
+    {
+        var lookups = new List<(List<string> Columns, bool Unique)>();
+        lookups.AddRange(table.Columns.Where(c => c.Unique).Select(c => (new List<string> { c.Name }, true)));
+        lookups.AddRange(table.Indexes.Select(i => (i.Columns.ToList(), i.Unique)));
+        for (var length = 1; length < table.PrimaryKey.Count; length++)
+        {
+            lookups.Add((table.PrimaryKey.Take(length).ToList(), false));
+        }
+
+        var emitted = new HashSet<string>();
+        foreach (var (names, unique) in lookups)
+        {
+            var columns = names.Select(n => Column(table, n)).ToList();
+            var suffix = string.Join("And", columns.Select(c => c.PropertyName));
+            var method = (unique ? "GetBy" : "FindBy") + suffix + "Async";
+            if (names.SequenceEqual(table.PrimaryKey) || !emitted.Add(method))
+            {
+                continue;
+            }
+
+            var sqlName = (unique ? "GetBy" : "FindBy") + suffix + "Sql";
+            WriteConstantSpaced(w, sqlName, sql.SelectWhere(names, columns.Select(c => c.Nullable)));
+            if (unique)
+            {
+                WriteGet(w, method, $"The row whose {string.Join(", ", names)} equal the arguments, or null.", sqlName, columns, table.RecordName);
+            }
+            else
+            {
+                WriteFind(w, method, sqlName, columns, table.RecordName);
+            }
+        }
+    }
+
+    private static void WriteConstantSpaced(SourceWriter w, string name, string value)
+    {
+        w.WriteLine();
+        WriteConstant(w, name, value);
+    }
+
+    private static void WriteFind(SourceWriter w, string method, string sqlName, List<ColumnSpec> columns, string record)
+    {
+        var (state, access) = State(columns);
+        var list = $"global::System.Collections.Generic.List<{record}>";
+        w.WriteLine();
+        w.WriteSummary($"The rows whose {string.Join(", ", columns.Select(c => c.Name))} equal the arguments, in primary key order.");
+        w.WriteLine($"public global::System.Threading.Tasks.ValueTask<global::System.Collections.Generic.IReadOnlyList<{record}>> {method}({Parameters(columns)}, {Ct} cancellationToken = default) =>");
+        w.Indentation++;
+        using (w.Open($"_database.ReadAsync<{StateType(columns)}, global::System.Collections.Generic.IReadOnlyList<{record}>>(static (session, state) =>", $"}}, {state}, cancellationToken);"))
+        {
+            w.WriteLine($"var command = session.Command({sqlName}, {Int(columns.Count)});");
+            BindState(w, columns, access);
+            w.WriteLine($"var rows = new {list}();");
+            w.WriteLine("using var reader = command.ExecuteReader();");
+            using (w.Open("while (reader.Read())"))
+            {
+                w.WriteLine("rows.Add(Read(reader));");
+            }
+
+            w.WriteLine("return rows;");
+        }
+
+        w.Indentation--;
+    }
+
+    private static string StateType(List<ColumnSpec> columns) => columns.Count == 1
+        ? CSharpTypes.PropertyType(columns[0])
+        : "(" + string.Join(", ", columns.Select(CSharpTypes.PropertyType)) + ")";
+
+    private static void WriteReadAndBind(SourceWriter w, TableSpec table)
+    {
+        w.WriteLine();
+        w.WriteSummary("Reads the current row of a reader over the table's columns in declaration order.");
+        using (w.Open($"internal static {table.RecordName} Read({Reader} reader) => new()", "};"))
+        {
+            for (var i = 0; i < table.Columns.Count; i++)
+            {
+                var column = table.Columns[i];
+                w.WriteLine($"{column.PropertyName} = {CSharpTypes.SqliteRead(column, i)},");
+            }
+        }
+        w.WriteLine();
+        using (w.Open($"internal static void Bind({Command} command, {table.RecordName} row)"))
+        {
+            for (var i = 0; i < table.Columns.Count; i++)
+            {
+                var column = table.Columns[i];
+                w.WriteLine($"command.Parameters[{Int(i)}].Value = {CSharpTypes.SqliteBind(column, "row." + column.PropertyName)};");
+            }
+        }
+    }
+}

@@ -1,0 +1,85 @@
+using System.Linq;
+using Filix.Generators.Model;
+using Filix.Generators.Sql;
+
+namespace Filix.Generators.Emit;
+
+internal static partial class Emitter
+{
+    private const string NpgsqlConnection = "global::Npgsql.NpgsqlConnection";
+
+    /// <summary>The Postgres side of a shared table: upsert, scan and count with Npgsql's native types. Sync
+    /// builds on these; they take an open connection (and the caller's transaction) and never open their own.</summary>
+    private static string EmitUpstream(DomainSpec domain, TableSpec table)
+    {
+        var sql = new DmlBuilder(table, SqlDialect.Postgres);
+        var record = table.RecordName;
+        var w = Begin(domain);
+        w.WriteSummary($"The '{table.Name}' table in the Postgres upstream.");
+        using (w.Open($"public static partial class {table.PluralName}Upstream"))
+        {
+            WriteConstant(w, "UpsertSql", sql.Upsert);
+            WriteConstant(w, "ScanSql", sql.Scan);
+            WriteConstant(w, "CountSql", sql.Count);
+            w.WriteLine();
+            w.WriteSummary("Upserts the rows, one prepared statement reused for each; returns the number written.");
+            using (w.Open($"public static async global::System.Threading.Tasks.Task<int> UpsertAsync({NpgsqlConnection} connection, global::System.Collections.Generic.IEnumerable<{record}> rows, {Ct} cancellationToken = default)"))
+            {
+                w.WriteLine("global::System.ArgumentNullException.ThrowIfNull(connection);");
+                w.WriteLine("global::System.ArgumentNullException.ThrowIfNull(rows);");
+                w.WriteLine("await using var command = new global::Npgsql.NpgsqlCommand(UpsertSql, connection);");
+                foreach (var column in table.Columns)
+                {
+                    w.WriteLine($"command.Parameters.Add(new global::Npgsql.NpgsqlParameter {{ NpgsqlDbType = {CSharpTypes.NpgsqlDbType(column.Type)} }});");
+                }
+
+                w.WriteLine("await command.PrepareAsync(cancellationToken).ConfigureAwait(false);");
+                w.WriteLine("var count = 0;");
+                using (w.Open("foreach (var row in rows)"))
+                {
+                    for (var i = 0; i < table.Columns.Count; i++)
+                    {
+                        var column = table.Columns[i];
+                        w.WriteLine($"command.Parameters[{Int(i)}].Value = {CSharpTypes.PostgresBind(column, "row." + column.PropertyName)};");
+                    }
+
+                    w.WriteLine("count += await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);");
+                }
+
+                w.WriteLine("return count;");
+            }
+
+            w.WriteLine();
+            w.WriteSummary("Every row, in primary key order.");
+            using (w.Open($"public static async global::System.Collections.Generic.IAsyncEnumerable<{record}> ScanAsync({NpgsqlConnection} connection, [global::System.Runtime.CompilerServices.EnumeratorCancellation] {Ct} cancellationToken = default)"))
+            {
+                w.WriteLine("await using var command = new global::Npgsql.NpgsqlCommand(ScanSql, connection);");
+                w.WriteLine("await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);");
+                using (w.Open("while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))"))
+                {
+                    w.WriteLine("yield return Read(reader);");
+                }
+            }
+
+            w.WriteLine();
+            w.WriteSummary("The number of rows upstream.");
+            using (w.Open($"public static async global::System.Threading.Tasks.Task<long> CountAsync({NpgsqlConnection} connection, {Ct} cancellationToken = default)"))
+            {
+                w.WriteLine("await using var command = new global::Npgsql.NpgsqlCommand(CountSql, connection);");
+                w.WriteLine("return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;");
+            }
+
+            w.WriteLine();
+            using (w.Open($"internal static {record} Read(global::Npgsql.NpgsqlDataReader reader) => new()", "};"))
+            {
+                for (var i = 0; i < table.Columns.Count; i++)
+                {
+                    var column = table.Columns[i];
+                    w.WriteLine($"{column.PropertyName} = {CSharpTypes.PostgresRead(column, i)},");
+                }
+            }
+        }
+
+        return w.ToString();
+    }
+}

@@ -1,0 +1,73 @@
+namespace Filix.Generators.Model;
+
+/// <summary>One domain database, as declared in one <c>*.filix.yaml</c> file. Everything the emitters need and
+/// nothing else: no YAML nodes, no Roslyn symbols, structurally equatable.</summary>
+public sealed record DomainSpec
+{
+    /// <summary>The domain name in snake_case (<c>entities</c>); the database file is <c>&lt;name&gt;.db</c>.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>PascalCase form used for type names (<c>Entities</c>).</summary>
+    public required string TypeName { get; init; }
+
+    public required string Namespace { get; init; }
+
+    public required string Description { get; init; }
+
+    public required string SourcePath { get; init; }
+
+    public required EquatableArray<TableSpec> Tables { get; init; }
+}
+
+public sealed record TableSpec
+{
+    public required string Name { get; init; }
+
+    /// <summary>The record type's name (<c>Entity</c>), from <c>record:</c> or the singular of the table name.</summary>
+    public required string RecordName { get; init; }
+
+    /// <summary>The repository property and class stem (<c>Entities</c> -> <c>EntitiesTable</c>).</summary>
+    public required string PluralName { get; init; }
+
+    public required string Description { get; init; }
+
+    public required SyncMode Sync { get; init; }
+
+    public required EquatableArray<ColumnSpec> Columns { get; init; }
+
+    /// <summary>Primary key column names, in key order.</summary>
+    public required EquatableArray<string> PrimaryKey { get; init; }
+
+    public required EquatableArray<IndexSpec> Indexes { get; init; }
+}
+
+public sealed record ColumnSpec
+{
+    public required string Name { get; init; }
+
+    /// <summary>The C# property name (<c>role_type</c> -> <c>RoleType</c>).</summary>
+    public required string PropertyName { get; init; }
+
+    public required ColumnType Type { get; init; }
+
+    public required bool Nullable { get; init; }
+
+    public DefaultValue? Default { get; init; }
+
+    public required bool Unique { get; init; }
+
+    public ReferenceSpec? References { get; init; }
+
+    public required string Description { get; init; }
+}
+
+public sealed record ReferenceSpec(string Table, string Column);
+
+public sealed record IndexSpec
+{
+    public required string Name { get; init; }
+
+    public required EquatableArray<string> Columns { get; init; }
+
+    public required bool Unique { get; init; }
+}

@@ -1,0 +1,161 @@
+using System;
+using System.Collections.Generic;
+using System.Text;
+using Microsoft.CodeAnalysis.CSharp;
+
+namespace Filix.Generators.Parsing;
+
+/// <summary>How schema names (snake_case) become C# names. One rule, used by every emitter.</summary>
+internal static class Naming
+{
+    /// <summary>Postgres truncates identifiers at 63 bytes; refuse longer ones rather than let two names collide.</summary>
+    public const int MaxIdentifierLength = 63;
+
+    /// <summary>A schema identifier: lower snake_case, starting with a letter. Keywords are allowed: SQL quotes
+    /// every identifier and C# escapes with '@'.</summary>
+    public static bool IsValidIdentifier(string name)
+    {
+        if (name.Length == 0 || name.Length > MaxIdentifierLength || name[0] < 'a' || name[0] > 'z')
+        {
+            return false;
+        }
+
+        foreach (var c in name)
+        {
+            if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'))
+            {
+                return false;
+            }
+        }
+
+        return !name.StartsWith("sqlite_", StringComparison.Ordinal) && !name.StartsWith("_filix", StringComparison.Ordinal);
+    }
+
+    /// <summary><c>role_type</c> -> <c>RoleType</c>; <c>s3_key</c> -> <c>S3Key</c>.</summary>
+    public static string ToPascalCase(string name)
+    {
+        var sb = new StringBuilder(name.Length);
+        var upper = true;
+        foreach (var c in name)
+        {
+            if (c == '_')
+            {
+                upper = true;
+                continue;
+            }
+
+            sb.Append(upper ? char.ToUpperInvariant(c) : c);
+            upper = char.IsDigit(c);
+        }
+
+        return sb.ToString();
+    }
+
+    /// <summary><c>role_type</c> -> <c>roleType</c>, escaped with '@' when it is a C# keyword.</summary>
+    public static string ToParameterName(string name)
+    {
+        var pascal = ToPascalCase(name);
+        var camel = char.ToLowerInvariant(pascal[0]) + pascal.Substring(1);
+        return EscapeKeyword(camel);
+    }
+
+    public static string EscapeKeyword(string identifier) =>
+        SyntaxFacts.GetKeywordKind(identifier) != SyntaxKind.None || SyntaxFacts.GetContextualKeywordKind(identifier) != SyntaxKind.None
+            ? "@" + identifier
+            : identifier;
+
+    private static readonly Dictionary<string, string> Irregular = new(StringComparer.Ordinal)
+    {
+        ["people"] = "person",
+        ["children"] = "child",
+        ["indices"] = "index",
+        ["media"] = "medium",
+        ["data"] = "datum",
+        ["series"] = "series",
+        ["news"] = "news",
+    };
+
+    /// <summary>A small English singular for table names (<c>entities</c> -> <c>entity</c>). Users override it
+    /// with <c>record:</c> where it guesses wrong: a rule that is visible and overridable beats a clever one.</summary>
+    public static string Singularize(string word)
+    {
+        if (Irregular.TryGetValue(word, out var irregular))
+        {
+            return irregular;
+        }
+
+        foreach (var pair in Irregular)
+        {
+            if (word.EndsWith("_" + pair.Key, StringComparison.Ordinal))
+            {
+                return word.Substring(0, word.Length - pair.Key.Length) + pair.Value;
+            }
+        }
+
+        if (word.EndsWith("ies", StringComparison.Ordinal) && word.Length > 3)
+        {
+            return word.Substring(0, word.Length - 3) + "y";
+        }
+
+        if (word.EndsWith("sses", StringComparison.Ordinal) || word.EndsWith("xes", StringComparison.Ordinal)
+            || word.EndsWith("ches", StringComparison.Ordinal) || word.EndsWith("shes", StringComparison.Ordinal))
+        {
+            return word.Substring(0, word.Length - 2);
+        }
+
+        if (word.EndsWith("s", StringComparison.Ordinal) && !word.EndsWith("ss", StringComparison.Ordinal) && word.Length > 1)
+        {
+            return word.Substring(0, word.Length - 1);
+        }
+
+        return word;
+    }
+
+    /// <summary>The closest candidate within a small edit distance, for "did you mean" hints.</summary>
+    public static string? Closest(string value, IEnumerable<string> candidates)
+    {
+        string? best = null;
+        var bestDistance = int.MaxValue;
+        foreach (var candidate in candidates)
+        {
+            var distance = EditDistance(value, candidate);
+            if (distance < bestDistance)
+            {
+                best = candidate;
+                bestDistance = distance;
+            }
+        }
+
+        return best is not null && bestDistance <= Math.Max(2, value.Length / 3) ? best : null;
+    }
+
+    public static string DidYouMean(string value, IEnumerable<string> candidates)
+    {
+        var closest = Closest(value, candidates);
+        return closest is null ? string.Empty : $" (did you mean '{closest}'?)";
+    }
+
+    private static int EditDistance(string a, string b)
+    {
+        var previous = new int[b.Length + 1];
+        var current = new int[b.Length + 1];
+        for (var j = 0; j <= b.Length; j++)
+        {
+            previous[j] = j;
+        }
+
+        for (var i = 1; i <= a.Length; i++)
+        {
+            current[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+            {
+                var cost = char.ToLowerInvariant(a[i - 1]) == char.ToLowerInvariant(b[j - 1]) ? 0 : 1;
+                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+            }
+
+            (previous, current) = (current, previous);
+        }
+
+        return previous[b.Length];
+    }
+}

@@ -1,0 +1,52 @@
+using System.Collections.Generic;
+using Filix.Generators.Model;
+
+namespace Filix.Generators.Parsing;
+
+// The parser's working copy of a schema: what the file said, with the place of every part, before the
+// validator checks it across tables and turns it into the immutable spec.
+
+internal sealed class DomainDraft
+{
+    public string Name = string.Empty;
+    public SourceSpan NameSpan = null!;
+    public string Description = string.Empty;
+    public string? Namespace;
+    public readonly List<TableDraft> Tables = new();
+}
+
+internal sealed class TableDraft
+{
+    public string Name = string.Empty;
+    public SourceSpan Span = null!;
+    public string Description = string.Empty;
+    public string? RecordName;
+    public SourceSpan? RecordSpan;
+    public SyncMode? Sync;
+    public readonly List<ColumnDraft> Columns = new();
+    public List<(string Name, SourceSpan Span)>? PrimaryKey;
+    public SourceSpan? PrimaryKeySpan;
+    public readonly List<IndexDraft> Indexes = new();
+}
+
+internal sealed class ColumnDraft
+{
+    public string Name = string.Empty;
+    public SourceSpan Span = null!;
+    public ColumnType Type;
+    public bool Nullable;
+    public bool PrimaryKey;
+    public bool Unique;
+    public DefaultValue? Default;
+    public string? References;
+    public SourceSpan? ReferencesSpan;
+    public string Description = string.Empty;
+}
+
+internal sealed class IndexDraft
+{
+    public string? Name;
+    public SourceSpan Span = null!;
+    public readonly List<(string Name, SourceSpan Span)> Columns = new();
+    public bool Unique;
+}

@@ -1,0 +1,290 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using Filix.Generators.Model;
+using D = Filix.Generators.Diagnostics.DiagnosticDescriptors;
+
+namespace Filix.Generators.Parsing;
+
+// Checks that span tables (names, keys, indexes, references, sync tags) and builds the immutable spec.
+internal sealed partial class SchemaParser
+{
+    /// <summary>Members every C# record already has; a column whose property would clash gets a "Value" suffix.</summary>
+    private static readonly HashSet<string> RecordMembers = new(StringComparer.Ordinal)
+    {
+        "Equals", "GetHashCode", "ToString", "GetType", "Deconstruct", "EqualityContract", "PrintMembers", "Clone", "MemberwiseClone",
+    };
+
+    private DomainSpec? Validate(DomainDraft draft, string rootNamespace)
+    {
+        if (draft.Name.Length > 0 && !Naming.IsValidIdentifier(draft.Name))
+        {
+            Report(D.InvalidIdentifier, draft.NameSpan, draft.Name, "domain", string.Empty);
+        }
+
+        var tables = new Dictionary<string, TableDraft>(StringComparer.OrdinalIgnoreCase);
+        foreach (var table in draft.Tables)
+        {
+            if (!Naming.IsValidIdentifier(table.Name))
+            {
+                Report(D.InvalidIdentifier, table.Span, table.Name, "table", table.Name.StartsWith("sqlite_", StringComparison.Ordinal) || table.Name.StartsWith("_filix", StringComparison.Ordinal) ? "; names starting with 'sqlite_' or '_filix' are reserved" : string.Empty);
+            }
+
+            if (tables.TryGetValue(table.Name, out var first))
+            {
+                Report(D.DuplicateTable, table.Span, table.Name, draft.Name, Line(first.Span));
+                continue;
+            }
+
+            tables.Add(table.Name, table);
+        }
+
+        var specs = new List<TableSpec>();
+        foreach (var table in tables.Values)
+        {
+            var spec = ValidateTable(table, tables);
+            if (spec is not null)
+            {
+                specs.Add(spec);
+            }
+        }
+
+        var typeName = Naming.ToPascalCase(draft.Name);
+        return new DomainSpec
+        {
+            Name = draft.Name,
+            TypeName = typeName,
+            Namespace = draft.Namespace ?? (string.IsNullOrEmpty(rootNamespace) ? typeName : rootNamespace + "." + typeName),
+            Description = draft.Description,
+            SourcePath = _path,
+            Tables = specs.ToEquatableArray(),
+        };
+    }
+
+    private TableSpec? ValidateTable(TableDraft table, Dictionary<string, TableDraft> tables)
+    {
+        var recordName = table.RecordName ?? Naming.ToPascalCase(Naming.Singularize(table.Name));
+        if (table.RecordName is not null && !IsCSharpTypeName(table.RecordName))
+        {
+            Report(D.InvalidValue, table.RecordSpan!, "record", "a C# type name in PascalCase such as 'Person'", table.RecordName);
+        }
+
+        var columns = new Dictionary<string, ColumnDraft>(StringComparer.OrdinalIgnoreCase);
+        var properties = new Dictionary<string, ColumnDraft>(StringComparer.Ordinal);
+        var columnSpecs = new List<ColumnSpec>();
+        foreach (var column in table.Columns)
+        {
+            if (!Naming.IsValidIdentifier(column.Name))
+            {
+                Report(D.InvalidIdentifier, column.Span, column.Name, "column", string.Empty);
+                continue;
+            }
+
+            var property = PropertyName(column.Name, recordName);
+            if (columns.TryGetValue(column.Name, out var clash))
+            {
+                Report(D.DuplicateColumn, column.Span, column.Name, table.Name, clash.Name, Line(clash.Span), "SQL names are case-insensitive");
+                continue;
+            }
+
+            if (properties.TryGetValue(property, out clash))
+            {
+                Report(D.DuplicateColumn, column.Span, column.Name, table.Name, clash.Name, Line(clash.Span), $"both become the C# property '{property}'");
+                continue;
+            }
+
+            columns.Add(column.Name, column);
+            properties.Add(property, column);
+        }
+
+        var primaryKey = ValidatePrimaryKey(table, columns);
+        foreach (var column in columns.Values)
+        {
+            if (column.Nullable && primaryKey.Contains(column.Name, StringComparer.Ordinal))
+            {
+                Report(D.NullablePrimaryKey, column.Span, column.Name, table.Name);
+            }
+
+            columnSpecs.Add(new ColumnSpec
+            {
+                Name = column.Name,
+                PropertyName = PropertyName(column.Name, recordName),
+                Type = column.Type,
+                Nullable = column.Nullable,
+                Default = column.Default,
+                Unique = column.Unique,
+                References = ValidateReference(table, column, tables),
+                Description = column.Description,
+            });
+        }
+
+        var indexes = ValidateIndexes(table, columns);
+        if (table.Sync is null || primaryKey.Count == 0)
+        {
+            return null;
+        }
+
+        return new TableSpec
+        {
+            Name = table.Name,
+            RecordName = recordName,
+            PluralName = Naming.ToPascalCase(table.Name),
+            Description = table.Description,
+            Sync = table.Sync.Value,
+            Columns = columnSpecs.ToEquatableArray(),
+            PrimaryKey = primaryKey.ToEquatableArray(),
+            Indexes = indexes.ToEquatableArray(),
+        };
+    }
+
+    private List<string> ValidatePrimaryKey(TableDraft table, Dictionary<string, ColumnDraft> columns)
+    {
+        var marked = table.Columns.Where(c => c.PrimaryKey).ToList();
+        if (table.PrimaryKey is not null)
+        {
+            if (marked.Count > 0)
+            {
+                Report(D.ConflictingPrimaryKey, marked[0].Span, table.Name, marked[0].Name);
+                return new List<string>();
+            }
+
+            var keys = new List<string>();
+            foreach (var (name, span) in table.PrimaryKey)
+            {
+                if (!columns.TryGetValue(name, out var column))
+                {
+                    Report(D.UnknownIndexColumn, span, "The primary key", table.Name, name, Naming.DidYouMean(name, columns.Keys), string.Join(", ", columns.Keys));
+                    continue;
+                }
+
+                keys.Add(column.Name);
+            }
+
+            return keys.Count == table.PrimaryKey.Count ? keys.Distinct().ToList() : new List<string>();
+        }
+
+        if (marked.Count == 0)
+        {
+            Report(D.NoPrimaryKey, table.Span, table.Name);
+        }
+
+        return marked.Select(c => c.Name).ToList();
+    }
+
+    private List<IndexSpec> ValidateIndexes(TableDraft table, Dictionary<string, ColumnDraft> columns)
+    {
+        var indexes = new List<IndexSpec>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var index in table.Indexes)
+        {
+            var names = new List<string>();
+            foreach (var (name, span) in index.Columns)
+            {
+                if (columns.ContainsKey(name))
+                {
+                    names.Add(name);
+                }
+                else
+                {
+                    Report(D.UnknownIndexColumn, span, "An index", table.Name, name, Naming.DidYouMean(name, columns.Keys), string.Join(", ", columns.Keys));
+                }
+            }
+
+            if (names.Count != index.Columns.Count)
+            {
+                continue;
+            }
+
+            var indexName = index.Name ?? $"{(index.Unique ? "ux" : "ix")}_{table.Name}_{string.Join("_", names)}";
+            if (index.Name is not null && !Naming.IsValidIdentifier(index.Name))
+            {
+                Report(D.InvalidIdentifier, index.Span, index.Name, "index", string.Empty);
+                continue;
+            }
+
+            if (!seen.Add(string.Join(",", names)) | !seen.Add("name:" + indexName))
+            {
+                Report(D.DuplicateIndex, index.Span, table.Name, string.Join(", ", names), indexName);
+                continue;
+            }
+
+            indexes.Add(new IndexSpec { Name = indexName, Columns = names.ToEquatableArray(), Unique = index.Unique });
+        }
+
+        return indexes;
+    }
+
+    private ReferenceSpec? ValidateReference(TableDraft table, ColumnDraft column, Dictionary<string, TableDraft> tables)
+    {
+        if (column.References is null)
+        {
+            return null;
+        }
+
+        var span = column.ReferencesSpan!;
+        var dot = column.References.IndexOf('.');
+        if (dot <= 0 || dot == column.References.Length - 1)
+        {
+            Report(D.UnknownReference, span, column.Name, column.References, "it is not of the form 'table.column'");
+            return null;
+        }
+
+        var targetTable = column.References.Substring(0, dot);
+        var targetColumn = column.References.Substring(dot + 1);
+        if (!tables.TryGetValue(targetTable, out var target))
+        {
+            Report(D.UnknownReference, span, column.Name, column.References, $"this domain has no table '{targetTable}'{Naming.DidYouMean(targetTable, tables.Keys)}");
+            return null;
+        }
+
+        var referenced = target.Columns.FirstOrDefault(c => c.Name == targetColumn);
+        if (referenced is null)
+        {
+            Report(D.UnknownReference, span, column.Name, column.References, $"table '{targetTable}' has no column '{targetColumn}'{Naming.DidYouMean(targetColumn, target.Columns.Select(c => c.Name))}");
+            return null;
+        }
+
+        var targetKey = target.PrimaryKey?.Select(k => k.Name).ToList() ?? target.Columns.Where(c => c.PrimaryKey).Select(c => c.Name).ToList();
+        var isKey = referenced.Unique || (targetKey.Count == 1 && targetKey[0] == targetColumn)
+            || target.Indexes.Any(i => i.Unique && i.Columns.Count == 1 && i.Columns[0].Name == targetColumn);
+        if (!isKey)
+        {
+            Report(D.UnknownReference, span, column.Name, column.References, $"'{targetColumn}' is neither the primary key of '{targetTable}' nor unique");
+            return null;
+        }
+
+        if (referenced.Type != column.Type)
+        {
+            Report(D.ReferenceTypeMismatch, span, column.Name, TypeNames.Name(column.Type), column.References, TypeNames.Name(referenced.Type));
+        }
+
+        if (table.Sync is { } from && target.Sync is { } to && Reach(to) < Reach(from))
+        {
+            Report(D.SharedReferencesLocal, span, table.Name, Tag(from), target.Name, Tag(to), Tag(from));
+        }
+
+        return new ReferenceSpec(target.Name, referenced.Name);
+    }
+
+    /// <summary>How widely a table's rows travel: a table may only point at tables that travel at least as far.</summary>
+    private static int Reach(SyncMode mode) => mode switch
+    {
+        SyncMode.Local => 0,
+        SyncMode.Optional => 1,
+        _ => 2,
+    };
+
+    private static string Tag(SyncMode mode) => mode.ToString().ToLowerInvariant();
+
+    private static string PropertyName(string column, string recordName)
+    {
+        var property = Naming.ToPascalCase(column);
+        return property == recordName || RecordMembers.Contains(property) ? property + "Value" : property;
+    }
+
+    private static bool IsCSharpTypeName(string name) =>
+        name.Length > 0 && char.IsUpper(name[0]) && name.All(c => char.IsLetterOrDigit(c) || c == '_');
+
+    private static string Line(SourceSpan span) => (span.StartLine + 1).ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,29 @@
+namespace Filix.Runtime;
+
+/// <summary>
+/// What the generator knows about one domain database, handed to the runtime by generated code: its name, the
+/// DDL in each dialect and a hash of the schema it was generated from.
+/// </summary>
+public sealed class DatabaseSchema
+{
+    /// <summary>The domain name (<c>entities</c>); the database file is <c>entities.db</c>.</summary>
+    public required string Domain { get; init; }
+
+    /// <summary>A hash of the schema as declared in YAML, recorded in every database created from it.</summary>
+    public required string SchemaHash { get; init; }
+
+    /// <summary>The schema file the code was generated from, for error messages.</summary>
+    public required string SourceFile { get; init; }
+
+    /// <summary>The table names, in declaration order.</summary>
+    public required IReadOnlyList<string> Tables { get; init; }
+
+    /// <summary>CREATE statements for a new SQLite database (all tables).</summary>
+    public required IReadOnlyList<string> SqliteDdl { get; init; }
+
+    /// <summary>CREATE statements for the Postgres upstream (shared tables only: <c>sync</c> and <c>optional</c>).</summary>
+    public required IReadOnlyList<string> PostgresDdl { get; init; }
+
+    /// <summary>The default file name of this domain's database in a data folder.</summary>
+    public string FileName => Domain + ".db";
+}

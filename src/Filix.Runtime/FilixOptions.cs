@@ -1,0 +1,30 @@
+namespace Filix.Runtime;
+
+/// <summary>How a database is opened. The defaults are what most users want; each is documented with its trade-off.</summary>
+public sealed record FilixOptions
+{
+    public static readonly FilixOptions Default = new();
+
+    /// <summary>
+    /// <c>NORMAL</c> (default): in WAL mode a committed write survives a crash or kill of the process; a power
+    /// loss or OS crash may roll back the last transactions but never corrupts the file. <c>FULL</c>: also
+    /// survives power loss, at the cost of an fsync per commit (the group-commit writer amortises it).
+    /// </summary>
+    public SynchronousMode Synchronous { get; init; } = SynchronousMode.Normal;
+
+    /// <summary>How long SQLite waits for another process's lock before giving up (<c>busy_timeout</c>).</summary>
+    public TimeSpan BusyTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>At most this many read connections are open at once; more concurrent readers wait.</summary>
+    public int MaxReaders { get; init; } = Math.Max(4, Environment.ProcessorCount * 2);
+
+    /// <summary>Create the file and its tables if it does not exist. When false a missing file is an error.</summary>
+    public bool CreateIfMissing { get; init; } = true;
+}
+
+/// <summary>SQLite's <c>PRAGMA synchronous</c> levels that are safe in WAL mode.</summary>
+public enum SynchronousMode
+{
+    Normal,
+    Full,
+}

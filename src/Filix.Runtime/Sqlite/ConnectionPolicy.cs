@@ -1,0 +1,66 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+
+namespace Filix.Runtime.Sqlite;
+
+/// <summary>
+/// The one place that decides how a connection to a Filix database is opened and configured.
+/// <list type="bullet">
+/// <item><c>journal_mode=WAL</c>: readers never block the writer or each other; persistent in the file.</item>
+/// <item><c>synchronous</c>: NORMAL or FULL, see <see cref="FilixOptions.Synchronous"/>.</item>
+/// <item><c>foreign_keys=ON</c>: SQLite leaves them off per connection unless asked.</item>
+/// <item><c>busy_timeout</c>: another process's lock is waited for, not reported as "database is locked".</item>
+/// <item>Readers are <c>query_only</c>, so a read path can never write by mistake.</item>
+/// </list>
+/// Microsoft.Data.Sqlite's own pool is off: a <see cref="FilixDatabase"/> keeps its connections open for its lifetime.
+/// </summary>
+internal static class ConnectionPolicy
+{
+    public static SqliteConnection Open(string path, FilixOptions options, bool readOnly, bool create)
+    {
+        var builder = new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = create ? SqliteOpenMode.ReadWriteCreate : SqliteOpenMode.ReadWrite,
+            Pooling = false,
+            Cache = SqliteCacheMode.Private,
+            DefaultTimeout = (int)Math.Ceiling(options.BusyTimeout.TotalSeconds),
+        };
+        var connection = new SqliteConnection(builder.ToString());
+        try
+        {
+            connection.Open();
+            Apply(connection, options, readOnly);
+            return connection;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    private static void Apply(SqliteConnection connection, FilixOptions options, bool readOnly)
+    {
+        var busyMs = ((long)options.BusyTimeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
+        var synchronous = options.Synchronous == SynchronousMode.Full ? "FULL" : "NORMAL";
+        using var command = connection.CreateCommand();
+        command.CommandText =
+            $"PRAGMA busy_timeout = {busyMs}; PRAGMA foreign_keys = ON; PRAGMA synchronous = {synchronous};" +
+            (readOnly ? " PRAGMA query_only = 1;" : string.Empty);
+        command.ExecuteNonQuery();
+        if (!readOnly)
+        {
+            // Reading the first page here is what surfaces "file is not a database" on open rather than later.
+            command.CommandText = "PRAGMA journal_mode = WAL";
+            var mode = command.ExecuteScalar() as string;
+            if (!string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new FilixException(
+                    $"Could not switch '{connection.DataSource}' to WAL journal mode (it reports '{mode}'). " +
+                    "WAL needs a local file system that supports shared memory: do not keep Filix databases on SMB/NFS mounts.",
+                    connection.DataSource);
+            }
+        }
+    }
+}

@@ -1,0 +1,76 @@
+using System.Collections.Concurrent;
+
+namespace Filix.Runtime.Sqlite;
+
+/// <summary>
+/// Read connections, opened on demand up to <see cref="FilixOptions.MaxReaders"/> and kept for reuse. In WAL mode
+/// each read sees the last committed state at its start, including this process's acknowledged writes.
+/// </summary>
+internal sealed class ReaderPool : IDisposable
+{
+    private readonly string _path;
+    private readonly FilixOptions _options;
+    private readonly ConcurrentBag<SqliteSession> _idle = new();
+    private readonly SemaphoreSlim _slots;
+    private volatile bool _disposed;
+
+    public ReaderPool(string path, FilixOptions options)
+    {
+        _path = path;
+        _options = options;
+        _slots = new SemaphoreSlim(options.MaxReaders, options.MaxReaders);
+    }
+
+    /// <summary>Takes a session synchronously when one is free (the common case), else waits for one.</summary>
+    public ValueTask<SqliteSession> RentAsync(CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return _slots.Wait(0, CancellationToken.None)
+            ? new ValueTask<SqliteSession>(Take())
+            : WaitAndTakeAsync(cancellationToken);
+    }
+
+    private async ValueTask<SqliteSession> WaitAndTakeAsync(CancellationToken cancellationToken)
+    {
+        await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return Take();
+    }
+
+    private SqliteSession Take()
+    {
+        try
+        {
+            return _idle.TryTake(out var session)
+                ? session
+                : new SqliteSession(ConnectionPolicy.Open(_path, _options, readOnly: true, create: false));
+        }
+        catch
+        {
+            _slots.Release();
+            throw;
+        }
+    }
+
+    public void Return(SqliteSession session)
+    {
+        if (_disposed)
+        {
+            session.Dispose();
+        }
+        else
+        {
+            _idle.Add(session);
+        }
+
+        _slots.Release();
+    }
+
+    public void Dispose()
+    {
+        _disposed = true;
+        while (_idle.TryTake(out var session))
+        {
+            session.Dispose();
+        }
+    }
+}
