@@ -9,6 +9,7 @@ internal sealed class GlobalOptions
     public Option<string> Data { get; } = new("--data")
     {
         Description = "The folder holding the domain databases (<domain>.db)",
+        HelpName = "DIR",
         DefaultValueFactory = _ => "./data",
         Recursive = true,
     };
@@ -23,6 +24,7 @@ internal sealed class GlobalOptions
     public Option<double> Scale { get; } = new("--scale")
     {
         Description = "Fraction of the seed's sizes to generate",
+        HelpName = "FRACTION",
         DefaultValueFactory = _ => 1.0,
         Recursive = true,
         Hidden = true,
