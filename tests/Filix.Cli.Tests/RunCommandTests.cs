@@ -160,6 +160,47 @@ public sealed class RunCommandTests
         Assert.Equal(6, json.RootElement.GetProperty("domains").EnumerateArray().Count(d => d.GetProperty("status").GetString() == "seeded"));
     }
 
+    [Fact]
+    public async Task A_database_that_already_holds_rows_is_never_seeded_and_empty_tables_are_pointed_out()
+    {
+        using var temp = new TempFolder();
+        var data = temp.Combine("data");
+        Directory.CreateDirectory(data);
+        var bucket = new Filix.Domains.Storage.Bucket { Name = "my-bucket", Endpoint = "https://sos-ch-dk-2.exo.io", Region = "ch-dk-2" };
+        await using (var storage = await Filix.Domains.Storage.StorageDatabase.OpenInFolderAsync(data))
+        {
+            await storage.Buckets.InsertAsync(bucket);
+        }
+
+        var result = await Cli.RunAsync("run", "--data", data, "--scale", Cli.TestScale, "--json");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        using var json = JsonDocument.Parse(result.Output);
+        var report = json.RootElement.GetProperty("domains").EnumerateArray().Single(d => d.GetProperty("domain").GetString() == "storage");
+        Assert.Equal("kept", report.GetProperty("status").GetString());
+        Assert.Equal(1, report.GetProperty("rows").GetInt64());
+        Assert.StartsWith("objects, scans are empty.", report.GetProperty("note").GetString());
+        await using (var storage = await Filix.Domains.Storage.StorageDatabase.OpenInFolderAsync(data))
+        {
+            Assert.Equal(bucket, await storage.Buckets.GetAsync("my-bucket"));
+        }
+    }
+
+    [Fact]
+    public async Task Cancelling_a_run_exits_130_and_says_what_was_kept()
+    {
+        using var temp = new TempFolder();
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+        var output = new StringWriter();
+        var error = new StringWriter();
+
+        var exitCode = await FilixCli.RunAsync(["run", "--data", temp.Path, "--scale", Cli.TestScale], output, error, cancelled.Token);
+
+        Assert.Equal(130, exitCode);
+        Assert.StartsWith("filix: cancelled", error.ToString());
+    }
+
     [Theory]
     [InlineData("0")]
     [InlineData("-1")]

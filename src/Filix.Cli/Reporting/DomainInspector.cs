@@ -29,6 +29,7 @@ internal static class DomainInspector
             IReadOnlyList<ReadCheck> readBack = [];
             string status;
             string? journal;
+            string? note = null;
             var options = FilixOptions.Default with { CreateIfMissing = seedScale is not null };
             var db = await domain.OpenAsync(dataFolder, options, cancellationToken).ConfigureAwait(false);
             await using (db.ConfigureAwait(false))
@@ -47,6 +48,13 @@ internal static class DomainInspector
                     {
                         progress($"{domain.Name}: {tables.Sum(t => t.Rows):N0} rows already in {path}; kept as they are");
                         status = "kept";
+                        var empty = tables.Where(t => t.Rows == 0).Select(t => t.Table).ToList();
+                        if (empty.Count > 0)
+                        {
+                            // An interrupted run commits table by table, so it can leave a database partly filled.
+                            note = $"{string.Join(", ", empty)} {(empty.Count == 1 ? "is" : "are")} empty. Filix does not add generated rows to a database that holds data; " +
+                                   $"to generate a full set, move {path} away and run again.";
+                        }
                     }
 
                     readBack = await db.ReadBackAsync(cancellationToken).ConfigureAwait(false);
@@ -71,6 +79,7 @@ internal static class DomainInspector
                 JournalMode = journal,
                 Seconds = watch.Elapsed.TotalSeconds,
                 ReadBack = readBack,
+                Note = note,
             };
         }
         catch (FilixException ex)

@@ -27,6 +27,11 @@ internal static class ReportWriter
                 output.WriteLine("    " + string.Join("  ", d.Tables.Select(t => Invariant($"{t.Table} {t.Rows:N0}"))));
             }
 
+            if (d.Note is not null)
+            {
+                output.WriteLine("    note: " + d.Note);
+            }
+
             if (d.ReadBack.Count > 0)
             {
                 var scans = d.ReadBack.Where(c => c.Description.StartsWith("scan ", StringComparison.Ordinal)).ToList();
