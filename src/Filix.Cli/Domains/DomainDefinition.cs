@@ -10,6 +10,8 @@ namespace Filix.Cli.Domains;
 /// </summary>
 internal sealed class DomainDefinition
 {
+    private readonly Func<string, FilixOptions, CancellationToken, Task<IDomainDatabase>> _open;
+
     private DomainDefinition(DatabaseSchema schema, string sqliteDdl, string postgresDdl, Func<string, FilixOptions, CancellationToken, Task<IDomainDatabase>> open)
     {
         Schema = schema;
@@ -17,8 +19,6 @@ internal sealed class DomainDefinition
         PostgresDdl = postgresDdl;
         _open = open;
     }
-
-    private readonly Func<string, FilixOptions, CancellationToken, Task<IDomainDatabase>> _open;
 
     public string Name => Schema.Domain;
 
