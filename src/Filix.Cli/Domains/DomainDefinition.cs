@@ -27,7 +27,7 @@ internal sealed class DomainDefinition
     /// <summary>Every table, as SQLite DDL.</summary>
     public string SqliteDdl { get; }
 
-    /// <summary>The shared (sync and optional) tables, as Postgres DDL; empty for a local-only domain.</summary>
+    /// <summary>The shared (sync and optional) tables, as Postgres DDL; only a comment for a local-only domain.</summary>
     public string PostgresDdl { get; }
 
     /// <summary>Whether any of the domain's tables leave this machine.</summary>
