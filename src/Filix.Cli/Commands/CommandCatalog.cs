@@ -1,0 +1,15 @@
+using System.CommandLine;
+
+namespace Filix.Cli.Commands;
+
+/// <summary>Every top-level command. Adding one (such as <c>bench</c>) is one line here: a factory that takes the
+/// shared options and returns the command, with its action set through <see cref="CliAction.Set"/>.</summary>
+internal static class CommandCatalog
+{
+    public static IReadOnlyList<Func<GlobalOptions, Command>> All { get; } =
+    [
+        RunCommand.Create,
+        ReportCommand.Create,
+        SchemaCommand.Create,
+    ];
+}
