@@ -363,6 +363,22 @@ public sealed partial class DiagnosticTests
     }
 
     [Fact]
+    public void FLX0009_InvalidIndexName()
+    {
+        AssertReports("""
+            domain: shop
+            tables:
+              items:
+                sync: sync
+                columns:
+                  id: { type: text, primary_key: true }
+                  name: text
+                indexes:
+                  - { columns: [name], name: »ByName }
+            """, "FLX0009", "'ByName' is not a valid index name");
+    }
+
+    [Fact]
     public void FLX0010_InvalidSyncTag()
     {
         AssertReports("""

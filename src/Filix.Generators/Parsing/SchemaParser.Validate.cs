@@ -213,7 +213,7 @@ internal sealed partial class SchemaParser
             var indexName = index.Name ?? $"{(index.Unique ? "ux" : "ix")}_{table.Name}_{string.Join("_", names)}";
             if (index.Name is not null && !Naming.IsValidIdentifier(index.Name))
             {
-                Report(D.InvalidIdentifier, index.Span, index.Name, "index", string.Empty);
+                Report(D.InvalidIdentifier, index.NameSpan ?? index.Span, index.Name, "index", string.Empty);
                 continue;
             }
 
