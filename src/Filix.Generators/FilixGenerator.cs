@@ -53,35 +53,45 @@ public sealed class FilixGenerator : IIncrementalGenerator
             .Select(static (result, _) => result.Spec!)
             .WithTrackingName(Steps.Specs);
 
-        context.RegisterSourceOutput(specs, static (spc, spec) =>
+        // Two files may not declare the same domain: both would generate the same types and hint names (and
+        // AddSource would throw). FLX0021 is reported at each later file, which then emits nothing.
+        var duplicates = parsed
+            .Where(static result => result.Spec is not null)
+            .Select(static (result, _) => (result.Spec!.Name, result.DomainNameSpan ?? SourceSpan.None(result.Spec.SourcePath)))
+            .Collect()
+            .Select(static (all, _) => FindDuplicateDomains(all).ToEquatableArray());
+        context.RegisterSourceOutput(duplicates.SelectMany(static (all, _) => all), static (spc, diagnostic) =>
+            spc.ReportDiagnostic(diagnostic.ToDiagnostic()));
+
+        context.RegisterSourceOutput(specs.Combine(duplicates), static (spc, input) =>
         {
+            var (spec, clashes) = input;
+            if (clashes.Any(clash => clash.Span.Path == spec.SourcePath))
+            {
+                return;
+            }
+
             foreach (var file in Emitter.Emit(spec))
             {
                 spc.AddSource(file.HintName, file.Source);
             }
         });
-
-        // Two files may not declare the same domain: both would generate the same types and the same file name.
-        var duplicates = specs
-            .Select(static (spec, _) => (spec.Name, spec.SourcePath))
-            .Collect()
-            .SelectMany(static (all, _) => FindDuplicateDomains(all));
-        context.RegisterSourceOutput(duplicates, static (spc, diagnostic) => spc.ReportDiagnostic(diagnostic.ToDiagnostic()));
     }
 
-    private static ImmutableArray<SchemaDiagnostic> FindDuplicateDomains(ImmutableArray<(string Name, string Path)> domains)
+    private static ImmutableArray<SchemaDiagnostic> FindDuplicateDomains(ImmutableArray<(string Name, SourceSpan Span)> domains)
     {
         var builder = ImmutableArray.CreateBuilder<SchemaDiagnostic>();
         var first = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (name, path) in domains.OrderBy(d => d.Path, StringComparer.Ordinal))
+        foreach (var (name, span) in domains.OrderBy(d => d.Span.Path, StringComparer.Ordinal))
         {
+            // Reported at the 'domain:' value of every file after the first (in path order, so it is stable).
             if (first.TryGetValue(name, out var firstPath))
             {
-                builder.Add(SchemaDiagnostic.Create(DiagnosticDescriptors.DuplicateDomain, SourceSpan.None(path), name, firstPath, path));
+                builder.Add(SchemaDiagnostic.Create(DiagnosticDescriptors.DuplicateDomain, span, name, firstPath, span.Path));
             }
             else
             {
-                first.Add(name, path);
+                first.Add(name, span.Path);
             }
         }
 

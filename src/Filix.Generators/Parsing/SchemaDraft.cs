@@ -46,6 +46,7 @@ internal sealed class ColumnDraft
 internal sealed class IndexDraft
 {
     public string? Name;
+    public SourceSpan? NameSpan;
     public SourceSpan Span = null!;
     public readonly List<(string Name, SourceSpan Span)> Columns = new();
     public bool Unique;

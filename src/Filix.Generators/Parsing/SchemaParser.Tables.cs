@@ -223,6 +223,7 @@ internal sealed partial class SchemaParser
                             break;
                         case "name":
                             index.Name = Scalar(indexKey, indexValue, "an index name");
+                            index.NameSpan = indexValue.Span;
                             break;
                     }
                 }

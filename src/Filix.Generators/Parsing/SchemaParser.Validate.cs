@@ -70,21 +70,31 @@ internal sealed partial class SchemaParser
             Report(D.InvalidValue, table.RecordSpan!, "record", "a C# type name in PascalCase such as 'Person'", table.RecordName);
         }
 
+        // No column was read: the reason (no 'columns', not a mapping, every column broken) is already reported,
+        // and key or index checks against an empty table would only add noise.
+        if (table.Columns.Count == 0)
+        {
+            return null;
+        }
+
         var columns = new Dictionary<string, ColumnDraft>(StringComparer.OrdinalIgnoreCase);
+        var names = new Dictionary<string, ColumnDraft>(StringComparer.OrdinalIgnoreCase);
         var properties = new Dictionary<string, ColumnDraft>(StringComparer.Ordinal);
         var columnSpecs = new List<ColumnSpec>();
         foreach (var column in table.Columns)
         {
-            if (!Naming.IsValidIdentifier(column.Name))
+            // An invalid name is still checked for clashes: 'Name' next to 'name' gets both errors in one pass.
+            var valid = Naming.IsValidIdentifier(column.Name);
+            if (!valid)
             {
                 Report(D.InvalidIdentifier, column.Span, column.Name, "column", string.Empty);
-                continue;
             }
 
             var property = PropertyName(column.Name, recordName);
-            if (columns.TryGetValue(column.Name, out var clash))
+            if (names.TryGetValue(column.Name, out var clash))
             {
-                Report(D.DuplicateColumn, column.Span, column.Name, table.Name, clash.Name, Line(clash.Span), "SQL names are case-insensitive");
+                var reason = clash.Name == column.Name ? "the table declares it twice" : "SQL names are case-insensitive";
+                Report(D.DuplicateColumn, column.Span, column.Name, table.Name, clash.Name, Line(clash.Span), reason);
                 continue;
             }
 
@@ -94,8 +104,12 @@ internal sealed partial class SchemaParser
                 continue;
             }
 
-            columns.Add(column.Name, column);
+            names.Add(column.Name, column);
             properties.Add(property, column);
+            if (valid)
+            {
+                columns.Add(column.Name, column);
+            }
         }
 
         var primaryKey = ValidatePrimaryKey(table, columns);
@@ -199,7 +213,7 @@ internal sealed partial class SchemaParser
             var indexName = index.Name ?? $"{(index.Unique ? "ux" : "ix")}_{table.Name}_{string.Join("_", names)}";
             if (index.Name is not null && !Naming.IsValidIdentifier(index.Name))
             {
-                Report(D.InvalidIdentifier, index.Span, index.Name, "index", string.Empty);
+                Report(D.InvalidIdentifier, index.NameSpan ?? index.Span, index.Name, "index", string.Empty);
                 continue;
             }
 

@@ -10,8 +10,10 @@ using D = Filix.Generators.Diagnostics.DiagnosticDescriptors;
 
 namespace Filix.Generators.Parsing;
 
-/// <summary>The result of parsing one schema file: a spec when the file is valid, and every diagnostic found.</summary>
-internal sealed record ParseResult(DomainSpec? Spec, EquatableArray<SchemaDiagnostic> Diagnostics);
+/// <summary>The result of parsing one schema file: a spec when the file is valid, every diagnostic found, and
+/// where the domain is named (so a clash between files can be reported there; kept out of the spec, so moving
+/// the line does not re-run the emitters).</summary>
+internal sealed record ParseResult(DomainSpec? Spec, EquatableArray<SchemaDiagnostic> Diagnostics, SourceSpan? DomainNameSpan = null);
 
 /// <summary>
 /// Reads one <c>*.filix.yaml</c> file into a <see cref="DomainSpec"/>. The only code that looks at YAML. It reports
@@ -39,7 +41,7 @@ internal sealed partial class SchemaParser
         cancellationToken.ThrowIfCancellationRequested();
         var spec = draft is null ? null : parser.Validate(draft, rootNamespace);
         var diagnostics = parser._diagnostics.ToEquatableArray();
-        return new ParseResult(diagnostics.Count == 0 ? spec : null, diagnostics);
+        return new ParseResult(diagnostics.Count == 0 ? spec : null, diagnostics, draft?.NameSpan);
     }
 
     private void Report(DiagnosticDescriptor descriptor, SourceSpan span, params string[] args) =>

@@ -60,16 +60,26 @@ internal static class YamlTree
     {
         var parser = new Parser(new System.IO.StringReader(text));
         var anchors = new Dictionary<string, YNode>();
-        parser.Consume<StreamStart>();
-        if (parser.Accept<StreamEnd>(out _))
+        try
         {
-            return null;
-        }
+            parser.Consume<StreamStart>();
+            if (parser.Accept<StreamEnd>(out _))
+            {
+                return null;
+            }
 
-        parser.Consume<DocumentStart>();
-        var root = ReadNode(path, parser, anchors);
-        parser.Consume<DocumentEnd>();
-        return root;
+            parser.Consume<DocumentStart>();
+            var root = ReadNode(path, parser, anchors);
+            parser.Consume<DocumentEnd>();
+            return root;
+        }
+        catch (System.InvalidOperationException)
+        {
+            // YamlDotNet's scanner can fail without a position (an unclosed '{' at the end of the file does this):
+            // report it after the last thing that was read, where the file stopped making sense.
+            var mark = parser.Current?.End ?? Mark.Empty;
+            throw new YamlException(mark, mark, "the file cannot be read past this point; look for an unclosed '{', '[' or quote");
+        }
     }
 
     private static YNode ReadNode(string path, IParser parser, Dictionary<string, YNode> anchors)
