@@ -1,0 +1,2 @@
+global using Filix.Runtime.Tests.KitchenSink;
+global using Filix.Testing;
