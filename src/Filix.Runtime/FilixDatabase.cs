@@ -71,6 +71,7 @@ public sealed class FilixDatabase : IAsyncDisposable, IDisposable
         {
             writerSession = new SqliteSession(ConnectionPolicy.Open(path, options, readOnly: false, create: true));
             SchemaBootstrap.Ensure(writerSession, schema, path);
+            ConnectionPolicy.UseWal(writerSession.Connection);
             return new FilixDatabase(path, schema, options, new ReaderPool(path, options), new Writer(writerSession));
         }
         catch (SqliteException ex)
