@@ -1,5 +1,4 @@
 using Filix.Testing.Postgres;
-using Npgsql;
 
 namespace Filix.Runtime.Tests.Postgres;
 
@@ -27,7 +26,7 @@ public sealed class DomainRoundTripTests(PostgresFixture postgres)
     public async Task Generated_ddl_applies_and_every_shared_table_round_trips_typed_rows(string domainName)
     {
         var domain = DomainSchemas.Get(domainName);
-        await using var connection = await OpenWithSchemaAsync(domain);
+        await using var connection = await UpstreamDatabase.CreateAsync(postgres, domain.Definition);
         var catalog = await PostgresCatalog.ReadAsync(connection);
         var samples = new SampleRows(catalog);
         var tables = domain.Tables();
@@ -70,7 +69,7 @@ public sealed class DomainRoundTripTests(PostgresFixture postgres)
     public async Task Upsert_of_an_existing_key_updates_the_row_upstream(string domainName)
     {
         var domain = DomainSchemas.Get(domainName);
-        await using var connection = await OpenWithSchemaAsync(domain);
+        await using var connection = await UpstreamDatabase.CreateAsync(postgres, domain.Definition);
         var catalog = await PostgresCatalog.ReadAsync(connection);
         var samples = new SampleRows(catalog);
 
@@ -105,24 +104,4 @@ public sealed class DomainRoundTripTests(PostgresFixture postgres)
     }
 
     private static UpstreamAdapter Adapter(DomainSchemas.TableTypes table) => new(table.Upstream!, table.Record);
-
-    private async Task<NpgsqlConnection> OpenWithSchemaAsync(DomainSchemas.Domain domain)
-    {
-        var connection = new NpgsqlConnection(await postgres.CreateDatabaseAsync(domain.Definition.Domain));
-        await connection.OpenAsync();
-        foreach (var statement in domain.Definition.PostgresDdl)
-        {
-            await using var command = new NpgsqlCommand(statement, connection);
-            try
-            {
-                await command.ExecuteNonQueryAsync();
-            }
-            catch (PostgresException ex)
-            {
-                Assert.Fail($"The generated Postgres DDL of '{domain.Definition.Domain}' ({domain.Definition.SourceFile}) failed: {ex.MessageText}\n{statement}");
-            }
-        }
-
-        return connection;
-    }
 }

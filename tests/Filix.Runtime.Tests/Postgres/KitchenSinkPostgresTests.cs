@@ -8,18 +8,7 @@ namespace Filix.Runtime.Tests.Postgres;
 [Collection(PostgresFixture.Collection)]
 public sealed class KitchenSinkPostgresTests(PostgresFixture postgres)
 {
-    private async Task<NpgsqlConnection> OpenAsync()
-    {
-        var connection = new NpgsqlConnection(await postgres.CreateDatabaseAsync("kitchen_sink"));
-        await connection.OpenAsync();
-        foreach (var statement in KitchenSinkSchema.Definition.PostgresDdl)
-        {
-            await using var command = new NpgsqlCommand(statement, connection);
-            await command.ExecuteNonQueryAsync();
-        }
-
-        return connection;
-    }
+    private Task<NpgsqlConnection> OpenAsync() => UpstreamDatabase.CreateAsync(postgres, KitchenSinkSchema.Definition);
 
     /// <summary>Like <see cref="Samples.AssertSame(Thing, Thing?)"/>, but JSON compared as JSON (jsonb normalises the text).</summary>
     private static void AssertSameUpstream(Thing expected, Thing? actual)

@@ -1,16 +1,8 @@
 namespace Filix.Runtime.Tests.Sqlite;
 
 /// <summary>Every method of a generated repository, on a real database file.</summary>
-public sealed class RepositoryTests : IAsyncLifetime
+public sealed class RepositoryTests : SinkTests
 {
-    private SinkFile _file = null!;
-
-    private KitchenSinkDatabase Db => _file.Db;
-
-    public async Task InitializeAsync() => _file = await SinkFile.OpenAsync();
-
-    public async Task DisposeAsync() => await _file.DisposeAsync();
-
     [Fact]
     public async Task Insert_then_get_returns_the_row_and_get_of_a_missing_key_returns_null()
     {
@@ -31,8 +23,8 @@ public sealed class RepositoryTests : IAsyncLifetime
 
         Assert.Contains("same primary key", error.Message, StringComparison.Ordinal);
         Assert.Contains("things.id", error.Message, StringComparison.Ordinal);
-        Assert.Contains(_file.Path, error.Message, StringComparison.Ordinal);
-        Assert.Equal(_file.Path, error.Path);
+        Assert.Contains(Sink.Path, error.Message, StringComparison.Ordinal);
+        Assert.Equal(Sink.Path, error.Path);
         Assert.IsType<Microsoft.Data.Sqlite.SqliteException>(error.InnerException);
         Assert.Equal("text 2", (await Db.Things.GetAsync(row.Id))!.TextValue);
     }

@@ -1,16 +1,8 @@
 namespace Filix.Runtime.Tests.Sqlite;
 
 /// <summary>Every portable type reads back exactly as written, through a real file.</summary>
-public sealed class RoundTripTests : IAsyncLifetime
+public sealed class RoundTripTests : SinkTests
 {
-    private SinkFile _file = null!;
-
-    private KitchenSinkDatabase Db => _file.Db;
-
-    public async Task InitializeAsync() => _file = await SinkFile.OpenAsync();
-
-    public async Task DisposeAsync() => await _file.DisposeAsync();
-
     private async Task<Thing> RoundTripAsync(Thing row)
     {
         await Db.Things.InsertAsync(row);
@@ -171,7 +163,7 @@ public sealed class RoundTripTests : IAsyncLifetime
     public async Task Database_defaults_match_the_record_defaults_for_rows_written_by_raw_sql()
     {
         var before = DateTimeOffset.UtcNow;
-        await _file.WriteScalarAsync("INSERT INTO \"defaults\" (\"id\") VALUES (7)");
+        await Sink.WriteScalarAsync("INSERT INTO \"defaults\" (\"id\") VALUES (7)");
 
         var read = await Db.Defaults.GetAsync(7);
 

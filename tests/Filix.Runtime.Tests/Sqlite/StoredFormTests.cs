@@ -1,26 +1,18 @@
 namespace Filix.Runtime.Tests.Sqlite;
 
 /// <summary>What lands in the file: stored forms other tools read, and the constraints that keep them valid.</summary>
-public sealed class StoredFormTests : IAsyncLifetime
+public sealed class StoredFormTests : SinkTests
 {
-    private SinkFile _file = null!;
-
-    private KitchenSinkDatabase Db => _file.Db;
-
-    public async Task InitializeAsync() => _file = await SinkFile.OpenAsync();
-
-    public async Task DisposeAsync() => await _file.DisposeAsync();
-
     [Fact]
     public async Task Timestamps_are_stored_as_fixed_width_utc_text()
     {
         var local = new DateTimeOffset(2024, 3, 10, 2, 30, 15, TimeSpan.FromHours(-5)).AddTicks(7);
         await Db.Things.InsertAsync(Samples.Thing(0) with { TimestampValue = local });
 
-        var stored = await _file.ReadColumnAsync("SELECT \"timestamp_value\" FROM \"things\"");
+        var stored = await Sink.ReadColumnAsync("SELECT \"timestamp_value\" FROM \"things\"");
 
         Assert.Equal("2024-03-10T07:30:15.0000007Z", Assert.Single(stored));
-        Assert.Equal("text", await _file.ReadScalarAsync("SELECT typeof(\"timestamp_value\") FROM \"things\""));
+        Assert.Equal("text", await Sink.ReadScalarAsync("SELECT typeof(\"timestamp_value\") FROM \"things\""));
     }
 
     [Fact]
@@ -37,7 +29,7 @@ public sealed class StoredFormTests : IAsyncLifetime
         };
         await Db.Things.InsertManyAsync(instants.Select((t, i) => Samples.Thing(i) with { TimestampValue = t }));
 
-        var stored = await _file.ReadColumnAsync("SELECT \"timestamp_value\" FROM \"things\" ORDER BY \"timestamp_value\"");
+        var stored = await Sink.ReadColumnAsync("SELECT \"timestamp_value\" FROM \"things\" ORDER BY \"timestamp_value\"");
 
         Assert.All(stored, s => Assert.Equal(28, s.Length));
         var expected = instants.OrderBy(t => t.UtcTicks).Select(t => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", System.Globalization.CultureInfo.InvariantCulture));
@@ -54,19 +46,19 @@ public sealed class StoredFormTests : IAsyncLifetime
             BooleanValue = true,
         });
 
-        Assert.Equal("2024-02-29", await _file.ReadScalarAsync("SELECT \"date_value\" FROM \"things\""));
-        Assert.Equal("6f9619ff-8b86-d011-b42d-00cf4fc964ff", await _file.ReadScalarAsync("SELECT \"uuid_value\" FROM \"things\""));
-        Assert.Equal(1L, await _file.ReadScalarAsync("SELECT \"boolean_value\" FROM \"things\""));
-        Assert.Equal("blob", await _file.ReadScalarAsync("SELECT typeof(\"blob_value\") FROM \"things\""));
-        Assert.Equal("real", await _file.ReadScalarAsync("SELECT typeof(\"real_value\") FROM \"things\""));
+        Assert.Equal("2024-02-29", await Sink.ReadScalarAsync("SELECT \"date_value\" FROM \"things\""));
+        Assert.Equal("6f9619ff-8b86-d011-b42d-00cf4fc964ff", await Sink.ReadScalarAsync("SELECT \"uuid_value\" FROM \"things\""));
+        Assert.Equal(1L, await Sink.ReadScalarAsync("SELECT \"boolean_value\" FROM \"things\""));
+        Assert.Equal("blob", await Sink.ReadScalarAsync("SELECT typeof(\"blob_value\") FROM \"things\""));
+        Assert.Equal("real", await Sink.ReadScalarAsync("SELECT typeof(\"real_value\") FROM \"things\""));
     }
 
     [Fact]
     public async Task The_database_default_for_now_has_the_same_stored_form()
     {
-        await _file.WriteScalarAsync("INSERT INTO \"defaults\" (\"id\") VALUES (1)");
+        await Sink.WriteScalarAsync("INSERT INTO \"defaults\" (\"id\") VALUES (1)");
 
-        var stored = (string)(await _file.ReadScalarAsync("SELECT \"created_at\" FROM \"defaults\""))!;
+        var stored = (string)(await Sink.ReadScalarAsync("SELECT \"created_at\" FROM \"defaults\""))!;
 
         Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{7}Z$", stored);
     }
@@ -78,7 +70,7 @@ public sealed class StoredFormTests : IAsyncLifetime
     [InlineData("text_value", "x'00ff'")]
     public async Task Strict_tables_reject_a_value_of_the_wrong_storage_class_written_by_raw_sql(string column, string literal)
     {
-        var error = await Assert.ThrowsAsync<FilixException>(() => _file.WriteScalarAsync(RawInsert(column, literal)));
+        var error = await Assert.ThrowsAsync<FilixException>(() => Sink.WriteScalarAsync(RawInsert(column, literal)));
 
         Assert.Contains($"things.{column}", error.Message, StringComparison.Ordinal);
         Assert.Contains("STRICT", error.Message, StringComparison.Ordinal);
@@ -93,7 +85,7 @@ public sealed class StoredFormTests : IAsyncLifetime
     [InlineData("boolean_null", "-1")]
     public async Task Check_constraints_reject_invalid_json_and_booleans_other_than_0_and_1(string column, string literal)
     {
-        var error = await Assert.ThrowsAsync<FilixException>(() => _file.WriteScalarAsync(RawInsert(column, literal)));
+        var error = await Assert.ThrowsAsync<FilixException>(() => Sink.WriteScalarAsync(RawInsert(column, literal)));
 
         Assert.Contains("CHECK", error.Message, StringComparison.Ordinal);
         Assert.Contains(column, error.Message, StringComparison.Ordinal);
