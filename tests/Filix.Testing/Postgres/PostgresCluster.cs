@@ -49,6 +49,7 @@ public sealed class PostgresCluster : IAsyncDisposable
         var bin = PostgresBinaries.Find(options.BinFolder);
         var asRoot = Environment.IsPrivilegedProcess;
         var folder = TempDirectory.Create("pg");
+        PostgresCluster? cluster = null;
         try
         {
             if (asRoot)
@@ -57,13 +58,15 @@ public sealed class PostgresCluster : IAsyncDisposable
                 RunCommand("chown", ["-R", $"{Superuser}:", folder.Path], "handing the cluster folder to the postgres user (needed when tests run as root)");
             }
 
-            var cluster = new PostgresCluster(folder, bin, asRoot, FreePort());
+            cluster = new PostgresCluster(folder, bin, asRoot, FreePort());
             cluster.InitDb();
             await cluster.StartServerAsync(options, cancellationToken).ConfigureAwait(false);
             return cluster;
         }
         catch
         {
+            // A server that started but never answered must not outlive its deleted folder.
+            cluster?.StopIfRunning();
             folder.Dispose();
             throw;
         }
@@ -109,6 +112,13 @@ public sealed class PostgresCluster : IAsyncDisposable
         return ValueTask.CompletedTask;
     }
 
+    /// <summary>Best effort, on a failed start: the failure being reported matters more than this one.</summary>
+    private void StopIfRunning()
+    {
+        var (file, arguments) = ServerCommand("pg_ctl", ["stop", "-D", DataFolder, "-m", "immediate", "-w"]);
+        ProcessRunner.Run(file, arguments, CommandTimeout);
+    }
+
     private void InitDb() =>
         Server("initdb", ["-D", DataFolder, "-A", "trust", "-U", Superuser, "--no-sync", "-E", "UTF8", "--locale=C"], "initdb");
 
@@ -132,15 +142,14 @@ public sealed class PostgresCluster : IAsyncDisposable
     /// <summary>Runs a server binary, as the postgres user when this process is root.</summary>
     private void Server(string binary, IReadOnlyList<string> arguments, string what)
     {
+        var (file, all) = ServerCommand(binary, arguments);
+        Run(file, all, what);
+    }
+
+    private (string File, IReadOnlyList<string> Arguments) ServerCommand(string binary, IReadOnlyList<string> arguments)
+    {
         var path = Path.Combine(_bin, binary);
-        if (_asRoot)
-        {
-            Run("runuser", ["-u", Superuser, "--", path, .. arguments], what);
-        }
-        else
-        {
-            Run(path, arguments, what);
-        }
+        return _asRoot ? ("runuser", ["-u", Superuser, "--", path, .. arguments]) : (path, arguments);
     }
 
     private void Run(string file, IReadOnlyList<string> arguments, string what) => RunCommand(file, arguments, what, LogFile);
