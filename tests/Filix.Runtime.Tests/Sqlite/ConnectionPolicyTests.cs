@@ -103,4 +103,31 @@ public sealed class ConnectionPolicyTests
         Assert.Equal(0L, await file.WriteScalarAsync("SELECT count(*) FROM \"parts\""));
     }
 
+    [Fact]
+    public async Task A_write_blocked_by_another_open_for_longer_than_the_busy_timeout_fails_clearly_and_later_succeeds()
+    {
+        using var folder = TempDirectory.Create("busy");
+        var path = folder.File(KitchenSinkDatabase.FileName);
+        await using var holder = await KitchenSinkDatabase.OpenAsync(path);
+        await using var waiter = await KitchenSinkDatabase.OpenAsync(path, new FilixOptions { BusyTimeout = TimeSpan.FromMilliseconds(200) });
+        using var holding = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+
+        // The holder's write transaction stays open (as another process's long write would) until released.
+        var hold = Task.Run(() => holder.Database.WriteAsync((_, _) =>
+        {
+            holding.Set();
+            return release.Wait(TimeSpan.FromSeconds(30));
+        }, 0));
+        Assert.True(holding.Wait(TimeSpan.FromSeconds(30)));
+
+        var error = await Assert.ThrowsAsync<FilixException>(() => waiter.Things.InsertAsync(Samples.Thing(0)));
+        release.Set();
+        Assert.True(await hold);
+
+        Assert.Contains("BusyTimeout", error.Message, StringComparison.Ordinal);
+        Assert.Contains(path, error.Message, StringComparison.Ordinal);
+        await waiter.Things.InsertAsync(Samples.Thing(0));
+        Assert.Equal(1, await holder.Things.CountAsync());
+    }
 }
