@@ -7,7 +7,7 @@ namespace Filix.Runtime.Sqlite;
 /// and table, and what to do. The SQLite exception stays as the inner exception. Codes are SQLite's (extended)
 /// result codes: https://sqlite.org/rescode.html.
 /// </summary>
-public static class SqliteErrors
+internal static class SqliteErrors
 {
     /// <summary>A failure while opening <paramref name="path"/>.</summary>
     public static FilixException Open(SqliteException ex, string path)
