@@ -71,12 +71,13 @@ public sealed class FilixDatabase : IAsyncDisposable, IDisposable
         {
             writerSession = new SqliteSession(ConnectionPolicy.Open(path, options, readOnly: false, create: true));
             SchemaBootstrap.Ensure(writerSession, schema, path);
+            ConnectionPolicy.UseWal(writerSession.Connection);
             return new FilixDatabase(path, schema, options, new ReaderPool(path, options), new Writer(writerSession));
         }
         catch (SqliteException ex)
         {
             writerSession?.Dispose();
-            throw Explain(ex, path);
+            throw SqliteErrors.Open(ex, path);
         }
         catch
         {
@@ -84,15 +85,6 @@ public sealed class FilixDatabase : IAsyncDisposable, IDisposable
             throw;
         }
     }
-
-    private static FilixException Explain(SqliteException ex, string path) => ex.SqliteErrorCode switch
-    {
-        26 => new FilixException($"'{path}' is not a SQLite database (or it is encrypted or badly damaged). Nothing was written to it. Check the path; if it is a damaged Filix database, restore it from a backup.", path, ex),
-        11 => new FilixException($"'{path}' is corrupt (SQLite: {ex.Message}). Nothing was written to it. Restore it from a backup.", path, ex),
-        14 => new FilixException($"Cannot open '{path}': {ex.Message}. Check that the folder exists and this user may read and write it.", path, ex),
-        8 or 23 => new FilixException($"Cannot write to '{path}': permission denied or read-only file system ({ex.Message}). Check the file's permissions.", path, ex),
-        _ => new FilixException($"Opening '{path}' failed: {ex.Message} (SQLite error {ex.SqliteErrorCode}).", path, ex),
-    };
 
     /// <summary>Runs a read on a pooled read connection.</summary>
     public ValueTask<TResult> ReadAsync<TState, TResult>(Func<SqliteSession, TState, TResult> read, TState state, CancellationToken cancellationToken = default)
@@ -157,8 +149,25 @@ public sealed class FilixDatabase : IAsyncDisposable, IDisposable
 
     /// <summary>Runs <paramref name="write"/> on the write connection inside a transaction; the task completes
     /// when the transaction has committed (or fails, having changed nothing).</summary>
-    public Task<TResult> WriteAsync<TState, TResult>(Func<SqliteSession, TState, TResult> write, TState state, CancellationToken cancellationToken = default) =>
-        _writer.ExecuteAsync(write, state, cancellationToken);
+    /// <exception cref="FilixException">The write failed (a constraint, a lock timeout, a full disk); the message names
+    /// the file and the table or constraint, and the <see cref="SqliteException"/> is its inner exception.</exception>
+    public Task<TResult> WriteAsync<TState, TResult>(Func<SqliteSession, TState, TResult> write, TState state, CancellationToken cancellationToken = default)
+    {
+        var task = _writer.ExecuteAsync(write, state, cancellationToken);
+        return task.IsCompletedSuccessfully ? task : ExplainFailureAsync(task);
+    }
+
+    private async Task<TResult> ExplainFailureAsync<TResult>(Task<TResult> write)
+    {
+        try
+        {
+            return await write.ConfigureAwait(false);
+        }
+        catch (SqliteException ex)
+        {
+            throw SqliteErrors.Write(ex, Path);
+        }
+    }
 
     public void Dispose()
     {

@@ -6,7 +6,7 @@ namespace Filix.Runtime.Sqlite;
 /// <summary>
 /// The one place that decides how a connection to a Filix database is opened and configured.
 /// <list type="bullet">
-/// <item><c>journal_mode=WAL</c>: readers never block the writer or each other; persistent in the file.</item>
+/// <item><c>journal_mode=WAL</c> (<see cref="UseWal"/>): readers never block the writer or each other; persistent in the file.</item>
 /// <item><c>synchronous</c>: NORMAL or FULL, see <see cref="FilixOptions.Synchronous"/>.</item>
 /// <item><c>foreign_keys=ON</c>: SQLite leaves them off per connection unless asked.</item>
 /// <item><c>busy_timeout</c>: another process's lock is waited for, not reported as "database is locked".</item>
@@ -49,18 +49,24 @@ internal static class ConnectionPolicy
             $"PRAGMA busy_timeout = {busyMs}; PRAGMA foreign_keys = ON; PRAGMA synchronous = {synchronous};" +
             (readOnly ? " PRAGMA query_only = 1;" : string.Empty);
         command.ExecuteNonQuery();
-        if (!readOnly)
+    }
+
+    /// <summary>
+    /// Switches the writer's file to WAL (persistent in the file, so readers and other processes follow). Called
+    /// only after <see cref="SchemaBootstrap"/> has established the file is this domain's Filix database: the
+    /// switch rewrites the file header, and a file Filix did not create must be left byte for byte as it was.
+    /// </summary>
+    public static void UseWal(SqliteConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA journal_mode = WAL";
+        var mode = command.ExecuteScalar() as string;
+        if (!string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase))
         {
-            // Reading the first page here is what surfaces "file is not a database" on open rather than later.
-            command.CommandText = "PRAGMA journal_mode = WAL";
-            var mode = command.ExecuteScalar() as string;
-            if (!string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase))
-            {
-                throw new FilixException(
-                    $"Could not switch '{connection.DataSource}' to WAL journal mode (it reports '{mode}'). " +
-                    "WAL needs a local file system that supports shared memory: do not keep Filix databases on SMB/NFS mounts.",
-                    connection.DataSource);
-            }
+            throw new FilixException(
+                $"Could not switch '{connection.DataSource}' to WAL journal mode (it reports '{mode}'). " +
+                "WAL needs a local file system that supports shared memory: do not keep Filix databases on SMB/NFS mounts.",
+                connection.DataSource);
         }
     }
 }

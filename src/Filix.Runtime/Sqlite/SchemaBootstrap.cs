@@ -39,7 +39,13 @@ internal static class SchemaBootstrap
         }
         catch
         {
-            writer.Execute("ROLLBACK");
+            // SQLite rolls back by itself on some errors (I/O, corruption); a second ROLLBACK would then throw
+            // "no transaction is active" and hide the error that explains what happened.
+            if (SQLitePCL.raw.sqlite3_get_autocommit(writer.Connection.Handle) == 0)
+            {
+                writer.Execute("ROLLBACK");
+            }
+
             throw;
         }
     }

@@ -1,0 +1,67 @@
+using Microsoft.Data.Sqlite;
+
+namespace Filix.Runtime.Sqlite;
+
+/// <summary>
+/// Turns a <see cref="SqliteException"/> into a <see cref="FilixException"/> that says what failed, in which file
+/// and table, and what to do. The SQLite exception stays as the inner exception. Codes are SQLite's (extended)
+/// result codes: https://sqlite.org/rescode.html.
+/// </summary>
+internal static class SqliteErrors
+{
+    /// <summary>A failure while opening <paramref name="path"/>.</summary>
+    public static FilixException Open(SqliteException ex, string path)
+    {
+        ArgumentNullException.ThrowIfNull(ex);
+        return ex.SqliteErrorCode switch
+        {
+            26 => new FilixException($"'{path}' is not a SQLite database (or it is encrypted or badly damaged). Nothing was written to it. Check the path; if it is a damaged Filix database, restore it from a backup.", path, ex),
+            11 => new FilixException($"'{path}' is corrupt (SQLite: {ex.Message}). Nothing was written to it. Restore it from a backup.", path, ex),
+            14 => new FilixException($"Cannot open '{path}': {ex.Message}. Check that the folder exists and this user may read and write it.", path, ex),
+            8 or 23 => new FilixException($"Cannot write to '{path}': permission denied or read-only file system ({ex.Message}). Check the file's permissions.", path, ex),
+            5 or 6 => new FilixException($"Opening '{path}' timed out waiting for another connection's lock ({ex.Message}). Another process holds a long write; retry, or raise FilixOptions.BusyTimeout.", path, ex),
+            _ => new FilixException($"Opening '{path}' failed: {ex.Message} (SQLite error {ex.SqliteErrorCode}).", path, ex),
+        };
+    }
+
+    /// <summary>A failure of a write to <paramref name="path"/>; the write's transaction was rolled back.</summary>
+    public static FilixException Write(SqliteException ex, string path)
+    {
+        ArgumentNullException.ThrowIfNull(ex);
+        var detail = Detail(ex);
+        var message = ex.SqliteExtendedErrorCode switch
+        {
+            1555 => $"A row with the same primary key already exists ({detail}). Use Upsert to replace it or Update to change it.",
+            2067 => $"Another row already has this value in a unique column ({detail}). Unique values may appear in one row only.",
+            787 => "A foreign key check failed: the write refers to a row that does not exist, or deletes a row that others still refer to. " +
+                   "Write the referenced row first (or earlier in the same batch), or delete the referring rows first.",
+            1299 => $"A required column was given no value ({detail} is NOT NULL). Set it, or declare the column 'nullable: true'.",
+            275 => $"A value breaks a column's CHECK ({detail}): json columns hold valid JSON text, boolean columns 0 or 1.",
+            3091 => $"A value has the wrong type for a STRICT column ({detail}). Bind the column's declared type.",
+            _ => ex.SqliteErrorCode switch
+            {
+                5 or 6 => $"Timed out waiting for another connection's write lock ({ex.Message}). Another process holds a long write; retry, or raise FilixOptions.BusyTimeout.",
+                8 => $"The database is read-only ({ex.Message}). Check the file's permissions, and that the write did not go through a read connection.",
+                13 => $"The disk is full ({ex.Message}). Free some space and retry.",
+                _ => $"{ex.Message} (SQLite error {ex.SqliteExtendedErrorCode}).",
+            },
+        };
+        return new FilixException($"Writing to '{path}' failed; nothing from this write was stored. {message}", path, ex);
+    }
+
+    /// <summary>What SQLite names after "constraint failed: " (<c>things.code</c>) or, for a STRICT type error,
+    /// its whole text; the plain message otherwise.</summary>
+    private static string Detail(SqliteException ex)
+    {
+        const string Marker = "constraint failed: ";
+        var text = ex.Message;
+        var quote = text.IndexOf('\'', StringComparison.Ordinal);
+        if (quote >= 0 && text.LastIndexOf('\'') > quote)
+        {
+            text = text[(quote + 1)..text.LastIndexOf('\'')];
+        }
+
+        var at = text.IndexOf(Marker, StringComparison.Ordinal);
+        return at >= 0 ? text[(at + Marker.Length)..] : text;
+    }
+}
