@@ -67,7 +67,7 @@ public sealed class SnapshotTests
 
         var table = Source(output, "UniqueIndexes.AccountsTable.g.cs");
         Assert.Contains("ValueTask<Account?> GetByEmailAsync(string email,", table);
-        Assert.Contains("ValueTask<Account?> GetByHandleAsync(string? handle,", table);
+        Assert.Contains("ValueTask<Account?> GetByHandleAsync(string handle,", table);
         Assert.Contains("ValueTask<Account?> GetByTenantAndSlugAsync(string tenant, string slug,", table);
         Assert.Contains("IReadOnlyList<Account>> FindByTenantAndRegionAsync(string tenant, string? region,", table);
         Assert.Contains("IReadOnlyList<Account>> FindByCreatedAtAsync(", table);
@@ -83,7 +83,7 @@ public sealed class SnapshotTests
         Snapshot.Verify(nameof(KeywordsAsIdentifiers), output.Files);
 
         var table = Source(output, "Keywords.OrderTable.g.cs");
-        Assert.Contains("GetByGroupAndFromAsync(string? @group, global::System.DateOnly? @from,", table);
+        Assert.Contains("GetByGroupAndFromAsync(string @group, global::System.DateOnly @from,", table);
         Assert.Contains("SELECT \\\"id\\\", \\\"class\\\", \\\"group\\\", \\\"select\\\", \\\"default\\\", \\\"from\\\", \\\"order\\\" FROM \\\"order\\\"", table);
         // A column named like its record would shadow the type: it gets a suffix.
         Assert.Contains("public double? OrderValue { get; init; }", Source(output, "Keywords.Order.g.cs"));

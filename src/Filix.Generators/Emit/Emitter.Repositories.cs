@@ -205,7 +205,9 @@ internal static partial class Emitter
         var emitted = new HashSet<string>();
         foreach (var (names, unique) in lookups)
         {
-            var columns = names.Select(n => Column(table, n)).ToList();
+            // SQL lets many rows hold NULL under UNIQUE, so a unique lookup takes non-null arguments: "the row
+            // whose x is null" is not one row. Non-unique lookups of null are null-safe (IS).
+            var columns = names.Select(n => Column(table, n)).Select(c => unique ? c with { Nullable = false } : c).ToList();
             var suffix = string.Join("And", columns.Select(c => c.PropertyName));
             var method = (unique ? "GetBy" : "FindBy") + suffix + "Async";
             if (names.SequenceEqual(table.PrimaryKey) || !emitted.Add(method))

@@ -247,7 +247,7 @@ public sealed class RepositoryTests : SinkTests
 
         Samples.AssertSame(Samples.Thing(4), await Db.Things.GetByCodeAsync("code-0004"));
         Assert.Null(await Db.Things.GetByCodeAsync("code-9999"));
-        Samples.AssertSame(Samples.Thing(2), await Db.Things.GetByUuidNullAsync(Samples.Thing(2).UuidNull));
+        Samples.AssertSame(Samples.Thing(2), await Db.Things.GetByUuidNullAsync(Samples.Thing(2).UuidNull!.Value));
     }
 
     [Fact]

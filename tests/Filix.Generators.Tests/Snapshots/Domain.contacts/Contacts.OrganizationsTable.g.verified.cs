@@ -147,16 +147,16 @@ public sealed partial class OrganizationsTable
     public global::System.Collections.Generic.IAsyncEnumerable<Organization> ScanAsync(global::System.Threading.CancellationToken cancellationToken = default) =>
         _database.QueryAsync(ScanSql, 0, static (_, _) => { }, 0, ReadRow, cancellationToken);
 
-    private const string GetByDomainSql = "SELECT \"id\", \"name\", \"domain\", \"website\", \"kind\", \"city\", \"country\", \"notes\", \"created_at\", \"updated_at\" FROM \"organizations\" WHERE \"domain\" IS $p0 ORDER BY \"id\"";
+    private const string GetByDomainSql = "SELECT \"id\", \"name\", \"domain\", \"website\", \"kind\", \"city\", \"country\", \"notes\", \"created_at\", \"updated_at\" FROM \"organizations\" WHERE \"domain\" = $p0 ORDER BY \"id\"";
 
     /// <summary>
     /// The row whose domain equal the arguments, or null.
     /// </summary>
-    public global::System.Threading.Tasks.ValueTask<Organization?> GetByDomainAsync(string? domain, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync<string?, Organization?>(static (session, state) =>
+    public global::System.Threading.Tasks.ValueTask<Organization?> GetByDomainAsync(string domain, global::System.Threading.CancellationToken cancellationToken = default) =>
+        _database.ReadAsync<string, Organization?>(static (session, state) =>
         {
             var command = session.Command(GetByDomainSql, 1);
-            command.Parameters[0].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(state);
+            command.Parameters[0].Value = state;
             using var reader = command.ExecuteReader();
             return reader.Read() ? Read(reader) : null;
         }, domain, cancellationToken);

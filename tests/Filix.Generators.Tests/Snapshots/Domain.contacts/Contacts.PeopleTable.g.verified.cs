@@ -205,17 +205,17 @@ public sealed partial class PeopleTable
             return rows;
         }, organizationId, cancellationToken);
 
-    private const string GetBySourceAndSourceIdSql = "SELECT \"id\", \"display_name\", \"given_name\", \"family_name\", \"nickname\", \"organization_id\", \"job_title\", \"birthday\", \"city\", \"country\", \"tags\", \"notes\", \"starred\", \"source\", \"source_id\", \"last_contacted_at\", \"created_at\", \"updated_at\" FROM \"people\" WHERE \"source\" = $p0 AND \"source_id\" IS $p1 ORDER BY \"id\"";
+    private const string GetBySourceAndSourceIdSql = "SELECT \"id\", \"display_name\", \"given_name\", \"family_name\", \"nickname\", \"organization_id\", \"job_title\", \"birthday\", \"city\", \"country\", \"tags\", \"notes\", \"starred\", \"source\", \"source_id\", \"last_contacted_at\", \"created_at\", \"updated_at\" FROM \"people\" WHERE \"source\" = $p0 AND \"source_id\" = $p1 ORDER BY \"id\"";
 
     /// <summary>
     /// The row whose source, source_id equal the arguments, or null.
     /// </summary>
-    public global::System.Threading.Tasks.ValueTask<Person?> GetBySourceAndSourceIdAsync(string source, string? sourceId, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync<(string, string?), Person?>(static (session, state) =>
+    public global::System.Threading.Tasks.ValueTask<Person?> GetBySourceAndSourceIdAsync(string source, string sourceId, global::System.Threading.CancellationToken cancellationToken = default) =>
+        _database.ReadAsync<(string, string), Person?>(static (session, state) =>
         {
             var command = session.Command(GetBySourceAndSourceIdSql, 2);
             command.Parameters[0].Value = state.Item1;
-            command.Parameters[1].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(state.Item2);
+            command.Parameters[1].Value = state.Item2;
             using var reader = command.ExecuteReader();
             return reader.Read() ? Read(reader) : null;
         }, (source, sourceId), cancellationToken);

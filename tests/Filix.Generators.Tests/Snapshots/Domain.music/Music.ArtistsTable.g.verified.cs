@@ -166,13 +166,13 @@ public sealed partial class ArtistsTable
             return rows;
         }, sortName, cancellationToken);
 
-    private const string GetByMusicbrainzIdSql = "SELECT \"id\", \"name\", \"sort_name\", \"country\", \"musicbrainz_id\", \"created_at\" FROM \"artists\" WHERE \"musicbrainz_id\" IS $p0 ORDER BY \"id\"";
+    private const string GetByMusicbrainzIdSql = "SELECT \"id\", \"name\", \"sort_name\", \"country\", \"musicbrainz_id\", \"created_at\" FROM \"artists\" WHERE \"musicbrainz_id\" = $p0 ORDER BY \"id\"";
 
     /// <summary>
     /// The row whose musicbrainz_id equal the arguments, or null.
     /// </summary>
-    public global::System.Threading.Tasks.ValueTask<Artist?> GetByMusicbrainzIdAsync(global::System.Guid? musicbrainzId, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync<global::System.Guid?, Artist?>(static (session, state) =>
+    public global::System.Threading.Tasks.ValueTask<Artist?> GetByMusicbrainzIdAsync(global::System.Guid musicbrainzId, global::System.Threading.CancellationToken cancellationToken = default) =>
+        _database.ReadAsync<global::System.Guid, Artist?>(static (session, state) =>
         {
             var command = session.Command(GetByMusicbrainzIdSql, 1);
             command.Parameters[0].Value = global::Filix.Runtime.Sqlite.SqliteValues.Uuid(state);

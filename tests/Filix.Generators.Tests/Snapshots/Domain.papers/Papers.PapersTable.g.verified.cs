@@ -147,30 +147,30 @@ public sealed partial class PapersTable
     public global::System.Collections.Generic.IAsyncEnumerable<Paper> ScanAsync(global::System.Threading.CancellationToken cancellationToken = default) =>
         _database.QueryAsync(ScanSql, 0, static (_, _) => { }, 0, ReadRow, cancellationToken);
 
-    private const string GetByDoiSql = "SELECT \"id\", \"doi\", \"arxiv_id\", \"pmid\", \"title\", \"authors\", \"abstract\", \"year\", \"published_on\", \"venue\", \"kind\", \"volume\", \"issue\", \"pages\", \"publisher\", \"url\", \"keywords\", \"tags\", \"pdf_key\", \"pdf_sha256\", \"read_status\", \"rating\", \"citation_count\", \"notes\", \"source\", \"added_at\", \"updated_at\" FROM \"papers\" WHERE \"doi\" IS $p0 ORDER BY \"id\"";
+    private const string GetByDoiSql = "SELECT \"id\", \"doi\", \"arxiv_id\", \"pmid\", \"title\", \"authors\", \"abstract\", \"year\", \"published_on\", \"venue\", \"kind\", \"volume\", \"issue\", \"pages\", \"publisher\", \"url\", \"keywords\", \"tags\", \"pdf_key\", \"pdf_sha256\", \"read_status\", \"rating\", \"citation_count\", \"notes\", \"source\", \"added_at\", \"updated_at\" FROM \"papers\" WHERE \"doi\" = $p0 ORDER BY \"id\"";
 
     /// <summary>
     /// The row whose doi equal the arguments, or null.
     /// </summary>
-    public global::System.Threading.Tasks.ValueTask<Paper?> GetByDoiAsync(string? doi, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync<string?, Paper?>(static (session, state) =>
+    public global::System.Threading.Tasks.ValueTask<Paper?> GetByDoiAsync(string doi, global::System.Threading.CancellationToken cancellationToken = default) =>
+        _database.ReadAsync<string, Paper?>(static (session, state) =>
         {
             var command = session.Command(GetByDoiSql, 1);
-            command.Parameters[0].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(state);
+            command.Parameters[0].Value = state;
             using var reader = command.ExecuteReader();
             return reader.Read() ? Read(reader) : null;
         }, doi, cancellationToken);
 
-    private const string GetByArxivIdSql = "SELECT \"id\", \"doi\", \"arxiv_id\", \"pmid\", \"title\", \"authors\", \"abstract\", \"year\", \"published_on\", \"venue\", \"kind\", \"volume\", \"issue\", \"pages\", \"publisher\", \"url\", \"keywords\", \"tags\", \"pdf_key\", \"pdf_sha256\", \"read_status\", \"rating\", \"citation_count\", \"notes\", \"source\", \"added_at\", \"updated_at\" FROM \"papers\" WHERE \"arxiv_id\" IS $p0 ORDER BY \"id\"";
+    private const string GetByArxivIdSql = "SELECT \"id\", \"doi\", \"arxiv_id\", \"pmid\", \"title\", \"authors\", \"abstract\", \"year\", \"published_on\", \"venue\", \"kind\", \"volume\", \"issue\", \"pages\", \"publisher\", \"url\", \"keywords\", \"tags\", \"pdf_key\", \"pdf_sha256\", \"read_status\", \"rating\", \"citation_count\", \"notes\", \"source\", \"added_at\", \"updated_at\" FROM \"papers\" WHERE \"arxiv_id\" = $p0 ORDER BY \"id\"";
 
     /// <summary>
     /// The row whose arxiv_id equal the arguments, or null.
     /// </summary>
-    public global::System.Threading.Tasks.ValueTask<Paper?> GetByArxivIdAsync(string? arxivId, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync<string?, Paper?>(static (session, state) =>
+    public global::System.Threading.Tasks.ValueTask<Paper?> GetByArxivIdAsync(string arxivId, global::System.Threading.CancellationToken cancellationToken = default) =>
+        _database.ReadAsync<string, Paper?>(static (session, state) =>
         {
             var command = session.Command(GetByArxivIdSql, 1);
-            command.Parameters[0].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(state);
+            command.Parameters[0].Value = state;
             using var reader = command.ExecuteReader();
             return reader.Read() ? Read(reader) : null;
         }, arxivId, cancellationToken);

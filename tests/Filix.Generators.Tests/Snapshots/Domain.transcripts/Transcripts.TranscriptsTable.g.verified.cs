@@ -186,17 +186,17 @@ public sealed partial class TranscriptsTable
             return rows;
         }, (kind, recordedAt), cancellationToken);
 
-    private const string GetBySourceAndSourceIdSql = "SELECT \"id\", \"title\", \"kind\", \"source\", \"source_id\", \"recorded_at\", \"duration_seconds\", \"language\", \"media_key\", \"transcriber\", \"summary\", \"tags\", \"word_count\", \"created_at\", \"updated_at\" FROM \"transcripts\" WHERE \"source\" = $p0 AND \"source_id\" IS $p1 ORDER BY \"id\"";
+    private const string GetBySourceAndSourceIdSql = "SELECT \"id\", \"title\", \"kind\", \"source\", \"source_id\", \"recorded_at\", \"duration_seconds\", \"language\", \"media_key\", \"transcriber\", \"summary\", \"tags\", \"word_count\", \"created_at\", \"updated_at\" FROM \"transcripts\" WHERE \"source\" = $p0 AND \"source_id\" = $p1 ORDER BY \"id\"";
 
     /// <summary>
     /// The row whose source, source_id equal the arguments, or null.
     /// </summary>
-    public global::System.Threading.Tasks.ValueTask<Transcript?> GetBySourceAndSourceIdAsync(string source, string? sourceId, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync<(string, string?), Transcript?>(static (session, state) =>
+    public global::System.Threading.Tasks.ValueTask<Transcript?> GetBySourceAndSourceIdAsync(string source, string sourceId, global::System.Threading.CancellationToken cancellationToken = default) =>
+        _database.ReadAsync<(string, string), Transcript?>(static (session, state) =>
         {
             var command = session.Command(GetBySourceAndSourceIdSql, 2);
             command.Parameters[0].Value = state.Item1;
-            command.Parameters[1].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(state.Item2);
+            command.Parameters[1].Value = state.Item2;
             using var reader = command.ExecuteReader();
             return reader.Read() ? Read(reader) : null;
         }, (source, sourceId), cancellationToken);

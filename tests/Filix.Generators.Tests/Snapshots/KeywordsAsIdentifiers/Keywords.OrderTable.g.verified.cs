@@ -166,16 +166,16 @@ public sealed partial class OrderTable
             return rows;
         }, @class, cancellationToken);
 
-    private const string GetByGroupAndFromSql = "SELECT \"id\", \"class\", \"group\", \"select\", \"default\", \"from\", \"order\" FROM \"order\" WHERE \"group\" IS $p0 AND \"from\" IS $p1 ORDER BY \"id\"";
+    private const string GetByGroupAndFromSql = "SELECT \"id\", \"class\", \"group\", \"select\", \"default\", \"from\", \"order\" FROM \"order\" WHERE \"group\" = $p0 AND \"from\" = $p1 ORDER BY \"id\"";
 
     /// <summary>
     /// The row whose group, from equal the arguments, or null.
     /// </summary>
-    public global::System.Threading.Tasks.ValueTask<Order?> GetByGroupAndFromAsync(string? @group, global::System.DateOnly? @from, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync<(string?, global::System.DateOnly?), Order?>(static (session, state) =>
+    public global::System.Threading.Tasks.ValueTask<Order?> GetByGroupAndFromAsync(string @group, global::System.DateOnly @from, global::System.Threading.CancellationToken cancellationToken = default) =>
+        _database.ReadAsync<(string, global::System.DateOnly), Order?>(static (session, state) =>
         {
             var command = session.Command(GetByGroupAndFromSql, 2);
-            command.Parameters[0].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(state.Item1);
+            command.Parameters[0].Value = state.Item1;
             command.Parameters[1].Value = global::Filix.Runtime.Sqlite.SqliteValues.Date(state.Item2);
             using var reader = command.ExecuteReader();
             return reader.Read() ? Read(reader) : null;

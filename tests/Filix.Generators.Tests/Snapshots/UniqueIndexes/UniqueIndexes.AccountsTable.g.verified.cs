@@ -161,16 +161,16 @@ public sealed partial class AccountsTable
             return reader.Read() ? Read(reader) : null;
         }, email, cancellationToken);
 
-    private const string GetByHandleSql = "SELECT \"id\", \"email\", \"handle\", \"tenant\", \"slug\", \"region\", \"created_at\" FROM \"accounts\" WHERE \"handle\" IS $p0 ORDER BY \"id\"";
+    private const string GetByHandleSql = "SELECT \"id\", \"email\", \"handle\", \"tenant\", \"slug\", \"region\", \"created_at\" FROM \"accounts\" WHERE \"handle\" = $p0 ORDER BY \"id\"";
 
     /// <summary>
     /// The row whose handle equal the arguments, or null.
     /// </summary>
-    public global::System.Threading.Tasks.ValueTask<Account?> GetByHandleAsync(string? handle, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync<string?, Account?>(static (session, state) =>
+    public global::System.Threading.Tasks.ValueTask<Account?> GetByHandleAsync(string handle, global::System.Threading.CancellationToken cancellationToken = default) =>
+        _database.ReadAsync<string, Account?>(static (session, state) =>
         {
             var command = session.Command(GetByHandleSql, 1);
-            command.Parameters[0].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(state);
+            command.Parameters[0].Value = state;
             using var reader = command.ExecuteReader();
             return reader.Read() ? Read(reader) : null;
         }, handle, cancellationToken);
