@@ -7,9 +7,7 @@ namespace Filix.Runtime.Writing;
 /// <summary>The writer thread: take a batch, commit it, acknowledge it; at the end drain and checkpoint.</summary>
 internal sealed partial class Writer
 {
-    private const string Savepoint = "SAVEPOINT filix_op";
-    private const string ReleaseSavepoint = "RELEASE filix_op";
-    private const string RollbackToSavepoint = "ROLLBACK TO filix_op";
+    private readonly List<IWriteOperation> _done = [];
 
     private void Run()
     {
@@ -20,15 +18,25 @@ internal sealed partial class Writer
             // Blocking on the queue is fine here: this thread exists to wait for writes.
             while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
             {
-                while (batch.Count < _maxBatch && reader.TryRead(out var operation))
+                // Take the lock first, then the batch: the writes that arrive while another process holds the
+                // lock join this batch instead of waiting for the next handoff.
+                AcquireLock();
+                try
                 {
-                    batch.Add(operation);
-                }
+                    while (batch.Count < _maxBatch && reader.TryRead(out var operation))
+                    {
+                        batch.Add(operation);
+                    }
 
-                var next = 0;
-                while (next < batch.Count)
+                    var next = 0;
+                    while (next < batch.Count)
+                    {
+                        next = CommitFrom(batch, next);
+                    }
+                }
+                finally
                 {
-                    next = CommitFrom(batch, next);
+                    _lock?.Release();
                 }
 
                 batch.Clear();
@@ -51,8 +59,20 @@ internal sealed partial class Writer
         {
             WriterMetrics.Untrack(this);
             _lock?.Dispose();
+            _transaction.Dispose();
             _session.Dispose();
             _stopped.TrySetResult();
+        }
+    }
+
+    /// <summary>Takes the cross-process write lock, counting the wait when another process held it.</summary>
+    private void AcquireLock()
+    {
+        var waited = _lock?.Acquire() ?? TimeSpan.Zero;
+        if (waited > TimeSpan.Zero)
+        {
+            WriterMetrics.LockWaits.Add(1, MetricTags);
+            WriterMetrics.LockWaitDuration.Record(waited.TotalMilliseconds, MetricTags);
         }
     }
 
@@ -63,79 +83,65 @@ internal sealed partial class Writer
     /// </summary>
     private int CommitFrom(List<IWriteOperation> batch, int start)
     {
-        var waited = _lock?.Acquire() ?? TimeSpan.Zero;
-        if (waited > TimeSpan.Zero)
-        {
-            WriterMetrics.LockWaits.Add(1, MetricTags);
-            WriterMetrics.LockWaitDuration.Record(waited.TotalMilliseconds, MetricTags);
-        }
-
-        var done = new List<IWriteOperation>(batch.Count - start);
-        var next = batch.Count;
+        var done = _done;
+        done.Clear();
+        var started = Stopwatch.GetTimestamp();
         try
         {
-            var started = Stopwatch.GetTimestamp();
-            try
+            _transaction.Begin();
+        }
+        catch (SqliteException ex)
+        {
+            FailAll(batch, Explain("Starting the write transaction", ex), start);
+            return batch.Count;
+        }
+
+        for (var i = start; i < batch.Count; i++)
+        {
+            var operation = batch[i];
+            if (!operation.TryStart())
             {
-                _session.Command("BEGIN IMMEDIATE", 0).ExecuteNonQuery();
+                continue;
             }
-            catch (SqliteException ex)
+
+            var error = RunInSavepoint(operation);
+            if (InTransaction)
             {
-                FailAll(batch, Explain("Starting the write transaction", ex), start);
-                return batch.Count;
-            }
-
-            for (var i = start; i < batch.Count; i++)
-            {
-                var operation = batch[i];
-                if (!operation.TryStart())
-                {
-                    continue;
-                }
-
-                var error = RunInSavepoint(operation);
-                if (InTransaction)
-                {
-                    if (error is null)
-                    {
-                        done.Add(operation);
-                    }
-
-                    continue;
-                }
-
-                // The error (disk full, I/O error, or a delegate's own COMMIT/ROLLBACK) ended the whole transaction:
-                // the batch-mates before it are lost; those after it get a new transaction.
-                FailAll(done, new FilixException(
-                    $"A write to '{_path}' was rolled back because another write in the same transaction ended it (see the inner exception). Nothing of this write was stored; retry it.",
-                    _path, error));
                 if (error is null)
                 {
-                    Fail(operation, new InvalidOperationException($"A write delegate ended the transaction on '{_path}' itself. Write delegates must not run COMMIT, ROLLBACK or BEGIN: the writer owns the transaction."));
+                    done.Add(operation);
                 }
 
-                return i + 1;
+                continue;
             }
 
-            try
+            // The error (disk full, I/O error, or a delegate's own COMMIT/ROLLBACK) ended the whole transaction:
+            // the batch-mates before it are lost; those after it get a new transaction.
+            FailAll(done, new FilixException(
+                $"A write to '{_path}' was rolled back because another write in the same transaction ended it (see the inner exception). Nothing of this write was stored; retry it.",
+                _path, error));
+            if (error is null)
             {
-                _session.Command("COMMIT", 0).ExecuteNonQuery();
-            }
-            catch (SqliteException ex)
-            {
-                RollbackQuietly();
-                FailAll(done, Explain("Committing a batch of writes", ex));
-                return next;
+                Fail(operation, new InvalidOperationException($"A write delegate ended the transaction on '{_path}' itself. Write delegates must not run COMMIT, ROLLBACK or BEGIN: the writer owns the transaction."));
             }
 
-            WriterMetrics.CommitDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds, MetricTags);
-            WriterMetrics.BatchSize.Record(done.Count, MetricTags);
-            WriterMetrics.Operations.Add(done.Count, MetricTags);
+            return i + 1;
         }
-        finally
+
+        try
         {
-            _lock?.Release();
+            _transaction.Commit();
         }
+        catch (SqliteException ex)
+        {
+            RollbackQuietly();
+            FailAll(done, Explain("Committing a batch of writes", ex));
+            return batch.Count;
+        }
+
+        WriterMetrics.CommitDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds, MetricTags);
+        WriterMetrics.BatchSize.Record(done.Count, MetricTags);
+        WriterMetrics.Operations.Add(done.Count, MetricTags);
 
         // Acknowledge only now: the commit has returned, so every one of these writes is durable.
         foreach (var operation in done)
@@ -143,18 +149,18 @@ internal sealed partial class Writer
             operation.Succeed();
         }
 
-        return next;
+        return batch.Count;
     }
 
     /// <summary>Runs one operation in its own savepoint; on error undoes just that operation and fails its caller.</summary>
     /// <returns>The operation's error, or null when it succeeded.</returns>
     private Exception? RunInSavepoint(IWriteOperation operation)
     {
-        _session.Command(Savepoint, 0).ExecuteNonQuery();
+        _transaction.Savepoint();
         try
         {
             operation.Run(_session);
-            _session.Command(ReleaseSavepoint, 0).ExecuteNonQuery();
+            _transaction.Release();
             return null;
         }
         catch (Exception ex)
@@ -174,8 +180,8 @@ internal sealed partial class Writer
 
         try
         {
-            _session.Command(RollbackToSavepoint, 0).ExecuteNonQuery();
-            _session.Command(ReleaseSavepoint, 0).ExecuteNonQuery();
+            _transaction.RollbackToSavepoint();
+            _transaction.Release();
         }
         catch (SqliteException)
         {
@@ -192,7 +198,7 @@ internal sealed partial class Writer
         }
     }
 
-    private bool InTransaction => SQLitePCL.raw.sqlite3_get_autocommit(_session.Connection.Handle) == 0;
+    private bool InTransaction => _transaction.InTransaction;
 
     private void RollbackQuietly()
     {

@@ -21,6 +21,7 @@ internal sealed partial class Writer : IAsyncDisposable, IQueueDepthSource
 {
     private readonly SqliteSession _session;
     private readonly WriteLock? _lock;
+    private readonly TransactionStatements _transaction;
     private readonly string _path;
     private readonly int _maxBatch;
     private readonly Channel<IWriteOperation> _queue;
@@ -34,12 +35,27 @@ internal sealed partial class Writer : IAsyncDisposable, IQueueDepthSource
         _path = path;
         _maxBatch = options.MaxBatchSize;
         _lock = options.CrossProcessWriteLock ? WriteLock.Open(path) : null;
+        try
+        {
+            _transaction = new TransactionStatements(session.Connection);
+        }
+        catch
+        {
+            _lock?.Dispose();
+            throw;
+        }
+
         MetricTags = WriterMetrics.Tags(path, domain);
         _queue = Channel.CreateBounded<IWriteOperation>(new BoundedChannelOptions(options.WriteQueueCapacity)
         {
             FullMode = BoundedChannelFullMode.Wait,
             SingleReader = true,
             SingleWriter = false,
+
+            // Lets a producer's TryWrite wake the blocked writer thread directly instead of through a thread-pool
+            // hop. The only continuations that run inline are this class's own (the writer's wait and
+            // EnqueueSlowAsync's resumption); callers' code never does: their tasks complete asynchronously.
+            AllowSynchronousContinuations = true,
         });
         _thread = new Thread(Run)
         {
