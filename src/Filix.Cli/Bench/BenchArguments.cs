@@ -21,6 +21,8 @@ internal static class BenchArguments
         yield return settings.Seconds.ToString(inv);
         yield return "--synchronous";
         yield return settings.Synchronous == SynchronousMode.Full ? "full" : "normal";
+        yield return "--lock-handoff";
+        yield return settings.LockHandoff ? "flock" : "busy-timeout";
         yield return "--folder";
         yield return settings.Folder;
         yield return "--process-index";

@@ -44,6 +44,10 @@ internal sealed record BenchSettings
 
     public required SynchronousMode Synchronous { get; init; }
 
+    /// <summary>Mode filix: hand the write lock between processes with flock (true) or leave the waiting to SQLite's
+    /// busy handler (false), to measure the difference.</summary>
+    public bool LockHandoff { get; init; } = true;
+
     /// <summary>Postgres connection string (mode postgres).</summary>
     public string? Upstream { get; init; }
 
@@ -53,7 +57,7 @@ internal sealed record BenchSettings
     /// <summary>How many writers process <paramref name="index"/> runs: the writers spread as evenly as possible.</summary>
     public int WritersOf(int index) => (Writers / Processes) + (index < Writers % Processes ? 1 : 0);
 
-    public FilixOptions FilixOptions => new() { Synchronous = Synchronous };
+    public FilixOptions FilixOptions => new() { Synchronous = Synchronous, CrossProcessWriteLock = LockHandoff };
 
     public string DatabasePath => Path.Combine(Folder, Workload == BenchWorkload.Log ? Schema.BenchDatabase.FileName : Filix.Domains.Entities.EntitiesDatabase.FileName);
 }

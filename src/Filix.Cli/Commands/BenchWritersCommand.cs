@@ -17,6 +17,7 @@ internal static class BenchWritersCommand
     private static readonly Option<string> Mode = Choice("--mode", "filix", "What writes: filix (group-commit writer), naive (a connection per writer, busy_timeout), postgres, ceiling (one thread, large transactions).", "filix", "naive", "postgres", "ceiling");
     private static readonly Option<string> Workload = Choice("--workload", "log", "What is written: log (append-only agent log) or events (upserts by entity, role, role type).", "log", "events");
     private static readonly Option<string> Synchronous = Choice("--synchronous", "normal", "SQLite durability: normal (survives a process kill) or full (also power loss).", "normal", "full");
+    private static readonly Option<string> LockHandoff = Choice("--lock-handoff", "flock", "Mode filix across processes: flock (kernel-queued handoff, the default) or busy-timeout (SQLite's sleep-and-retry only).", "flock", "busy-timeout");
     private static readonly Option<string?> Upstream = new("--upstream") { Description = "Postgres connection string for --mode postgres." };
     private static readonly Option<string> Folder = new("--folder") { Description = "The parent's benchmark folder.", Required = true };
     private static readonly Option<int> ProcessIndex = new("--process-index") { Description = "This worker's index.", Required = true };
@@ -25,7 +26,7 @@ internal static class BenchWritersCommand
     {
         var command = new Command("writers", "Measure many concurrent writers on one database: rows/s, p50/p99/max latency, errors.")
         {
-            Writers, Processes, Seconds, Mode, Workload, Synchronous, Upstream,
+            Writers, Processes, Seconds, Mode, Workload, Synchronous, LockHandoff, Upstream,
         };
         command.SetAction(RunAsync);
         return command;
@@ -36,7 +37,7 @@ internal static class BenchWritersCommand
     {
         var command = new Command("writers-worker", "One worker process of 'filix bench writers'.")
         {
-            Writers, Seconds, Mode, Workload, Synchronous, Upstream, Folder, ProcessIndex,
+            Writers, Seconds, Mode, Workload, Synchronous, LockHandoff, Upstream, Folder, ProcessIndex,
         };
         command.Hidden = true;
         command.SetAction(RunWorkerAsync);
@@ -99,6 +100,7 @@ internal static class BenchWritersCommand
             Seconds = parse.GetValue(Seconds),
             Synchronous = Enum.Parse<SynchronousMode>(parse.GetValue(Synchronous)!, ignoreCase: true),
             Upstream = parse.GetValue(Upstream),
+            LockHandoff = parse.GetValue(LockHandoff) == "flock",
             Folder = folder,
         };
         if (settings.Writers < 1 || settings.Processes < 1 || settings.Writers < settings.Processes || settings.Seconds <= 0)
