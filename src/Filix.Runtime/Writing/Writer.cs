@@ -27,7 +27,6 @@ internal sealed partial class Writer : IAsyncDisposable, IQueueDepthSource
     private readonly Channel<IWriteOperation> _queue;
     private readonly Thread _thread;
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private int _disposing;
 
     public Writer(SqliteSession session, string path, string domain, FilixOptions options)
     {
@@ -62,8 +61,8 @@ internal sealed partial class Writer : IAsyncDisposable, IQueueDepthSource
             IsBackground = true,
             Name = "Filix writer " + System.IO.Path.GetFileName(path),
         };
-        _thread.Start();
         WriterMetrics.Track(this);
+        _thread.Start();
     }
 
     /// <summary>Writes queued and not yet taken by the writer thread.</summary>
@@ -110,6 +109,13 @@ internal sealed partial class Writer : IAsyncDisposable, IQueueDepthSource
             throw error;
         }
 
+        if (Thread.CurrentThread == _thread)
+        {
+            // Room in the queue was made by the writer thread, which resumed us inline (synchronous channel
+            // continuations); leave it before the caller's code can run there.
+            await Task.Yield();
+        }
+
         return await operation.Task.ConfigureAwait(false);
     }
 
@@ -122,15 +128,12 @@ internal sealed partial class Writer : IAsyncDisposable, IQueueDepthSource
     /// </summary>
     public async ValueTask DisposeAsync()
     {
-        if (Interlocked.Exchange(ref _disposing, 1) == 0)
-        {
-            _queue.Writer.TryComplete();
-        }
-
         if (Thread.CurrentThread == _thread)
         {
             throw new InvalidOperationException($"The database '{_path}' cannot be disposed from inside one of its write delegates.");
         }
+
+        _queue.Writer.TryComplete();
 
         await _stopped.Task.ConfigureAwait(false);
     }
