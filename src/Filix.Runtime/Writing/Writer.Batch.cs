@@ -46,7 +46,8 @@ internal sealed partial class Writer
         }
         catch (Exception ex)
         {
-            // Only a bug gets here (every SQLite error is handled per batch). Fail what is left rather than hang callers.
+            // Only a bug or a failing lock file (flock errors) gets here: every SQLite error is handled per batch.
+            // Fail what is left rather than leave callers waiting forever.
             var error = new FilixException($"The writer of '{_path}' stopped unexpectedly: {ex.Message}. Writes not yet acknowledged were not stored.", _path, ex);
             _queue.Writer.TryComplete();
             FailAll(batch, error);
