@@ -21,7 +21,9 @@ internal static class FilixCli
 
     public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
     {
-        var configuration = new InvocationConfiguration { Output = output, Error = error };
+        // Signals are Filix's to handle (FilixShutdown: drain, commit, checkpoint), not System.CommandLine's,
+        // which would end the process after a timeout whatever the writer still holds.
+        var configuration = new InvocationConfiguration { Output = output, Error = error, ProcessTerminationTimeout = null };
         return Build().Parse(args).InvokeAsync(configuration, cancellationToken);
     }
 }

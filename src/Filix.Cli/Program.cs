@@ -1,4 +1,4 @@
 using Filix.Cli;
 
-// Ctrl+C is handled by System.CommandLine: it cancels the token the command runs with.
+// SIGINT/SIGTERM are handled by FilixShutdown in each command (drain the writer, commit, checkpoint).
 return await FilixCli.RunAsync(args, Console.Out, Console.Error).ConfigureAwait(false);

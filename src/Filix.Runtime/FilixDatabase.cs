@@ -35,6 +35,9 @@ public sealed class FilixDatabase : IAsyncDisposable, IDisposable
 
     public FilixOptions Options { get; }
 
+    /// <summary>The group-commit writer (tests look at its queue).</summary>
+    internal Writer Writer => _writer;
+
     /// <summary>Opens (and on first use creates) the database at <paramref name="path"/> for <paramref name="schema"/>.</summary>
     /// <exception cref="FilixException">The file cannot be opened, is not a SQLite database, or holds another domain or schema.</exception>
     public static Task<FilixDatabase> OpenAsync(string path, DatabaseSchema schema, FilixOptions? options = null, CancellationToken cancellationToken = default)
@@ -72,7 +75,8 @@ public sealed class FilixDatabase : IAsyncDisposable, IDisposable
             writerSession = new SqliteSession(ConnectionPolicy.Open(path, options, readOnly: false, create: true));
             SchemaBootstrap.Ensure(writerSession, schema, path);
             ConnectionPolicy.UseWal(writerSession.Connection);
-            return new FilixDatabase(path, schema, options, new ReaderPool(path, options), new Writer(writerSession));
+            Validate(options, path);
+            return new FilixDatabase(path, schema, options, new ReaderPool(path, options), new Writer(writerSession, path, schema.Domain, options));
         }
         catch (SqliteException ex)
         {
@@ -83,6 +87,16 @@ public sealed class FilixDatabase : IAsyncDisposable, IDisposable
         {
             writerSession?.Dispose();
             throw;
+        }
+    }
+
+    private static void Validate(FilixOptions options, string path)
+    {
+        if (options.WriteQueueCapacity < 1 || options.MaxBatchSize < 1)
+        {
+            throw new FilixException(
+                $"Invalid options for '{path}': WriteQueueCapacity ({options.WriteQueueCapacity}) and MaxBatchSize ({options.MaxBatchSize}) must be at least 1.",
+                path);
         }
     }
 
@@ -147,10 +161,17 @@ public sealed class FilixDatabase : IAsyncDisposable, IDisposable
         }
     }
 
-    /// <summary>Runs <paramref name="write"/> on the write connection inside a transaction; the task completes
-    /// when the transaction has committed (or fails, having changed nothing).</summary>
+    /// <summary>
+    /// Runs <paramref name="write"/> on the write connection. Writes from every thread are queued to one writer
+    /// thread that commits them in batches (group commit), each in its own savepoint: the task completes when the
+    /// batch holding this write has committed (durable per <see cref="FilixOptions.Synchronous"/>; visible to every
+    /// later read of any connection), or fails, having stored nothing, when this write throws or the commit fails.
+    /// A write cancelled while still queued is not run. When the queue is full the call waits for room.
+    /// </summary>
     /// <exception cref="FilixException">The write failed (a constraint, a lock timeout, a full disk); the message names
     /// the file and the table or constraint, and the <see cref="SqliteException"/> is its inner exception.</exception>
+    /// <remarks>The delegate runs on the writer thread inside a transaction it must not end, and should be short:
+    /// the next batch waits for it.</remarks>
     public Task<TResult> WriteAsync<TState, TResult>(Func<SqliteSession, TState, TResult> write, TState state, CancellationToken cancellationToken = default)
     {
         var task = _writer.ExecuteAsync(write, state, cancellationToken);
@@ -169,15 +190,18 @@ public sealed class FilixDatabase : IAsyncDisposable, IDisposable
         }
     }
 
-    public void Dispose()
-    {
-        _writer.Dispose();
-        _readers.Dispose();
-    }
+    /// <summary>Closes the database, blocking until the writes already queued have committed and the WAL is checkpointed.
+    /// Prefer <see cref="DisposeAsync"/>.</summary>
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
-    public ValueTask DisposeAsync()
+    /// <summary>
+    /// Closes the database: new writes are refused, every write already queued is committed and acknowledged,
+    /// the WAL is checkpointed into the database file (<c>wal_checkpoint(TRUNCATE)</c>) and the connections close.
+    /// Nothing acknowledged or queued is lost. Safe to call more than once.
+    /// </summary>
+    public async ValueTask DisposeAsync()
     {
-        Dispose();
-        return ValueTask.CompletedTask;
+        await _writer.DisposeAsync().ConfigureAwait(false);
+        _readers.Dispose();
     }
 }

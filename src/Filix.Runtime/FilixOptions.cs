@@ -20,6 +20,22 @@ public sealed record FilixOptions
 
     /// <summary>Create the file and its tables if it does not exist. When false a missing file is an error.</summary>
     public bool CreateIfMissing { get; init; } = true;
+
+    /// <summary>
+    /// How many writes may wait for the writer before callers of <see cref="FilixDatabase.WriteAsync{TState, TResult}"/>
+    /// wait for room (backpressure). Bounds the memory held by queued writes.
+    /// </summary>
+    public int WriteQueueCapacity { get; init; } = 4096;
+
+    /// <summary>At most this many queued writes are committed in one transaction.</summary>
+    public int MaxBatchSize { get; init; } = 1024;
+
+    /// <summary>
+    /// Writers in different processes hand the write lock to each other through a kernel lock on
+    /// <c>&lt;db&gt;-filix.lock</c> (see docs/concurrency.md) instead of SQLite's sleep-and-retry busy handler.
+    /// Turn off only to measure the difference; Windows always uses the busy handler.
+    /// </summary>
+    public bool CrossProcessWriteLock { get; init; } = true;
 }
 
 /// <summary>SQLite's <c>PRAGMA synchronous</c> levels that are safe in WAL mode.</summary>

@@ -15,6 +15,13 @@ internal static class CliAction
     private static async Task<int> RunAsync(ParseResult parseResult, GlobalOptions options, Func<CliContext, Task<int>> body, CancellationToken cancellationToken)
     {
         var error = parseResult.InvocationConfiguration.Error;
+
+        // SIGINT/SIGTERM cancel the command, which stops between batches and disposes its databases on the way
+        // out: queued writes commit, the WAL is checkpointed, then the process exits with 130.
+        using var shutdown = FilixShutdown.Install();
+        shutdown.ExitAfterDrain = false;
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, shutdown.Token);
+        cancellationToken = linked.Token;
         try
         {
             return await body(options.Context(parseResult, cancellationToken)).ConfigureAwait(false);

@@ -11,5 +11,6 @@ internal static class CommandCatalog
         RunCommand.Create,
         ReportCommand.Create,
         SchemaCommand.Create,
+        static _ => new Command("bench", "Measure Filix on this machine (docs/benchmarks.md).") { BenchWritersCommand.Create(), BenchWritersCommand.CreateWorker() },
     ];
 }

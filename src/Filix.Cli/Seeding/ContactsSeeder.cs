@@ -142,7 +142,7 @@ internal sealed class ContactsSeeder : DomainSeeder<ContactsDatabase>
         var emails = await read.ScanAsync(EmailsTable.Name, database.Emails.CountAsync, database.Emails.ScanAsync).ConfigureAwait(false);
         await read.ScanAsync(PhonesTable.Name, database.Phones.CountAsync, database.Phones.ScanAsync).ConfigureAwait(false);
         await read.GetEachAsync("get person by id", people, (p, ct) => database.People.GetAsync(p.Id, ct)).ConfigureAwait(false);
-        await read.GetEachAsync("get organisation by domain (unique)", organizations.Where(o => o.Domain is not null).ToList(), (o, ct) => database.Organizations.GetByDomainAsync(o.Domain, ct)).ConfigureAwait(false);
+        await read.GetEachAsync("get organisation by domain (unique)", organizations.Where(o => o.Domain is not null).ToList(), (o, ct) => database.Organizations.GetByDomainAsync(o.Domain!, ct)).ConfigureAwait(false);
         await read.FindEachAsync("find people by (family_name, given_name)", people.Where(p => p.FamilyName is not null && p.GivenName is not null).ToList(), (p, ct) => database.People.FindByFamilyNameAndGivenNameAsync(p.FamilyName, p.GivenName, ct), (p, r) => r.Id == p.Id).ConfigureAwait(false);
         await read.FindEachAsync("find emails by address", emails, (e, ct) => database.Emails.FindByAddressAsync(e.Address, ct), (e, r) => r == e).ConfigureAwait(false);
         return read.Checks;

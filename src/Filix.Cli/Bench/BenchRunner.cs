@@ -1,0 +1,185 @@
+using System.Diagnostics;
+using System.Globalization;
+using Filix.Cli.Bench.Schema;
+using Filix.Domains.Entities;
+using Filix.Runtime;
+
+namespace Filix.Cli.Bench;
+
+/// <summary>
+/// Runs <c>filix bench writers</c>: prepares fresh databases, runs the writers in this process or spreads them
+/// over child processes (<c>filix bench writers-worker</c>), and merges what they measured.
+/// </summary>
+internal static class BenchRunner
+{
+    public static async Task<BenchReport> RunAsync(BenchSettings settings, FilixShutdown shutdown)
+    {
+        await PrepareAsync(settings).ConfigureAwait(false);
+        var results = settings.Mode == BenchMode.Ceiling
+            ? [WriterLoop.RunCeiling(settings, batch: 1000, shutdown.Token)]
+            : settings.Processes == 1
+                ? [await RunHereAsync(settings, 0, settings.Writers, shutdown).ConfigureAwait(false)]
+                : await RunInChildrenAsync(settings).ConfigureAwait(false);
+        var stored = await CountStoredAsync(settings).ConfigureAwait(false);
+        return BenchReport.From(settings, results, stored);
+    }
+
+    /// <summary>One process's writers, in this process (the worker subcommand calls this too).</summary>
+    public static async Task<WorkerResult> RunHereAsync(BenchSettings settings, int process, int writers, FilixShutdown? shutdown)
+    {
+        await using var target = await BenchTarget.OpenAsync(settings, process, writers, shutdown).ConfigureAwait(false);
+        return await WriterLoop.RunAsync(settings, target, writers, shutdown?.Token ?? default).ConfigureAwait(false);
+    }
+
+    /// <summary>Creates the databases (and, for events, the entities they refer to) before the clock starts.</summary>
+    private static async Task PrepareAsync(BenchSettings settings)
+    {
+        if (settings.Mode == BenchMode.Postgres)
+        {
+            await PreparePostgresAsync(settings).ConfigureAwait(false);
+            return;
+        }
+
+        if (settings.Workload == BenchWorkload.Log)
+        {
+            await using var log = await BenchDatabase.OpenAsync(settings.DatabasePath, settings.FilixOptions).ConfigureAwait(false);
+            return;
+        }
+
+        await using var entities = await EntitiesDatabase.OpenAsync(settings.DatabasePath, settings.FilixOptions).ConfigureAwait(false);
+        await entities.Entities.UpsertManyAsync(BenchRows.Entities()).ConfigureAwait(false);
+    }
+
+    private static async Task PreparePostgresAsync(BenchSettings settings)
+    {
+        await using var source = PostgresTarget.DataSource(settings, 1);
+        await using var connection = await source.OpenConnectionAsync().ConfigureAwait(false);
+        var drop = settings.Workload == BenchWorkload.Log ? "DROP TABLE IF EXISTS \"agent_log\"" : "DROP TABLE IF EXISTS \"events\", \"entities\"";
+        await using (var command = new Npgsql.NpgsqlCommand(drop, connection))
+        {
+            await command.ExecuteNonQueryAsync().ConfigureAwait(false);
+        }
+
+        var ddl = settings.Workload == BenchWorkload.Log ? BenchSchema.Definition.PostgresDdl : EntitiesSchema.Definition.PostgresDdl;
+        foreach (var statement in ddl)
+        {
+            await using var command = new Npgsql.NpgsqlCommand(statement, connection);
+            await command.ExecuteNonQueryAsync().ConfigureAwait(false);
+        }
+
+        if (settings.Workload == BenchWorkload.Events)
+        {
+            await EntitiesUpstream.UpsertAsync(connection, BenchRows.Entities()).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Rows in the table after the run: for the log every acknowledged write must be there, once.</summary>
+    private static async Task<long> CountStoredAsync(BenchSettings settings)
+    {
+        if (settings.Mode == BenchMode.Postgres)
+        {
+            await using var source = PostgresTarget.DataSource(settings, 1);
+            await using var connection = await source.OpenConnectionAsync().ConfigureAwait(false);
+            return settings.Workload == BenchWorkload.Log
+                ? await AgentLogUpstream.CountAsync(connection).ConfigureAwait(false)
+                : await EventsUpstream.CountAsync(connection).ConfigureAwait(false);
+        }
+
+        if (settings.Workload == BenchWorkload.Log)
+        {
+            await using var log = await BenchDatabase.OpenAsync(settings.DatabasePath, settings.FilixOptions).ConfigureAwait(false);
+            return await log.AgentLog.CountAsync().ConfigureAwait(false);
+        }
+
+        await using var entities = await EntitiesDatabase.OpenAsync(settings.DatabasePath, settings.FilixOptions).ConfigureAwait(false);
+        return await entities.Events.CountAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Starts one worker per process, waits until every one has opened its database ("ready"), starts them
+    /// together ("go" on stdin), and collects their summaries and latency files.
+    /// </summary>
+    private static async Task<WorkerResult[]> RunInChildrenAsync(BenchSettings settings)
+    {
+        var children = new List<Process>();
+        try
+        {
+            for (var i = 0; i < settings.Processes; i++)
+            {
+                children.Add(StartWorker(settings, i));
+            }
+
+            foreach (var child in children)
+            {
+                var line = await child.StandardOutput.ReadLineAsync().ConfigureAwait(false);
+                if (line != "ready")
+                {
+                    throw new BenchException($"A worker process failed to start (pid {child.Id}): {line} {await child.StandardError.ReadToEndAsync().ConfigureAwait(false)}");
+                }
+            }
+
+            foreach (var child in children)
+            {
+                await child.StandardInput.WriteLineAsync("go").ConfigureAwait(false);
+                await child.StandardInput.FlushAsync().ConfigureAwait(false);
+            }
+
+            var results = new WorkerResult[children.Count];
+            for (var i = 0; i < children.Count; i++)
+            {
+                var child = children[i];
+                var summary = await child.StandardOutput.ReadLineAsync().ConfigureAwait(false);
+                await child.WaitForExitAsync().ConfigureAwait(false);
+                if (child.ExitCode != 0 || summary is null)
+                {
+                    throw new BenchException($"Worker process {i} (pid {child.Id}) failed with exit code {child.ExitCode}: {summary} {await child.StandardError.ReadToEndAsync().ConfigureAwait(false)}");
+                }
+
+                var latencyFile = LatencyFile(settings, i);
+                results[i] = WorkerResult.FromJsonLine(summary, WorkerResult.ReadLatencies(latencyFile));
+                File.Delete(latencyFile);
+            }
+
+            return results;
+        }
+        finally
+        {
+            foreach (var child in children)
+            {
+                if (!child.HasExited)
+                {
+                    child.Kill();
+                }
+
+                child.Dispose();
+            }
+        }
+    }
+
+    public static string LatencyFile(BenchSettings settings, int process) =>
+        Path.Combine(settings.Folder, "latency-" + process.ToString(CultureInfo.InvariantCulture) + ".bin");
+
+    private static Process StartWorker(BenchSettings settings, int index)
+    {
+        var start = new ProcessStartInfo(Environment.ProcessPath!)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+
+        // Run as `dotnet filix.dll`, the host is dotnet and the program is the entry assembly.
+        if (string.Equals(Path.GetFileNameWithoutExtension(Environment.ProcessPath), "dotnet", StringComparison.OrdinalIgnoreCase))
+        {
+            start.ArgumentList.Add(typeof(BenchRunner).Assembly.Location);
+        }
+
+        foreach (var arg in BenchArguments.ForWorker(settings, index))
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        return Process.Start(start) ?? throw new BenchException($"Could not start a worker process ({start.FileName}).");
+    }
+}

@@ -1,0 +1,135 @@
+using System.CommandLine;
+using System.Globalization;
+using Filix.Cli.Bench;
+using Filix.Runtime;
+
+namespace Filix.Cli.Commands;
+
+/// <summary>
+/// <c>filix bench writers</c>: many writers in one or several processes writing one database at full speed,
+/// through Filix or a baseline; prints rows/s, latency percentiles and errors (docs/benchmarks.md, "Many writers").
+/// </summary>
+internal static class BenchWritersCommand
+{
+    private static readonly Option<int> Writers = new("--writers") { Description = "Concurrent writers, in all processes together.", DefaultValueFactory = _ => 10 };
+    private static readonly Option<int> Processes = new("--processes") { Description = "Processes to spread the writers over.", DefaultValueFactory = _ => 1 };
+    private static readonly Option<double> Seconds = new("--seconds") { Description = "How long to write.", DefaultValueFactory = _ => 5 };
+    private static readonly Option<string> Mode = Choice("--mode", "filix", "What writes: filix (group-commit writer), naive (a connection per writer, busy_timeout), postgres, ceiling (one thread, large transactions).", "filix", "naive", "postgres", "ceiling");
+    private static readonly Option<string> Workload = Choice("--workload", "log", "What is written: log (append-only agent log) or events (upserts by entity, role, role type).", "log", "events");
+    private static readonly Option<string> Synchronous = Choice("--synchronous", "normal", "SQLite durability: normal (survives a process kill) or full (also power loss).", "normal", "full");
+    private static readonly Option<string> LockHandoff = Choice("--lock-handoff", "flock", "Mode filix across processes: flock (kernel-queued handoff, the default) or busy-timeout (SQLite's sleep-and-retry only).", "flock", "busy-timeout");
+    private static readonly Option<string?> Upstream = new("--upstream") { Description = "Postgres connection string for --mode postgres." };
+    private static readonly Option<string> Folder = new("--folder") { Description = "The parent's benchmark folder.", Required = true };
+    private static readonly Option<int> ProcessIndex = new("--process-index") { Description = "This worker's index.", Required = true };
+
+    public static Command Create()
+    {
+        var command = new Command("writers", "Measure many concurrent writers on one database: rows/s, p50/p99/max latency, errors.")
+        {
+            Writers, Processes, Seconds, Mode, Workload, Synchronous, LockHandoff, Upstream,
+        };
+        command.SetAction(RunAsync);
+        return command;
+    }
+
+    /// <summary>The hidden child-process side of <c>--processes N</c>.</summary>
+    public static Command CreateWorker()
+    {
+        var command = new Command("writers-worker", "One worker process of 'filix bench writers'.")
+        {
+            Writers, Seconds, Mode, Workload, Synchronous, LockHandoff, Upstream, Folder, ProcessIndex,
+        };
+        command.Hidden = true;
+        command.SetAction(RunWorkerAsync);
+        return command;
+    }
+
+    private static async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken)
+    {
+        var data = Global<string?>(parse, "--data");
+        var folder = Path.Combine(data ?? Path.GetTempPath(), "filix-bench-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(folder);
+        using var shutdown = FilixShutdown.Install();
+        try
+        {
+            var settings = Settings(parse, folder, parse.GetValue(Writers), parse.GetValue(Processes));
+            var report = await BenchRunner.RunAsync(settings, shutdown).ConfigureAwait(false);
+            await Console.Out.WriteLineAsync(Global<bool>(parse, "--json") ? report.ToJson() : report.ToText()).ConfigureAwait(false);
+            return 0;
+        }
+        catch (Exception ex) when (ex is BenchException or FilixException or Npgsql.NpgsqlException)
+        {
+            await Console.Error.WriteLineAsync("filix bench writers: " + ex.Message).ConfigureAwait(false);
+            return 1;
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private static async Task<int> RunWorkerAsync(ParseResult parse, CancellationToken cancellationToken)
+    {
+        var settings = Settings(parse, parse.GetValue(Folder)!, parse.GetValue(Writers), 1);
+        var index = parse.GetValue(ProcessIndex);
+        using var shutdown = FilixShutdown.Install();
+        await using var target = await BenchTarget.OpenAsync(settings, index, settings.Writers, shutdown).ConfigureAwait(false);
+
+        // Open first, then wait for the parent's "go": every process starts writing at the same moment.
+        await Console.Out.WriteLineAsync("ready").ConfigureAwait(false);
+        await Console.Out.FlushAsync(cancellationToken).ConfigureAwait(false);
+        if (await Console.In.ReadLineAsync(cancellationToken).ConfigureAwait(false) != "go")
+        {
+            return 2;
+        }
+
+        var result = await WriterLoop.RunAsync(settings, target, settings.Writers, shutdown.Token).ConfigureAwait(false);
+        result.WriteLatencies(BenchRunner.LatencyFile(settings, index));
+        await Console.Out.WriteLineAsync(result.ToJsonLine()).ConfigureAwait(false);
+        return 0;
+    }
+
+    private static BenchSettings Settings(ParseResult parse, string folder, int writers, int processes)
+    {
+        var settings = new BenchSettings
+        {
+            Mode = Enum.Parse<BenchMode>(parse.GetValue(Mode)!, ignoreCase: true),
+            Workload = Enum.Parse<BenchWorkload>(parse.GetValue(Workload)!, ignoreCase: true),
+            Writers = writers,
+            Processes = processes,
+            Seconds = parse.GetValue(Seconds),
+            Synchronous = Enum.Parse<SynchronousMode>(parse.GetValue(Synchronous)!, ignoreCase: true),
+            Upstream = parse.GetValue(Upstream),
+            LockHandoff = parse.GetValue(LockHandoff) == "flock",
+            Folder = folder,
+        };
+        if (settings.Writers < 1 || settings.Processes < 1 || settings.Writers < settings.Processes || settings.Seconds <= 0)
+        {
+            throw new BenchException(string.Create(CultureInfo.InvariantCulture,
+                $"--writers ({settings.Writers}) and --processes ({settings.Processes}) must be at least 1, with at least one writer per process, and --seconds ({settings.Seconds}) above 0."));
+        }
+
+        return settings;
+    }
+
+    private static Option<string> Choice(string name, string defaultValue, string description, params string[] values)
+    {
+        var option = new Option<string>(name) { Description = description, DefaultValueFactory = _ => defaultValue };
+        option.AcceptOnlyFromAmong(values);
+        return option;
+    }
+
+    /// <summary>A root option (<c>--data</c>, <c>--json</c>) by name, so this command does not depend on how the
+    /// host program declares it.</summary>
+    private static T? Global<T>(ParseResult parse, string name)
+    {
+        try
+        {
+            return parse.GetValue<T>(name);
+        }
+        catch (InvalidOperationException)
+        {
+            return default;
+        }
+    }
+}

@@ -1,0 +1,260 @@
+using System.Diagnostics;
+using Filix.Runtime.Diagnostics;
+using Microsoft.Data.Sqlite;
+
+namespace Filix.Runtime.Writing;
+
+/// <summary>The writer thread: take a batch, commit it, acknowledge it; at the end drain and checkpoint.</summary>
+internal sealed partial class Writer
+{
+    private readonly List<IWriteOperation> _done = [];
+
+    private void Run()
+    {
+        var batch = new List<IWriteOperation>(_maxBatch);
+        var reader = _queue.Reader;
+        try
+        {
+            // Blocking on the queue is fine here: this thread exists to wait for writes.
+            while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+            {
+                // Take the lock first, then the batch: the writes that arrive while another process holds the
+                // lock join this batch instead of waiting for the next handoff.
+                AcquireLock();
+                try
+                {
+                    while (batch.Count < _maxBatch && reader.TryRead(out var operation))
+                    {
+                        batch.Add(operation);
+                    }
+
+                    var next = 0;
+                    while (next < batch.Count)
+                    {
+                        next = CommitFrom(batch, next);
+                    }
+                }
+                finally
+                {
+                    _lock?.Release();
+                }
+
+                batch.Clear();
+            }
+
+            Checkpoint();
+        }
+        catch (Exception ex)
+        {
+            // Only a bug or a failing lock file (flock errors) gets here: every SQLite error is handled per batch.
+            // Fail what is left rather than leave callers waiting forever.
+            var error = new FilixException($"The writer of '{_path}' stopped unexpectedly: {ex.Message}. Writes not yet acknowledged were not stored.", _path, ex);
+            _queue.Writer.TryComplete();
+            FailAll(batch, error);
+            while (reader.TryRead(out var operation))
+            {
+                Fail(operation, error);
+            }
+        }
+        finally
+        {
+            WriterMetrics.Untrack(this);
+            _lock?.Dispose();
+            _transaction.Dispose();
+            _session.Dispose();
+            _stopped.TrySetResult();
+        }
+    }
+
+    /// <summary>Takes the cross-process write lock, counting the wait when another process held it.</summary>
+    private void AcquireLock()
+    {
+        var waited = _lock?.Acquire() ?? TimeSpan.Zero;
+        if (waited > TimeSpan.Zero)
+        {
+            WriterMetrics.LockWaits.Add(1, MetricTags);
+            WriterMetrics.LockWaitDuration.Record(waited.TotalMilliseconds, MetricTags);
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="batch"/> from <paramref name="start"/> in one transaction and acknowledges it.
+    /// Returns where the next transaction must start: the end, unless an error aborted the transaction midway
+    /// (then the operations after the culprit get a fresh transaction).
+    /// </summary>
+    private int CommitFrom(List<IWriteOperation> batch, int start)
+    {
+        var done = _done;
+        done.Clear();
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            _transaction.Begin();
+        }
+        catch (SqliteException ex)
+        {
+            FailAll(batch, Explain("Starting the write transaction", ex), start);
+            return batch.Count;
+        }
+
+        for (var i = start; i < batch.Count; i++)
+        {
+            var operation = batch[i];
+            if (!operation.TryStart())
+            {
+                continue;
+            }
+
+            var error = RunInSavepoint(operation);
+            if (InTransaction)
+            {
+                if (error is null)
+                {
+                    done.Add(operation);
+                }
+
+                continue;
+            }
+
+            // The error (disk full, I/O error, or a delegate's own COMMIT/ROLLBACK) ended the whole transaction:
+            // the batch-mates before it are lost; those after it get a new transaction.
+            FailAll(done, new FilixException(
+                $"A write to '{_path}' was rolled back because another write in the same transaction ended it (see the inner exception). Nothing of this write was stored; retry it.",
+                _path, error));
+            if (error is null)
+            {
+                Fail(operation, new InvalidOperationException($"A write delegate ended the transaction on '{_path}' itself. Write delegates must not run COMMIT, ROLLBACK or BEGIN: the writer owns the transaction."));
+            }
+
+            return i + 1;
+        }
+
+        try
+        {
+            _transaction.Commit();
+        }
+        catch (SqliteException ex)
+        {
+            RollbackQuietly();
+            FailAll(done, Explain("Committing a batch of writes", ex));
+            return batch.Count;
+        }
+
+        WriterMetrics.CommitDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds, MetricTags);
+        WriterMetrics.BatchSize.Record(done.Count, MetricTags);
+        WriterMetrics.Operations.Add(done.Count, MetricTags);
+
+        // Acknowledge only now: the commit has returned, so every one of these writes is durable.
+        foreach (var operation in done)
+        {
+            operation.Succeed();
+        }
+
+        return batch.Count;
+    }
+
+    /// <summary>Runs one operation in its own savepoint; on error undoes just that operation and fails its caller.</summary>
+    /// <returns>The operation's error, or null when it succeeded.</returns>
+    private Exception? RunInSavepoint(IWriteOperation operation)
+    {
+        _transaction.Savepoint();
+        try
+        {
+            operation.Run(_session);
+            _transaction.Release();
+            return null;
+        }
+        catch (Exception ex)
+        {
+            UndoSavepoint();
+            Fail(operation, ex);
+            return ex;
+        }
+    }
+
+    private void UndoSavepoint()
+    {
+        if (!InTransaction)
+        {
+            return;
+        }
+
+        try
+        {
+            _transaction.RollbackToSavepoint();
+            _transaction.Release();
+        }
+        catch (SqliteException)
+        {
+            // Cannot undo just this operation: give up the transaction; the caller treats it as ended.
+            RollbackQuietly();
+        }
+    }
+
+    private void Fail(IWriteOperation operation, Exception error)
+    {
+        if (operation.Fail(error))
+        {
+            WriterMetrics.Failures.Add(1, MetricTags);
+        }
+    }
+
+    private bool InTransaction => _transaction.InTransaction;
+
+    private void RollbackQuietly()
+    {
+        if (InTransaction)
+        {
+            try
+            {
+                _session.Command("ROLLBACK", 0).ExecuteNonQuery();
+            }
+            catch (SqliteException)
+            {
+                // The connection is unusable; the next BEGIN reports it to the callers of the next batch.
+            }
+        }
+    }
+
+    private void FailAll(List<IWriteOperation> operations, Exception error, int from = 0)
+    {
+        for (var i = from; i < operations.Count; i++)
+        {
+            Fail(operations[i], error);
+        }
+    }
+
+    private FilixException Explain(string what, SqliteException ex) => ex.SqliteErrorCode switch
+    {
+        5 or 6 => new FilixException(
+            $"{what} on '{_path}' failed: the database stayed locked by another connection for longer than busy_timeout ({ex.Message}). " +
+            "Nothing of these writes was stored. A long transaction in another tool (sqlite3 shell, a backup) holds the lock; finish it, or raise FilixOptions.BusyTimeout.",
+            _path, ex),
+        13 => new FilixException($"{what} on '{_path}' failed: the disk is full ({ex.Message}). Nothing of these writes was stored. Free space and retry.", _path, ex),
+        10 => new FilixException($"{what} on '{_path}' failed with an I/O error ({ex.Message}). Nothing of these writes was stored. Check the disk and the file system.", _path, ex),
+        _ => new FilixException($"{what} on '{_path}' failed: {ex.Message} (SQLite error {ex.SqliteErrorCode}). Nothing of these writes was stored.", _path, ex),
+    };
+
+    /// <summary>
+    /// After the last batch: copy the WAL into the database file and truncate it, so a closed database is one
+    /// self-contained file. Another process still reading may keep part of the WAL; that is not an error (no data
+    /// is at risk, the next checkpoint finishes the job), so the wait for it is short.
+    /// </summary>
+    private void Checkpoint()
+    {
+        _lock?.Acquire();
+        try
+        {
+            _session.Execute("PRAGMA busy_timeout = 1000");
+            _session.Execute("PRAGMA wal_checkpoint(TRUNCATE)");
+        }
+        catch (SqliteException)
+        {
+            // Every acknowledged write is already durable in the WAL; a checkpoint that cannot finish loses nothing.
+        }
+        finally
+        {
+            _lock?.Release();
+        }
+    }
+}

@@ -1,0 +1,65 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace Filix.Concurrency.Tests;
+
+/// <summary><c>filix bench writers</c> end to end: real processes, real files; the figures are not asserted
+/// (timings depend on the machine), the accounting is: every acknowledged row stored, no errors.</summary>
+public sealed class BenchCommandTests
+{
+    [Theory]
+    [InlineData("filix", "log", "2")]
+    [InlineData("naive", "events", "1")]
+    public async Task Bench_writers_reports_its_figures_as_json_and_stores_what_it_acknowledged(string mode, string workload, string processes)
+    {
+        using var temp = new TempDatabase();
+        var (exit, output, errors) = await RunFilixAsync(
+            "bench", "writers", "--mode", mode, "--workload", workload, "--writers", "4", "--processes", processes,
+            "--seconds", "1", "--data", temp.Folder, "--json");
+        Assert.True(exit == 0, $"exit {exit}: {output} {errors}");
+
+        using var report = JsonDocument.Parse(output);
+        var root = report.RootElement;
+        foreach (var field in new[] { "rows_per_sec", "p50_ms", "p99_ms", "max_ms" })
+        {
+            Assert.True(root.GetProperty(field).GetDouble() >= 0, field);
+        }
+
+        var acknowledged = root.GetProperty("acknowledged").GetInt64();
+        Assert.True(acknowledged > 0);
+        Assert.Equal(0, root.GetProperty("errors").GetInt64());
+        Assert.Equal(int.Parse(processes), root.GetProperty("acknowledged_per_process").GetArrayLength());
+        if (workload == "log")
+        {
+            Assert.Equal(acknowledged, root.GetProperty("stored").GetInt64());
+        }
+
+        // The benchmark cleans up after itself.
+        Assert.Empty(Directory.GetDirectories(temp.Folder));
+    }
+
+    [Fact]
+    public async Task Bench_writers_explains_impossible_settings()
+    {
+        var (exit, _, errors) = await RunFilixAsync("bench", "writers", "--writers", "2", "--processes", "4", "--seconds", "1");
+        Assert.Equal(1, exit);
+        Assert.Contains("at least one writer per process", errors);
+    }
+
+    private static async Task<(int Exit, string Output, string Errors)> RunFilixAsync(params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "filix.dll"));
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await output, await errors);
+    }
+}

@@ -1,0 +1,84 @@
+using System.Globalization;
+using Filix.Concurrency.Worker;
+using Filix.Runtime;
+using Microsoft.Data.Sqlite;
+
+// Usage:
+//   write <db> <process> <tasks> <rows-per-task> <normal|full> [duplicates]
+//       each task writes rows <process>-<task>-<n>; with "duplicates" every 10th write repeats an earlier id and
+//       must be rejected. Prints "ack <id>" per acknowledged write, "rejected <id>" per rejected duplicate.
+//   serve <db> <process> <tasks> <normal|full>
+//       writes until SIGINT/SIGTERM, then drains through FilixShutdown and exits 0.
+// Any unexpected error prints "error <message>" and exits 1.
+var mode = args[0];
+var path = args[1];
+var process = args[2];
+var tasks = int.Parse(args[3], CultureInfo.InvariantCulture);
+var options = new FilixOptions
+{
+    Synchronous = string.Equals(args[mode == "write" ? 5 : 4], "full", StringComparison.OrdinalIgnoreCase) ? SynchronousMode.Full : SynchronousMode.Normal,
+};
+var output = TextWriter.Synchronized(Console.Out);
+
+try
+{
+    if (mode == "write")
+    {
+        var rows = int.Parse(args[4], CultureInfo.InvariantCulture);
+        var duplicates = args.Length > 6 && args[6] == "duplicates";
+        await using var db = await FilixDatabase.OpenAsync(path, TestSchema.Definition, options);
+        await Task.WhenAll(Enumerable.Range(0, tasks).Select(task => Task.Run(() => WriteRowsAsync(db, task, rows, duplicates))));
+    }
+    else
+    {
+        using var shutdown = FilixShutdown.Install();
+        var db = shutdown.Register(await FilixDatabase.OpenAsync(path, TestSchema.Definition, options));
+        output.WriteLine("ready");
+        await Task.WhenAll(Enumerable.Range(0, tasks).Select(task => Task.Run(() => ServeAsync(db, task, shutdown.Token))));
+        await db.DisposeAsync();
+    }
+
+    output.WriteLine("done");
+    return 0;
+}
+catch (Exception ex)
+{
+    output.WriteLine("error " + ex.ToString().ReplaceLineEndings(" | "));
+    return 1;
+}
+
+async Task WriteRowsAsync(FilixDatabase db, int task, int rows, bool duplicates)
+{
+    for (var n = 0; n < rows; n++)
+    {
+        var repeat = duplicates && n % 10 == 9;
+        var row = new TestSchema.Row($"{process}-{task}-{(repeat ? n - 5 : n)}", process, task, n);
+        try
+        {
+            await db.WriteAsync(TestSchema.Write, row);
+            output.WriteLine((repeat ? "unexpected-ack " : "ack ") + row.Id);
+        }
+        catch (FilixException ex) when (repeat && ex.InnerException is SqliteException { SqliteErrorCode: 19 })
+        {
+            output.WriteLine("rejected " + row.Id);
+        }
+    }
+}
+
+async Task ServeAsync(FilixDatabase db, int task, CancellationToken stop)
+{
+    for (var n = 0; !stop.IsCancellationRequested; n++)
+    {
+        var row = new TestSchema.Row($"{process}-{task}-{n}", process, task, n);
+        try
+        {
+            await db.WriteAsync(TestSchema.Write, row, stop);
+        }
+        catch (Exception ex) when (stop.IsCancellationRequested && ex is OperationCanceledException or FilixException)
+        {
+            return; // shutting down: this write was not acknowledged, so it may or may not be stored
+        }
+
+        output.WriteLine("ack " + row.Id);
+    }
+}
