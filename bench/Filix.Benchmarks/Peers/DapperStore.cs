@@ -63,7 +63,7 @@ internal sealed class DapperStore
         public override void SetValue(IDbDataParameter parameter, DateOnly value)
         {
             parameter.DbType = DbType.String;
-            parameter.Value = value.ToString(Sql.Date, CultureInfo.InvariantCulture);
+            parameter.Value = value.ToString(Sql.RoundTrip, CultureInfo.InvariantCulture);
         }
 
         public override DateOnly Parse(object value) => AdoNetStore.ParseDate((string)value);

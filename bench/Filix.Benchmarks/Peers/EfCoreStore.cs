@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Filix.Domains.Entities;
+using Filix.Runtime.Sqlite;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
@@ -11,17 +12,17 @@ namespace Filix.Benchmarks.Peers;
 /// EF Core as its performance guidance recommends: pooled contexts over one open connection, no-tracking
 /// compiled queries for the reads, AddRange + SaveChanges (batched, one transaction) for the insert.
 /// </summary>
-internal sealed class EfCoreStore : IDisposable
+internal sealed class EfCoreStore
 {
     private static readonly Func<EntitiesContext, string, Entity?> GetQuery =
         EF.CompileQuery((EntitiesContext context, string id) => context.Entities.AsNoTracking().FirstOrDefault(e => e.Id == id));
 
     private static readonly Func<EntitiesContext, string, IEnumerable<Event>> FindEventsQuery =
         EF.CompileQuery((EntitiesContext context, string entityId) => context.Events.AsNoTracking()
-            .Where(e => e.EntityId == entityId).OrderBy(e => e.EntityId).ThenBy(e => e.Role).ThenBy(e => e.RoleType));
+            .Where(e => e.EntityId == entityId).OrderBy(e => e.EntityId).ThenBy(e => e.Role).ThenBy(e => e.RoleType).AsQueryable());
 
     private static readonly Func<EntitiesContext, IEnumerable<Entity>> ScanQuery =
-        EF.CompileQuery((EntitiesContext context) => context.Entities.AsNoTracking().OrderBy(e => e.Id));
+        EF.CompileQuery((EntitiesContext context) => context.Entities.AsNoTracking().OrderBy(e => e.Id).AsQueryable());
 
     private readonly PooledDbContextFactory<EntitiesContext> _contexts;
 
@@ -61,8 +62,6 @@ internal sealed class EfCoreStore : IDisposable
         context.Entities.AddRange(rows);
         return context.SaveChanges();
     }
-
-    public void Dispose() => ((IDisposable)_contexts).Dispose();
 }
 
 /// <summary>The two tables as EF Core sees them: Filix's own record types, snake_case names, composite key on
@@ -103,6 +102,6 @@ internal sealed class EntitiesContext(DbContextOptions<EntitiesContext> options)
     }
 
     internal sealed class TimestampConverter() : Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter<DateTimeOffset, string>(
-        value => value.UtcDateTime.ToString("O", CultureInfo.InvariantCulture),
-        text => DateTimeOffset.ParseExact(text, "O", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal));
+        value => value.UtcDateTime.ToString(Sql.RoundTrip, CultureInfo.InvariantCulture),
+        text => SqliteValues.ParseTimestamp(text));
 }

@@ -13,8 +13,7 @@ internal static class Sql
 
     public const string InsertEntity = "INSERT INTO \"entities\" (" + EntityColumns + ") VALUES (@Id, @Type, @Name, @Aliases, @Summary, @Url, @Attributes, @CreatedAt, @UpdatedAt)";
 
-    /// <summary>Timestamps are stored as UTC round-trip text (<c>2024-01-31T12:00:00.0000000Z</c>); "O" is the
-    /// format .NET parses and writes fastest, and it is byte-for-byte Filix's stored form.</summary>
-    public const string Timestamp = "O";
-    public const string Date = "yyyy-MM-dd";
+    /// <summary>Timestamps are stored as UTC round-trip text (<c>2024-01-31T12:00:00.0000000Z</c>) and dates as
+    /// <c>2024-01-31</c>: for a UTC DateTime and for a DateOnly, "O" is exactly that form and .NET's fastest.</summary>
+    public const string RoundTrip = "O";
 }

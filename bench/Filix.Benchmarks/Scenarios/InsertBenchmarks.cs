@@ -67,7 +67,6 @@ public class InsertBenchmarks
     [GlobalCleanup]
     public void Cleanup()
     {
-        _ef.Dispose();
         _ado.Dispose();
         _maintenance.Dispose();
         _adoConnection.Dispose();

@@ -53,7 +53,6 @@ public class ReadBenchmarks
     [GlobalCleanup]
     public void Cleanup()
     {
-        _ef.Dispose();
         _ado.Dispose();
         _adoConnection.Dispose();
         _dapperConnection.Dispose();
