@@ -18,29 +18,15 @@ namespace Filix.Benchmarks.Scenarios;
 [Config(typeof(BenchmarkConfig.Inserts))]
 public class InsertBenchmarks
 {
-    private BenchmarkFile _file = null!;
-    private EntitiesDatabase _filix = null!;
+    private PeerSet _peers = null!;
     private SqliteConnection _maintenance = null!;
-    private SqliteConnection _adoConnection = null!;
-    private SqliteConnection _dapperConnection = null!;
-    private SqliteConnection _efConnection = null!;
-    private AdoNetStore _ado = null!;
-    private DapperStore _dapper = null!;
-    private EfCoreStore _ef = null!;
     private List<Entity> _rows = null!;
 
     [GlobalSetup]
     public async Task SetupAsync()
     {
-        _file = await BenchmarkFile.CreateAsync(entities: 0);
-        _filix = await EntitiesDatabase.OpenAsync(_file.Path);
-        _maintenance = _file.OpenConnection();
-        _adoConnection = _file.OpenConnection();
-        _dapperConnection = _file.OpenConnection();
-        _efConnection = _file.OpenConnection();
-        _ado = new AdoNetStore(_adoConnection);
-        _dapper = new DapperStore(_dapperConnection);
-        _ef = new EfCoreStore(_efConnection);
+        _peers = await PeerSet.OpenAsync(entities: 0);
+        _maintenance = _peers.File.OpenConnection();
         _rows = SampleData.Entities(SampleData.InsertCount, seed: 99);
     }
 
@@ -60,31 +46,26 @@ public class InsertBenchmarks
         var count = (long)command.ExecuteScalar()!;
         if (count != SampleData.InsertCount)
         {
-            throw new InvalidOperationException($"The insert left {count} rows in {_file.Path}, expected {SampleData.InsertCount}.");
+            throw new InvalidOperationException($"The insert left {count} rows in {_peers.File.Path}, expected {SampleData.InsertCount}.");
         }
     }
 
     [GlobalCleanup]
     public void Cleanup()
     {
-        _ado.Dispose();
         _maintenance.Dispose();
-        _adoConnection.Dispose();
-        _dapperConnection.Dispose();
-        _efConnection.Dispose();
-        _filix.Dispose();
-        _file.Dispose();
+        _peers.Dispose();
     }
 
     [BenchmarkCategory("InsertMany"), Benchmark(Baseline = true)]
-    public int Insert_AdoNet() => _ado.Insert(_rows);
+    public int Insert_AdoNet() => _peers.Ado.Insert(_rows);
 
     [BenchmarkCategory("InsertMany"), Benchmark]
-    public Task<int> Insert_Filix() => _filix.Entities.InsertManyAsync(_rows);
+    public Task<int> Insert_Filix() => _peers.Filix.Entities.InsertManyAsync(_rows);
 
     [BenchmarkCategory("InsertMany"), Benchmark]
-    public int Insert_Dapper() => _dapper.Insert(_rows);
+    public int Insert_Dapper() => _peers.Dapper.Insert(_rows);
 
     [BenchmarkCategory("InsertMany"), Benchmark]
-    public int Insert_EfCore() => _ef.Insert(_rows);
+    public int Insert_EfCore() => _peers.Ef.Insert(_rows);
 }

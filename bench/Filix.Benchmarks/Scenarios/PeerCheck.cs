@@ -8,8 +8,9 @@ namespace Filix.Benchmarks.Scenarios;
 /// or the comparison would be of different work.</summary>
 internal static class PeerCheck
 {
-    public static async Task SameRowsAsync(EntitiesDatabase filix, AdoNetStore ado, DapperStore dapper, EfCoreStore ef, string id)
+    public static async Task SameRowsAsync(PeerSet peers, string id)
     {
+        var (filix, ado, dapper, ef) = (peers.Filix, peers.Ado, peers.Dapper, peers.Ef);
         var entity = await filix.Entities.GetAsync(id) ?? throw new InvalidOperationException($"Entity '{id}' is missing from the benchmark file.");
         Same("get", entity, ado.Get(id), dapper.Get(id), ef.Get(id));
 
