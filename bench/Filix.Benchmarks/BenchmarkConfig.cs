@@ -5,8 +5,8 @@ using BenchmarkDotNet.Jobs;
 namespace Filix.Benchmarks;
 
 /// <summary>
-/// Jobs sized for a shared 2-core machine: few launches and iterations, so a whole run takes minutes. Pass
-/// BenchmarkDotNet's own <c>--job</c> options on the command line to measure longer.
+/// Jobs sized for a shared 2-core machine: one launch and few iterations, so a whole run takes minutes. A
+/// <c>--job</c> given on the command line runs in addition to these, not instead.
 /// </summary>
 internal static class BenchmarkConfig
 {
