@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 
 namespace Filix.Runtime.Sqlite;
@@ -9,7 +10,14 @@ namespace Filix.Runtime.Sqlite;
 /// </summary>
 public sealed class SqliteSession : IDisposable
 {
+    private const int RecentSlots = 16;
+
     private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
+
+    // Generated code passes its SQL as string constants, so a statement almost always arrives as the same string
+    // instance. A small cache keyed by that identity answers without hashing the (often 200+ character) text,
+    // on every call; the ordinal dictionary stays the source of truth, so a miss costs one lookup as before.
+    private readonly (string? Sql, SqliteCommand? Command)[] _recent = new (string?, SqliteCommand?)[RecentSlots];
 
     internal SqliteSession(SqliteConnection connection) => Connection = connection;
 
@@ -18,6 +26,19 @@ public sealed class SqliteSession : IDisposable
     /// <summary>The prepared command for <paramref name="sql"/> with <paramref name="parameterCount"/> positional
     /// parameters named <c>$p0</c>..; values are set by the caller before each execution.</summary>
     public SqliteCommand Command(string sql, int parameterCount)
+    {
+        ref var recent = ref _recent[RuntimeHelpers.GetHashCode(sql) & (RecentSlots - 1)];
+        if (ReferenceEquals(recent.Sql, sql))
+        {
+            return recent.Command!;
+        }
+
+        var command = Prepared(sql, parameterCount);
+        recent = (sql, command);
+        return command;
+    }
+
+    private SqliteCommand Prepared(string sql, int parameterCount)
     {
         if (_commands.TryGetValue(sql, out var command))
         {
@@ -59,6 +80,7 @@ public sealed class SqliteSession : IDisposable
         }
 
         _commands.Clear();
+        Array.Clear(_recent);
         Connection.Dispose();
     }
 }
