@@ -70,7 +70,7 @@ public sealed class FilixDatabase : IAsyncDisposable, IDisposable
         try
         {
             writerSession = new SqliteSession(ConnectionPolicy.Open(path, options, readOnly: false, create: true));
-            SchemaBootstrap.Ensure(writerSession, schema, path);
+            Migrations.SqliteMigrator.Ensure(writerSession, schema, path);
             return new FilixDatabase(path, schema, options, new ReaderPool(path, options), new Writer(writerSession));
         }
         catch (SqliteException ex)

@@ -59,6 +59,7 @@ internal sealed partial class SchemaParser
             Description = draft.Description,
             SourcePath = _path,
             Tables = specs.ToEquatableArray(),
+            AllowDestructive = draft.AllowDestructive.ToEquatableArray(),
         };
     }
 
@@ -116,6 +117,7 @@ internal sealed partial class SchemaParser
                 Unique = column.Unique,
                 References = ValidateReference(table, column, tables),
                 Description = column.Description,
+                RenamedFrom = column.RenamedFrom,
             });
         }
 
@@ -135,6 +137,7 @@ internal sealed partial class SchemaParser
             Columns = columnSpecs.ToEquatableArray(),
             PrimaryKey = primaryKey.ToEquatableArray(),
             Indexes = indexes.ToEquatableArray(),
+            RenamedFrom = table.RenamedFrom,
         };
     }
 

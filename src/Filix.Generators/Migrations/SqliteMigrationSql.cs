@@ -1,0 +1,215 @@
+using System.Collections.Generic;
+using System.Linq;
+using Filix.Generators.Model;
+using Filix.Generators.Sql;
+
+namespace Filix.Generators.Migrations;
+
+/// <summary>
+/// Rewrites operations into SQLite statements, as EF Core's SqliteMigrationsSqlGenerator.RewriteOperations and
+/// Atlas's sqlite alterable() do: what ALTER TABLE can express (add a column, rename a table or column, drop a plain
+/// column) stays an ALTER; every other change to a table folds into one rebuild of that table (the 12 steps of
+/// https://sqlite.org/lang_altertable.html#otheralter): create the new table, copy the rows in one
+/// INSERT ... SELECT, drop the old table, rename the new one, recreate its indexes. The runtime runs the script with
+/// foreign keys off, in one transaction, with PRAGMA foreign_key_check before COMMIT, and restores triggers.
+/// </summary>
+internal static class SqliteMigrationSql
+{
+    public const string RebuildPrefix = "_filix_new_";
+
+    public static MigrationScript Generate(DomainSpec? recorded, DomainSpec desired, IReadOnlyList<MigrationOperation> operations)
+    {
+        var script = new MigrationScript();
+        var oldTables = recorded?.Tables.ToDictionary(t => t.Name) ?? new Dictionary<string, TableSpec>();
+        var renamedFrom = operations.OfType<RenameTableOperation>().ToDictionary(o => o.Table, o => o.OldName);
+        var rebuilds = operations.Where(NeedsRebuild).Select(o => o.Table).Distinct().ToList();
+        var pending = rebuilds.Count > 0;
+        foreach (var operation in operations)
+        {
+            // The rebuilds come after renames and new tables, before added columns, column drops and new indexes.
+            if (pending && operation.Rank >= 4)
+            {
+                pending = false;
+                EmitRebuilds();
+            }
+
+            // Every other change to a rebuilt table is part of its rebuild.
+            if (rebuilds.Contains(operation.Table) && operation is not (RenameTableOperation or CreateTableOperation or DropTableOperation or ChangeSyncOperation))
+            {
+                continue;
+            }
+
+            Emit(script, desired, operation);
+        }
+
+        if (pending)
+        {
+            EmitRebuilds();
+        }
+
+        return script;
+
+        void EmitRebuilds()
+        {
+            foreach (var table in rebuilds)
+            {
+                var before = oldTables[renamedFrom.TryGetValue(table, out var from) ? from : table];
+                Rebuild(script, before, desired.Tables.First(t => t.Name == table), operations.Where(o => o.Table == table).ToList());
+            }
+        }
+    }
+
+    /// <summary>Whether SQLite's ALTER TABLE cannot express the operation (EF Core's and Atlas's whitelist).</summary>
+    internal static bool NeedsRebuild(MigrationOperation operation) => operation switch
+    {
+        AlterColumnOperation or AlterPrimaryKeyOperation => true,
+
+        // ADD COLUMN refuses UNIQUE, a non-constant default (now, today) and NOT NULL without a default.
+        AddColumnOperation add => add.Column.Unique || add.Column.Default?.Kind is DefaultKind.Now or DefaultKind.Today
+            || (!add.Column.Nullable && add.Column.Default is null) || (add.Column.References is not null && add.Column.Default is not null),
+
+        // DROP COLUMN refuses key, unique and foreign-key columns.
+        DropColumnOperation drop => drop.Column.Unique || drop.Column.References is not null,
+        _ => false,
+    };
+
+    private static void Emit(MigrationScript script, DomainSpec desired, MigrationOperation operation)
+    {
+        switch (operation)
+        {
+            case DropIndexOperation drop:
+                script.Add("DROP INDEX " + SqlDialect.Quote(drop.Index.Name));
+                break;
+            case RenameTableOperation rename:
+                script.Add($"ALTER TABLE {SqlDialect.Quote(rename.OldName)} RENAME TO {SqlDialect.Quote(rename.Table)}");
+                break;
+            case RenameColumnOperation rename:
+                script.Add($"ALTER TABLE {SqlDialect.Quote(rename.Table)} RENAME COLUMN {SqlDialect.Quote(rename.OldName)} TO {SqlDialect.Quote(rename.NewName)}");
+                break;
+            case CreateTableOperation create:
+                script.Add(DdlBuilder.CreateTable(create.Spec, SqlDialect.Sqlite));
+                foreach (var index in create.Spec.Indexes)
+                {
+                    script.Add(DdlBuilder.CreateIndex(create.Spec, index));
+                }
+
+                break;
+            case AddColumnOperation add:
+                script.Add($"ALTER TABLE {SqlDialect.Quote(add.Table)} ADD COLUMN {DdlBuilder.ColumnDefinition(add.Column, SqlDialect.Sqlite)}");
+                break;
+            case DropColumnOperation drop:
+                script.Add($"ALTER TABLE {SqlDialect.Quote(drop.Table)} DROP COLUMN {SqlDialect.Quote(drop.Column.Name)}");
+                break;
+            case CreateIndexOperation create:
+                AddUniqueCheck(script, create.Table, create.Index.Columns, create.Index.Unique);
+                script.Add(DdlBuilder.CreateIndex(desired.Tables.First(t => t.Name == create.Table), create.Index));
+                break;
+            case DropTableOperation drop:
+                script.Add("DROP TABLE " + SqlDialect.Quote(drop.Table));
+                break;
+        }
+    }
+
+    /// <summary>The 12-step rebuild of one table from its recorded shape to its desired shape.</summary>
+    private static void Rebuild(MigrationScript script, TableSpec before, TableSpec after, List<MigrationOperation> operations)
+    {
+        var sourceOf = new Dictionary<string, ColumnSpec>();
+        foreach (var column in after.Columns)
+        {
+            var from = column.RenamedFrom is { } previous && before.Columns.All(c => c.Name != column.Name) ? previous : column.Name;
+            var source = before.Columns.FirstOrDefault(c => c.Name == from);
+            if (source is not null)
+            {
+                sourceOf[column.Name] = source;
+            }
+        }
+
+        var table = SqlDialect.Quote(after.Name);
+        var temp = RebuildPrefix + after.Name;
+        var reasons = operations.Where(NeedsRebuild).Select(Describe).Distinct();
+        script.Comment($"Rebuild {table} ({string.Join("; ", reasons)}): SQLite's ALTER TABLE cannot express this (https://sqlite.org/lang_altertable.html#otheralter).");
+
+        var copied = new List<string>();
+        var expressions = new List<string>();
+        foreach (var column in after.Columns)
+        {
+            if (!sourceOf.TryGetValue(column.Name, out var source))
+            {
+                if (!column.Nullable && column.Default is null)
+                {
+                    script.Check(after.Name, column.Name, "is a new NOT NULL column without a default, but the table has rows", $"SELECT count(*) FROM {table}");
+                }
+
+                continue; // the new column takes its default
+            }
+
+            var expression = ColumnConversions.SqliteCopy(source.Name, source.Type, column.Type);
+            if (ColumnConversions.SqliteInvalid(source.Name, source.Type, column.Type) is { } invalid)
+            {
+                script.Check(after.Name, source.Name, $"holds values that do not convert from {Name(source.Type)} to {Name(column.Type)}",
+                    $"SELECT count(*) FROM {table} WHERE {SqlDialect.Quote(source.Name)} IS NOT NULL AND {invalid}");
+            }
+
+            if (source.Nullable && !column.Nullable)
+            {
+                if (column.Default is { } value)
+                {
+                    expression = $"COALESCE({expression}, {SqlDialect.Sqlite.DefaultExpression(column.Type, value)})";
+                }
+                else
+                {
+                    script.Check(after.Name, source.Name, "holds NULL, but it becomes NOT NULL without a default",
+                        $"SELECT count(*) FROM {table} WHERE {SqlDialect.Quote(source.Name)} IS NULL");
+                }
+            }
+
+            copied.Add(column.Name);
+            expressions.Add(expression);
+        }
+
+        var key = after.PrimaryKey.Where(sourceOf.ContainsKey).ToList();
+        if (!after.PrimaryKey.SequenceEqual(before.PrimaryKey.Select(k => after.Columns.FirstOrDefault(c => sourceOf.TryGetValue(c.Name, out var s) && s.Name == k)?.Name ?? k)))
+        {
+            AddUniqueCheck(script, after.Name, key.Select(k => sourceOf[k].Name), true, "primary key");
+        }
+
+        foreach (var column in after.Columns.Where(c => c.Unique && sourceOf.TryGetValue(c.Name, out var s) && !s.Unique))
+        {
+            AddUniqueCheck(script, after.Name, new[] { sourceOf[column.Name].Name }, true);
+        }
+
+        script.Add(DdlBuilder.CreateTable(after with { Name = temp }, SqlDialect.Sqlite));
+        script.Add($"INSERT INTO {SqlDialect.Quote(temp)} ({SqlDialect.ColumnList(copied)})\n    SELECT {string.Join(", ", expressions)}\n    FROM {table}");
+        script.Add("DROP TABLE " + table);
+        script.Add($"ALTER TABLE {SqlDialect.Quote(temp)} RENAME TO {table}");
+        foreach (var index in after.Indexes)
+        {
+            AddUniqueCheck(script, after.Name, index.Columns.Where(sourceOf.ContainsKey).Select(c => sourceOf[c].Name), index.Unique && !before.Indexes.Any(i => i.Unique && i.Name == index.Name));
+            script.Add(DdlBuilder.CreateIndex(after, index));
+        }
+    }
+
+    private static void AddUniqueCheck(MigrationScript script, string table, IEnumerable<string> columns, bool unique, string what = "unique constraint")
+    {
+        var list = columns.ToList();
+        if (!unique || list.Count == 0)
+        {
+            return;
+        }
+
+        var names = SqlDialect.ColumnList(list);
+        script.Check(table, string.Join(",", list), $"has duplicate values, but the new {what} on ({string.Join(", ", list)}) needs them unique",
+            $"SELECT count(*) FROM (SELECT 1 FROM {SqlDialect.Quote(table)} GROUP BY {names} HAVING count(*) > 1)");
+    }
+
+    private static string Describe(MigrationOperation operation) => operation switch
+    {
+        AddColumnOperation add => $"add column {add.Column.Name}",
+        DropColumnOperation drop => $"drop column {drop.Column.Name}",
+        AlterPrimaryKeyOperation => "change the primary key",
+        AlterColumnOperation alter => $"change column {alter.New.Name}",
+        _ => operation.GetType().Name,
+    };
+
+    private static string Name(ColumnType type) => type.ToString().ToLowerInvariant();
+}
