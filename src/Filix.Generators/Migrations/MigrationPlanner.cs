@@ -63,7 +63,9 @@ internal static class MigrationPlanner
     /// <summary>A short file name from the first operations (add_events_note, rename_entities_title_and_more).</summary>
     private static string NameOf(List<MigrationOperation> operations)
     {
-        var words = operations.Select(o => o switch
+        // Index changes usually accompany the change worth naming, so they name a migration only when alone.
+        var named = operations.Where(o => o is not (CreateIndexOperation or DropIndexOperation)).DefaultIfEmpty(operations[0]);
+        var words = named.Select(o => o switch
         {
             CreateTableOperation c => "create_" + c.Table,
             DropTableOperation d => "drop_" + d.Table,
@@ -78,6 +80,7 @@ internal static class MigrationPlanner
             ChangeSyncOperation s => $"sync_{s.Table}_{s.New.Sync.ToString().ToLowerInvariant()}",
             _ => "change",
         }).Distinct().ToList();
+        words.AddRange(operations.Count > 1 ? new[] { "more" } : new string[0]);
         var name = words[0].Length > 48 ? words[0].Substring(0, 48) : words[0];
         return words.Count > 1 ? name + "_and_more" : name;
     }
