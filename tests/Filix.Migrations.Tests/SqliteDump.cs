@@ -46,7 +46,7 @@ internal static class SqliteDump
     public static string Schema(string path)
     {
         var sb = new StringBuilder();
-        foreach (var table in Rows(path, "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name"))
+        foreach (var table in Rows(path, "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name NOT LIKE '\\_filix%' ESCAPE '\\' ORDER BY name"))
         {
             sb.Append("table ").Append(table).Append(" strict=").Append(Rows(path, $"SELECT strict FROM pragma_table_list WHERE name = '{table}'")[0]).Append('\n');
             foreach (var column in Rows(path, $"SELECT name, type, \"notnull\", dflt_value, pk FROM pragma_table_xinfo({Literal(table)}) ORDER BY name"))

@@ -46,7 +46,8 @@ internal static class MigrationPlanner
         }), hash);
         var postgres = PostgresMigrationSql.Generate(recorded, desired, operations).Render(Header(id, name, desired.Name, source, "Postgres upstream (shared tables only)", new[]
         {
-            "Filix applies it in one transaction, under an advisory lock, after the 'filix:check' counts below.",
+            "Filix applies it in one transaction, under an advisory lock and SET CONSTRAINTS ALL IMMEDIATE, after the",
+            "'filix:check' counts below.",
         }), null);
         return new PlannedMigration(id, name, sqlite, postgres, SnapshotWriter.Write(desired), SchemaHash.Checksum(sqlite, postgres), hash,
             operations, MigrationLint.Check(desired, yamlText, operations));

@@ -35,6 +35,9 @@ public static class PostgresMigrations
             return report;
         }
 
+        // Filix's foreign keys are DEFERRABLE INITIALLY DEFERRED (sync batches arrive in any table order), but an
+        // UPDATE leaves deferred trigger events that make a later ALTER TABLE on the table fail: check them at once.
+        await ExecuteAsync(connection, "SET CONSTRAINTS ALL IMMEDIATE", cancellationToken).ConfigureAwait(false);
         foreach (var migration in pending)
         {
             foreach (var check in MigrationCheck.Parse(migration.PostgresSql))
