@@ -1,0 +1,69 @@
+using System.CommandLine;
+using Filix.Runtime;
+using Filix.Runtime.Migrations;
+using Npgsql;
+
+namespace Filix.Cli.Commands;
+
+/// <summary><c>filix migrate [--dry-run] [--domain X] [--upstream CONNSTR]</c>: applies pending migrations
+/// (what opening a database does anyway), or with --dry-run prints their SQL and changes nothing.</summary>
+internal static class MigrateCommand
+{
+    public static Command Create()
+    {
+        var data = MigrateOptions.Data();
+        var domain = MigrateOptions.Domain();
+        var upstream = MigrateOptions.Upstream();
+        var dryRun = new Option<bool>("--dry-run") { Description = "Print the SQL of the pending migrations; change nothing." };
+        var command = new Command("migrate", "Upgrade the domain databases (and the Postgres upstream) to this build's schema.") { data, domain, upstream, dryRun };
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            try
+            {
+                var dry = result.GetValue(dryRun);
+                var connectionString = result.GetValue(upstream);
+                foreach (var schema in MigrateOptions.Select(result.GetValue(domain)))
+                {
+                    var path = Path.Combine(result.GetValue(data)!.FullName, schema.FileName);
+                    Print(schema, path, await SqliteMigrations.MigrateAsync(path, schema, dry, cancellationToken: cancellationToken).ConfigureAwait(false), dialectSql: m => m.SqliteSql);
+                    if (connectionString is not null)
+                    {
+                        await using var connection = new NpgsqlConnection(connectionString);
+                        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+                        Print(schema, "upstream", await PostgresMigrations.MigrateAsync(connection, schema, dry, cancellationToken).ConfigureAwait(false), m => m.PostgresSql);
+                    }
+                }
+
+                return 0;
+            }
+            catch (FilixException ex)
+            {
+                await Console.Error.WriteLineAsync("filix migrate: " + ex.Message).ConfigureAwait(false);
+                return 1;
+            }
+        });
+        return command;
+    }
+
+    private static void Print(DatabaseSchema schema, string where, MigrationReport report, Func<Migration, string> dialectSql)
+    {
+        foreach (var adopted in report.Adopted)
+        {
+            Console.WriteLine($"{schema.Domain} ({where}): {(report.DryRun ? "would adopt" : "adopted")} {adopted} (the database already had its schema)");
+        }
+
+        if (report.Pending.Count == 0)
+        {
+            Console.WriteLine($"{schema.Domain} ({where}): up to date");
+        }
+
+        foreach (var migration in report.Pending)
+        {
+            Console.WriteLine($"{schema.Domain} ({where}): {(report.DryRun ? "would apply" : "applied")} {migration}");
+            if (report.DryRun)
+            {
+                Console.WriteLine(dialectSql(migration));
+            }
+        }
+    }
+}
