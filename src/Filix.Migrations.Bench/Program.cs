@@ -1,8 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using Filix.Generators.Migrations;
-using Filix.Generators.Parsing;
-using Filix.Generators.Sql;
 using Filix.Migrations.Tool;
 using Filix.Runtime;
 using Filix.Runtime.Migrations;
@@ -72,20 +69,4 @@ finally
     Directory.Delete(root, recursive: true);
 }
 
-DatabaseSchema Schema()
-{
-    var spec = SchemaParser.Parse(yaml, File.ReadAllText(yaml), string.Empty).Spec!;
-    var files = Directory.GetFiles(Path.Combine(history, "bench"), "*.sql")
-        .Select(f => MigrationFile.TryParse(f, File.ReadAllText(f), out var file) ? file : null).OfType<MigrationFile>();
-    var ddl = DdlBuilder.Statements(spec, SqlDialect.Sqlite);
-    return new DatabaseSchema
-    {
-        Domain = spec.Name,
-        SchemaHash = SchemaHash.Compute(ddl),
-        SourceFile = "bench.filix.yaml",
-        Tables = spec.Tables.Select(t => t.Name).ToList(),
-        SqliteDdl = ddl,
-        PostgresDdl = DdlBuilder.Statements(spec, SqlDialect.Postgres),
-        Migrations = MigrationFile.Pair(spec.Name, files).Select(m => new Migration(m.Id, m.Name, m.Checksum, m.SchemaHash, m.SqliteSql, m.PostgresSql)).ToList(),
-    };
-}
+DatabaseSchema Schema() => RuntimeSchema.Load(yaml, history);

@@ -1,9 +1,5 @@
-using Filix.Generators.Migrations;
-using Filix.Generators.Parsing;
-using Filix.Generators.Sql;
 using Filix.Migrations.Tool;
 using Filix.Runtime;
-using Filix.Runtime.Migrations;
 
 namespace Filix.Migrations.Tests;
 
@@ -48,28 +44,7 @@ internal sealed class TestHistory : IDisposable
     }
 
     /// <summary>The schema the generated code would carry for the current YAML and history.</summary>
-    public DatabaseSchema Schema(bool withMigrations = true)
-    {
-        var spec = SchemaParser.Parse(SchemaFile, File.ReadAllText(SchemaFile), string.Empty).Spec!;
-        var files = Directory.Exists(Path.Combine(HistoryDir, spec.Name))
-            ? Directory.GetFiles(Path.Combine(HistoryDir, spec.Name), "*.sql")
-                .Select(f => MigrationFile.TryParse(f, File.ReadAllText(f), out var file) ? file : null)
-                .OfType<MigrationFile>()
-            : Enumerable.Empty<MigrationFile>();
-        var sqlite = DdlBuilder.Statements(spec, SqlDialect.Sqlite);
-        return new DatabaseSchema
-        {
-            Domain = spec.Name,
-            SchemaHash = SchemaHash.Compute(sqlite),
-            SourceFile = Path.GetFileName(SchemaFile),
-            Tables = spec.Tables.Select(t => t.Name).ToList(),
-            SqliteDdl = sqlite,
-            PostgresDdl = DdlBuilder.Statements(spec, SqlDialect.Postgres),
-            Migrations = withMigrations
-                ? MigrationFile.Pair(spec.Name, files).Select(m => new Migration(m.Id, m.Name, m.Checksum, m.SchemaHash, m.SqliteSql, m.PostgresSql)).ToList()
-                : Array.Empty<Migration>(),
-        };
-    }
+    public DatabaseSchema Schema(bool withMigrations = true) => RuntimeSchema.Load(SchemaFile, HistoryDir, withMigrations);
 
     public string MigrationFilePath(string stem, string suffix) => Path.Combine(HistoryDir, "library", stem + suffix);
 

@@ -15,60 +15,69 @@ internal static class SchemaDiffer
     public static List<MigrationOperation> Diff(DomainSpec? recorded, DomainSpec desired)
     {
         var operations = new List<MigrationOperation>();
-        var old = recorded?.Tables.ToDictionary(t => t.Name) ?? new Dictionary<string, TableSpec>();
-        var matched = new HashSet<string>();
-        foreach (var table in desired.Tables)
+        var (pairs, dropped) = Match(desired.Tables, recorded?.Tables ?? EquatableArray<TableSpec>.Empty, t => t.Name, t => t.RenamedFrom);
+        foreach (var (table, source) in pairs)
         {
-            TableSpec? source = null;
-            if (old.TryGetValue(table.Name, out var same))
-            {
-                source = same;
-            }
-            else if (table.RenamedFrom is { } previous && old.TryGetValue(previous, out var renamed) && !matched.Contains(previous))
-            {
-                source = renamed;
-                operations.Add(new RenameTableOperation(previous, table.Name));
-            }
-
             if (source is null)
             {
                 operations.Add(new CreateTableOperation(table));
                 continue;
             }
 
-            matched.Add(source.Name);
+            if (source.Name != table.Name)
+            {
+                operations.Add(new RenameTableOperation(source.Name, table.Name));
+            }
+
             DiffTable(source, table, operations);
         }
 
-        operations.AddRange(old.Values.Where(t => !matched.Contains(t.Name)).Select(t => new DropTableOperation(t)));
-        return Sort(operations, desired);
+        operations.AddRange(dropped.Select(t => new DropTableOperation(t)));
+        return Sort(operations);
+    }
+
+    /// <summary>Pairs each desired element with its recorded one, by name or else through <c>renamed_from</c>
+    /// (EF Core's DiffCollection); returns the recorded elements nothing claimed as well.</summary>
+    private static (List<(T Desired, T? Recorded)> Pairs, List<T> Unmatched) Match<T>(
+        IEnumerable<T> desired, IEnumerable<T> recorded, System.Func<T, string> name, System.Func<T, string?> renamedFrom)
+        where T : class
+    {
+        var old = recorded.ToDictionary(name);
+        var matched = new HashSet<string>();
+        var pairs = new List<(T, T?)>();
+        foreach (var item in desired)
+        {
+            var source = old.TryGetValue(name(item), out var same) ? same
+                : renamedFrom(item) is { } previous && !matched.Contains(previous) && old.TryGetValue(previous, out var renamed) ? renamed
+                : null;
+            if (source is not null)
+            {
+                matched.Add(name(source));
+            }
+
+            pairs.Add((item, source));
+        }
+
+        return (pairs, old.Values.Where(o => !matched.Contains(name(o))).ToList());
     }
 
     private static void DiffTable(TableSpec old, TableSpec table, List<MigrationOperation> operations)
     {
-        var oldColumns = old.Columns.ToDictionary(c => c.Name);
-        var matched = new HashSet<string>();
+        var (pairs, dropped) = Match(table.Columns, old.Columns, c => c.Name, c => c.RenamedFrom);
         var newNameOf = new Dictionary<string, string>();
-        foreach (var column in table.Columns)
+        foreach (var (column, source) in pairs)
         {
-            ColumnSpec? source = null;
-            if (oldColumns.TryGetValue(column.Name, out var same))
-            {
-                source = same;
-            }
-            else if (column.RenamedFrom is { } previous && oldColumns.TryGetValue(previous, out var renamed) && !matched.Contains(previous))
-            {
-                source = renamed;
-                operations.Add(new RenameColumnOperation(table.Name, previous, column.Name));
-            }
-
             if (source is null)
             {
                 operations.Add(new AddColumnOperation(table.Name, column));
                 continue;
             }
 
-            matched.Add(source.Name);
+            if (source.Name != column.Name)
+            {
+                operations.Add(new RenameColumnOperation(table.Name, source.Name, column.Name));
+            }
+
             newNameOf[source.Name] = column.Name;
             if (!SameDefinition(source, column))
             {
@@ -76,7 +85,7 @@ internal static class SchemaDiffer
             }
         }
 
-        operations.AddRange(old.Columns.Where(c => !matched.Contains(c.Name)).Select(c => new DropColumnOperation(table.Name, c)));
+        operations.AddRange(dropped.Select(c => new DropColumnOperation(table.Name, c)));
 
         var renamedKey = old.PrimaryKey.Select(k => newNameOf.TryGetValue(k, out var n) ? n : k).ToEquatableArray();
         if (renamedKey != table.PrimaryKey)
@@ -119,7 +128,7 @@ internal static class SchemaDiffer
         a.Type == b.Type && a.Nullable == b.Nullable && Equals(a.Default, b.Default) && a.Unique == b.Unique && Equals(a.References, b.References);
 
     /// <summary>By rank; new tables in dependency order (Postgres checks a REFERENCES target exists); stable otherwise.</summary>
-    private static List<MigrationOperation> Sort(List<MigrationOperation> operations, DomainSpec desired)
+    private static List<MigrationOperation> Sort(List<MigrationOperation> operations)
     {
         var creates = operations.OfType<CreateTableOperation>().ToList();
         var created = new List<CreateTableOperation>();

@@ -113,15 +113,14 @@ internal static class SqliteMigrationSql
     /// <summary>The 12-step rebuild of one table from its recorded shape to its desired shape.</summary>
     private static void Rebuild(MigrationScript script, TableSpec before, TableSpec after, List<MigrationOperation> operations)
     {
+        // Where each column's values come from: the differ's renames and additions say it (one matching rule).
+        var renamedFrom = operations.OfType<RenameColumnOperation>().ToDictionary(o => o.NewName, o => o.OldName);
+        var added = new HashSet<string>(operations.OfType<AddColumnOperation>().Select(o => o.Column.Name));
         var sourceOf = new Dictionary<string, ColumnSpec>();
-        foreach (var column in after.Columns)
+        foreach (var column in after.Columns.Where(c => !added.Contains(c.Name)))
         {
-            var from = column.RenamedFrom is { } previous && before.Columns.All(c => c.Name != column.Name) ? previous : column.Name;
-            var source = before.Columns.FirstOrDefault(c => c.Name == from);
-            if (source is not null)
-            {
-                sourceOf[column.Name] = source;
-            }
+            var from = renamedFrom.TryGetValue(column.Name, out var previous) ? previous : column.Name;
+            sourceOf[column.Name] = before.Columns.First(c => c.Name == from);
         }
 
         var table = SqlDialect.Quote(after.Name);
