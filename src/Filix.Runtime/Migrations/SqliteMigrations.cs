@@ -22,8 +22,15 @@ public static class SqliteMigrations
             return Task.FromResult(new MigrationReport(Array.Empty<AppliedMigration>(), schema.Migrations, Array.Empty<Migration>(), DryRun: true));
         }
 
-        using var session = new SqliteSession(ConnectionPolicy.Open(fullPath, options ?? FilixOptions.Default, readOnly: false, create: !dryRun));
-        return Task.FromResult(SqliteMigrator.Ensure(session, schema, fullPath, dryRun));
+        try
+        {
+            using var session = new SqliteSession(ConnectionPolicy.Open(fullPath, options ?? FilixOptions.Default, readOnly: false, create: !dryRun));
+            return Task.FromResult(SqliteMigrator.Ensure(session, schema, fullPath, dryRun));
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException ex)
+        {
+            throw new FilixException($"Migrating '{fullPath}' failed: {ex.Message} (SQLite error {ex.SqliteErrorCode}). Check that the folder exists and is writable. Nothing was changed.", fullPath, ex);
+        }
     }
 
     /// <summary>The history and the pending migrations of a file, without changing it.</summary>

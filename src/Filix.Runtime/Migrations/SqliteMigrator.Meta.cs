@@ -134,7 +134,7 @@ internal static partial class SqliteMigrator
         }
         catch
         {
-            writer.Execute("ROLLBACK");
+            Rollback(writer);
             throw;
         }
     }

@@ -70,7 +70,7 @@ internal static partial class SqliteMigrator
         }
         catch
         {
-            writer.Execute("ROLLBACK");
+            Rollback(writer);
             throw;
         }
         finally
@@ -112,6 +112,19 @@ internal static partial class SqliteMigrator
         }
 
         Record(writer, migration);
+    }
+
+    /// <summary>Rolls back, keeping the original error: SQLite has already rolled back after some failures, and
+    /// a second ROLLBACK would then replace the real error with "no transaction is active".</summary>
+    private static void Rollback(SqliteSession writer)
+    {
+        try
+        {
+            writer.Execute("ROLLBACK");
+        }
+        catch (SqliteException)
+        {
+        }
     }
 
     private static void Record(SqliteSession writer, Migration migration)
