@@ -105,4 +105,33 @@ public sealed class SqliteSafetyTests
         await SqliteUpgradeTests.OpenAndCloseAsync(path, history.Schema());
         Assert.Equal("integer|42", SqliteDump.Rows(path, "SELECT typeof(notes), notes FROM books WHERE id = 1")[0]);
     }
+
+    [Fact]
+    public async Task Checks_use_the_recorded_names_when_the_same_migration_renames_and_adds()
+    {
+        using var history = new TestHistory();
+        var path = history.DatabasePath();
+        await SqliteUpgradeTests.OpenAndCloseAsync(path, history.RecordVersion(1));
+        SqliteUpgradeTests.Fill(path);
+
+        // Renamed table, renamed column made required, and a unique index over a new column and an old one.
+        var changed = TestHistory.Version(1)
+            .Replace("  books:\n    sync: sync", "  volumes:\n    sync: sync\n    renamed_from: books")
+            .Replace("      notes: { type: text, nullable: true }", "      remarks: { type: text, renamed_from: notes }\n      isbn: { type: text, nullable: true }")
+            .Replace("      - [title]", "      - { columns: [author_id, isbn], unique: true }")
+            .Replace("domain: library", "domain: library\nallow_destructive: [volumes.remarks]");
+        Assert.Empty(history.Record(changed).Diagnostics);
+
+        var error = await Assert.ThrowsAsync<FilixException>(() => SqliteUpgradeTests.OpenAndCloseAsync(path, history.Schema()));
+        Assert.Contains("volumes.remarks holds NULL", error.Message);
+        Assert.Contains("(200 row(s))", error.Message);
+
+        SqliteDump.Execute(path, "UPDATE books SET notes = 'n' WHERE notes IS NULL");
+        error = await Assert.ThrowsAsync<FilixException>(() => SqliteUpgradeTests.OpenAndCloseAsync(path, history.Schema()));
+        Assert.Contains("volumes.author_id,isbn has duplicate values", error.Message);
+
+        SqliteDump.Execute(path, "DELETE FROM books WHERE id > 50");
+        await SqliteUpgradeTests.OpenAndCloseAsync(path, history.Schema());
+        Assert.Equal(50, SqliteDump.Count(path, "SELECT count(*) FROM volumes WHERE remarks <> ''"));
+    }
 }

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using Filix.Runtime;
 using Filix.Runtime.Migrations;
-using Npgsql;
 
 namespace Filix.Cli.Commands;
 
@@ -16,31 +15,14 @@ internal static class MigrateCommand
         var upstream = MigrateOptions.Upstream();
         var dryRun = new Option<bool>("--dry-run") { Description = "Print the SQL of the pending migrations; change nothing." };
         var command = new Command("migrate", "Upgrade the domain databases (and the Postgres upstream) to this build's schema.") { data, domain, upstream, dryRun };
-        command.SetAction(async (result, cancellationToken) =>
+        command.SetAction((result, cancellationToken) =>
         {
-            try
-            {
-                var dry = result.GetValue(dryRun);
-                var connectionString = result.GetValue(upstream);
-                foreach (var schema in MigrateOptions.Select(result.GetValue(domain)))
-                {
-                    var path = Path.Combine(result.GetValue(data)!.FullName, schema.FileName);
-                    Print(schema, path, await SqliteMigrations.MigrateAsync(path, schema, dry, cancellationToken: cancellationToken).ConfigureAwait(false), dialectSql: m => m.SqliteSql);
-                    if (connectionString is not null)
-                    {
-                        await using var connection = new NpgsqlConnection(connectionString);
-                        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-                        Print(schema, "upstream", await PostgresMigrations.MigrateAsync(connection, schema, dry, cancellationToken).ConfigureAwait(false), m => m.PostgresSql);
-                    }
-                }
-
-                return 0;
-            }
-            catch (FilixException ex)
-            {
-                await Console.Error.WriteLineAsync("filix migrate: " + ex.Message).ConfigureAwait(false);
-                return 1;
-            }
+            var dry = result.GetValue(dryRun);
+            return MigrateOptions.ForEachDomainAsync("migrate", result, data, domain, upstream,
+                (path, schema, ct) => SqliteMigrations.MigrateAsync(path, schema, dry, cancellationToken: ct),
+                (connection, schema, ct) => PostgresMigrations.MigrateAsync(connection, schema, dry, ct),
+                (schema, where, report) => Print(schema, where, report, where == "upstream" ? m => m.PostgresSql : m => m.SqliteSql),
+                cancellationToken);
         });
         return command;
     }

@@ -1,5 +1,7 @@
 using System.CommandLine;
 using Filix.Runtime;
+using Filix.Runtime.Migrations;
+using Npgsql;
 
 namespace Filix.Cli.Commands;
 
@@ -14,6 +16,43 @@ internal static class MigrateOptions
     public static Option<string?> Domain() => new("--domain") { Description = "Only this domain (default: all)." };
 
     public static Option<string?> Upstream() => new("--upstream") { Description = "A Postgres connection string: also migrate (or show) the shared upstream." };
+
+    /// <summary>Runs <paramref name="sqlite"/> on each selected domain's file and, with --upstream, <paramref name="postgres"/>
+    /// on the upstream; prints each report; a <see cref="FilixException"/> becomes its message and exit code 1.</summary>
+    public static async Task<int> ForEachDomainAsync(
+        string command,
+        ParseResult result,
+        Option<DirectoryInfo> data,
+        Option<string?> domain,
+        Option<string?> upstream,
+        Func<string, DatabaseSchema, CancellationToken, Task<MigrationReport>> sqlite,
+        Func<NpgsqlConnection, DatabaseSchema, CancellationToken, Task<MigrationReport>> postgres,
+        Action<DatabaseSchema, string, MigrationReport> print,
+        CancellationToken cancellationToken)
+    {
+        try
+        {
+            var connectionString = result.GetValue(upstream);
+            foreach (var schema in Select(result.GetValue(domain)))
+            {
+                var path = Path.Combine(result.GetValue(data)!.FullName, schema.FileName);
+                print(schema, path, await sqlite(path, schema, cancellationToken).ConfigureAwait(false));
+                if (connectionString is not null)
+                {
+                    await using var connection = new NpgsqlConnection(connectionString);
+                    await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+                    print(schema, "upstream", await postgres(connection, schema, cancellationToken).ConfigureAwait(false));
+                }
+            }
+
+            return 0;
+        }
+        catch (FilixException ex)
+        {
+            await Console.Error.WriteLineAsync($"filix {command}: {ex.Message}").ConfigureAwait(false);
+            return 1;
+        }
+    }
 
     /// <summary>The selected domains, or an error naming the known ones.</summary>
     public static IReadOnlyList<DatabaseSchema> Select(string? domain)

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using Filix.Runtime;
 using Filix.Runtime.Migrations;
-using Npgsql;
 
 namespace Filix.Cli.Commands;
 
@@ -14,31 +13,11 @@ internal static class MigrationsCommand
         var domain = MigrateOptions.Domain();
         var upstream = MigrateOptions.Upstream();
         var command = new Command("migrations", "Show applied and pending migrations per domain database.") { data, domain, upstream };
-        command.SetAction(async (result, cancellationToken) =>
-        {
-            try
-            {
-                var connectionString = result.GetValue(upstream);
-                foreach (var schema in MigrateOptions.Select(result.GetValue(domain)))
-                {
-                    var path = Path.Combine(result.GetValue(data)!.FullName, schema.FileName);
-                    Print(schema, path, await SqliteMigrations.StatusAsync(path, schema, cancellationToken: cancellationToken).ConfigureAwait(false));
-                    if (connectionString is not null)
-                    {
-                        await using var connection = new NpgsqlConnection(connectionString);
-                        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-                        Print(schema, "upstream", await PostgresMigrations.StatusAsync(connection, schema, cancellationToken).ConfigureAwait(false));
-                    }
-                }
-
-                return 0;
-            }
-            catch (FilixException ex)
-            {
-                await Console.Error.WriteLineAsync("filix migrations: " + ex.Message).ConfigureAwait(false);
-                return 1;
-            }
-        });
+        command.SetAction((result, cancellationToken) => MigrateOptions.ForEachDomainAsync("migrations", result, data, domain, upstream,
+            (path, schema, ct) => SqliteMigrations.StatusAsync(path, schema, cancellationToken: ct),
+            PostgresMigrations.StatusAsync,
+            Print,
+            cancellationToken));
         return command;
     }
 

@@ -21,55 +21,35 @@ internal static class PostgresMigrationSql
         var renamedFrom = operations.OfType<RenameTableOperation>().ToDictionary(o => o.Table, o => o.OldName);
         bool SharedBoth(string table) => isShared.Contains(table) && wasShared.Contains(renamedFrom.TryGetValue(table, out var old) ? old : table);
 
+        var names = new RecordedNames(operations);
         foreach (var operation in operations)
         {
             var table = SqlDialect.Quote(operation.Table);
             switch (operation)
             {
-                case CreateTableOperation create when isShared.Contains(create.Table):
-                    CreateTable(script, create.Spec);
-                    break;
-                case DropTableOperation drop when wasShared.Contains(drop.Table):
-                    script.Add("DROP TABLE " + table);
+                case CreateTableOperation when isShared.Contains(operation.Table):
+                case DropTableOperation when wasShared.Contains(operation.Table):
+                    MigrationStatements.TryAdd(script, desired, names, operation, SqlDialect.Postgres);
                     break;
                 case ChangeSyncOperation change when change.CreatesUpstream:
-                    CreateTable(script, change.New);
+                    MigrationStatements.CreateTable(script, change.New, SqlDialect.Postgres);
                     break;
                 case ChangeSyncOperation change when change.DropsUpstream:
                     script.Comment($"'{change.New.Name}' became local: it is no longer kept upstream.");
                     script.Add("DROP TABLE " + SqlDialect.Quote(renamedFrom.TryGetValue(change.Table, out var old) ? old : change.Table));
                     break;
-                case RenameTableOperation rename when SharedBoth(rename.Table):
-                    script.Add($"ALTER TABLE {SqlDialect.Quote(rename.OldName)} RENAME TO {table}");
-                    break;
                 case MigrationOperation when !SharedBoth(operation.Table):
                     break;
-                case DropIndexOperation drop:
-                    script.Add("DROP INDEX " + SqlDialect.Quote(drop.Index.Name));
-                    break;
-                case RenameColumnOperation rename:
-                    script.Add($"ALTER TABLE {table} RENAME COLUMN {SqlDialect.Quote(rename.OldName)} TO {SqlDialect.Quote(rename.NewName)}");
-                    break;
-                case AddColumnOperation add:
-                    if (!add.Column.Nullable && add.Column.Default is null)
-                    {
-                        script.Check(add.Table, add.Column.Name, "is a new NOT NULL column without a default, but the table has rows", $"SELECT count(*) FROM {table}");
-                    }
-
-                    script.Add($"ALTER TABLE {table} ADD COLUMN {DdlBuilder.ColumnDefinition(add.Column, SqlDialect.Postgres)}");
-                    break;
                 case AlterColumnOperation alter:
-                    AlterColumn(script, alter);
+                    AlterColumn(script, names, alter);
                     break;
                 case AlterPrimaryKeyOperation key:
+                    MigrationStatements.UniqueCheck(script, names, key.Table, key.New, true, "primary key");
                     script.Add(DropConstraint(key.Table, "p", null));
                     script.Add($"ALTER TABLE {table} ADD PRIMARY KEY ({SqlDialect.ColumnList(key.New)})");
                     break;
-                case DropColumnOperation drop:
-                    script.Add($"ALTER TABLE {table} DROP COLUMN {SqlDialect.Quote(drop.Column.Name)}");
-                    break;
-                case CreateIndexOperation create:
-                    script.Add(DdlBuilder.CreateIndex(desired.Tables.First(t => t.Name == create.Table), create.Index));
+                default:
+                    MigrationStatements.TryAdd(script, desired, names, operation, SqlDialect.Postgres);
                     break;
             }
         }
@@ -77,16 +57,7 @@ internal static class PostgresMigrationSql
         return script;
     }
 
-    private static void CreateTable(MigrationScript script, TableSpec spec)
-    {
-        script.Add(DdlBuilder.CreateTable(spec, SqlDialect.Postgres));
-        foreach (var index in spec.Indexes)
-        {
-            script.Add(DdlBuilder.CreateIndex(spec, index));
-        }
-    }
-
-    private static void AlterColumn(MigrationScript script, AlterColumnOperation alter)
+    private static void AlterColumn(MigrationScript script, RecordedNames names, AlterColumnOperation alter)
     {
         var (old, now) = (alter.Old, alter.New);
         var table = SqlDialect.Quote(alter.Table);
@@ -125,7 +96,8 @@ internal static class PostgresMigrationSql
             }
             else
             {
-                script.Check(alter.Table, now.Name, "holds NULL, but it becomes NOT NULL without a default", $"SELECT count(*) FROM {table} WHERE {column} IS NULL");
+                script.Check(alter.Table, now.Name, "holds NULL, but it becomes NOT NULL without a default",
+                    $"SELECT count(*) FROM {SqlDialect.Quote(names.Table(alter.Table))} WHERE {SqlDialect.Quote(old.Name)} IS NULL");
             }
 
             script.Add(prefix + "SET NOT NULL");
@@ -137,6 +109,7 @@ internal static class PostgresMigrationSql
 
         if (now.Unique && !old.Unique)
         {
+            MigrationStatements.UniqueCheck(script, names, alter.Table, new[] { now.Name }, true);
             script.Add($"ALTER TABLE {table} ADD UNIQUE ({column})");
         }
 

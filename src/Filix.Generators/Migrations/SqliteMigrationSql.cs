@@ -23,6 +23,7 @@ internal static class SqliteMigrationSql
         var oldTables = recorded?.Tables.ToDictionary(t => t.Name) ?? new Dictionary<string, TableSpec>();
         var renamedFrom = operations.OfType<RenameTableOperation>().ToDictionary(o => o.Table, o => o.OldName);
         var rebuilds = operations.Where(NeedsRebuild).Select(o => o.Table).Distinct().ToList();
+        var names = new RecordedNames(operations);
         var pending = rebuilds.Count > 0;
         foreach (var operation in operations)
         {
@@ -39,7 +40,7 @@ internal static class SqliteMigrationSql
                 continue;
             }
 
-            Emit(script, desired, operation);
+            MigrationStatements.TryAdd(script, desired, names, operation, SqlDialect.Sqlite);
         }
 
         if (pending)
@@ -54,7 +55,7 @@ internal static class SqliteMigrationSql
             foreach (var table in rebuilds)
             {
                 var before = oldTables[renamedFrom.TryGetValue(table, out var from) ? from : table];
-                Rebuild(script, before, desired.Tables.First(t => t.Name == table), operations.Where(o => o.Table == table).ToList());
+                Rebuild(script, names, before, desired.Tables.First(t => t.Name == table), operations.Where(o => o.Table == table).ToList());
             }
         }
     }
@@ -73,45 +74,8 @@ internal static class SqliteMigrationSql
         _ => false,
     };
 
-    private static void Emit(MigrationScript script, DomainSpec desired, MigrationOperation operation)
-    {
-        switch (operation)
-        {
-            case DropIndexOperation drop:
-                script.Add("DROP INDEX " + SqlDialect.Quote(drop.Index.Name));
-                break;
-            case RenameTableOperation rename:
-                script.Add($"ALTER TABLE {SqlDialect.Quote(rename.OldName)} RENAME TO {SqlDialect.Quote(rename.Table)}");
-                break;
-            case RenameColumnOperation rename:
-                script.Add($"ALTER TABLE {SqlDialect.Quote(rename.Table)} RENAME COLUMN {SqlDialect.Quote(rename.OldName)} TO {SqlDialect.Quote(rename.NewName)}");
-                break;
-            case CreateTableOperation create:
-                script.Add(DdlBuilder.CreateTable(create.Spec, SqlDialect.Sqlite));
-                foreach (var index in create.Spec.Indexes)
-                {
-                    script.Add(DdlBuilder.CreateIndex(create.Spec, index));
-                }
-
-                break;
-            case AddColumnOperation add:
-                script.Add($"ALTER TABLE {SqlDialect.Quote(add.Table)} ADD COLUMN {DdlBuilder.ColumnDefinition(add.Column, SqlDialect.Sqlite)}");
-                break;
-            case DropColumnOperation drop:
-                script.Add($"ALTER TABLE {SqlDialect.Quote(drop.Table)} DROP COLUMN {SqlDialect.Quote(drop.Column.Name)}");
-                break;
-            case CreateIndexOperation create:
-                AddUniqueCheck(script, create.Table, create.Index.Columns, create.Index.Unique);
-                script.Add(DdlBuilder.CreateIndex(desired.Tables.First(t => t.Name == create.Table), create.Index));
-                break;
-            case DropTableOperation drop:
-                script.Add("DROP TABLE " + SqlDialect.Quote(drop.Table));
-                break;
-        }
-    }
-
     /// <summary>The 12-step rebuild of one table from its recorded shape to its desired shape.</summary>
-    private static void Rebuild(MigrationScript script, TableSpec before, TableSpec after, List<MigrationOperation> operations)
+    private static void Rebuild(MigrationScript script, RecordedNames names, TableSpec before, TableSpec after, List<MigrationOperation> operations)
     {
         // Where each column's values come from: the differ's renames and additions say it (one matching rule).
         var renamedFrom = operations.OfType<RenameColumnOperation>().ToDictionary(o => o.NewName, o => o.OldName);
@@ -124,6 +88,7 @@ internal static class SqliteMigrationSql
         }
 
         var table = SqlDialect.Quote(after.Name);
+        var recordedTable = SqlDialect.Quote(before.Name); // data checks run before the table is renamed
         var temp = RebuildPrefix + after.Name;
         var reasons = operations.Where(NeedsRebuild).Select(Describe).Distinct();
         script.Comment($"Rebuild {table} ({string.Join("; ", reasons)}): SQLite's ALTER TABLE cannot express this (https://sqlite.org/lang_altertable.html#otheralter).");
@@ -136,7 +101,7 @@ internal static class SqliteMigrationSql
             {
                 if (!column.Nullable && column.Default is null)
                 {
-                    script.Check(after.Name, column.Name, "is a new NOT NULL column without a default, but the table has rows", $"SELECT count(*) FROM {table}");
+                    script.Check(after.Name, column.Name, "is a new NOT NULL column without a default, but the table has rows", $"SELECT count(*) FROM {recordedTable}");
                 }
 
                 continue; // the new column takes its default
@@ -145,8 +110,8 @@ internal static class SqliteMigrationSql
             var expression = ColumnConversions.SqliteCopy(source.Name, source.Type, column.Type);
             if (ColumnConversions.SqliteInvalid(source.Name, source.Type, column.Type) is { } invalid)
             {
-                script.Check(after.Name, source.Name, $"holds values that do not convert from {Name(source.Type)} to {Name(column.Type)}",
-                    $"SELECT count(*) FROM {table} WHERE {SqlDialect.Quote(source.Name)} IS NOT NULL AND {invalid}");
+                script.Check(after.Name, column.Name, $"holds values that do not convert from {Name(source.Type)} to {Name(column.Type)}",
+                    $"SELECT count(*) FROM {recordedTable} WHERE {SqlDialect.Quote(source.Name)} IS NOT NULL AND {invalid}");
             }
 
             if (source.Nullable && !column.Nullable)
@@ -157,8 +122,8 @@ internal static class SqliteMigrationSql
                 }
                 else
                 {
-                    script.Check(after.Name, source.Name, "holds NULL, but it becomes NOT NULL without a default",
-                        $"SELECT count(*) FROM {table} WHERE {SqlDialect.Quote(source.Name)} IS NULL");
+                    script.Check(after.Name, column.Name, "holds NULL, but it becomes NOT NULL without a default",
+                        $"SELECT count(*) FROM {recordedTable} WHERE {SqlDialect.Quote(source.Name)} IS NULL");
                 }
             }
 
@@ -166,15 +131,14 @@ internal static class SqliteMigrationSql
             expressions.Add(expression);
         }
 
-        var key = after.PrimaryKey.Where(sourceOf.ContainsKey).ToList();
         if (!after.PrimaryKey.SequenceEqual(before.PrimaryKey.Select(k => after.Columns.FirstOrDefault(c => sourceOf.TryGetValue(c.Name, out var s) && s.Name == k)?.Name ?? k)))
         {
-            AddUniqueCheck(script, after.Name, key.Select(k => sourceOf[k].Name), true, "primary key");
+            MigrationStatements.UniqueCheck(script, names, after.Name, after.PrimaryKey, true, "primary key");
         }
 
         foreach (var column in after.Columns.Where(c => c.Unique && sourceOf.TryGetValue(c.Name, out var s) && !s.Unique))
         {
-            AddUniqueCheck(script, after.Name, new[] { sourceOf[column.Name].Name }, true);
+            MigrationStatements.UniqueCheck(script, names, after.Name, new[] { column.Name }, true);
         }
 
         script.Add(DdlBuilder.CreateTable(after with { Name = temp }, SqlDialect.Sqlite));
@@ -183,22 +147,9 @@ internal static class SqliteMigrationSql
         script.Add($"ALTER TABLE {SqlDialect.Quote(temp)} RENAME TO {table}");
         foreach (var index in after.Indexes)
         {
-            AddUniqueCheck(script, after.Name, index.Columns.Where(sourceOf.ContainsKey).Select(c => sourceOf[c].Name), index.Unique && !before.Indexes.Any(i => i.Unique && i.Name == index.Name));
+            MigrationStatements.UniqueCheck(script, names, after.Name, index.Columns, index.Unique && !before.Indexes.Any(i => i.Unique && i.Name == index.Name));
             script.Add(DdlBuilder.CreateIndex(after, index));
         }
-    }
-
-    private static void AddUniqueCheck(MigrationScript script, string table, IEnumerable<string> columns, bool unique, string what = "unique constraint")
-    {
-        var list = columns.ToList();
-        if (!unique || list.Count == 0)
-        {
-            return;
-        }
-
-        var names = SqlDialect.ColumnList(list);
-        script.Check(table, string.Join(",", list), $"has duplicate values, but the new {what} on ({string.Join(", ", list)}) needs them unique",
-            $"SELECT count(*) FROM (SELECT 1 FROM {SqlDialect.Quote(table)} GROUP BY {names} HAVING count(*) > 1)");
     }
 
     private static string Describe(MigrationOperation operation) => operation switch
