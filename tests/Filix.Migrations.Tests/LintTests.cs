@@ -67,6 +67,21 @@ public sealed class LintTests
         Assert.Single(Directory.GetFiles(Path.Combine(history.HistoryDir, "library"), "*.sqlite.sql"));
     }
 
+    [Fact]
+    public void Check_mode_reports_an_unrecorded_change_and_writes_nothing()
+    {
+        using var history = new TestHistory();
+        history.RecordVersion(1);
+        File.WriteAllText(history.SchemaFile, TestHistory.Version(2));
+
+        var result = MigrationRecorder.Record(history.SchemaFile, history.HistoryDir, check: true);
+        Assert.Equal("0002_rename_drafts_and_more", result.Created!.FileStem);
+        Assert.Empty(result.Files);
+        Assert.Single(Directory.GetFiles(Path.Combine(history.HistoryDir, "library"), "*.sqlite.sql"));
+        Assert.NotEmpty(MigrationRecorder.Record(history.SchemaFile, history.HistoryDir).Files);
+        Assert.Equal(2, Directory.GetFiles(Path.Combine(history.HistoryDir, "library"), "*.sqlite.sql").Length);
+    }
+
     /// <summary>Version 1 with one change, and the 1-based line the lint should point at.</summary>
     private static (string Yaml, int Line) Change(string change)
     {
