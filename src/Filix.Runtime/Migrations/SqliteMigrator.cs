@@ -25,6 +25,14 @@ internal static partial class SqliteMigrator
         MigrationHistory.CheckComplete(schema);
         if (!dryRun)
         {
+            // Most opens find nothing to do: look first under a read transaction, so an up-to-date database is
+            // opened without waiting for the write lock another process may hold.
+            var look = Ensure(writer, schema, path, dryRun: true);
+            if (look.Pending.Count == 0 && look.Adopted.Count == 0)
+            {
+                return look with { DryRun = false };
+            }
+
             writer.Execute("PRAGMA foreign_keys = OFF");
         }
 
