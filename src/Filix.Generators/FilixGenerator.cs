@@ -25,6 +25,7 @@ public sealed class FilixGenerator : IIncrementalGenerator
     {
         public const string Parse = "Filix.Parse";
         public const string Specs = "Filix.Specs";
+        public const string Migrations = "Filix.Migrations";
     }
 
     public void Initialize(IncrementalGeneratorInitializationContext context)
@@ -75,6 +76,29 @@ public sealed class FilixGenerator : IIncrementalGenerator
             {
                 spc.AddSource(file.HintName, file.Source);
             }
+        });
+
+        // Recorded migrations (schema/migrations/<domain>/NNNN_name.<dialect>.sql) are embedded per domain.
+        var migrationFiles = context.AdditionalTextsProvider
+            .Select(static (file, cancellationToken) =>
+                Migrations.MigrationFile.TryParse(file.Path, string.Empty, out _)
+                    && Migrations.MigrationFile.TryParse(file.Path, file.GetText(cancellationToken)?.ToString() ?? string.Empty, out var parsed) ? parsed : null)
+            .Where(static file => file is not null)
+            .Collect();
+        var withMigrations = specs
+            .Combine(migrationFiles)
+            .Select(static (input, _) => (Spec: input.Left, Migrations: Migrations.MigrationFile.Pair(input.Left.Name, input.Right!)))
+            .WithTrackingName(Steps.Migrations);
+        context.RegisterSourceOutput(withMigrations.Combine(duplicates), static (spc, input) =>
+        {
+            var ((spec, migrations), clashes) = input;
+            if (clashes.Any(clash => clash.Span.Path == spec.SourcePath))
+            {
+                return;
+            }
+
+            var file = Emitter.EmitMigrations(spec, migrations);
+            spc.AddSource(file.HintName, file.Source);
         });
     }
 

@@ -24,6 +24,10 @@ public sealed class DatabaseSchema
     /// <summary>CREATE statements for the Postgres upstream (shared tables only: <c>sync</c> and <c>optional</c>).</summary>
     public required IReadOnlyList<string> PostgresDdl { get; init; }
 
+    /// <summary>The recorded migrations, oldest first. Opening a database applies the ones it lacks; a schema
+    /// without any (code built without schema/migrations) falls back to creating the DDL and checking its hash.</summary>
+    public IReadOnlyList<Migrations.Migration> Migrations { get; init; } = Array.Empty<Migrations.Migration>();
+
     /// <summary>The default file name of this domain's database in a data folder.</summary>
     public string FileName => Domain + ".db";
 }

@@ -73,7 +73,7 @@ public sealed class FilixDatabase : IAsyncDisposable, IDisposable
         try
         {
             writerSession = new SqliteSession(ConnectionPolicy.Open(path, options, readOnly: false, create: true));
-            SchemaBootstrap.Ensure(writerSession, schema, path);
+            Migrations.SqliteMigrator.Ensure(writerSession, schema, path);
             ConnectionPolicy.UseWal(writerSession.Connection);
             Validate(options, path);
             return new FilixDatabase(path, schema, options, new ReaderPool(path, options), new Writer(writerSession, path, schema.Domain, options));

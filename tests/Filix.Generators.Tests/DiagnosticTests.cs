@@ -97,7 +97,7 @@ public sealed partial class DiagnosticTests
                   id: { type: text, primary_key: true }
                   note: { type: text, »nulable: true }
             """, "FLX0002", "Unknown key 'nulable' in column 'items.note'", "(did you mean 'nullable'?)",
-            "Allowed keys: type, nullable, default, unique, primary_key, references, description.");
+            "Allowed keys: type, nullable, default, unique, primary_key, references, description, renamed_from.");
     }
 
     [Fact]
@@ -113,7 +113,7 @@ public sealed partial class DiagnosticTests
                 columns:
                   id: { type: text, primary_key: true }
                   name: text
-            """, "FLX0002", "Unknown key 'index' in table 'items' (did you mean 'indexes'?)", "Allowed keys: sync, description, record, columns, primary_key, indexes.");
+            """, "FLX0002", "Unknown key 'index' in table 'items' (did you mean 'indexes'?)", "Allowed keys: sync, description, record, columns, primary_key, indexes, renamed_from.");
     }
 
     [Fact]

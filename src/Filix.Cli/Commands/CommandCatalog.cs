@@ -11,6 +11,8 @@ internal static class CommandCatalog
         RunCommand.Create,
         ReportCommand.Create,
         SchemaCommand.Create,
+        MigrateCommand.Create,
+        MigrationsCommand.Create,
         static _ => new Command("bench", "Measure Filix on this machine (docs/benchmarks.md).") { BenchWritersCommand.Create(), BenchWritersCommand.CreateWorker() },
     ];
 }

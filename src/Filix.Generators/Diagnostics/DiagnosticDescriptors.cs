@@ -82,6 +82,42 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor DuplicateDomain = Error(
         "FLX0021", "Duplicate domain", "Domain '{0}' is declared in two schema files ('{1}' and '{2}'). Each domain needs its own name.");
 
+    // FLX01xx: migration lint and history. Each destructive kind has its own id; the fix is always either to keep
+    // the element or to list it under 'allow_destructive:' (see docs/migrations.md).
+    private const string Consent = "If the loss is intended, add '{0}' to the domain's 'allow_destructive:' list; otherwise";
+
+    public static readonly DiagnosticDescriptor DropsTable = Error(
+        "FLX0101", "Migration drops a table",
+        "Table '{0}' is no longer in the schema: the next migration would drop it and every row in it. " + Consent + " restore the table, or give the new table 'renamed_from: {0}' if it was renamed.");
+
+    public static readonly DiagnosticDescriptor DropsColumn = Error(
+        "FLX0102", "Migration drops a column",
+        "Column '{0}' is no longer in the schema: the next migration would drop it and its values. " + Consent + " restore the column, or give the new column 'renamed_from: {1}' if it was renamed.");
+
+    public static readonly DiagnosticDescriptor NarrowsType = Error(
+        "FLX0103", "Migration narrows a column type",
+        "Column '{0}' changes from {1} to {2}, which not every stored value survives. " + Consent + " keep type {1} (or widen it, for example to text).");
+
+    public static readonly DiagnosticDescriptor RequiredWithoutDefault = Error(
+        "FLX0104", "Column becomes NOT NULL without a default",
+        "Column '{0}' is NOT NULL without a default {1}: rows that have no value cannot be kept. " + Consent + " add 'default:' or 'nullable: true'.");
+
+    public static readonly DiagnosticDescriptor StopsSharing = Error(
+        "FLX0105", "Table stops being shared",
+        "Table '{0}' changes from '{1}' to 'local': the next migration drops it from the Postgres upstream. " + Consent + " keep its sync tag.");
+
+    public static readonly DiagnosticDescriptor MigrationEdited = Error(
+        "FLX0110", "Recorded migration was edited",
+        "Migration '{0}' no longer matches its checksum in {1} ({2}). Applied migrations are history: restore the file from version control (git checkout -- {3}), and change the YAML instead so the build records a new migration.");
+
+    public static readonly DiagnosticDescriptor BrokenHistory = Error(
+        "FLX0111", "Migration history is incomplete",
+        "The migration history of domain '{0}' is incomplete: {1}. Restore the folder from version control; it is written only by the build.");
+
+    public static readonly DiagnosticDescriptor MigrationNotRecorded = Error(
+        "FLX0112", "Schema change has no recorded migration",
+        "The schema of '{0}' changed but its migration {1} is not recorded. Run 'dotnet build src/Filix.Domains' and commit schema/migrations/{0}/.");
+
     private static DiagnosticDescriptor Error(string id, string title, string message) =>
         new(id, title, message, SchemaCategory, DiagnosticSeverity.Error, isEnabledByDefault: true,
             helpLinkUri: "https://github.com/filix/filix/blob/main/docs/diagnostics.md#" + id.ToLowerInvariant());

@@ -37,6 +37,7 @@ internal static partial class Emitter
                 w.WriteLine($"Tables = new string[] {{ {string.Join(", ", domain.Tables.Select(t => SourceWriter.Literal(t.Name)))} }},");
                 WriteStatements(w, "SqliteDdl", sqlite);
                 WriteStatements(w, "PostgresDdl", postgres);
+                w.WriteLine("Migrations = MigrationSet.All,");
             }
         }
 
@@ -57,17 +58,7 @@ internal static partial class Emitter
     private static string Script(List<string> statements) =>
         statements.Count == 0 ? "-- no shared tables: every table of this domain is local" : string.Join(";\n\n", statements) + ";";
 
-    /// <summary>FNV-1a over the SQLite DDL: stable across machines and runs, unlike string.GetHashCode.</summary>
-    private static string Hash(List<string> statements)
-    {
-        var hash = 14695981039346656037UL;
-        foreach (var b in Encoding.UTF8.GetBytes(string.Join("\n;\n", statements)))
-        {
-            hash = unchecked((hash ^ b) * 1099511628211UL);
-        }
-
-        return hash.ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
-    }
+    private static string Hash(List<string> statements) => Migrations.SchemaHash.Compute(statements);
 
     /// <summary>The typed database: opens the file and exposes one repository per table.</summary>
     private static string EmitDatabase(DomainSpec domain)

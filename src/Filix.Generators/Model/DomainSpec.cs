@@ -17,6 +17,10 @@ public sealed record DomainSpec
     public required string SourcePath { get; init; }
 
     public required EquatableArray<TableSpec> Tables { get; init; }
+
+    /// <summary>Elements (<c>table</c> or <c>table.column</c>) whose destructive change the schema says is intended
+    /// (<c>allow_destructive:</c>); the migration lint lets only these through. See docs/migrations.md.</summary>
+    public EquatableArray<string> AllowDestructive { get; init; } = EquatableArray<string>.Empty;
 }
 
 public sealed record TableSpec
@@ -39,6 +43,9 @@ public sealed record TableSpec
     public required EquatableArray<string> PrimaryKey { get; init; }
 
     public required EquatableArray<IndexSpec> Indexes { get; init; }
+
+    /// <summary>The table's previous name (<c>renamed_from:</c>), so a migration renames it instead of dropping it.</summary>
+    public string? RenamedFrom { get; init; }
 }
 
 public sealed record ColumnSpec
@@ -59,6 +66,9 @@ public sealed record ColumnSpec
     public ReferenceSpec? References { get; init; }
 
     public required string Description { get; init; }
+
+    /// <summary>The column's previous name (<c>renamed_from:</c>), so a migration renames it instead of dropping it.</summary>
+    public string? RenamedFrom { get; init; }
 }
 
 public sealed record ReferenceSpec(string Table, string Column);

@@ -12,6 +12,7 @@ internal sealed class DomainDraft
     public SourceSpan NameSpan = null!;
     public string Description = string.Empty;
     public string? Namespace;
+    public readonly List<string> AllowDestructive = new();
     public readonly List<TableDraft> Tables = new();
 }
 
@@ -26,6 +27,7 @@ internal sealed class TableDraft
     public readonly List<ColumnDraft> Columns = new();
     public List<(string Name, SourceSpan Span)>? PrimaryKey;
     public SourceSpan? PrimaryKeySpan;
+    public string? RenamedFrom;
     public readonly List<IndexDraft> Indexes = new();
 }
 
@@ -41,6 +43,7 @@ internal sealed class ColumnDraft
     public string? References;
     public SourceSpan? ReferencesSpan;
     public string Description = string.Empty;
+    public string? RenamedFrom;
 }
 
 internal sealed class IndexDraft

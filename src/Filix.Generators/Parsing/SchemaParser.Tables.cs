@@ -39,6 +39,9 @@ internal sealed partial class SchemaParser
                 case "indexes":
                     ReadIndexes(table, key, item);
                     break;
+                case "renamed_from":
+                    table.RenamedFrom = Scalar(key, item, "the table's previous name");
+                    break;
             }
         }
 
@@ -131,6 +134,9 @@ internal sealed partial class SchemaParser
                     break;
                 case "default":
                     defaultNode = item;
+                    break;
+                case "renamed_from":
+                    column.RenamedFrom = Scalar(key, item, "the column's previous name");
                     break;
             }
         }

@@ -59,6 +59,7 @@ internal sealed partial class SchemaParser
             Description = draft.Description,
             SourcePath = _path,
             Tables = specs.ToEquatableArray(),
+            AllowDestructive = draft.AllowDestructive.ToEquatableArray(),
         };
     }
 
@@ -130,6 +131,7 @@ internal sealed partial class SchemaParser
                 Unique = column.Unique,
                 References = ValidateReference(table, column, tables),
                 Description = column.Description,
+                RenamedFrom = column.RenamedFrom,
             });
         }
 
@@ -149,6 +151,7 @@ internal sealed partial class SchemaParser
             Columns = columnSpecs.ToEquatableArray(),
             PrimaryKey = primaryKey.ToEquatableArray(),
             Indexes = indexes.ToEquatableArray(),
+            RenamedFrom = table.RenamedFrom,
         };
     }
 

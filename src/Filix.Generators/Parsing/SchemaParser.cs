@@ -21,9 +21,9 @@ internal sealed record ParseResult(DomainSpec? Spec, EquatableArray<SchemaDiagno
 /// </summary>
 internal sealed partial class SchemaParser
 {
-    private static readonly string[] RootKeys = { "domain", "description", "namespace", "tables" };
-    private static readonly string[] TableKeys = { "sync", "description", "record", "columns", "primary_key", "indexes" };
-    private static readonly string[] ColumnKeys = { "type", "nullable", "default", "unique", "primary_key", "references", "description" };
+    private static readonly string[] RootKeys = { "domain", "description", "namespace", "tables", "allow_destructive" };
+    private static readonly string[] TableKeys = { "sync", "description", "record", "columns", "primary_key", "indexes", "renamed_from" };
+    private static readonly string[] ColumnKeys = { "type", "nullable", "default", "unique", "primary_key", "references", "description", "renamed_from" };
     private static readonly string[] IndexKeys = { "columns", "unique", "name" };
 
     private readonly string _path;
@@ -92,6 +92,9 @@ internal sealed partial class SchemaParser
                     break;
                 case "tables":
                     tables = value;
+                    break;
+                case "allow_destructive":
+                    domain.AllowDestructive.AddRange((NameList(key, value) ?? new()).Select(n => n.Item1));
                     break;
             }
         }

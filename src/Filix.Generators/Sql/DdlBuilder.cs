@@ -27,41 +27,43 @@ internal static class DdlBuilder
     public static string CreateTable(TableSpec table, SqlDialect dialect)
     {
         var lines = new List<string>();
-        foreach (var column in table.Columns)
-        {
-            var sb = new StringBuilder();
-            sb.Append(SqlDialect.Quote(column.Name)).Append(' ').Append(dialect.TypeName(column.Type));
-            if (!column.Nullable)
-            {
-                sb.Append(" NOT NULL");
-            }
-
-            if (column.Default is { } value)
-            {
-                sb.Append(" DEFAULT ").Append(dialect.DefaultExpression(column.Type, value));
-            }
-
-            if (column.Unique)
-            {
-                sb.Append(" UNIQUE");
-            }
-
-            if (dialect.Check(column) is { } check)
-            {
-                sb.Append(" CHECK (").Append(check).Append(')');
-            }
-
-            if (column.References is { } reference)
-            {
-                sb.Append(" REFERENCES ").Append(SqlDialect.Quote(reference.Table))
-                  .Append(" (").Append(SqlDialect.Quote(reference.Column)).Append(')').Append(dialect.ForeignKeyOptions);
-            }
-
-            lines.Add(sb.ToString());
-        }
-
+        lines.AddRange(table.Columns.Select(column => ColumnDefinition(column, dialect)));
         lines.Add("PRIMARY KEY (" + SqlDialect.ColumnList(table.PrimaryKey) + ")");
         return "CREATE TABLE " + SqlDialect.Quote(table.Name) + " (\n    " + string.Join(",\n    ", lines) + "\n)" + dialect.TableOptions;
+    }
+
+    /// <summary>One column as CREATE TABLE (and ALTER TABLE ADD COLUMN) declares it.</summary>
+    public static string ColumnDefinition(ColumnSpec column, SqlDialect dialect)
+    {
+        var sb = new StringBuilder();
+        sb.Append(SqlDialect.Quote(column.Name)).Append(' ').Append(dialect.TypeName(column.Type));
+        if (!column.Nullable)
+        {
+            sb.Append(" NOT NULL");
+        }
+
+        if (column.Default is { } value)
+        {
+            sb.Append(" DEFAULT ").Append(dialect.DefaultExpression(column.Type, value));
+        }
+
+        if (column.Unique)
+        {
+            sb.Append(" UNIQUE");
+        }
+
+        if (dialect.Check(column) is { } check)
+        {
+            sb.Append(" CHECK (").Append(check).Append(')');
+        }
+
+        if (column.References is { } reference)
+        {
+            sb.Append(" REFERENCES ").Append(SqlDialect.Quote(reference.Table))
+              .Append(" (").Append(SqlDialect.Quote(reference.Column)).Append(')').Append(dialect.ForeignKeyOptions);
+        }
+
+        return sb.ToString();
     }
 
     public static string CreateIndex(TableSpec table, IndexSpec index) =>

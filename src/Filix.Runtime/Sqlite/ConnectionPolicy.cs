@@ -53,7 +53,7 @@ internal static class ConnectionPolicy
 
     /// <summary>
     /// Switches the writer's file to WAL (persistent in the file, so readers and other processes follow). Called
-    /// only after <see cref="SchemaBootstrap"/> has established the file is this domain's Filix database: the
+    /// only after <see cref="Migrations.SqliteMigrator"/> has established the file is this domain's Filix database: the
     /// switch rewrites the file header, and a file Filix did not create must be left byte for byte as it was.
     /// </summary>
     public static void UseWal(SqliteConnection connection)

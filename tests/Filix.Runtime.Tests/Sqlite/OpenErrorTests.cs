@@ -141,7 +141,7 @@ public sealed class OpenErrorTests : IDisposable
 
         Assert.Contains("0123456789abcdef", error.Message, StringComparison.Ordinal);
         Assert.Contains(KitchenSinkSchema.Hash, error.Message, StringComparison.Ordinal);
-        Assert.Contains("filix migrate", error.Message, StringComparison.Ordinal);
+        Assert.Contains("recorded migrations", error.Message, StringComparison.Ordinal);
         Assert.Equal(before, File.ReadAllBytes(path));
     }
 

@@ -162,5 +162,6 @@ public static partial class AllTypesSchema
             )
             """,
         },
+        Migrations = MigrationSet.All,
     };
 }

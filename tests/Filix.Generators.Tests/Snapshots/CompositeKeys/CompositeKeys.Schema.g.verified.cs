@@ -96,5 +96,6 @@ public static partial class CompositeKeysSchema
             )
             """,
         },
+        Migrations = MigrationSet.All,
     };
 }

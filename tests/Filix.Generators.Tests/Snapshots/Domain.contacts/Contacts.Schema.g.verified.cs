@@ -306,5 +306,6 @@ public static partial class ContactsSchema
             """,
             "CREATE INDEX \"ix_phones_number\" ON \"phones\" (\"number\")",
         },
+        Migrations = MigrationSet.All,
     };
 }

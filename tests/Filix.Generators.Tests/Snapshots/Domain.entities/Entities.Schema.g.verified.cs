@@ -202,5 +202,6 @@ public static partial class EntitiesSchema
             "CREATE INDEX \"ix_events_status\" ON \"events\" (\"status\")",
             "CREATE INDEX \"ix_events_updated_at\" ON \"events\" (\"updated_at\")",
         },
+        Migrations = MigrationSet.All,
     };
 }

@@ -143,5 +143,6 @@ public static partial class FilesSchema
         PostgresDdl = new string[]
         {
         },
+        Migrations = MigrationSet.All,
     };
 }

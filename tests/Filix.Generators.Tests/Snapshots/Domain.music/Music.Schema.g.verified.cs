@@ -468,5 +468,6 @@ public static partial class MusicSchema
             """,
             "CREATE INDEX \"ix_playlist_tracks_track_id\" ON \"playlist_tracks\" (\"track_id\")",
         },
+        Migrations = MigrationSet.All,
     };
 }

@@ -308,5 +308,6 @@ public static partial class PapersSchema
             "CREATE INDEX \"ix_citations_cited_doi\" ON \"citations\" (\"cited_doi\")",
             "CREATE INDEX \"ix_citations_cited_id\" ON \"citations\" (\"cited_id\")",
         },
+        Migrations = MigrationSet.All,
     };
 }

@@ -256,5 +256,6 @@ public static partial class StorageSchema
             """,
             "CREATE INDEX \"ix_scans_bucket_started_at\" ON \"scans\" (\"bucket\", \"started_at\")",
         },
+        Migrations = MigrationSet.All,
     };
 }

@@ -240,5 +240,6 @@ public static partial class TranscriptsSchema
             "CREATE INDEX \"ix_segments_transcript_id_start_ms\" ON \"segments\" (\"transcript_id\", \"start_ms\")",
             "CREATE INDEX \"ix_segments_transcript_id_speaker_label\" ON \"segments\" (\"transcript_id\", \"speaker_label\")",
         },
+        Migrations = MigrationSet.All,
     };
 }

@@ -120,5 +120,6 @@ public static partial class KeywordsSchema
             )
             """,
         },
+        Migrations = MigrationSet.All,
     };
 }

@@ -60,5 +60,6 @@ public static partial class LocalOnlySchema
         PostgresDdl = new string[]
         {
         },
+        Migrations = MigrationSet.All,
     };
 }

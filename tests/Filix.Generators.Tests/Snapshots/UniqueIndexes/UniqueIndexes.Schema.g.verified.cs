@@ -102,5 +102,6 @@ public static partial class UniqueIndexesSchema
             "CREATE INDEX \"accounts_by_age\" ON \"accounts\" (\"created_at\")",
             "CREATE INDEX \"ix_accounts_region\" ON \"accounts\" (\"region\")",
         },
+        Migrations = MigrationSet.All,
     };
 }

@@ -1,0 +1,51 @@
+using System.CommandLine;
+using Filix.Runtime;
+using Filix.Runtime.Migrations;
+
+namespace Filix.Cli.Commands;
+
+/// <summary><c>filix migrate [--dry-run] [--domain X] [--upstream CONNSTR]</c>: applies pending migrations
+/// (what opening a database does anyway), or with --dry-run prints their SQL and changes nothing.</summary>
+internal static class MigrateCommand
+{
+    public static Command Create(GlobalOptions options)
+    {
+        var data = options.Data;
+        var domain = MigrateOptions.Domain();
+        var upstream = MigrateOptions.Upstream();
+        var dryRun = new Option<bool>("--dry-run") { Description = "Print the SQL of the pending migrations; change nothing." };
+        var command = new Command("migrate", "Upgrade the domain databases (and the Postgres upstream) to this build's schema.") { domain, upstream, dryRun };
+        command.SetAction((result, cancellationToken) =>
+        {
+            var dry = result.GetValue(dryRun);
+            return MigrateOptions.ForEachDomainAsync("migrate", result, data, domain, upstream,
+                (path, schema, ct) => SqliteMigrations.MigrateAsync(path, schema, dry, cancellationToken: ct),
+                (connection, schema, ct) => PostgresMigrations.MigrateAsync(connection, schema, dry, ct),
+                (schema, where, report) => Print(schema, where, report, where == "upstream" ? m => m.PostgresSql : m => m.SqliteSql),
+                cancellationToken);
+        });
+        return command;
+    }
+
+    private static void Print(DatabaseSchema schema, string where, MigrationReport report, Func<Migration, string> dialectSql)
+    {
+        foreach (var adopted in report.Adopted)
+        {
+            Console.WriteLine($"{schema.Domain} ({where}): {(report.DryRun ? "would adopt" : "adopted")} {adopted} (the database already had its schema)");
+        }
+
+        if (report.Pending.Count == 0)
+        {
+            Console.WriteLine($"{schema.Domain} ({where}): up to date");
+        }
+
+        foreach (var migration in report.Pending)
+        {
+            Console.WriteLine($"{schema.Domain} ({where}): {(report.DryRun ? "would apply" : "applied")} {migration}");
+            if (report.DryRun)
+            {
+                Console.WriteLine(dialectSql(migration));
+            }
+        }
+    }
+}

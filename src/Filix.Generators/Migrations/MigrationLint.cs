@@ -1,0 +1,99 @@
+using System.Collections.Generic;
+using System.Linq;
+using Filix.Generators.Diagnostics;
+using Filix.Generators.Model;
+using Filix.Generators.Parsing;
+using D = Filix.Generators.Diagnostics.DiagnosticDescriptors;
+
+namespace Filix.Generators.Migrations;
+
+/// <summary>
+/// The destructive-change lint (Atlas's sqlcheck/destructive): every operation born destructive is an error at the
+/// YAML line of its element, unless the domain's <c>allow_destructive:</c> list names that element (<c>table</c>
+/// or <c>table.column</c>). Elements that are gone from the YAML are reported at their table (a dropped column) or
+/// at <c>tables:</c> (a dropped table).
+/// </summary>
+internal static class MigrationLint
+{
+    public static List<SchemaDiagnostic> Check(DomainSpec desired, string yamlText, IEnumerable<MigrationOperation> operations)
+    {
+        var diagnostics = new List<SchemaDiagnostic>();
+        var locate = new Locator(desired.SourcePath, yamlText);
+        var allowed = new HashSet<string>(desired.AllowDestructive);
+        foreach (var operation in operations.Where(o => o.IsDestructive))
+        {
+            switch (operation)
+            {
+                case DropTableOperation drop when !allowed.Contains(drop.Table):
+                    diagnostics.Add(SchemaDiagnostic.Create(D.DropsTable, locate.Find("tables"), drop.Table));
+                    break;
+                case DropColumnOperation drop when !allowed.Contains(drop.Table + "." + drop.Column.Name):
+                    diagnostics.Add(SchemaDiagnostic.Create(D.DropsColumn, locate.Find("tables", drop.Table, "columns"), drop.Table + "." + drop.Column.Name, drop.Column.Name));
+                    break;
+                case AlterColumnOperation alter when !allowed.Contains(alter.Table + "." + alter.New.Name):
+                    var element = alter.Table + "." + alter.New.Name;
+                    var at = locate.Find("tables", alter.Table, "columns", alter.New.Name);
+                    if (alter.NarrowsType)
+                    {
+                        diagnostics.Add(SchemaDiagnostic.Create(D.NarrowsType, at, element, TypeNames.Name(alter.Old.Type), TypeNames.Name(alter.New.Type)));
+                    }
+
+                    if (alter.BecomesRequiredWithoutDefault)
+                    {
+                        diagnostics.Add(SchemaDiagnostic.Create(D.RequiredWithoutDefault, at, element, "but was nullable"));
+                    }
+
+                    break;
+                case AddColumnOperation add when !allowed.Contains(add.Table + "." + add.Column.Name):
+                    diagnostics.Add(SchemaDiagnostic.Create(D.RequiredWithoutDefault, locate.Find("tables", add.Table, "columns", add.Column.Name),
+                        add.Table + "." + add.Column.Name, "and new"));
+                    break;
+                case ChangeSyncOperation change when !allowed.Contains(change.Table):
+                    diagnostics.Add(SchemaDiagnostic.Create(D.StopsSharing, locate.Find("tables", change.Table, "sync"), change.Table,
+                        change.Old.Sync.ToString().ToLowerInvariant()));
+                    break;
+            }
+        }
+
+        return diagnostics;
+    }
+
+    /// <summary>Finds the key of a mapping path in the YAML, falling back to the deepest part that exists.</summary>
+    private sealed class Locator
+    {
+        private readonly string _path;
+        private readonly YNode? _root;
+
+        public Locator(string path, string text)
+        {
+            _path = path;
+            try
+            {
+                _root = YamlTree.Load(path, text);
+            }
+            catch (YamlDotNet.Core.YamlException)
+            {
+                _root = null;
+            }
+        }
+
+        public Model.SourceSpan Find(params string[] keys)
+        {
+            var span = Model.SourceSpan.None(_path);
+            var node = _root;
+            foreach (var key in keys)
+            {
+                var pair = (node as YMapping)?.Pairs.FirstOrDefault(p => p.Key.Value == key);
+                if (pair?.Key is null)
+                {
+                    break;
+                }
+
+                span = pair.Value.Key.Span;
+                node = pair.Value.Value;
+            }
+
+            return span;
+        }
+    }
+}

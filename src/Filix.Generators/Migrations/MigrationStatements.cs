@@ -1,0 +1,79 @@
+using System.Collections.Generic;
+using System.Linq;
+using Filix.Generators.Model;
+using Filix.Generators.Sql;
+
+namespace Filix.Generators.Migrations;
+
+/// <summary>
+/// The statements SQLite and Postgres spell the same way (renames, adds, drops, CREATE TABLE/INDEX through
+/// <see cref="DdlBuilder"/>), so each dialect's generator only writes what differs.
+/// </summary>
+internal static class MigrationStatements
+{
+    /// <summary>Adds the statements of <paramref name="operation"/>; false when it has no portable form.</summary>
+    public static bool TryAdd(MigrationScript script, DomainSpec desired, RecordedNames names, MigrationOperation operation, SqlDialect dialect)
+    {
+        var table = SqlDialect.Quote(operation.Table);
+        switch (operation)
+        {
+            case DropIndexOperation drop:
+                script.Add("DROP INDEX " + SqlDialect.Quote(drop.Index.Name));
+                return true;
+            case RenameTableOperation rename:
+                script.Add($"ALTER TABLE {SqlDialect.Quote(rename.OldName)} RENAME TO {table}");
+                return true;
+            case RenameColumnOperation rename:
+                script.Add($"ALTER TABLE {table} RENAME COLUMN {SqlDialect.Quote(rename.OldName)} TO {SqlDialect.Quote(rename.NewName)}");
+                return true;
+            case CreateTableOperation create:
+                CreateTable(script, create.Spec, dialect);
+                return true;
+            case AddColumnOperation add:
+                if (!add.Column.Nullable && add.Column.Default is null)
+                {
+                    script.Check(add.Table, add.Column.Name, "is a new NOT NULL column without a default, but the table has rows", $"SELECT count(*) FROM {SqlDialect.Quote(names.Table(add.Table))}");
+                }
+
+                script.Add($"ALTER TABLE {table} ADD COLUMN {DdlBuilder.ColumnDefinition(add.Column, dialect)}");
+                return true;
+            case DropColumnOperation drop:
+                script.Add($"ALTER TABLE {table} DROP COLUMN {SqlDialect.Quote(drop.Column.Name)}");
+                return true;
+            case CreateIndexOperation create:
+                UniqueCheck(script, names, create.Table, create.Index.Columns, create.Index.Unique);
+                script.Add(DdlBuilder.CreateIndex(desired.Tables.First(t => t.Name == create.Table), create.Index));
+                return true;
+            case DropTableOperation:
+                script.Add("DROP TABLE " + table);
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    public static void CreateTable(MigrationScript script, TableSpec spec, SqlDialect dialect)
+    {
+        script.Add(DdlBuilder.CreateTable(spec, dialect));
+        foreach (var index in spec.Indexes)
+        {
+            script.Add(DdlBuilder.CreateIndex(spec, index));
+        }
+    }
+
+    /// <summary>Counts duplicate groups before a unique index, constraint or key is created on existing rows, by
+    /// the recorded names. When the key includes a column the migration adds, the check covers the existing ones
+    /// (conservative); a key made only of new columns is left to the database's own error (rolled back).</summary>
+    public static void UniqueCheck(MigrationScript script, RecordedNames names, string table, IEnumerable<string> columns, bool unique, string what = "unique constraint")
+    {
+        var list = columns.ToList();
+        var recorded = list.Select(c => names.Column(table, c)).OfType<string>().ToList();
+        if (!unique || recorded.Count == 0)
+        {
+            return;
+        }
+
+        script.Check(table, string.Join(",", list), $"has duplicate values, but the new {what} on ({string.Join(", ", list)}) needs them unique",
+            $"SELECT count(*) FROM (SELECT 1 FROM {SqlDialect.Quote(names.Table(table))} GROUP BY {SqlDialect.ColumnList(recorded)} HAVING count(*) > 1) AS duplicates");
+    }
+}

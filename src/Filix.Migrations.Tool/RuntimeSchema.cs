@@ -1,0 +1,37 @@
+using Filix.Generators.Migrations;
+using Filix.Generators.Parsing;
+using Filix.Generators.Sql;
+using Filix.Runtime;
+using Filix.Runtime.Migrations;
+
+namespace Filix.Migrations.Tool;
+
+/// <summary>
+/// What generated code hands the runtime (<c>&lt;Domain&gt;Schema.Definition</c>), built from a schema file and its
+/// history folder at run time instead: for tests and the benchmark, which change the schema while they run.
+/// </summary>
+internal static class RuntimeSchema
+{
+    public static DatabaseSchema Load(string schemaFile, string historyRoot, bool withMigrations = true)
+    {
+        var parsed = SchemaParser.Parse(schemaFile, File.ReadAllText(schemaFile), string.Empty);
+        var spec = parsed.Spec ?? throw new InvalidOperationException($"{schemaFile} is not valid: {string.Join("; ", parsed.Diagnostics)}");
+        var folder = Path.Combine(historyRoot, spec.Name);
+        var files = Directory.Exists(folder)
+            ? Directory.GetFiles(folder, "*.sql").Select(f => MigrationFile.TryParse(f, File.ReadAllText(f), out var file) ? file : null).OfType<MigrationFile>()
+            : Enumerable.Empty<MigrationFile>();
+        var sqlite = DdlBuilder.Statements(spec, SqlDialect.Sqlite);
+        return new DatabaseSchema
+        {
+            Domain = spec.Name,
+            SchemaHash = SchemaHash.Compute(sqlite),
+            SourceFile = Path.GetFileName(schemaFile),
+            Tables = spec.Tables.Select(t => t.Name).ToList(),
+            SqliteDdl = sqlite,
+            PostgresDdl = DdlBuilder.Statements(spec, SqlDialect.Postgres),
+            Migrations = withMigrations
+                ? MigrationFile.Pair(spec.Name, files).Select(m => new Migration(m.Id, m.Name, m.Checksum, m.SchemaHash, m.SqliteSql, m.PostgresSql)).ToList()
+                : Array.Empty<Migration>(),
+        };
+    }
+}

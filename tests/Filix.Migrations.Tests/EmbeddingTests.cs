@@ -1,0 +1,43 @@
+using System.Collections.Immutable;
+using Filix.Generators;
+using Filix.Generators.Migrations;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Text;
+
+namespace Filix.Migrations.Tests;
+
+/// <summary>The generator embeds the recorded migrations (ids, names, checksums, SQL per dialect) into the schema
+/// class the runtime opens databases with, so the files are not needed at run time.</summary>
+public sealed class EmbeddingTests
+{
+    [Fact]
+    public void Recorded_migrations_are_embedded_in_order_with_their_checksums()
+    {
+        using var history = new TestHistory();
+        history.RecordVersion(1);
+        var expected = history.RecordVersion(2).Migrations;
+
+        var texts = Directory.GetFiles(history.SchemaDir, "*", SearchOption.AllDirectories)
+            .Select(path => (AdditionalText)new FileText(path)).ToImmutableArray();
+        var driver = CSharpGeneratorDriver.Create(new FilixGenerator()).AddAdditionalTexts(texts);
+        var result = driver.RunGenerators(CSharpCompilation.Create("test")).GetRunResult();
+
+        var source = Assert.Single(result.GeneratedTrees, t => t.FilePath.EndsWith("Library.Migrations.g.cs", StringComparison.Ordinal)).ToString();
+        Assert.Equal(2, expected.Count);
+        Assert.True(source.IndexOf(expected[0].Checksum, StringComparison.Ordinal) < source.IndexOf(expected[1].Checksum, StringComparison.Ordinal));
+        Assert.Contains("\"0002\", \"rename_drafts_and_more\"", source);
+        Assert.Contains(expected[1].SchemaHash, source);
+        Assert.Contains("ALTER TABLE \"drafts\" RENAME TO \"notes_local\"", source); // raw string literal: the SQL verbatim
+        Assert.Contains("Migrations = MigrationSet.All,", Assert.Single(result.GeneratedTrees, t => t.FilePath.EndsWith("Library.Schema.g.cs", StringComparison.Ordinal)).ToString());
+        Assert.Equal(SchemaHash.Checksum(File.ReadAllText(history.MigrationFilePath(expected[1].ToString(), ".sqlite.sql")),
+            File.ReadAllText(history.MigrationFilePath(expected[1].ToString(), ".postgres.sql"))), expected[1].Checksum);
+    }
+
+    private sealed class FileText(string path) : AdditionalText
+    {
+        public override string Path { get; } = path;
+
+        public override SourceText GetText(CancellationToken cancellationToken = default) => SourceText.From(File.ReadAllText(Path));
+    }
+}

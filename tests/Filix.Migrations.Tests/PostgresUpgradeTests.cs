@@ -1,0 +1,107 @@
+using System.Text;
+using Filix.Runtime;
+using Filix.Runtime.Migrations;
+using Npgsql;
+
+namespace Filix.Migrations.Tests;
+
+/// <summary>The same history applied to a real Postgres upstream (shared tables only).</summary>
+public sealed class PostgresUpgradeTests : IClassFixture<PostgresServer>
+{
+    private readonly PostgresServer _server;
+
+    public PostgresUpgradeTests(PostgresServer server) => _server = server;
+
+    [Fact]
+    public async Task Upgrading_the_upstream_through_three_versions_keeps_every_row_and_equals_a_fresh_one()
+    {
+        using var history = new TestHistory();
+        var (upstream, _) = await _server.CreateDatabaseAsync();
+        await using (upstream)
+        {
+            await PostgresMigrations.MigrateAsync(upstream, history.RecordVersion(1));
+            await ExecuteAsync(upstream,
+                "INSERT INTO authors (id, name, born) SELECT 'author-' || i, 'Author ' || i, 1900 + i FROM generate_series(0, 49) i;" +
+                "INSERT INTO books (id, author_id, title, price, notes, flag) SELECT i, 'author-' || (i % 50), 'Title ' || i, " +
+                "CASE WHEN i % 2 = 0 THEN i * 10 END, CASE WHEN i % 2 = 1 THEN 'note ' || i END, i % 2 = 1 FROM generate_series(1, 400) i;");
+
+            Assert.Single((await PostgresMigrations.MigrateAsync(upstream, history.RecordVersion(2))).Pending);
+            await ExecuteAsync(upstream, "INSERT INTO tags (book_id, tag) SELECT id, 'tag ' || id FROM books");
+            await PostgresMigrations.MigrateAsync(upstream, history.RecordVersion(3));
+            Assert.Equal(200L, await ScalarAsync(upstream, "SELECT count(*) FROM books WHERE notes = ''"));
+            var v4 = history.RecordVersion(4);
+            await PostgresMigrations.MigrateAsync(upstream, v4);
+
+            Assert.Equal(400L, await ScalarAsync(upstream, "SELECT count(*) FROM books WHERE price IS NOT DISTINCT FROM CASE WHEN id % 2 = 0 THEN id * 10.0 END"));
+            Assert.Equal(50L, await ScalarAsync(upstream, "SELECT count(*) FROM authors WHERE full_name LIKE 'Author %'"));
+            Assert.Equal(400L, await ScalarAsync(upstream, "SELECT count(*) FROM tags WHERE weight = 1"));
+            Assert.Equal(4L, await ScalarAsync(upstream, "SELECT count(*) FROM _filix_migrations WHERE domain = 'library'"));
+            Assert.Empty((await PostgresMigrations.StatusAsync(upstream, v4)).Pending);
+
+            var (fresh, _) = await _server.CreateDatabaseAsync();
+            await using (fresh)
+            {
+                await ExecuteAsync(fresh, string.Join(";\n", v4.PostgresDdl));
+                Assert.Equal(await DumpAsync(fresh), await DumpAsync(upstream));
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Concurrent_migrators_apply_once_and_a_newer_upstream_is_refused()
+    {
+        using var history = new TestHistory();
+        var v1 = history.RecordVersion(1);
+        var v2 = history.RecordVersion(2);
+        var (first, connectionString) = await _server.CreateDatabaseAsync();
+        await using (first)
+        await using (var second = new NpgsqlConnection(connectionString))
+        {
+            await second.OpenAsync();
+            await Task.WhenAll(
+                Task.Run(() => PostgresMigrations.MigrateAsync(first, v2)),
+                Task.Run(() => PostgresMigrations.MigrateAsync(second, v2)));
+            Assert.Equal(2L, await ScalarAsync(first, "SELECT count(*) FROM _filix_migrations"));
+
+            var error = await Assert.ThrowsAsync<FilixException>(() => PostgresMigrations.MigrateAsync(first, v1));
+            Assert.Contains("newer than this build", error.Message);
+        }
+    }
+
+    /// <summary>Columns, indexes and constraints of the public schema, without names Postgres chose itself.</summary>
+    private static async Task<string> DumpAsync(NpgsqlConnection connection)
+    {
+        var sb = new StringBuilder();
+        foreach (var sql in new[]
+                 {
+                     "SELECT table_name, column_name, data_type, is_nullable, coalesce(column_default, '') FROM information_schema.columns " +
+                     "WHERE table_schema = 'public' AND table_name <> '_filix_migrations' ORDER BY 1, 2",
+                     "SELECT tablename, regexp_replace(indexdef, 'INDEX \\S+ ON', 'INDEX ON') FROM pg_indexes WHERE schemaname = 'public' " +
+                     "AND tablename <> '_filix_migrations' AND indexname NOT IN (SELECT conname FROM pg_constraint) ORDER BY 1, 2",
+                     "SELECT conrelid::regclass::text, contype, pg_get_constraintdef(oid) FROM pg_constraint WHERE connamespace = 'public'::regnamespace " +
+                     "AND conrelid::regclass::text <> '_filix_migrations' ORDER BY 1, 2, 3",
+                 })
+        {
+            await using var command = new NpgsqlCommand(sql, connection);
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                sb.AppendLine(string.Join("|", Enumerable.Range(0, reader.FieldCount).Select(reader.GetValue)));
+            }
+        }
+
+        return sb.ToString();
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private static async Task<object?> ScalarAsync(NpgsqlConnection connection, string sql)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        return await command.ExecuteScalarAsync();
+    }
+}

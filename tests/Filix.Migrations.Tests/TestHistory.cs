@@ -1,0 +1,62 @@
+using Filix.Migrations.Tool;
+using Filix.Runtime;
+
+namespace Filix.Migrations.Tests;
+
+/// <summary>
+/// A temporary project: a schema folder holding one version of the test domain at a time and the history folder
+/// the build would write. <see cref="Record"/> runs what the build runs; <see cref="Schema"/> is what the generated
+/// code would hand the runtime (DDL, hash and the embedded migrations).
+/// </summary>
+internal sealed class TestHistory : IDisposable
+{
+    public TestHistory()
+    {
+        Root = Path.Combine(Path.GetTempPath(), "filix-migrations-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(SchemaDir);
+    }
+
+    public string Root { get; }
+
+    public string SchemaDir => Path.Combine(Root, "schema");
+
+    public string HistoryDir => Path.Combine(SchemaDir, "migrations");
+
+    public string SchemaFile => Path.Combine(SchemaDir, "library.filix.yaml");
+
+    public string DatabasePath(string name = "library.db") => Path.Combine(Root, name);
+
+    public static string Version(int version) => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Schemas", $"v{version}.filix.yaml"));
+
+    /// <summary>Puts <paramref name="yaml"/> in place and records its migration, as a build would.</summary>
+    public RecordResult Record(string yaml)
+    {
+        File.WriteAllText(SchemaFile, yaml);
+        return MigrationRecorder.Record(SchemaFile, HistoryDir);
+    }
+
+    /// <summary>Records version <paramref name="version"/>, failing the test on any diagnostic.</summary>
+    public DatabaseSchema RecordVersion(int version)
+    {
+        var result = Record(Version(version));
+        Assert.True(result.Diagnostics.Count == 0, string.Join("\n", result.Diagnostics));
+        return Schema();
+    }
+
+    /// <summary>The schema the generated code would carry for the current YAML and history.</summary>
+    public DatabaseSchema Schema(bool withMigrations = true) => RuntimeSchema.Load(SchemaFile, HistoryDir, withMigrations);
+
+    public string MigrationFilePath(string stem, string suffix) => Path.Combine(HistoryDir, "library", stem + suffix);
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(Root, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
