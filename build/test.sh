@@ -11,6 +11,8 @@ dotnet build Filix.Schema.sln -c Release -nologo -v quiet
 
 status=0
 for project in tests/*/*.csproj; do
+  # Support libraries and worker programs are built, not run.
+  grep -q "<IsTestProject>false</IsTestProject>" "$project" && continue
   name=$(basename "$project" .csproj)
   echo "== $name"
   dotnet test "$project" -c Release --no-build -nologo \

@@ -33,6 +33,8 @@ internal sealed partial class Writer
                     {
                         next = CommitFrom(batch, next);
                     }
+
+                    CompleteCheckpointIfLarge();
                 }
                 finally
                 {
@@ -42,6 +44,7 @@ internal sealed partial class Writer
                 batch.Clear();
             }
 
+            _checkpointer.Dispose();
             Checkpoint();
         }
         catch (Exception ex)
@@ -59,10 +62,24 @@ internal sealed partial class Writer
         finally
         {
             WriterMetrics.Untrack(this);
+            _checkpointer.Dispose();
             _lock?.Dispose();
             _transaction.Dispose();
             _session.Dispose();
             _stopped.TrySetResult();
+        }
+    }
+
+    /// <summary>Between batches, with the lock held: lets the WAL restart once it has grown (see Checkpointer).</summary>
+    private void CompleteCheckpointIfLarge()
+    {
+        try
+        {
+            _checkpointer.CompleteIfLarge(_session);
+        }
+        catch (SqliteException)
+        {
+            // Nothing is lost: the writes are committed in the WAL; a later pass completes the checkpoint.
         }
     }
 

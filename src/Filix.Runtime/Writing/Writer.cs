@@ -22,6 +22,7 @@ internal sealed partial class Writer : IAsyncDisposable, IQueueDepthSource
     private readonly SqliteSession _session;
     private readonly WriteLock? _lock;
     private readonly TransactionStatements _transaction;
+    private readonly Checkpointer _checkpointer;
     private readonly string _path;
     private readonly int _maxBatch;
     private readonly Channel<IWriteOperation> _queue;
@@ -37,9 +38,12 @@ internal sealed partial class Writer : IAsyncDisposable, IQueueDepthSource
         try
         {
             _transaction = new TransactionStatements(session.Connection);
+            Checkpointer.TakeOverFrom(session);
+            _checkpointer = new Checkpointer(path, options);
         }
         catch
         {
+            _transaction?.Dispose();
             _lock?.Dispose();
             throw;
         }
