@@ -1,50 +1,42 @@
 using System.Text;
 using Filix.Runtime;
 using Filix.Runtime.Migrations;
+using Filix.Testing.Postgres;
 using Npgsql;
 
 namespace Filix.Migrations.Tests;
 
 /// <summary>The same history applied to a real Postgres upstream (shared tables only).</summary>
-public sealed class PostgresUpgradeTests : IClassFixture<PostgresServer>
+[Collection(PostgresFixture.Collection)]
+public sealed class PostgresUpgradeTests(PostgresFixture postgres)
 {
-    private readonly PostgresServer _server;
-
-    public PostgresUpgradeTests(PostgresServer server) => _server = server;
-
     [Fact]
     public async Task Upgrading_the_upstream_through_three_versions_keeps_every_row_and_equals_a_fresh_one()
     {
         using var history = new TestHistory();
-        var (upstream, _) = await _server.CreateDatabaseAsync();
-        await using (upstream)
-        {
-            await PostgresMigrations.MigrateAsync(upstream, history.RecordVersion(1));
-            await ExecuteAsync(upstream,
-                "INSERT INTO authors (id, name, born) SELECT 'author-' || i, 'Author ' || i, 1900 + i FROM generate_series(0, 49) i;" +
-                "INSERT INTO books (id, author_id, title, price, notes, flag) SELECT i, 'author-' || (i % 50), 'Title ' || i, " +
-                "CASE WHEN i % 2 = 0 THEN i * 10 END, CASE WHEN i % 2 = 1 THEN 'note ' || i END, i % 2 = 1 FROM generate_series(1, 400) i;");
+        await using var upstream = await OpenNewDatabaseAsync("upgrade");
+        await PostgresMigrations.MigrateAsync(upstream, history.RecordVersion(1));
+        await ExecuteAsync(upstream,
+            "INSERT INTO authors (id, name, born) SELECT 'author-' || i, 'Author ' || i, 1900 + i FROM generate_series(0, 49) i;" +
+            "INSERT INTO books (id, author_id, title, price, notes, flag) SELECT i, 'author-' || (i % 50), 'Title ' || i, " +
+            "CASE WHEN i % 2 = 0 THEN i * 10 END, CASE WHEN i % 2 = 1 THEN 'note ' || i END, i % 2 = 1 FROM generate_series(1, 400) i;");
 
-            Assert.Single((await PostgresMigrations.MigrateAsync(upstream, history.RecordVersion(2))).Pending);
-            await ExecuteAsync(upstream, "INSERT INTO tags (book_id, tag) SELECT id, 'tag ' || id FROM books");
-            await PostgresMigrations.MigrateAsync(upstream, history.RecordVersion(3));
-            Assert.Equal(200L, await ScalarAsync(upstream, "SELECT count(*) FROM books WHERE notes = ''"));
-            var v4 = history.RecordVersion(4);
-            await PostgresMigrations.MigrateAsync(upstream, v4);
+        Assert.Single((await PostgresMigrations.MigrateAsync(upstream, history.RecordVersion(2))).Pending);
+        await ExecuteAsync(upstream, "INSERT INTO tags (book_id, tag) SELECT id, 'tag ' || id FROM books");
+        await PostgresMigrations.MigrateAsync(upstream, history.RecordVersion(3));
+        Assert.Equal(200L, await ScalarAsync(upstream, "SELECT count(*) FROM books WHERE notes = ''"));
+        var v4 = history.RecordVersion(4);
+        await PostgresMigrations.MigrateAsync(upstream, v4);
 
-            Assert.Equal(400L, await ScalarAsync(upstream, "SELECT count(*) FROM books WHERE price IS NOT DISTINCT FROM CASE WHEN id % 2 = 0 THEN id * 10.0 END"));
-            Assert.Equal(50L, await ScalarAsync(upstream, "SELECT count(*) FROM authors WHERE full_name LIKE 'Author %'"));
-            Assert.Equal(400L, await ScalarAsync(upstream, "SELECT count(*) FROM tags WHERE weight = 1"));
-            Assert.Equal(4L, await ScalarAsync(upstream, "SELECT count(*) FROM _filix_migrations WHERE domain = 'library'"));
-            Assert.Empty((await PostgresMigrations.StatusAsync(upstream, v4)).Pending);
+        Assert.Equal(400L, await ScalarAsync(upstream, "SELECT count(*) FROM books WHERE price IS NOT DISTINCT FROM CASE WHEN id % 2 = 0 THEN id * 10.0 END"));
+        Assert.Equal(50L, await ScalarAsync(upstream, "SELECT count(*) FROM authors WHERE full_name LIKE 'Author %'"));
+        Assert.Equal(400L, await ScalarAsync(upstream, "SELECT count(*) FROM tags WHERE weight = 1"));
+        Assert.Equal(4L, await ScalarAsync(upstream, "SELECT count(*) FROM _filix_migrations WHERE domain = 'library'"));
+        Assert.Empty((await PostgresMigrations.StatusAsync(upstream, v4)).Pending);
 
-            var (fresh, _) = await _server.CreateDatabaseAsync();
-            await using (fresh)
-            {
-                await ExecuteAsync(fresh, string.Join(";\n", v4.PostgresDdl));
-                Assert.Equal(await DumpAsync(fresh), await DumpAsync(upstream));
-            }
-        }
+        await using var fresh = await OpenNewDatabaseAsync("fresh");
+        await ExecuteAsync(fresh, string.Join(";\n", v4.PostgresDdl));
+        Assert.Equal(await DumpAsync(fresh), await DumpAsync(upstream));
     }
 
     [Fact]
@@ -53,19 +45,16 @@ public sealed class PostgresUpgradeTests : IClassFixture<PostgresServer>
         using var history = new TestHistory();
         var v1 = history.RecordVersion(1);
         var v2 = history.RecordVersion(2);
-        var (first, connectionString) = await _server.CreateDatabaseAsync();
-        await using (first)
-        await using (var second = new NpgsqlConnection(connectionString))
-        {
-            await second.OpenAsync();
-            await Task.WhenAll(
-                Task.Run(() => PostgresMigrations.MigrateAsync(first, v2)),
-                Task.Run(() => PostgresMigrations.MigrateAsync(second, v2)));
-            Assert.Equal(2L, await ScalarAsync(first, "SELECT count(*) FROM _filix_migrations"));
+        var connectionString = await postgres.CreateDatabaseAsync("concurrent");
+        await using var first = await OpenAsync(connectionString);
+        await using var second = await OpenAsync(connectionString);
+        await Task.WhenAll(
+            Task.Run(() => PostgresMigrations.MigrateAsync(first, v2)),
+            Task.Run(() => PostgresMigrations.MigrateAsync(second, v2)));
+        Assert.Equal(2L, await ScalarAsync(first, "SELECT count(*) FROM _filix_migrations"));
 
-            var error = await Assert.ThrowsAsync<FilixException>(() => PostgresMigrations.MigrateAsync(first, v1));
-            Assert.Contains("newer than this build", error.Message);
-        }
+        var error = await Assert.ThrowsAsync<FilixException>(() => PostgresMigrations.MigrateAsync(first, v1));
+        Assert.Contains("newer than this build", error.Message);
     }
 
     /// <summary>Columns, indexes and constraints of the public schema, without names Postgres chose itself.</summary>
@@ -91,6 +80,15 @@ public sealed class PostgresUpgradeTests : IClassFixture<PostgresServer>
         }
 
         return sb.ToString();
+    }
+
+    private async Task<NpgsqlConnection> OpenNewDatabaseAsync(string stem) => await OpenAsync(await postgres.CreateDatabaseAsync(stem));
+
+    private static async Task<NpgsqlConnection> OpenAsync(string connectionString)
+    {
+        var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        return connection;
     }
 
     private static async Task ExecuteAsync(NpgsqlConnection connection, string sql)

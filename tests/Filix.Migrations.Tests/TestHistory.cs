@@ -1,5 +1,6 @@
 using Filix.Migrations.Tool;
 using Filix.Runtime;
+using Filix.Testing;
 
 namespace Filix.Migrations.Tests;
 
@@ -10,13 +11,11 @@ namespace Filix.Migrations.Tests;
 /// </summary>
 internal sealed class TestHistory : IDisposable
 {
-    public TestHistory()
-    {
-        Root = Path.Combine(Path.GetTempPath(), "filix-migrations-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(SchemaDir);
-    }
+    private readonly TempDirectory _folder = TempDirectory.Create("migrations");
 
-    public string Root { get; }
+    public TestHistory() => Directory.CreateDirectory(SchemaDir);
+
+    public string Root => _folder.Path;
 
     public string SchemaDir => Path.Combine(Root, "schema");
 
@@ -50,13 +49,8 @@ internal sealed class TestHistory : IDisposable
 
     public void Dispose()
     {
+        // Pooled connections would keep the database files open.
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        try
-        {
-            Directory.Delete(Root, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
+        _folder.Dispose();
     }
 }
