@@ -111,6 +111,8 @@ public sealed class GroupCommitTests
             var goodError = await Assert.ThrowsAsync<FilixException>(() => good);
             var orphanError = await Assert.ThrowsAsync<FilixException>(() => orphan);
             Assert.Contains("Nothing of these writes was stored", goodError.Message);
+            Assert.Contains("Committing a batch of writes", goodError.Message);
+            Assert.Contains("A foreign key check failed", goodError.Message);
             Assert.Same(goodError, orphanError);
             Assert.Equal(temp.Path, goodError.Path);
         }

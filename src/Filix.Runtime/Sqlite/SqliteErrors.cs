@@ -19,17 +19,33 @@ internal static class SqliteErrors
             11 => new FilixException($"'{path}' is corrupt (SQLite: {ex.Message}). Nothing was written to it. Restore it from a backup.", path, ex),
             14 => new FilixException($"Cannot open '{path}': {ex.Message}. Check that the folder exists and this user may read and write it.", path, ex),
             8 or 23 => new FilixException($"Cannot write to '{path}': permission denied or read-only file system ({ex.Message}). Check the file's permissions.", path, ex),
-            5 or 6 => new FilixException($"Opening '{path}' timed out waiting for another connection's lock ({ex.Message}). Another process holds a long write; retry, or raise FilixOptions.BusyTimeout.", path, ex),
+            5 or 6 => new FilixException($"Opening '{path}' failed: {Locked(ex)}", path, ex),
             _ => new FilixException($"Opening '{path}' failed: {ex.Message} (SQLite error {ex.SqliteErrorCode}).", path, ex),
         };
     }
 
-    /// <summary>A failure of a write to <paramref name="path"/>; the write's transaction was rolled back.</summary>
+    /// <summary>A failure of one write to <paramref name="path"/>; the write's savepoint was rolled back.</summary>
     public static FilixException Write(SqliteException ex, string path)
     {
         ArgumentNullException.ThrowIfNull(ex);
+        return new FilixException($"Writing to '{path}' failed; nothing from this write was stored. {Cause(ex)}", path, ex);
+    }
+
+    /// <summary>
+    /// A failure of the transaction a batch of writes shares (<paramref name="what"/>: starting or committing it):
+    /// every write of the batch fails with this one exception, and none of them was stored.
+    /// </summary>
+    public static FilixException Batch(string what, SqliteException ex, string path)
+    {
+        ArgumentNullException.ThrowIfNull(ex);
+        return new FilixException($"{what} on '{path}' failed. Nothing of these writes was stored. {Cause(ex)}", path, ex);
+    }
+
+    /// <summary>What went wrong in a write or a commit, and what to do about it.</summary>
+    private static string Cause(SqliteException ex)
+    {
         var detail = Detail(ex);
-        var message = ex.SqliteExtendedErrorCode switch
+        return ex.SqliteExtendedErrorCode switch
         {
             1555 => $"A row with the same primary key already exists ({detail}). Use Upsert to replace it or Update to change it.",
             2067 => $"Another row already has this value in a unique column ({detail}). Unique values may appear in one row only.",
@@ -40,14 +56,19 @@ internal static class SqliteErrors
             3091 => $"A value has the wrong type for a STRICT column ({detail}). Bind the column's declared type.",
             _ => ex.SqliteErrorCode switch
             {
-                5 or 6 => $"Timed out waiting for another connection's write lock ({ex.Message}). Another process holds a long write; retry, or raise FilixOptions.BusyTimeout.",
+                5 or 6 => Locked(ex),
                 8 => $"The database is read-only ({ex.Message}). Check the file's permissions, and that the write did not go through a read connection.",
+                10 => $"An I/O error ({ex.Message}). Check the disk and the file system, then retry.",
                 13 => $"The disk is full ({ex.Message}). Free some space and retry.",
                 _ => $"{ex.Message} (SQLite error {ex.SqliteExtendedErrorCode}).",
             },
         };
-        return new FilixException($"Writing to '{path}' failed; nothing from this write was stored. {message}", path, ex);
     }
+
+    /// <summary>SQLITE_BUSY / SQLITE_LOCKED: Filix writers queue on the lock file, so the holder is another tool.</summary>
+    private static string Locked(SqliteException ex) =>
+        $"The database stayed locked by another connection for longer than busy_timeout ({ex.Message}). " +
+        "A long transaction in another process or tool (a sqlite3 shell, a backup) holds the lock; finish it and retry, or raise FilixOptions.BusyTimeout.";
 
     /// <summary>What SQLite names after "constraint failed: " (<c>things.code</c>) or, for a STRICT type error,
     /// its whole text; the plain message otherwise.</summary>

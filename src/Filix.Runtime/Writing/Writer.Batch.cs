@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Filix.Runtime.Diagnostics;
+using Filix.Runtime.Sqlite;
 using Microsoft.Data.Sqlite;
 
 namespace Filix.Runtime.Writing;
@@ -110,7 +111,7 @@ internal sealed partial class Writer
         }
         catch (SqliteException ex)
         {
-            FailAll(batch, Explain("Starting the write transaction", ex), start);
+            FailAll(batch, SqliteErrors.Batch("Starting the write transaction", ex, _path), start);
             return batch.Count;
         }
 
@@ -153,7 +154,7 @@ internal sealed partial class Writer
         catch (SqliteException ex)
         {
             RollbackQuietly();
-            FailAll(done, Explain("Committing a batch of writes", ex));
+            FailAll(done, SqliteErrors.Batch("Committing a batch of writes", ex, _path));
             return batch.Count;
         }
 
@@ -240,17 +241,6 @@ internal sealed partial class Writer
             Fail(operations[i], error);
         }
     }
-
-    private FilixException Explain(string what, SqliteException ex) => ex.SqliteErrorCode switch
-    {
-        5 or 6 => new FilixException(
-            $"{what} on '{_path}' failed: the database stayed locked by another connection for longer than busy_timeout ({ex.Message}). " +
-            "Nothing of these writes was stored. A long transaction in another tool (sqlite3 shell, a backup) holds the lock; finish it, or raise FilixOptions.BusyTimeout.",
-            _path, ex),
-        13 => new FilixException($"{what} on '{_path}' failed: the disk is full ({ex.Message}). Nothing of these writes was stored. Free space and retry.", _path, ex),
-        10 => new FilixException($"{what} on '{_path}' failed with an I/O error ({ex.Message}). Nothing of these writes was stored. Check the disk and the file system.", _path, ex),
-        _ => new FilixException($"{what} on '{_path}' failed: {ex.Message} (SQLite error {ex.SqliteErrorCode}). Nothing of these writes was stored.", _path, ex),
-    };
 
     /// <summary>
     /// After the last batch: copy the WAL into the database file and truncate it, so a closed database is one
