@@ -47,6 +47,7 @@ internal sealed class HistoryFolder
         }
 
         var sums = ReadSums(folder.SumPath);
+        var present = new HashSet<string>(StringComparer.Ordinal); // Stems with a .sqlite.sql, complete or not.
         foreach (var sqlite in Directory.GetFiles(path, "*" + MigrationFile.SqliteSuffix).OrderBy(f => f, StringComparer.Ordinal))
         {
             if (!MigrationFile.TryParse(sqlite, string.Empty, out var file))
@@ -55,6 +56,7 @@ internal sealed class HistoryFolder
             }
 
             var stem = file.Id + "_" + file.Name;
+            present.Add(stem);
             var postgres = System.IO.Path.Combine(path, stem + MigrationFile.PostgresSuffix);
             var snapshot = System.IO.Path.Combine(path, stem + MigrationFile.SnapshotSuffix);
             var missing = new[] { postgres, snapshot }.Where(f => !File.Exists(f)).Select(System.IO.Path.GetFileName).ToList();
@@ -78,12 +80,13 @@ internal sealed class HistoryFolder
             migrations.Add(new RecordedMigration(file.Id, file.Name, sqlite, postgres, snapshot, checksum));
         }
 
-        foreach (var stem in sums.Keys.Where(s => migrations.All(m => m.Stem != s)))
+        foreach (var stem in sums.Keys.Where(s => !present.Contains(s)))
         {
             diagnostics.Add(SchemaDiagnostic.Create(D.BrokenHistory, SourceSpan.None(folder.SumPath), domain, $"{MigrationFile.SumFile} lists {stem}, but its files are missing"));
         }
 
-        for (var i = 0; i < migrations.Count; i++)
+        // An incomplete migration is already reported; it is not also a gap in the numbering.
+        for (var i = 0; i < migrations.Count && migrations.Count == present.Count; i++)
         {
             if (int.Parse(migrations[i].Id, CultureInfo.InvariantCulture) != i + 1)
             {

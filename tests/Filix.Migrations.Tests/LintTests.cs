@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Filix.Generators.Migrations;
 using Filix.Generators.Parsing;
 using Filix.Migrations.Tool;
@@ -51,17 +50,8 @@ public sealed class LintTests
         var (yaml, line) = Change("drop column");
         File.WriteAllText(history.SchemaFile, yaml);
 
-        var tool = typeof(MigrationRecorder).Assembly.Location;
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { tool, "--schema", history.SchemaDir, "--history", history.HistoryDir })
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        Assert.Equal(1, process.ExitCode);
+        var (exitCode, output) = history.RunTool();
+        Assert.Equal(1, exitCode);
         Assert.Contains($"{history.SchemaFile}({line},", output);
         Assert.Contains("error FLX0102:", output);
         Assert.Single(Directory.GetFiles(Path.Combine(history.HistoryDir, "library"), "*.sqlite.sql"));

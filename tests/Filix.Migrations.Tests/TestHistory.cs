@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Filix.Migrations.Tool;
 using Filix.Runtime;
 using Filix.Testing;
@@ -44,6 +45,27 @@ internal sealed class TestHistory : IDisposable
 
     /// <summary>The schema the generated code would carry for the current YAML and history.</summary>
     public DatabaseSchema Schema(bool withMigrations = true) => RuntimeSchema.Load(SchemaFile, HistoryDir, withMigrations);
+
+    /// <summary>Runs the build's tool (<c>filix-migrations</c>) on this project as a child process, as MSBuild does.</summary>
+    public (int ExitCode, string Output) RunTool(bool check = false)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { typeof(MigrationRecorder).Assembly.Location, "--schema", SchemaDir, "--history", HistoryDir })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        if (check)
+        {
+            start.ArgumentList.Add("--check");
+        }
+
+        using var process = Process.Start(start)!;
+        var error = process.StandardError.ReadToEndAsync();
+        var output = process.StandardOutput.ReadToEnd() + error.GetAwaiter().GetResult();
+        process.WaitForExit();
+        return (process.ExitCode, output);
+    }
 
     public string MigrationFilePath(string stem, string suffix) => Path.Combine(HistoryDir, "library", stem + suffix);
 
