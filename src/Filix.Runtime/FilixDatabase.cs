@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Filix.Runtime.Migrations;
 using Filix.Runtime.Sqlite;
 using Filix.Runtime.Writing;
 using Microsoft.Data.Sqlite;
@@ -20,11 +21,12 @@ public sealed class FilixDatabase : IAsyncDisposable, IDisposable
     private readonly ReaderPool _readers;
     private readonly Writer _writer;
 
-    private FilixDatabase(string path, DatabaseSchema schema, FilixOptions options, ReaderPool readers, Writer writer)
+    private FilixDatabase(string path, DatabaseSchema schema, FilixOptions options, MigrationReport migrations, ReaderPool readers, Writer writer)
     {
         Path = path;
         Schema = schema;
         Options = options;
+        Migrations = migrations;
         _readers = readers;
         _writer = writer;
     }
@@ -34,6 +36,14 @@ public sealed class FilixDatabase : IAsyncDisposable, IDisposable
     public DatabaseSchema Schema { get; }
 
     public FilixOptions Options { get; }
+
+    /// <summary>
+    /// What opening the database found and did: the history it had (<see cref="MigrationReport.Applied"/>), the
+    /// migrations this open applied (<see cref="MigrationReport.Pending"/>; all of them for a new file) and those it
+    /// recorded for a database made before Filix kept a history (<see cref="MigrationReport.Adopted"/>). Both empty:
+    /// the file was already at this build's schema.
+    /// </summary>
+    public MigrationReport Migrations { get; }
 
     /// <summary>The group-commit writer (tests look at its queue).</summary>
     internal Writer Writer => _writer;
@@ -73,10 +83,10 @@ public sealed class FilixDatabase : IAsyncDisposable, IDisposable
         try
         {
             writerSession = new SqliteSession(ConnectionPolicy.Open(path, options, readOnly: false, create: true));
-            Migrations.SqliteMigrator.Ensure(writerSession, schema, path);
+            var migrations = SqliteMigrator.Ensure(writerSession, schema, path);
             ConnectionPolicy.UseWal(writerSession.Connection);
             Validate(options, path);
-            return new FilixDatabase(path, schema, options, new ReaderPool(path, options), new Writer(writerSession, path, schema.Domain, options));
+            return new FilixDatabase(path, schema, options, migrations, new ReaderPool(path, options), new Writer(writerSession, path, schema.Domain, options));
         }
         catch (SqliteException ex)
         {

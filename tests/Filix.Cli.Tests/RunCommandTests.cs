@@ -65,6 +65,14 @@ public sealed class RunCommandTests
         var first = await Cli.RunAsync("run", "--data", data, "--scale", Cli.TestScale, "--json");
         Assert.True(first.ExitCode == 0, first.ToString());
         var created = Domains.ToDictionary(d => d, d => CreatedAt(Path.Combine(data, d + ".db")));
+        using (var firstJson = JsonDocument.Parse(first.Output))
+        {
+            // Creating a database is applying its migrations; the report says so once.
+            Assert.All(firstJson.RootElement.GetProperty("domains").EnumerateArray(), d =>
+                Assert.Equal("created", d.GetProperty("migrations").GetProperty("change").GetString()));
+        }
+
+        Assert.Contains("entities: created, applied 0001_initial", first.Error, StringComparison.Ordinal);
 
         // A larger scale would add rows if the run re-seeded: it must not.
         var second = await Cli.RunAsync("run", "--data", data, "--scale", "0.05", "--json");
@@ -73,6 +81,7 @@ public sealed class RunCommandTests
         Assert.Equal(TableCounts(first.Output), TableCounts(second.Output));
         using var json = JsonDocument.Parse(second.Output);
         Assert.All(json.RootElement.GetProperty("domains").EnumerateArray(), d => Assert.Equal("kept", d.GetProperty("status").GetString()));
+        Assert.All(json.RootElement.GetProperty("domains").EnumerateArray(), d => Assert.False(d.TryGetProperty("migrations", out _)));
         Assert.Equal(created, Domains.ToDictionary(d => d, d => CreatedAt(Path.Combine(data, d + ".db"))));
 
         var text = await Cli.RunAsync("run", "--data", data, "--scale", Cli.TestScale);

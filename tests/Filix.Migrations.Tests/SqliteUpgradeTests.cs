@@ -75,6 +75,33 @@ public sealed class SqliteUpgradeTests
     }
 
     [Fact]
+    public async Task The_open_database_says_which_migrations_opening_it_applied()
+    {
+        using var history = new TestHistory();
+        var path = history.DatabasePath();
+        await using (var created = await FilixDatabase.OpenAsync(path, history.RecordVersion(1)))
+        {
+            Assert.Empty(created.Migrations.Applied);
+            Assert.Equal(["0001"], created.Migrations.Pending.Select(m => m.Id));
+        }
+
+        history.RecordVersion(2);
+        var v3 = history.RecordVersion(3);
+        await using (var upgraded = await FilixDatabase.OpenAsync(path, v3))
+        {
+            Assert.Equal(["0001"], upgraded.Migrations.Applied.Select(m => m.Id));
+            Assert.Equal(["0002", "0003"], upgraded.Migrations.Pending.Select(m => m.Id));
+            Assert.Empty(upgraded.Migrations.Adopted);
+            Assert.False(upgraded.Migrations.DryRun);
+        }
+
+        await using var current = await FilixDatabase.OpenAsync(path, v3);
+        Assert.Equal(["0001", "0002", "0003"], current.Migrations.Applied.Select(m => m.Id));
+        Assert.Empty(current.Migrations.Pending);
+        Assert.Empty(current.Migrations.Adopted);
+    }
+
+    [Fact]
     public async Task Dry_run_reports_the_pending_sql_and_changes_nothing()
     {
         using var history = new TestHistory();

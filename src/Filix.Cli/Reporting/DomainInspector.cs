@@ -30,10 +30,17 @@ internal static class DomainInspector
             string status;
             string? journal;
             string? note = null;
+            MigrationSummary? migrations;
             var options = FilixOptions.Default with { CreateIfMissing = seedScale is not null };
             var db = await domain.OpenAsync(dataFolder, options, cancellationToken).ConfigureAwait(false);
             await using (db.ConfigureAwait(false))
             {
+                migrations = MigrationSummary.From(db.Database.Migrations);
+                if (migrations is not null)
+                {
+                    progress($"{domain.Name}: {migrations}");
+                }
+
                 tables = await db.CountAsync(cancellationToken).ConfigureAwait(false);
                 if (seedScale is { } scale)
                 {
@@ -79,6 +86,7 @@ internal static class DomainInspector
                 JournalMode = journal,
                 Seconds = watch.Elapsed.TotalSeconds,
                 ReadBack = readBack,
+                Migrations = migrations,
                 Note = note,
             };
         }

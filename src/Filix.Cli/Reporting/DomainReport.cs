@@ -33,6 +33,9 @@ internal sealed record DomainReport
     /// <summary>The reads made through the repositories after seeding (run only).</summary>
     public IReadOnlyList<ReadCheck> ReadBack { get; init; } = [];
 
+    /// <summary>What opening the database changed in its schema (created, upgraded, adopted); absent when nothing.</summary>
+    public MigrationSummary? Migrations { get; init; }
+
     /// <summary>Something the user should know that is not an error, such as empty tables in a kept database.</summary>
     public string? Note { get; init; }
 

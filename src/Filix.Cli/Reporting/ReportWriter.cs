@@ -27,6 +27,11 @@ internal static class ReportWriter
                 output.WriteLine("    " + string.Join("  ", d.Tables.Select(t => Invariant($"{t.Table} {t.Rows:N0}"))));
             }
 
+            if (d.Migrations is not null)
+            {
+                output.WriteLine("    migrations: " + d.Migrations);
+            }
+
             if (d.Note is not null)
             {
                 output.WriteLine("    note: " + d.Note);
