@@ -28,10 +28,7 @@ public sealed class MigrateProcessTests
     {
         using var temp = new TempFolder();
         var data = temp.Combine("data");
-        Directory.CreateDirectory(data);
-        var path = Path.Combine(data, "entities.db");
-        await PreMigrationDatabase.CreateAsync(path, DomainRegistry.Find("entities").Schema);
-        SqliteConnection.ClearAllPools();
+        var path = await PreMigrationDatabase.CreateEntitiesAsync(data);
 
         var outputs = await RunTwiceAtOnceAsync("migrate", "--data", data, "--domain", "entities");
 

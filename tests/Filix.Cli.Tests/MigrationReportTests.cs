@@ -1,8 +1,6 @@
 using System.Text.Json;
-using Filix.Cli.Domains;
 using Filix.Cli.Reporting;
 using Filix.Runtime.Migrations;
-using Microsoft.Data.Sqlite;
 
 namespace Filix.Cli.Tests;
 
@@ -14,10 +12,7 @@ public sealed class MigrationReportTests
     {
         using var temp = new TempFolder();
         var data = temp.Combine("data");
-        Directory.CreateDirectory(data);
-        var path = Path.Combine(data, "entities.db");
-        await PreMigrationDatabase.CreateAsync(path, DomainRegistry.Find("entities").Schema);
-        SqliteConnection.ClearAllPools();
+        await PreMigrationDatabase.CreateEntitiesAsync(data);
 
         var first = await Cli.RunAsync("report", "--data", data, "--json");
 
@@ -49,9 +44,7 @@ public sealed class MigrationReportTests
     {
         using var temp = new TempFolder();
         var data = temp.Combine("data");
-        Directory.CreateDirectory(data);
-        await PreMigrationDatabase.CreateAsync(Path.Combine(data, "entities.db"), DomainRegistry.Find("entities").Schema);
-        SqliteConnection.ClearAllPools();
+        await PreMigrationDatabase.CreateEntitiesAsync(data);
 
         var result = await Cli.RunAsync("report", "--data", data);
 
