@@ -182,23 +182,9 @@ public sealed class FilixDatabase : IAsyncDisposable, IDisposable
     /// the file and the table or constraint, and the <see cref="SqliteException"/> is its inner exception.</exception>
     /// <remarks>The delegate runs on the writer thread inside a transaction it must not end, and should be short:
     /// the next batch waits for it.</remarks>
-    public Task<TResult> WriteAsync<TState, TResult>(Func<SqliteSession, TState, TResult> write, TState state, CancellationToken cancellationToken = default)
-    {
-        var task = _writer.ExecuteAsync(write, state, cancellationToken);
-        return task.IsCompletedSuccessfully ? task : ExplainFailureAsync(task);
-    }
-
-    private async Task<TResult> ExplainFailureAsync<TResult>(Task<TResult> write)
-    {
-        try
-        {
-            return await write.ConfigureAwait(false);
-        }
-        catch (SqliteException ex)
-        {
-            throw SqliteErrors.Write(ex, Path);
-        }
-    }
+    public Task<TResult> WriteAsync<TState, TResult>(Func<SqliteSession, TState, TResult> write, TState state, CancellationToken cancellationToken = default) =>
+        // The writer explains a delegate's SqliteException itself (SqliteErrors.Write), so the task goes back as is.
+        _writer.ExecuteAsync(write, state, cancellationToken);
 
     /// <summary>Closes the database, blocking until the writes already queued have committed and the WAL is checkpointed.
     /// Prefer <see cref="DisposeAsync"/>.</summary>

@@ -185,7 +185,10 @@ internal sealed partial class Writer
         catch (Exception ex)
         {
             UndoSavepoint();
-            Fail(operation, ex);
+
+            // Explained here rather than by an await in FilixDatabase.WriteAsync: that await would cost every
+            // write a state machine and a continuation, to translate the few that fail.
+            Fail(operation, ex is SqliteException sqlite ? SqliteErrors.Write(sqlite, _path) : ex);
             return ex;
         }
     }
