@@ -71,7 +71,7 @@ public sealed class GeneratedCodeRunsTests : IDisposable
                         MaybeFlag = false,
                         Payload = new byte[] { 1, 2, 3 },
                         Thumbnail = null,
-                        CreatedAt = new System.DateTimeOffset(2024, 1, 31, 12, 0, 0, System.TimeSpan.FromHours(2)).AddTicks(1234567),
+                        CreatedAt = new System.DateTimeOffset(2024, 1, 31, 12, 0, 0, System.TimeSpan.FromHours(2)).AddTicks(1234560),
                         SeenAt = System.DateTimeOffset.UnixEpoch,
                         EndsOn = new System.DateOnly(2030, 12, 31),
                         Extra = "{\"a\": 1}",

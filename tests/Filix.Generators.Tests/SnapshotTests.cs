@@ -42,7 +42,7 @@ public sealed class SnapshotTests
         Assert.Contains("public long Count { get; init; } = 0L;", record);
         Assert.Contains("public double WholeRatio { get; init; } = 2.0;", record);
         Assert.Contains("public string Tags { get; init; } = \"[]\";", record);
-        Assert.Contains("public global::System.DateTimeOffset CreatedAt { get; init; } = global::System.DateTimeOffset.UtcNow;", record);
+        Assert.Contains("public global::System.DateTimeOffset CreatedAt { get; init; } = global::Filix.Runtime.FilixTimestamp.UtcNow;", record);
     }
 
     [Fact]

@@ -9,9 +9,9 @@ public sealed class StoredFormTests
     public static TheoryData<DateTimeOffset> Timestamps() =>
     [
         new DateTimeOffset(2024, 1, 31, 12, 0, 0, TimeSpan.Zero),
-        new DateTimeOffset(2024, 2, 29, 23, 59, 59, TimeSpan.FromHours(5.5)).AddTicks(1234567),
+        new DateTimeOffset(2024, 2, 29, 23, 59, 59, TimeSpan.FromHours(5.5)).AddTicks(1234560),
         new DateTimeOffset(1, 1, 1, 0, 0, 0, TimeSpan.Zero),
-        new DateTimeOffset(9999, 12, 31, 23, 59, 59, TimeSpan.Zero).AddTicks(9999999),
+        new DateTimeOffset(9999, 12, 31, 23, 59, 59, TimeSpan.Zero).AddTicks(9999990),
         new DateTimeOffset(1969, 7, 20, 20, 17, 40, TimeSpan.FromHours(-7)),
     ];
 
@@ -26,6 +26,14 @@ public sealed class StoredFormTests
         var read = SqliteValues.ParseTimestamp(stored);
         Assert.Equal(value.UtcTicks, read.UtcTicks);
         Assert.Equal(TimeSpan.Zero, read.Offset);
+    }
+
+    [Fact]
+    public void Timestamp_is_truncated_to_the_microsecond()
+    {
+        var value = new DateTimeOffset(2024, 2, 29, 23, 59, 59, TimeSpan.FromHours(5.5)).AddTicks(1234567);
+
+        Assert.Equal("2024-02-29T18:29:59.1234560Z", (string)SqliteValues.Timestamp(value));
     }
 
     [Theory]

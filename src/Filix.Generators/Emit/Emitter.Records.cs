@@ -37,7 +37,7 @@ internal static partial class Emitter
     {
         if (value.Kind == DefaultKind.Now)
         {
-            return "global::System.DateTimeOffset.UtcNow";
+            return "global::Filix.Runtime.FilixTimestamp.UtcNow";
         }
 
         if (value.Kind == DefaultKind.Today)

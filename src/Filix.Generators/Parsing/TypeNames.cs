@@ -69,7 +69,9 @@ internal static class TypeNames
 
                 if (DateTimeOffset.TryParse(raw, inv, DateTimeStyles.AssumeUniversal, out var ts))
                 {
-                    return new DefaultValue(DefaultKind.Literal, ts.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", inv));
+                    // Timestamps have microsecond precision (as Postgres): the literal is truncated like every value.
+                    var utc = ts.UtcTicks - (ts.UtcTicks % 10);
+                    return new DefaultValue(DefaultKind.Literal, new DateTime(utc, DateTimeKind.Utc).ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", inv));
                 }
 
                 error = "expected 'now' or an ISO-8601 time such as 2024-01-31T12:00:00Z";

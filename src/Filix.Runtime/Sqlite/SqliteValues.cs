@@ -6,7 +6,8 @@ namespace Filix.Runtime.Sqlite;
 /// <summary>
 /// The stored forms of the portable types SQLite has no native type for, used by generated readers and binders.
 /// Timestamps are UTC ISO-8601 with exactly 7 fractional digits (<c>2024-01-31T12:00:00.0000000Z</c>): fixed
-/// width, so text order is time order, and exact to the tick, so a value reads back equal to what was written.
+/// width, so text order is time order. Values are truncated to the microsecond first (<see cref="FilixTimestamp"/>),
+/// so the seventh digit is always 0 and a value reads back exactly as Postgres would return it.
 /// </summary>
 public static class SqliteValues
 {
@@ -26,7 +27,7 @@ public static class SqliteValues
     /// "O" is exactly <see cref="TimestampFormat"/>, and .NET formats it on a fast path (a custom pattern is
     /// interpreted character by character, several times slower).</summary>
     public static object Timestamp(DateTimeOffset value) =>
-        value.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
+        FilixTimestamp.Truncate(value).UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
 
     public static object Timestamp(DateTimeOffset? value) => value is { } v ? Timestamp(v) : DBNull.Value;
 

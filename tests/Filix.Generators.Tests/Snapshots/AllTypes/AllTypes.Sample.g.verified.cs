@@ -92,7 +92,7 @@ public sealed partial record Sample
     /// <summary>
     /// Column 'created_at' (timestamp).
     /// </summary>
-    public global::System.DateTimeOffset CreatedAt { get; init; } = global::System.DateTimeOffset.UtcNow;
+    public global::System.DateTimeOffset CreatedAt { get; init; } = global::Filix.Runtime.FilixTimestamp.UtcNow;
 
     /// <summary>
     /// Column 'epoch' (timestamp).

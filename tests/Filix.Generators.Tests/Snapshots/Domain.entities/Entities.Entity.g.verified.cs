@@ -47,10 +47,10 @@ public sealed partial record Entity
     /// <summary>
     /// Column 'created_at' (timestamp).
     /// </summary>
-    public global::System.DateTimeOffset CreatedAt { get; init; } = global::System.DateTimeOffset.UtcNow;
+    public global::System.DateTimeOffset CreatedAt { get; init; } = global::Filix.Runtime.FilixTimestamp.UtcNow;
 
     /// <summary>
     /// Column 'updated_at' (timestamp).
     /// </summary>
-    public global::System.DateTimeOffset UpdatedAt { get; init; } = global::System.DateTimeOffset.UtcNow;
+    public global::System.DateTimeOffset UpdatedAt { get; init; } = global::Filix.Runtime.FilixTimestamp.UtcNow;
 }

@@ -42,5 +42,5 @@ public sealed partial record Change
     /// <summary>
     /// Column 'observed_at' (timestamp).
     /// </summary>
-    public global::System.DateTimeOffset ObservedAt { get; init; } = global::System.DateTimeOffset.UtcNow;
+    public global::System.DateTimeOffset ObservedAt { get; init; } = global::Filix.Runtime.FilixTimestamp.UtcNow;
 }

@@ -37,7 +37,7 @@ public sealed partial record Root
     /// <summary>
     /// Column 'added_at' (timestamp).
     /// </summary>
-    public global::System.DateTimeOffset AddedAt { get; init; } = global::System.DateTimeOffset.UtcNow;
+    public global::System.DateTimeOffset AddedAt { get; init; } = global::Filix.Runtime.FilixTimestamp.UtcNow;
 
     /// <summary>
     /// Column 'last_scan_at' (timestamp, nullable).

@@ -77,12 +77,12 @@ public sealed partial record TrackedFile
     /// <summary>
     /// Column 'first_seen_at' (timestamp).
     /// </summary>
-    public global::System.DateTimeOffset FirstSeenAt { get; init; } = global::System.DateTimeOffset.UtcNow;
+    public global::System.DateTimeOffset FirstSeenAt { get; init; } = global::Filix.Runtime.FilixTimestamp.UtcNow;
 
     /// <summary>
     /// Column 'last_seen_at' (timestamp).
     /// </summary>
-    public global::System.DateTimeOffset LastSeenAt { get; init; } = global::System.DateTimeOffset.UtcNow;
+    public global::System.DateTimeOffset LastSeenAt { get; init; } = global::Filix.Runtime.FilixTimestamp.UtcNow;
 
     /// <summary>
     /// Column 'deleted_at' (timestamp, nullable).

@@ -32,5 +32,5 @@ public sealed partial record Citation
     /// <summary>
     /// Column 'added_at' (timestamp).
     /// </summary>
-    public global::System.DateTimeOffset AddedAt { get; init; } = global::System.DateTimeOffset.UtcNow;
+    public global::System.DateTimeOffset AddedAt { get; init; } = global::Filix.Runtime.FilixTimestamp.UtcNow;
 }

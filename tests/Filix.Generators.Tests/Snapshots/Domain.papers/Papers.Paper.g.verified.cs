@@ -137,10 +137,10 @@ public sealed partial record Paper
     /// <summary>
     /// Column 'added_at' (timestamp).
     /// </summary>
-    public global::System.DateTimeOffset AddedAt { get; init; } = global::System.DateTimeOffset.UtcNow;
+    public global::System.DateTimeOffset AddedAt { get; init; } = global::Filix.Runtime.FilixTimestamp.UtcNow;
 
     /// <summary>
     /// Column 'updated_at' (timestamp).
     /// </summary>
-    public global::System.DateTimeOffset UpdatedAt { get; init; } = global::System.DateTimeOffset.UtcNow;
+    public global::System.DateTimeOffset UpdatedAt { get; init; } = global::Filix.Runtime.FilixTimestamp.UtcNow;
 }

@@ -37,5 +37,5 @@ public sealed partial record Bucket
     /// <summary>
     /// Column 'created_at' (timestamp).
     /// </summary>
-    public global::System.DateTimeOffset CreatedAt { get; init; } = global::System.DateTimeOffset.UtcNow;
+    public global::System.DateTimeOffset CreatedAt { get; init; } = global::Filix.Runtime.FilixTimestamp.UtcNow;
 }

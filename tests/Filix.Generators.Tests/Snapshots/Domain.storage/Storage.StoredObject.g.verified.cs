@@ -72,12 +72,12 @@ public sealed partial record StoredObject
     /// <summary>
     /// Column 'first_seen_at' (timestamp).
     /// </summary>
-    public global::System.DateTimeOffset FirstSeenAt { get; init; } = global::System.DateTimeOffset.UtcNow;
+    public global::System.DateTimeOffset FirstSeenAt { get; init; } = global::Filix.Runtime.FilixTimestamp.UtcNow;
 
     /// <summary>
     /// When a scan last saw the object.
     /// </summary>
-    public global::System.DateTimeOffset LastSeenAt { get; init; } = global::System.DateTimeOffset.UtcNow;
+    public global::System.DateTimeOffset LastSeenAt { get; init; } = global::Filix.Runtime.FilixTimestamp.UtcNow;
 
     /// <summary>
     /// Column 'deleted_at' (timestamp, nullable).

@@ -22,5 +22,5 @@ public sealed partial record CachedItem
     /// <summary>
     /// Column 'fetched_at' (timestamp).
     /// </summary>
-    public global::System.DateTimeOffset FetchedAt { get; init; } = global::System.DateTimeOffset.UtcNow;
+    public global::System.DateTimeOffset FetchedAt { get; init; } = global::Filix.Runtime.FilixTimestamp.UtcNow;
 }
