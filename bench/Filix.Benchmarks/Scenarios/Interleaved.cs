@@ -86,7 +86,8 @@ internal static class Interleaved
             {
                 var k = (turn + Math.Max(round, 0)) % peers.Length;
                 before?.Invoke();
-                var allocated = GC.GetAllocatedBytesForCurrentThread();
+                // Every thread: a write runs on the writer thread, and an awaited call may resume on another one.
+                var allocated = GC.GetTotalAllocatedBytes(precise: true);
                 var clock = Stopwatch.StartNew();
                 for (var i = 0; i < block; i++)
                 {
@@ -94,7 +95,7 @@ internal static class Interleaved
                 }
 
                 var nanoseconds = clock.Elapsed.TotalNanoseconds / block;
-                var perOp = (GC.GetAllocatedBytesForCurrentThread() - allocated) / (double)block;
+                var perOp = (GC.GetTotalAllocatedBytes(precise: true) - allocated) / (double)block;
                 after?.Invoke();
                 if (round >= 0)
                 {
