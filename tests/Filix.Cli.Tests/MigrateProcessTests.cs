@@ -1,3 +1,4 @@
+using Filix.Testing;
 using System.Diagnostics;
 using Filix.Cli.Domains;
 using Microsoft.Data.Sqlite;
@@ -14,8 +15,8 @@ public sealed class MigrateProcessTests
     [Fact]
     public async Task Two_processes_migrating_a_new_database_at_once_apply_each_migration_once()
     {
-        using var temp = new TempFolder();
-        var data = temp.Combine("data");
+        using var temp = TempDirectory.Create("cli");
+        var data = temp.File("data");
         Directory.CreateDirectory(data);
 
         var outputs = await RunTwiceAtOnceAsync("migrate", "--data", data, "--domain", "entities");
@@ -26,8 +27,8 @@ public sealed class MigrateProcessTests
     [Fact]
     public async Task Two_processes_migrating_a_database_made_before_migrations_adopt_it_once()
     {
-        using var temp = new TempFolder();
-        var data = temp.Combine("data");
+        using var temp = TempDirectory.Create("cli");
+        var data = temp.File("data");
         var path = await PreMigrationDatabase.CreateEntitiesAsync(data);
 
         var outputs = await RunTwiceAtOnceAsync("migrate", "--data", data, "--domain", "entities");
@@ -48,6 +49,8 @@ public sealed class MigrateProcessTests
 
         var idle = Assert.Single(outputs, o => !o.Contains(verb, StringComparison.Ordinal));
         Assert.Contains("entities (" + path + "): up to date", idle, StringComparison.Ordinal);
+        var busy = Assert.Single(outputs, o => o.Contains(verb, StringComparison.Ordinal));
+        Assert.DoesNotContain("up to date", busy, StringComparison.Ordinal);
 
         using var connection = new SqliteConnection($"Data Source={path};Mode=ReadOnly;Pooling=False");
         connection.Open();

@@ -1,3 +1,4 @@
+using Filix.Testing;
 using System.Text.Json;
 using Filix.Cli.Reporting;
 using Filix.Runtime.Migrations;
@@ -10,8 +11,8 @@ public sealed class MigrationReportTests
     [Fact]
     public async Task A_database_made_before_migrations_is_reported_as_adopted_once()
     {
-        using var temp = new TempFolder();
-        var data = temp.Combine("data");
+        using var temp = TempDirectory.Create("cli");
+        var data = temp.File("data");
         await PreMigrationDatabase.CreateEntitiesAsync(data);
 
         var first = await Cli.RunAsync("report", "--data", data, "--json");
@@ -42,8 +43,8 @@ public sealed class MigrationReportTests
     [Fact]
     public async Task The_text_report_shows_the_adoption_under_the_domain()
     {
-        using var temp = new TempFolder();
-        var data = temp.Combine("data");
+        using var temp = TempDirectory.Create("cli");
+        var data = temp.File("data");
         await PreMigrationDatabase.CreateEntitiesAsync(data);
 
         var result = await Cli.RunAsync("report", "--data", data);

@@ -1,3 +1,4 @@
+using Filix.Testing;
 using System.Text.Json;
 using Filix.Cli.Domains;
 using Microsoft.Data.Sqlite;
@@ -11,8 +12,8 @@ public sealed class RunCommandTests
     [Fact]
     public async Task Run_creates_and_fills_seven_databases_in_wal_mode()
     {
-        using var temp = new TempFolder();
-        var data = temp.Combine("data");
+        using var temp = TempDirectory.Create("cli");
+        var data = temp.File("data");
 
         var result = await Cli.RunAsync("run", "--data", data, "--scale", Cli.TestScale, "--json");
 
@@ -48,20 +49,20 @@ public sealed class RunCommandTests
     [Fact]
     public async Task Run_is_deterministic_at_the_seed_sizes_it_is_given()
     {
-        using var temp = new TempFolder();
-        var first = await Cli.RunAsync("run", "--data", temp.Combine("a"), "--scale", Cli.TestScale, "--json");
-        var second = await Cli.RunAsync("run", "--data", temp.Combine("b"), "--scale", Cli.TestScale, "--json");
+        using var temp = TempDirectory.Create("cli");
+        var first = await Cli.RunAsync("run", "--data", temp.File("a"), "--scale", Cli.TestScale, "--json");
+        var second = await Cli.RunAsync("run", "--data", temp.File("b"), "--scale", Cli.TestScale, "--json");
 
         Assert.Equal(0, first.ExitCode);
         Assert.Equal(TableCounts(first.Output), TableCounts(second.Output));
-        Assert.Equal(Sample(temp.Combine("a")), Sample(temp.Combine("b")));
+        Assert.Equal(Sample(temp.File("a")), Sample(temp.File("b")));
     }
 
     [Fact]
     public async Task A_second_run_keeps_the_data_and_does_not_recreate_the_files()
     {
-        using var temp = new TempFolder();
-        var data = temp.Combine("data");
+        using var temp = TempDirectory.Create("cli");
+        var data = temp.File("data");
         var first = await Cli.RunAsync("run", "--data", data, "--scale", Cli.TestScale, "--json");
         Assert.True(first.ExitCode == 0, first.ToString());
         var created = Domains.ToDictionary(d => d, d => CreatedAt(Path.Combine(data, d + ".db")));
@@ -92,8 +93,8 @@ public sealed class RunCommandTests
     [Fact]
     public async Task Report_describes_the_databases_without_changing_them()
     {
-        using var temp = new TempFolder();
-        var data = temp.Combine("data");
+        using var temp = TempDirectory.Create("cli");
+        var data = temp.File("data");
         var run = await Cli.RunAsync("run", "--data", data, "--scale", Cli.TestScale, "--json");
         File.Delete(Path.Combine(data, "music.db"));
 
@@ -120,8 +121,8 @@ public sealed class RunCommandTests
     [Fact]
     public async Task Report_on_a_folder_that_does_not_exist_says_how_to_create_it()
     {
-        using var temp = new TempFolder();
-        var missing = temp.Combine("nowhere");
+        using var temp = TempDirectory.Create("cli");
+        var missing = temp.File("nowhere");
 
         var result = await Cli.RunAsync("report", "--data", missing);
 
@@ -134,8 +135,8 @@ public sealed class RunCommandTests
     [Fact]
     public async Task Data_pointing_at_a_regular_file_is_a_clear_error()
     {
-        using var temp = new TempFolder();
-        var file = temp.Combine("data");
+        using var temp = TempDirectory.Create("cli");
+        var file = temp.File("data");
         await File.WriteAllTextAsync(file, "not a folder");
 
         var result = await Cli.RunAsync("run", "--data", file, "--scale", Cli.TestScale);
@@ -149,8 +150,8 @@ public sealed class RunCommandTests
     [Fact]
     public async Task A_database_file_that_is_not_filix_is_reported_and_left_untouched()
     {
-        using var temp = new TempFolder();
-        var data = temp.Combine("data");
+        using var temp = TempDirectory.Create("cli");
+        var data = temp.File("data");
         Directory.CreateDirectory(data);
         var foreign = Path.Combine(data, "papers.db");
         var bytes = Enumerable.Range(0, 4096).Select(i => (byte)(i * 7)).ToArray();
@@ -172,8 +173,8 @@ public sealed class RunCommandTests
     [Fact]
     public async Task A_database_that_already_holds_rows_is_never_seeded_and_empty_tables_are_pointed_out()
     {
-        using var temp = new TempFolder();
-        var data = temp.Combine("data");
+        using var temp = TempDirectory.Create("cli");
+        var data = temp.File("data");
         Directory.CreateDirectory(data);
         var bucket = new Filix.Domains.Storage.Bucket { Name = "my-bucket", Endpoint = "https://sos-ch-dk-2.exo.io", Region = "ch-dk-2" };
         await using (var storage = await Filix.Domains.Storage.StorageDatabase.OpenInFolderAsync(data))
@@ -198,7 +199,7 @@ public sealed class RunCommandTests
     [Fact]
     public async Task Cancelling_a_run_exits_130_and_says_what_was_kept()
     {
-        using var temp = new TempFolder();
+        using var temp = TempDirectory.Create("cli");
         using var cancelled = new CancellationTokenSource();
         await cancelled.CancelAsync();
         var output = new StringWriter();
@@ -216,7 +217,7 @@ public sealed class RunCommandTests
     [InlineData("11")]
     public async Task A_scale_out_of_range_is_a_usage_error(string scale)
     {
-        using var temp = new TempFolder();
+        using var temp = TempDirectory.Create("cli");
 
         var result = await Cli.RunAsync("run", "--data", temp.Path, "--scale", scale);
 

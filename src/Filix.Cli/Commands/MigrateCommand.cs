@@ -34,7 +34,7 @@ internal static class MigrateCommand
             Console.WriteLine($"{schema.Domain} ({where}): {(report.DryRun ? "would adopt" : "adopted")} {adopted} (the database already had its schema)");
         }
 
-        if (report.Pending.Count == 0)
+        if (report.Pending.Count == 0 && report.Adopted.Count == 0)
         {
             Console.WriteLine($"{schema.Domain} ({where}): up to date");
         }
