@@ -186,6 +186,27 @@ public sealed class FilixDatabase : IAsyncDisposable, IDisposable
         // The writer explains a delegate's SqliteException itself (SqliteErrors.Write), so the task goes back as is.
         _writer.ExecuteAsync(write, state, cancellationToken);
 
+    /// <summary>
+    /// Runs <paramref name="sql"/> once per row of <paramref name="values"/> (<paramref name="parameterCount"/> values a
+    /// row, bound to <c>$p0</c>..) as one write: all rows are stored, or none. The write is data, not code, so when
+    /// another process on this machine owns the database's writer it is sent there and committed in that process's
+    /// batches (see docs/concurrency.md); otherwise it joins this process's writer. Acknowledged, failed and
+    /// cancelled exactly as <see cref="WriteAsync{TState, TResult}"/>. Generated repositories write this way.
+    /// </summary>
+    /// <param name="values">Stored forms only (<see cref="Sqlite.SqliteValues"/>): null, <see cref="long"/>,
+    /// <see cref="double"/>, <see cref="string"/> or <see cref="byte"/>[].</param>
+    /// <returns>The number of rows the statement changed, summed over the rows.</returns>
+    public Task<int> ExecuteAsync(string sql, int parameterCount, object?[] values, CancellationToken cancellationToken = default)
+    {
+        StatementWrite.Validate(sql, parameterCount, values);
+        if (parameterCount > 0 && values.Length == 0)
+        {
+            return Task.FromResult(0);
+        }
+
+        return _writer.ExecuteAsync(static (session, write) => write.Execute(session), new StatementWrite(sql, parameterCount, values), cancellationToken);
+    }
+
     /// <summary>Closes the database, blocking until the writes already queued have committed and the WAL is checkpointed.
     /// Prefer <see cref="DisposeAsync"/>.</summary>
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();

@@ -90,4 +90,15 @@ public static class SqliteValues
 
         return true;
     }
+
+    /// <summary>Sets the command's positional parameters from <paramref name="values"/>, starting at <paramref name="offset"/>
+    /// (one row of a <c>StatementWrite</c>).</summary>
+    public static void Bind(SqliteCommand command, object?[] values, int offset)
+    {
+        var parameters = command.Parameters;
+        for (var i = 0; i < parameters.Count; i++)
+        {
+            parameters[i].Value = values[offset + i] ?? DBNull.Value;
+        }
+    }
 }
