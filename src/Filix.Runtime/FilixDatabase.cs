@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Filix.Runtime.Migrations;
+using Filix.Runtime.Sharing;
 using Filix.Runtime.Sqlite;
 using Filix.Runtime.Writing;
 using Microsoft.Data.Sqlite;
@@ -20,9 +21,11 @@ public sealed class FilixDatabase : IAsyncDisposable, IDisposable
 {
     private readonly ReaderPool _readers;
     private readonly Writer _writer;
+    private readonly SharedWriter? _shared;
 
     private FilixDatabase(string path, DatabaseSchema schema, FilixOptions options, MigrationReport migrations, ReaderPool readers, Writer writer)
     {
+        _shared = SharedWriter.Start(writer, path, options);
         Path = path;
         Schema = schema;
         Options = options;
@@ -47,6 +50,9 @@ public sealed class FilixDatabase : IAsyncDisposable, IDisposable
 
     /// <summary>The group-commit writer (tests look at its queue).</summary>
     internal Writer Writer => _writer;
+
+    /// <summary>This process's part in the machine's shared writer; null when not shared.</summary>
+    internal SharedWriter? Shared => _shared;
 
     /// <summary>Opens (and on first use creates) the database at <paramref name="path"/> for <paramref name="schema"/>.</summary>
     /// <exception cref="FilixException">The file cannot be opened, is not a SQLite database, or holds another domain or schema.</exception>
@@ -204,7 +210,10 @@ public sealed class FilixDatabase : IAsyncDisposable, IDisposable
             return Task.FromResult(0);
         }
 
-        return _writer.ExecuteAsync(static (session, write) => write.Execute(session), new StatementWrite(sql, parameterCount, values), cancellationToken);
+        var write = new StatementWrite(sql, parameterCount, values);
+        return _shared is not null
+            ? _shared.ExecuteAsync(write, cancellationToken)
+            : _writer.ExecuteAsync(static (session, write) => write.Execute(session), write, cancellationToken);
     }
 
     /// <summary>Closes the database, blocking until the writes already queued have committed and the WAL is checkpointed.
@@ -218,7 +227,17 @@ public sealed class FilixDatabase : IAsyncDisposable, IDisposable
     /// </summary>
     public async ValueTask DisposeAsync()
     {
+        if (_shared is not null)
+        {
+            await _shared.StopAsync().ConfigureAwait(false);
+        }
+
         await _writer.DisposeAsync().ConfigureAwait(false);
+        if (_shared is not null)
+        {
+            await _shared.FinishAsync().ConfigureAwait(false);
+        }
+
         _readers.Dispose();
     }
 }

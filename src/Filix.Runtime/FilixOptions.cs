@@ -36,6 +36,15 @@ public sealed record FilixOptions
     /// Turn off only to measure the difference; Windows always uses the busy handler.
     /// </summary>
     public bool CrossProcessWriteLock { get; init; } = true;
+
+    /// <summary>
+    /// All processes of this machine that open the database commit through one writer: the first to open it owns the
+    /// writer and the others send it their <see cref="FilixDatabase.ExecuteAsync"/> writes (every generated
+    /// repository write) over a Unix socket beside the database (see docs/concurrency.md). Writes given as delegates
+    /// (<see cref="FilixDatabase.WriteAsync{TState, TResult}"/>) always run in their own process. Turn off to
+    /// measure the difference; Windows never shares.
+    /// </summary>
+    public bool ShareWriter { get; init; } = true;
 }
 
 /// <summary>SQLite's <c>PRAGMA synchronous</c> levels that are safe in WAL mode.</summary>

@@ -37,12 +37,12 @@ internal sealed class TempDatabase : IDisposable
         return (T)command.ExecuteScalar()!;
     }
 
-    /// <summary>Every id in <c>log</c> with how many rows carry it.</summary>
-    public Dictionary<string, long> LogCounts()
+    /// <summary>Every id in <c>log</c> (or <paramref name="table"/>) with how many rows carry it.</summary>
+    public Dictionary<string, long> LogCounts(string table = "log")
     {
         using var connection = Raw();
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT id, count(*) FROM log GROUP BY id";
+        command.CommandText = $"SELECT id, count(*) FROM {table} GROUP BY id";
         using var reader = command.ExecuteReader();
         var counts = new Dictionary<string, long>(StringComparer.Ordinal);
         while (reader.Read())

@@ -14,18 +14,26 @@ public static class TestSchema
     public const string InsertKey = "INSERT INTO keys (id) VALUES ($p0)";
     public const string InsertChild = "INSERT INTO children (id, parent) VALUES ($p0, $p1)";
 
+    /// <summary>The same write as <see cref="Write"/> as one statement (a trigger inserts the key), so it can be sent
+    /// as data to the process that owns the shared writer (<see cref="FilixDatabase.ExecuteAsync"/>).</summary>
+    public const string InsertSharedLog = "INSERT INTO shared_log (id, process, task, n, payload) VALUES ($p0, $p1, $p2, $p3, $p4)";
+
     public static DatabaseSchema Definition { get; } = new()
     {
         Domain = "concurrency",
-        SchemaHash = "concurrency-test-1",
+        SchemaHash = "concurrency-test-2",
         SourceFile = "tests/Filix.Concurrency.Worker/TestSchema.cs",
-        Tables = ["log", "keys", "children"],
+        Tables = ["log", "keys", "children", "shared_log", "shared_keys"],
         SqliteDdl =
         [
             "CREATE TABLE log (seq INTEGER PRIMARY KEY, id TEXT NOT NULL, process TEXT NOT NULL, task INTEGER NOT NULL, n INTEGER NOT NULL, payload TEXT NOT NULL) STRICT",
             "CREATE INDEX ix_log_id ON log (id)",
             "CREATE TABLE keys (id TEXT PRIMARY KEY) STRICT",
             "CREATE TABLE children (id TEXT PRIMARY KEY, parent TEXT NOT NULL REFERENCES keys (id) DEFERRABLE INITIALLY DEFERRED) STRICT",
+            "CREATE TABLE shared_log (seq INTEGER PRIMARY KEY, id TEXT NOT NULL, process TEXT NOT NULL, task INTEGER NOT NULL, n INTEGER NOT NULL, payload TEXT NOT NULL) STRICT",
+            "CREATE INDEX ix_shared_log_id ON shared_log (id)",
+            "CREATE TABLE shared_keys (id TEXT PRIMARY KEY) STRICT",
+            "CREATE TRIGGER shared_log_key AFTER INSERT ON shared_log BEGIN INSERT INTO shared_keys (id) VALUES (new.id); END",
         ],
         PostgresDdl = [],
     };
@@ -48,4 +56,12 @@ public static class TestSchema
         key.ExecuteNonQuery();
         return true;
     }
+
+    /// <summary>The stored forms of <paramref name="row"/> for <see cref="InsertSharedLog"/>.</summary>
+    public static object?[] SharedValues(Row row) =>
+        [row.Id, row.Process, (long)row.Task, (long)row.N, "{\"agent\":\"" + row.Process + "\",\"n\":" + row.N + "}"];
+
+    /// <summary>Writes <paramref name="row"/> as data: through the shared writer when another process owns it.</summary>
+    public static Task<int> WriteSharedAsync(FilixDatabase db, Row row, CancellationToken cancellationToken = default) =>
+        db.ExecuteAsync(InsertSharedLog, 5, SharedValues(row), cancellationToken);
 }

@@ -47,5 +47,15 @@ internal sealed record StatementWrite(string Sql, int ParameterCount, object?[] 
             throw new ArgumentException(
                 $"{values.Length} values do not make whole rows of {parameterCount} parameters for: {sql}", nameof(values));
         }
+
+        for (var i = 0; i < values.Length; i++)
+        {
+            if (values[i] is not (null or DBNull or long or double or string or byte[]))
+            {
+                throw new ArgumentException(
+                    $"Value {i} is a {values[i]!.GetType()}, which is not a stored form (null, long, double, string or byte[]; SqliteValues converts the others). Statement: {sql}",
+                    nameof(values));
+            }
+        }
     }
 }

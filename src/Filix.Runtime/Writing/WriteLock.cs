@@ -31,14 +31,17 @@ internal sealed class WriteLock : IDisposable
     public static string PathFor(string databasePath) => databasePath + "-filix.lock";
 
     /// <summary>Opens (creating if needed) the lock file, or returns null where flock is not available.</summary>
-    public static WriteLock? Open(string databasePath)
+    public static WriteLock? Open(string databasePath) => OpenFile(PathFor(databasePath), databasePath);
+
+    /// <summary>Opens (creating if needed) the lock file <paramref name="path"/> that guards <paramref name="databasePath"/>;
+    /// null where flock is not available.</summary>
+    public static WriteLock? OpenFile(string path, string databasePath)
     {
         if (!Libc.Supported)
         {
             return null;
         }
 
-        var path = PathFor(databasePath);
         var fd = Libc.Open(path, Libc.OpenFlags, Convert.ToInt32("644", 8));
         if (fd < 0)
         {
@@ -75,6 +78,9 @@ internal sealed class WriteLock : IDisposable
         var waited = Stopwatch.GetElapsedTime(started);
         return waited > TimeSpan.Zero ? waited : TimeSpan.FromTicks(1);
     }
+
+    /// <summary>Takes the lock if no other process holds it; never waits.</summary>
+    public bool TryAcquire() => Libc.Flock(_fd, Libc.LockExclusive | Libc.LockNonBlocking) == 0;
 
     public void Release()
     {

@@ -9,6 +9,10 @@ namespace Filix.Runtime.Writing;
 internal sealed partial class Writer
 {
     private readonly List<IWriteOperation> _done = [];
+    private long _batches;
+
+    /// <summary>Batches committed so far (tests).</summary>
+    public long Batches => Interlocked.Read(ref _batches);
 
     private void Run()
     {
@@ -158,6 +162,7 @@ internal sealed partial class Writer
             return batch.Count;
         }
 
+        Interlocked.Increment(ref _batches);
         WriterMetrics.CommitDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds, MetricTags);
         WriterMetrics.BatchSize.Record(done.Count, MetricTags);
         WriterMetrics.Operations.Add(done.Count, MetricTags);

@@ -99,6 +99,30 @@ internal sealed partial class Writer : IAsyncDisposable, IQueueDepthSource
         return EnqueueSlowAsync(operation, cancellationToken);
     }
 
+    /// <summary>Queues an operation that reports its own outcome (a write from another process), waiting for room.</summary>
+    /// <exception cref="FilixException">The writer is closing.</exception>
+    public async ValueTask EnqueueAsync(IWriteOperation operation, CancellationToken cancellationToken)
+    {
+        if (_queue.Writer.TryWrite(operation))
+        {
+            return;
+        }
+
+        try
+        {
+            await _queue.Writer.WriteAsync(operation, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ChannelClosedException)
+        {
+            throw Closed();
+        }
+
+        if (Thread.CurrentThread == _thread)
+        {
+            await Task.Yield(); // resumed inline by the writer thread (see EnqueueSlowAsync): leave it
+        }
+    }
+
     private async Task<TResult> EnqueueSlowAsync<TState, TResult>(WriteOperation<TState, TResult> operation, CancellationToken cancellationToken)
     {
         try
