@@ -199,8 +199,11 @@ public sealed class FilixDatabase : IAsyncDisposable, IDisposable
     /// batches (see docs/concurrency.md); otherwise it joins this process's writer. Acknowledged, failed and
     /// cancelled exactly as <see cref="WriteAsync{TState, TResult}"/>. Generated repositories write this way.
     /// </summary>
+    /// <param name="sql">One statement with positional parameters <c>$p0</c>.. (<see cref="SqliteSession.Command"/>).</param>
+    /// <param name="parameterCount">Parameters per row; 0 runs <paramref name="sql"/> once with no values.</param>
     /// <param name="values">Stored forms only (<see cref="Sqlite.SqliteValues"/>): null, <see cref="long"/>,
     /// <see cref="double"/>, <see cref="string"/> or <see cref="byte"/>[].</param>
+    /// <param name="cancellationToken">Cancels the write while it is still queued.</param>
     /// <returns>The number of rows the statement changed, summed over the rows.</returns>
     public Task<int> ExecuteAsync(string sql, int parameterCount, object?[] values, CancellationToken cancellationToken = default)
     {

@@ -1,3 +1,4 @@
+using Filix.Runtime.Sqlite;
 using Microsoft.Data.Sqlite;
 
 namespace Filix.Cli.Bench.Schema;
@@ -8,5 +9,5 @@ public sealed partial class AgentLogTable
 {
     internal const string InsertStatement = InsertSql;
 
-    internal static void BindRow(SqliteCommand command, AgentLog row) => Bind(command, row);
+    internal static void BindRow(SqliteCommand command, AgentLog row) => SqliteValues.Bind(command, Values(row), 0);
 }

@@ -10,7 +10,6 @@ internal static partial class Emitter
 {
     private const string Db = "global::Filix.Runtime.FilixDatabase";
     private const string Session = "global::Filix.Runtime.Sqlite.SqliteSession";
-    private const string Command = "global::Microsoft.Data.Sqlite.SqliteCommand";
     private const string Reader = "global::Microsoft.Data.Sqlite.SqliteDataReader";
     private const string Ct = "global::System.Threading.CancellationToken";
 
@@ -56,11 +55,14 @@ internal static partial class Emitter
             }
 
             WriteDelete(w, keys);
-            WriteMany(w, "InsertManyAsync", "Inserts all rows in one transaction: all of them are stored, or none.", "InsertSql", table);
-            WriteMany(w, "UpsertManyAsync", "Upserts all rows in one transaction: all of them are stored, or none.", "UpsertSql", table);
+            WriteMany(w, "InsertManyAsync", "Inserts all rows in one transaction: all of them are stored, or none. Returns the number of rows written.", "InsertSql", table);
+            // Upsert is DO NOTHING when every column is in the key, and SQLite counts no change for an existing row.
+            WriteMany(w, "UpsertManyAsync", "Upserts all rows in one transaction: all of them are stored, or none. " + (sql.Update is null
+                ? "Returns the number of rows inserted (a row whose key exists is already as given)."
+                : "Returns the number of rows written."), "UpsertSql", table);
             WriteCountAndScan(w, record);
             WriteLookups(w, table, sql);
-            WriteReadAndBind(w, table);
+            WriteReadAndFill(w, table);
         }
 
         return w.ToString();
@@ -118,64 +120,49 @@ internal static partial class Emitter
         using (w.Open($"public {type} {method}({table.RecordName} row, {Ct} cancellationToken = default)"))
         {
             w.WriteLine("global::System.ArgumentNullException.ThrowIfNull(row);");
-            w.WriteLine("return _database.WriteAsync(static (session, row) =>");
-            w.WriteLine("{");
-            w.Indentation++;
-            w.WriteLine($"var command = session.Command({sqlName}, {Int(table.Columns.Count)});");
-            w.WriteLine("Bind(command, row);");
-            w.WriteLine(returnsBool ? "return command.ExecuteNonQuery() == 1;" : "command.ExecuteNonQuery();");
-            if (!returnsBool)
-            {
-                w.WriteLine("return true;");
-            }
-
-            w.Indentation--;
-            w.WriteLine("}, row, cancellationToken);");
+            w.WriteLine($"return {Execute(sqlName, table.Columns.Count, "Values(row)", returnsBool)};");
         }
+    }
+
+    /// <summary>A call of <c>FilixDatabase.ExecuteAsync</c>: the write as a statement and its stored values, so it
+    /// can go to another process's writer. <paramref name="one"/>: the task is whether exactly one row changed.</summary>
+    private static string Execute(string sqlName, int parameterCount, string values, bool one)
+    {
+        var call = $"_database.ExecuteAsync({sqlName}, {Int(parameterCount)}, {values}, cancellationToken)";
+        return one ? $"ChangedOneAsync({call})" : call;
     }
 
     private static void WriteMany(SourceWriter w, string method, string summary, string sqlName, TableSpec table)
     {
         var list = $"global::System.Collections.Generic.IReadOnlyCollection<{table.RecordName}>";
+        var count = Int(table.Columns.Count);
         w.WriteLine();
-        w.WriteSummary(summary + " Returns the number of rows written.");
+        w.WriteSummary(summary);
         using (w.Open($"public global::System.Threading.Tasks.Task<int> {method}(global::System.Collections.Generic.IEnumerable<{table.RecordName}> rows, {Ct} cancellationToken = default)"))
         {
             w.WriteLine("global::System.ArgumentNullException.ThrowIfNull(rows);");
-            w.WriteLine("// Materialise first: the caller's enumeration must not run inside the write transaction.");
+            w.WriteLine("// Materialise first: the count sizes the values, and the caller's sequence is enumerated once.");
             w.WriteLine($"var batch = rows as {list} ?? global::System.Linq.Enumerable.ToList(rows);");
-            w.WriteLine("return _database.WriteAsync(static (session, batch) =>");
-            w.WriteLine("{");
-            w.Indentation++;
-            w.WriteLine($"var command = session.Command({sqlName}, {Int(table.Columns.Count)});");
+            w.WriteLine($"var values = new object?[batch.Count * {count}];");
+            w.WriteLine("var offset = 0;");
             using (w.Open("foreach (var row in batch)"))
             {
                 w.WriteLine("global::System.ArgumentNullException.ThrowIfNull(row, nameof(rows));");
-                w.WriteLine("Bind(command, row);");
-                w.WriteLine("command.ExecuteNonQuery();");
+                w.WriteLine("Fill(values, offset, row);");
+                w.WriteLine($"offset += {count};");
             }
 
-            w.WriteLine("return batch.Count;");
-            w.Indentation--;
-            w.WriteLine("}, batch, cancellationToken);");
+            w.WriteLine($"return {Execute(sqlName, table.Columns.Count, "values", one: false)};");
         }
     }
 
     private static void WriteDelete(SourceWriter w, List<ColumnSpec> keys)
     {
-        var (state, access) = State(keys);
+        var values = "new object?[] { " + string.Join(", ", keys.Select(k => CSharpTypes.SqliteBind(k, Naming.ToParameterName(k.Name)))) + " }";
         w.WriteLine();
         w.WriteSummary("Deletes the row with this primary key; false if there is none.");
         w.WriteLine($"public global::System.Threading.Tasks.Task<bool> DeleteAsync({Parameters(keys)}, {Ct} cancellationToken = default) =>");
-        w.Indentation++;
-        using (w.Open($"_database.WriteAsync<{StateType(keys)}, bool>(static (session, state) =>", $"}}, {state}, cancellationToken);"))
-        {
-            w.WriteLine($"var command = session.Command(DeleteSql, {Int(keys.Count)});");
-            BindState(w, keys, access);
-            w.WriteLine("return command.ExecuteNonQuery() == 1;");
-        }
-
-        w.Indentation--;
+        w.WriteLine($"    {Execute("DeleteSql", keys.Count, values, one: true)};");
     }
 
     private static void WriteCountAndScan(SourceWriter w, string record)
@@ -263,7 +250,7 @@ internal static partial class Emitter
         ? CSharpTypes.PropertyType(columns[0])
         : "(" + string.Join(", ", columns.Select(CSharpTypes.PropertyType)) + ")";
 
-    private static void WriteReadAndBind(SourceWriter w, TableSpec table)
+    private static void WriteReadAndFill(SourceWriter w, TableSpec table)
     {
         w.WriteLine();
         w.WriteSummary("Reads the current row of a reader over the table's columns in declaration order.");
@@ -275,14 +262,30 @@ internal static partial class Emitter
                 w.WriteLine($"{column.PropertyName} = {CSharpTypes.SqliteRead(column, i)},");
             }
         }
+
         w.WriteLine();
-        using (w.Open($"internal static void Bind({Command} command, {table.RecordName} row)"))
+        w.WriteSummary("The stored forms of a row's columns in declaration order, the parameters of every row statement.");
+        using (w.Open($"internal static object?[] Values({table.RecordName} row)"))
+        {
+            w.WriteLine($"var values = new object?[{Int(table.Columns.Count)}];");
+            w.WriteLine("Fill(values, 0, row);");
+            w.WriteLine("return values;");
+        }
+
+        w.WriteLine();
+        using (w.Open($"internal static void Fill(object?[] values, int offset, {table.RecordName} row)"))
         {
             for (var i = 0; i < table.Columns.Count; i++)
             {
                 var column = table.Columns[i];
-                w.WriteLine($"command.Parameters[{Int(i)}].Value = {CSharpTypes.SqliteBind(column, "row." + column.PropertyName)};");
+                w.WriteLine($"values[offset + {Int(i)}] = {CSharpTypes.SqliteBind(column, "row." + column.PropertyName)};");
             }
         }
+
+        // A helper, not an async UpdateAsync/DeleteAsync: their argument checks still throw at the call.
+        w.WriteLine();
+        w.WriteSummary("Whether a write by key changed its row (Update, Delete).");
+        w.WriteLine("private static async global::System.Threading.Tasks.Task<bool> ChangedOneAsync(global::System.Threading.Tasks.Task<int> changes) =>");
+        w.WriteLine("    await changes.ConfigureAwait(false) == 1;");
     }
 }

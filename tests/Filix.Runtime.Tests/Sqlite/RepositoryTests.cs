@@ -82,6 +82,15 @@ public sealed class RepositoryTests : SinkTests
     }
 
     [Fact]
+    public async Task InsertMany_and_UpsertMany_of_no_rows_return_zero_and_write_nothing()
+    {
+        Assert.Equal(0, await Db.Things.InsertManyAsync([]));
+        Assert.Equal(0, await Db.Things.UpsertManyAsync(Enumerable.Empty<Thing>()));
+
+        Assert.Equal(0, await Db.Things.CountAsync());
+    }
+
+    [Fact]
     public async Task InsertMany_is_all_or_nothing_a_duplicate_in_the_batch_leaves_no_row()
     {
         var rows = Samples.Things(10);

@@ -44,13 +44,7 @@ public sealed partial class SamplesTable
     public global::System.Threading.Tasks.Task InsertAsync(Sample row, global::System.Threading.CancellationToken cancellationToken = default)
     {
         global::System.ArgumentNullException.ThrowIfNull(row);
-        return _database.WriteAsync(static (session, row) =>
-        {
-            var command = session.Command(InsertSql, 28);
-            Bind(command, row);
-            command.ExecuteNonQuery();
-            return true;
-        }, row, cancellationToken);
+        return _database.ExecuteAsync(InsertSql, 28, Values(row), cancellationToken);
     }
 
     /// <summary>
@@ -59,13 +53,7 @@ public sealed partial class SamplesTable
     public global::System.Threading.Tasks.Task UpsertAsync(Sample row, global::System.Threading.CancellationToken cancellationToken = default)
     {
         global::System.ArgumentNullException.ThrowIfNull(row);
-        return _database.WriteAsync(static (session, row) =>
-        {
-            var command = session.Command(UpsertSql, 28);
-            Bind(command, row);
-            command.ExecuteNonQuery();
-            return true;
-        }, row, cancellationToken);
+        return _database.ExecuteAsync(UpsertSql, 28, Values(row), cancellationToken);
     }
 
     /// <summary>
@@ -74,24 +62,14 @@ public sealed partial class SamplesTable
     public global::System.Threading.Tasks.Task<bool> UpdateAsync(Sample row, global::System.Threading.CancellationToken cancellationToken = default)
     {
         global::System.ArgumentNullException.ThrowIfNull(row);
-        return _database.WriteAsync(static (session, row) =>
-        {
-            var command = session.Command(UpdateSql, 28);
-            Bind(command, row);
-            return command.ExecuteNonQuery() == 1;
-        }, row, cancellationToken);
+        return ChangedOneAsync(_database.ExecuteAsync(UpdateSql, 28, Values(row), cancellationToken));
     }
 
     /// <summary>
     /// Deletes the row with this primary key; false if there is none.
     /// </summary>
     public global::System.Threading.Tasks.Task<bool> DeleteAsync(global::System.Guid id, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.WriteAsync<global::System.Guid, bool>(static (session, state) =>
-        {
-            var command = session.Command(DeleteSql, 1);
-            command.Parameters[0].Value = global::Filix.Runtime.Sqlite.SqliteValues.Uuid(state);
-            return command.ExecuteNonQuery() == 1;
-        }, id, cancellationToken);
+        ChangedOneAsync(_database.ExecuteAsync(DeleteSql, 1, new object?[] { global::Filix.Runtime.Sqlite.SqliteValues.Uuid(id) }, cancellationToken));
 
     /// <summary>
     /// Inserts all rows in one transaction: all of them are stored, or none. Returns the number of rows written.
@@ -99,19 +77,17 @@ public sealed partial class SamplesTable
     public global::System.Threading.Tasks.Task<int> InsertManyAsync(global::System.Collections.Generic.IEnumerable<Sample> rows, global::System.Threading.CancellationToken cancellationToken = default)
     {
         global::System.ArgumentNullException.ThrowIfNull(rows);
-        // Materialise first: the caller's enumeration must not run inside the write transaction.
+        // Materialise first: the count sizes the values, and the caller's sequence is enumerated once.
         var batch = rows as global::System.Collections.Generic.IReadOnlyCollection<Sample> ?? global::System.Linq.Enumerable.ToList(rows);
-        return _database.WriteAsync(static (session, batch) =>
+        var values = new object?[batch.Count * 28];
+        var offset = 0;
+        foreach (var row in batch)
         {
-            var command = session.Command(InsertSql, 28);
-            foreach (var row in batch)
-            {
-                global::System.ArgumentNullException.ThrowIfNull(row, nameof(rows));
-                Bind(command, row);
-                command.ExecuteNonQuery();
-            }
-            return batch.Count;
-        }, batch, cancellationToken);
+            global::System.ArgumentNullException.ThrowIfNull(row, nameof(rows));
+            Fill(values, offset, row);
+            offset += 28;
+        }
+        return _database.ExecuteAsync(InsertSql, 28, values, cancellationToken);
     }
 
     /// <summary>
@@ -120,19 +96,17 @@ public sealed partial class SamplesTable
     public global::System.Threading.Tasks.Task<int> UpsertManyAsync(global::System.Collections.Generic.IEnumerable<Sample> rows, global::System.Threading.CancellationToken cancellationToken = default)
     {
         global::System.ArgumentNullException.ThrowIfNull(rows);
-        // Materialise first: the caller's enumeration must not run inside the write transaction.
+        // Materialise first: the count sizes the values, and the caller's sequence is enumerated once.
         var batch = rows as global::System.Collections.Generic.IReadOnlyCollection<Sample> ?? global::System.Linq.Enumerable.ToList(rows);
-        return _database.WriteAsync(static (session, batch) =>
+        var values = new object?[batch.Count * 28];
+        var offset = 0;
+        foreach (var row in batch)
         {
-            var command = session.Command(UpsertSql, 28);
-            foreach (var row in batch)
-            {
-                global::System.ArgumentNullException.ThrowIfNull(row, nameof(rows));
-                Bind(command, row);
-                command.ExecuteNonQuery();
-            }
-            return batch.Count;
-        }, batch, cancellationToken);
+            global::System.ArgumentNullException.ThrowIfNull(row, nameof(rows));
+            Fill(values, offset, row);
+            offset += 28;
+        }
+        return _database.ExecuteAsync(UpsertSql, 28, values, cancellationToken);
     }
 
     /// <summary>
@@ -182,35 +156,51 @@ public sealed partial class SamplesTable
         ParentId = reader.IsDBNull(27) ? null : global::Filix.Runtime.Sqlite.SqliteValues.ReadUuid(reader, 27),
     };
 
-    internal static void Bind(global::Microsoft.Data.Sqlite.SqliteCommand command, Sample row)
+    /// <summary>
+    /// The stored forms of a row's columns in declaration order, the parameters of every row statement.
+    /// </summary>
+    internal static object?[] Values(Sample row)
     {
-        command.Parameters[0].Value = global::Filix.Runtime.Sqlite.SqliteValues.Uuid(row.Id);
-        command.Parameters[1].Value = row.Title;
-        command.Parameters[2].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.Note);
-        command.Parameters[3].Value = row.Status;
-        command.Parameters[4].Value = row.Quoted;
-        command.Parameters[5].Value = row.Count;
-        command.Parameters[6].Value = row.OffsetBy;
-        command.Parameters[7].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.MaybeCount);
-        command.Parameters[8].Value = row.Ratio;
-        command.Parameters[9].Value = row.WholeRatio;
-        command.Parameters[10].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.MaybeRatio);
-        command.Parameters[11].Value = global::Filix.Runtime.Sqlite.SqliteValues.Boolean(row.Enabled);
-        command.Parameters[12].Value = global::Filix.Runtime.Sqlite.SqliteValues.Boolean(row.Archived);
-        command.Parameters[13].Value = global::Filix.Runtime.Sqlite.SqliteValues.Boolean(row.MaybeFlag);
-        command.Parameters[14].Value = row.Payload;
-        command.Parameters[15].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.Thumbnail);
-        command.Parameters[16].Value = global::Filix.Runtime.Sqlite.SqliteValues.Timestamp(row.CreatedAt);
-        command.Parameters[17].Value = global::Filix.Runtime.Sqlite.SqliteValues.Timestamp(row.Epoch);
-        command.Parameters[18].Value = global::Filix.Runtime.Sqlite.SqliteValues.Timestamp(row.SeenAt);
-        command.Parameters[19].Value = global::Filix.Runtime.Sqlite.SqliteValues.Date(row.BornOn);
-        command.Parameters[20].Value = global::Filix.Runtime.Sqlite.SqliteValues.Date(row.FixedOn);
-        command.Parameters[21].Value = global::Filix.Runtime.Sqlite.SqliteValues.Date(row.EndsOn);
-        command.Parameters[22].Value = row.Tags;
-        command.Parameters[23].Value = row.Attributes;
-        command.Parameters[24].Value = row.Settings;
-        command.Parameters[25].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.Extra);
-        command.Parameters[26].Value = global::Filix.Runtime.Sqlite.SqliteValues.Uuid(row.ExternalId);
-        command.Parameters[27].Value = global::Filix.Runtime.Sqlite.SqliteValues.Uuid(row.ParentId);
+        var values = new object?[28];
+        Fill(values, 0, row);
+        return values;
     }
+
+    internal static void Fill(object?[] values, int offset, Sample row)
+    {
+        values[offset + 0] = global::Filix.Runtime.Sqlite.SqliteValues.Uuid(row.Id);
+        values[offset + 1] = row.Title;
+        values[offset + 2] = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.Note);
+        values[offset + 3] = row.Status;
+        values[offset + 4] = row.Quoted;
+        values[offset + 5] = row.Count;
+        values[offset + 6] = row.OffsetBy;
+        values[offset + 7] = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.MaybeCount);
+        values[offset + 8] = row.Ratio;
+        values[offset + 9] = row.WholeRatio;
+        values[offset + 10] = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.MaybeRatio);
+        values[offset + 11] = global::Filix.Runtime.Sqlite.SqliteValues.Boolean(row.Enabled);
+        values[offset + 12] = global::Filix.Runtime.Sqlite.SqliteValues.Boolean(row.Archived);
+        values[offset + 13] = global::Filix.Runtime.Sqlite.SqliteValues.Boolean(row.MaybeFlag);
+        values[offset + 14] = row.Payload;
+        values[offset + 15] = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.Thumbnail);
+        values[offset + 16] = global::Filix.Runtime.Sqlite.SqliteValues.Timestamp(row.CreatedAt);
+        values[offset + 17] = global::Filix.Runtime.Sqlite.SqliteValues.Timestamp(row.Epoch);
+        values[offset + 18] = global::Filix.Runtime.Sqlite.SqliteValues.Timestamp(row.SeenAt);
+        values[offset + 19] = global::Filix.Runtime.Sqlite.SqliteValues.Date(row.BornOn);
+        values[offset + 20] = global::Filix.Runtime.Sqlite.SqliteValues.Date(row.FixedOn);
+        values[offset + 21] = global::Filix.Runtime.Sqlite.SqliteValues.Date(row.EndsOn);
+        values[offset + 22] = row.Tags;
+        values[offset + 23] = row.Attributes;
+        values[offset + 24] = row.Settings;
+        values[offset + 25] = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.Extra);
+        values[offset + 26] = global::Filix.Runtime.Sqlite.SqliteValues.Uuid(row.ExternalId);
+        values[offset + 27] = global::Filix.Runtime.Sqlite.SqliteValues.Uuid(row.ParentId);
+    }
+
+    /// <summary>
+    /// Whether a write by key changed its row (Update, Delete).
+    /// </summary>
+    private static async global::System.Threading.Tasks.Task<bool> ChangedOneAsync(global::System.Threading.Tasks.Task<int> changes) =>
+        await changes.ConfigureAwait(false) == 1;
 }

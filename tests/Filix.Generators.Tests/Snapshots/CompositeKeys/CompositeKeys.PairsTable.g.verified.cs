@@ -45,13 +45,7 @@ public sealed partial class PairsTable
     public global::System.Threading.Tasks.Task InsertAsync(Pair row, global::System.Threading.CancellationToken cancellationToken = default)
     {
         global::System.ArgumentNullException.ThrowIfNull(row);
-        return _database.WriteAsync(static (session, row) =>
-        {
-            var command = session.Command(InsertSql, 3);
-            Bind(command, row);
-            command.ExecuteNonQuery();
-            return true;
-        }, row, cancellationToken);
+        return _database.ExecuteAsync(InsertSql, 3, Values(row), cancellationToken);
     }
 
     /// <summary>
@@ -60,13 +54,7 @@ public sealed partial class PairsTable
     public global::System.Threading.Tasks.Task UpsertAsync(Pair row, global::System.Threading.CancellationToken cancellationToken = default)
     {
         global::System.ArgumentNullException.ThrowIfNull(row);
-        return _database.WriteAsync(static (session, row) =>
-        {
-            var command = session.Command(UpsertSql, 3);
-            Bind(command, row);
-            command.ExecuteNonQuery();
-            return true;
-        }, row, cancellationToken);
+        return _database.ExecuteAsync(UpsertSql, 3, Values(row), cancellationToken);
     }
 
     /// <summary>
@@ -75,25 +63,14 @@ public sealed partial class PairsTable
     public global::System.Threading.Tasks.Task<bool> UpdateAsync(Pair row, global::System.Threading.CancellationToken cancellationToken = default)
     {
         global::System.ArgumentNullException.ThrowIfNull(row);
-        return _database.WriteAsync(static (session, row) =>
-        {
-            var command = session.Command(UpdateSql, 3);
-            Bind(command, row);
-            return command.ExecuteNonQuery() == 1;
-        }, row, cancellationToken);
+        return ChangedOneAsync(_database.ExecuteAsync(UpdateSql, 3, Values(row), cancellationToken));
     }
 
     /// <summary>
     /// Deletes the row with this primary key; false if there is none.
     /// </summary>
     public global::System.Threading.Tasks.Task<bool> DeleteAsync(long leftId, long rightId, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.WriteAsync<(long, long), bool>(static (session, state) =>
-        {
-            var command = session.Command(DeleteSql, 2);
-            command.Parameters[0].Value = state.Item1;
-            command.Parameters[1].Value = state.Item2;
-            return command.ExecuteNonQuery() == 1;
-        }, (leftId, rightId), cancellationToken);
+        ChangedOneAsync(_database.ExecuteAsync(DeleteSql, 2, new object?[] { leftId, rightId }, cancellationToken));
 
     /// <summary>
     /// Inserts all rows in one transaction: all of them are stored, or none. Returns the number of rows written.
@@ -101,19 +78,17 @@ public sealed partial class PairsTable
     public global::System.Threading.Tasks.Task<int> InsertManyAsync(global::System.Collections.Generic.IEnumerable<Pair> rows, global::System.Threading.CancellationToken cancellationToken = default)
     {
         global::System.ArgumentNullException.ThrowIfNull(rows);
-        // Materialise first: the caller's enumeration must not run inside the write transaction.
+        // Materialise first: the count sizes the values, and the caller's sequence is enumerated once.
         var batch = rows as global::System.Collections.Generic.IReadOnlyCollection<Pair> ?? global::System.Linq.Enumerable.ToList(rows);
-        return _database.WriteAsync(static (session, batch) =>
+        var values = new object?[batch.Count * 3];
+        var offset = 0;
+        foreach (var row in batch)
         {
-            var command = session.Command(InsertSql, 3);
-            foreach (var row in batch)
-            {
-                global::System.ArgumentNullException.ThrowIfNull(row, nameof(rows));
-                Bind(command, row);
-                command.ExecuteNonQuery();
-            }
-            return batch.Count;
-        }, batch, cancellationToken);
+            global::System.ArgumentNullException.ThrowIfNull(row, nameof(rows));
+            Fill(values, offset, row);
+            offset += 3;
+        }
+        return _database.ExecuteAsync(InsertSql, 3, values, cancellationToken);
     }
 
     /// <summary>
@@ -122,19 +97,17 @@ public sealed partial class PairsTable
     public global::System.Threading.Tasks.Task<int> UpsertManyAsync(global::System.Collections.Generic.IEnumerable<Pair> rows, global::System.Threading.CancellationToken cancellationToken = default)
     {
         global::System.ArgumentNullException.ThrowIfNull(rows);
-        // Materialise first: the caller's enumeration must not run inside the write transaction.
+        // Materialise first: the count sizes the values, and the caller's sequence is enumerated once.
         var batch = rows as global::System.Collections.Generic.IReadOnlyCollection<Pair> ?? global::System.Linq.Enumerable.ToList(rows);
-        return _database.WriteAsync(static (session, batch) =>
+        var values = new object?[batch.Count * 3];
+        var offset = 0;
+        foreach (var row in batch)
         {
-            var command = session.Command(UpsertSql, 3);
-            foreach (var row in batch)
-            {
-                global::System.ArgumentNullException.ThrowIfNull(row, nameof(rows));
-                Bind(command, row);
-                command.ExecuteNonQuery();
-            }
-            return batch.Count;
-        }, batch, cancellationToken);
+            global::System.ArgumentNullException.ThrowIfNull(row, nameof(rows));
+            Fill(values, offset, row);
+            offset += 3;
+        }
+        return _database.ExecuteAsync(UpsertSql, 3, values, cancellationToken);
     }
 
     /// <summary>
@@ -178,10 +151,26 @@ public sealed partial class PairsTable
         Weight = reader.IsDBNull(2) ? null : reader.GetDouble(2),
     };
 
-    internal static void Bind(global::Microsoft.Data.Sqlite.SqliteCommand command, Pair row)
+    /// <summary>
+    /// The stored forms of a row's columns in declaration order, the parameters of every row statement.
+    /// </summary>
+    internal static object?[] Values(Pair row)
     {
-        command.Parameters[0].Value = row.LeftId;
-        command.Parameters[1].Value = row.RightId;
-        command.Parameters[2].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.Weight);
+        var values = new object?[3];
+        Fill(values, 0, row);
+        return values;
     }
+
+    internal static void Fill(object?[] values, int offset, Pair row)
+    {
+        values[offset + 0] = row.LeftId;
+        values[offset + 1] = row.RightId;
+        values[offset + 2] = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.Weight);
+    }
+
+    /// <summary>
+    /// Whether a write by key changed its row (Update, Delete).
+    /// </summary>
+    private static async global::System.Threading.Tasks.Task<bool> ChangedOneAsync(global::System.Threading.Tasks.Task<int> changes) =>
+        await changes.ConfigureAwait(false) == 1;
 }

@@ -46,13 +46,7 @@ public sealed partial class StatementsTable
     public global::System.Threading.Tasks.Task InsertAsync(Statement row, global::System.Threading.CancellationToken cancellationToken = default)
     {
         global::System.ArgumentNullException.ThrowIfNull(row);
-        return _database.WriteAsync(static (session, row) =>
-        {
-            var command = session.Command(InsertSql, 4);
-            Bind(command, row);
-            command.ExecuteNonQuery();
-            return true;
-        }, row, cancellationToken);
+        return _database.ExecuteAsync(InsertSql, 4, Values(row), cancellationToken);
     }
 
     /// <summary>
@@ -61,13 +55,7 @@ public sealed partial class StatementsTable
     public global::System.Threading.Tasks.Task UpsertAsync(Statement row, global::System.Threading.CancellationToken cancellationToken = default)
     {
         global::System.ArgumentNullException.ThrowIfNull(row);
-        return _database.WriteAsync(static (session, row) =>
-        {
-            var command = session.Command(UpsertSql, 4);
-            Bind(command, row);
-            command.ExecuteNonQuery();
-            return true;
-        }, row, cancellationToken);
+        return _database.ExecuteAsync(UpsertSql, 4, Values(row), cancellationToken);
     }
 
     /// <summary>
@@ -76,26 +64,14 @@ public sealed partial class StatementsTable
     public global::System.Threading.Tasks.Task<bool> UpdateAsync(Statement row, global::System.Threading.CancellationToken cancellationToken = default)
     {
         global::System.ArgumentNullException.ThrowIfNull(row);
-        return _database.WriteAsync(static (session, row) =>
-        {
-            var command = session.Command(UpdateSql, 4);
-            Bind(command, row);
-            return command.ExecuteNonQuery() == 1;
-        }, row, cancellationToken);
+        return ChangedOneAsync(_database.ExecuteAsync(UpdateSql, 4, Values(row), cancellationToken));
     }
 
     /// <summary>
     /// Deletes the row with this primary key; false if there is none.
     /// </summary>
     public global::System.Threading.Tasks.Task<bool> DeleteAsync(string entityId, string role, string roleType, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.WriteAsync<(string, string, string), bool>(static (session, state) =>
-        {
-            var command = session.Command(DeleteSql, 3);
-            command.Parameters[0].Value = state.Item1;
-            command.Parameters[1].Value = state.Item2;
-            command.Parameters[2].Value = state.Item3;
-            return command.ExecuteNonQuery() == 1;
-        }, (entityId, role, roleType), cancellationToken);
+        ChangedOneAsync(_database.ExecuteAsync(DeleteSql, 3, new object?[] { entityId, role, roleType }, cancellationToken));
 
     /// <summary>
     /// Inserts all rows in one transaction: all of them are stored, or none. Returns the number of rows written.
@@ -103,19 +79,17 @@ public sealed partial class StatementsTable
     public global::System.Threading.Tasks.Task<int> InsertManyAsync(global::System.Collections.Generic.IEnumerable<Statement> rows, global::System.Threading.CancellationToken cancellationToken = default)
     {
         global::System.ArgumentNullException.ThrowIfNull(rows);
-        // Materialise first: the caller's enumeration must not run inside the write transaction.
+        // Materialise first: the count sizes the values, and the caller's sequence is enumerated once.
         var batch = rows as global::System.Collections.Generic.IReadOnlyCollection<Statement> ?? global::System.Linq.Enumerable.ToList(rows);
-        return _database.WriteAsync(static (session, batch) =>
+        var values = new object?[batch.Count * 4];
+        var offset = 0;
+        foreach (var row in batch)
         {
-            var command = session.Command(InsertSql, 4);
-            foreach (var row in batch)
-            {
-                global::System.ArgumentNullException.ThrowIfNull(row, nameof(rows));
-                Bind(command, row);
-                command.ExecuteNonQuery();
-            }
-            return batch.Count;
-        }, batch, cancellationToken);
+            global::System.ArgumentNullException.ThrowIfNull(row, nameof(rows));
+            Fill(values, offset, row);
+            offset += 4;
+        }
+        return _database.ExecuteAsync(InsertSql, 4, values, cancellationToken);
     }
 
     /// <summary>
@@ -124,19 +98,17 @@ public sealed partial class StatementsTable
     public global::System.Threading.Tasks.Task<int> UpsertManyAsync(global::System.Collections.Generic.IEnumerable<Statement> rows, global::System.Threading.CancellationToken cancellationToken = default)
     {
         global::System.ArgumentNullException.ThrowIfNull(rows);
-        // Materialise first: the caller's enumeration must not run inside the write transaction.
+        // Materialise first: the count sizes the values, and the caller's sequence is enumerated once.
         var batch = rows as global::System.Collections.Generic.IReadOnlyCollection<Statement> ?? global::System.Linq.Enumerable.ToList(rows);
-        return _database.WriteAsync(static (session, batch) =>
+        var values = new object?[batch.Count * 4];
+        var offset = 0;
+        foreach (var row in batch)
         {
-            var command = session.Command(UpsertSql, 4);
-            foreach (var row in batch)
-            {
-                global::System.ArgumentNullException.ThrowIfNull(row, nameof(rows));
-                Bind(command, row);
-                command.ExecuteNonQuery();
-            }
-            return batch.Count;
-        }, batch, cancellationToken);
+            global::System.ArgumentNullException.ThrowIfNull(row, nameof(rows));
+            Fill(values, offset, row);
+            offset += 4;
+        }
+        return _database.ExecuteAsync(UpsertSql, 4, values, cancellationToken);
     }
 
     /// <summary>
@@ -201,11 +173,27 @@ public sealed partial class StatementsTable
         Status = reader.GetString(3),
     };
 
-    internal static void Bind(global::Microsoft.Data.Sqlite.SqliteCommand command, Statement row)
+    /// <summary>
+    /// The stored forms of a row's columns in declaration order, the parameters of every row statement.
+    /// </summary>
+    internal static object?[] Values(Statement row)
     {
-        command.Parameters[0].Value = row.EntityId;
-        command.Parameters[1].Value = row.Role;
-        command.Parameters[2].Value = row.RoleType;
-        command.Parameters[3].Value = row.Status;
+        var values = new object?[4];
+        Fill(values, 0, row);
+        return values;
     }
+
+    internal static void Fill(object?[] values, int offset, Statement row)
+    {
+        values[offset + 0] = row.EntityId;
+        values[offset + 1] = row.Role;
+        values[offset + 2] = row.RoleType;
+        values[offset + 3] = row.Status;
+    }
+
+    /// <summary>
+    /// Whether a write by key changed its row (Update, Delete).
+    /// </summary>
+    private static async global::System.Threading.Tasks.Task<bool> ChangedOneAsync(global::System.Threading.Tasks.Task<int> changes) =>
+        await changes.ConfigureAwait(false) == 1;
 }

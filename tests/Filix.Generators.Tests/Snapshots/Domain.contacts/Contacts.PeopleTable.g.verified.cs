@@ -44,13 +44,7 @@ public sealed partial class PeopleTable
     public global::System.Threading.Tasks.Task InsertAsync(Person row, global::System.Threading.CancellationToken cancellationToken = default)
     {
         global::System.ArgumentNullException.ThrowIfNull(row);
-        return _database.WriteAsync(static (session, row) =>
-        {
-            var command = session.Command(InsertSql, 18);
-            Bind(command, row);
-            command.ExecuteNonQuery();
-            return true;
-        }, row, cancellationToken);
+        return _database.ExecuteAsync(InsertSql, 18, Values(row), cancellationToken);
     }
 
     /// <summary>
@@ -59,13 +53,7 @@ public sealed partial class PeopleTable
     public global::System.Threading.Tasks.Task UpsertAsync(Person row, global::System.Threading.CancellationToken cancellationToken = default)
     {
         global::System.ArgumentNullException.ThrowIfNull(row);
-        return _database.WriteAsync(static (session, row) =>
-        {
-            var command = session.Command(UpsertSql, 18);
-            Bind(command, row);
-            command.ExecuteNonQuery();
-            return true;
-        }, row, cancellationToken);
+        return _database.ExecuteAsync(UpsertSql, 18, Values(row), cancellationToken);
     }
 
     /// <summary>
@@ -74,24 +62,14 @@ public sealed partial class PeopleTable
     public global::System.Threading.Tasks.Task<bool> UpdateAsync(Person row, global::System.Threading.CancellationToken cancellationToken = default)
     {
         global::System.ArgumentNullException.ThrowIfNull(row);
-        return _database.WriteAsync(static (session, row) =>
-        {
-            var command = session.Command(UpdateSql, 18);
-            Bind(command, row);
-            return command.ExecuteNonQuery() == 1;
-        }, row, cancellationToken);
+        return ChangedOneAsync(_database.ExecuteAsync(UpdateSql, 18, Values(row), cancellationToken));
     }
 
     /// <summary>
     /// Deletes the row with this primary key; false if there is none.
     /// </summary>
     public global::System.Threading.Tasks.Task<bool> DeleteAsync(global::System.Guid id, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.WriteAsync<global::System.Guid, bool>(static (session, state) =>
-        {
-            var command = session.Command(DeleteSql, 1);
-            command.Parameters[0].Value = global::Filix.Runtime.Sqlite.SqliteValues.Uuid(state);
-            return command.ExecuteNonQuery() == 1;
-        }, id, cancellationToken);
+        ChangedOneAsync(_database.ExecuteAsync(DeleteSql, 1, new object?[] { global::Filix.Runtime.Sqlite.SqliteValues.Uuid(id) }, cancellationToken));
 
     /// <summary>
     /// Inserts all rows in one transaction: all of them are stored, or none. Returns the number of rows written.
@@ -99,19 +77,17 @@ public sealed partial class PeopleTable
     public global::System.Threading.Tasks.Task<int> InsertManyAsync(global::System.Collections.Generic.IEnumerable<Person> rows, global::System.Threading.CancellationToken cancellationToken = default)
     {
         global::System.ArgumentNullException.ThrowIfNull(rows);
-        // Materialise first: the caller's enumeration must not run inside the write transaction.
+        // Materialise first: the count sizes the values, and the caller's sequence is enumerated once.
         var batch = rows as global::System.Collections.Generic.IReadOnlyCollection<Person> ?? global::System.Linq.Enumerable.ToList(rows);
-        return _database.WriteAsync(static (session, batch) =>
+        var values = new object?[batch.Count * 18];
+        var offset = 0;
+        foreach (var row in batch)
         {
-            var command = session.Command(InsertSql, 18);
-            foreach (var row in batch)
-            {
-                global::System.ArgumentNullException.ThrowIfNull(row, nameof(rows));
-                Bind(command, row);
-                command.ExecuteNonQuery();
-            }
-            return batch.Count;
-        }, batch, cancellationToken);
+            global::System.ArgumentNullException.ThrowIfNull(row, nameof(rows));
+            Fill(values, offset, row);
+            offset += 18;
+        }
+        return _database.ExecuteAsync(InsertSql, 18, values, cancellationToken);
     }
 
     /// <summary>
@@ -120,19 +96,17 @@ public sealed partial class PeopleTable
     public global::System.Threading.Tasks.Task<int> UpsertManyAsync(global::System.Collections.Generic.IEnumerable<Person> rows, global::System.Threading.CancellationToken cancellationToken = default)
     {
         global::System.ArgumentNullException.ThrowIfNull(rows);
-        // Materialise first: the caller's enumeration must not run inside the write transaction.
+        // Materialise first: the count sizes the values, and the caller's sequence is enumerated once.
         var batch = rows as global::System.Collections.Generic.IReadOnlyCollection<Person> ?? global::System.Linq.Enumerable.ToList(rows);
-        return _database.WriteAsync(static (session, batch) =>
+        var values = new object?[batch.Count * 18];
+        var offset = 0;
+        foreach (var row in batch)
         {
-            var command = session.Command(UpsertSql, 18);
-            foreach (var row in batch)
-            {
-                global::System.ArgumentNullException.ThrowIfNull(row, nameof(rows));
-                Bind(command, row);
-                command.ExecuteNonQuery();
-            }
-            return batch.Count;
-        }, batch, cancellationToken);
+            global::System.ArgumentNullException.ThrowIfNull(row, nameof(rows));
+            Fill(values, offset, row);
+            offset += 18;
+        }
+        return _database.ExecuteAsync(UpsertSql, 18, values, cancellationToken);
     }
 
     /// <summary>
@@ -264,25 +238,41 @@ public sealed partial class PeopleTable
         UpdatedAt = global::Filix.Runtime.Sqlite.SqliteValues.ReadTimestamp(reader, 17),
     };
 
-    internal static void Bind(global::Microsoft.Data.Sqlite.SqliteCommand command, Person row)
+    /// <summary>
+    /// The stored forms of a row's columns in declaration order, the parameters of every row statement.
+    /// </summary>
+    internal static object?[] Values(Person row)
     {
-        command.Parameters[0].Value = global::Filix.Runtime.Sqlite.SqliteValues.Uuid(row.Id);
-        command.Parameters[1].Value = row.DisplayName;
-        command.Parameters[2].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.GivenName);
-        command.Parameters[3].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.FamilyName);
-        command.Parameters[4].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.Nickname);
-        command.Parameters[5].Value = global::Filix.Runtime.Sqlite.SqliteValues.Uuid(row.OrganizationId);
-        command.Parameters[6].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.JobTitle);
-        command.Parameters[7].Value = global::Filix.Runtime.Sqlite.SqliteValues.Date(row.Birthday);
-        command.Parameters[8].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.City);
-        command.Parameters[9].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.Country);
-        command.Parameters[10].Value = row.Tags;
-        command.Parameters[11].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.Notes);
-        command.Parameters[12].Value = global::Filix.Runtime.Sqlite.SqliteValues.Boolean(row.Starred);
-        command.Parameters[13].Value = row.Source;
-        command.Parameters[14].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.SourceId);
-        command.Parameters[15].Value = global::Filix.Runtime.Sqlite.SqliteValues.Timestamp(row.LastContactedAt);
-        command.Parameters[16].Value = global::Filix.Runtime.Sqlite.SqliteValues.Timestamp(row.CreatedAt);
-        command.Parameters[17].Value = global::Filix.Runtime.Sqlite.SqliteValues.Timestamp(row.UpdatedAt);
+        var values = new object?[18];
+        Fill(values, 0, row);
+        return values;
     }
+
+    internal static void Fill(object?[] values, int offset, Person row)
+    {
+        values[offset + 0] = global::Filix.Runtime.Sqlite.SqliteValues.Uuid(row.Id);
+        values[offset + 1] = row.DisplayName;
+        values[offset + 2] = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.GivenName);
+        values[offset + 3] = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.FamilyName);
+        values[offset + 4] = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.Nickname);
+        values[offset + 5] = global::Filix.Runtime.Sqlite.SqliteValues.Uuid(row.OrganizationId);
+        values[offset + 6] = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.JobTitle);
+        values[offset + 7] = global::Filix.Runtime.Sqlite.SqliteValues.Date(row.Birthday);
+        values[offset + 8] = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.City);
+        values[offset + 9] = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.Country);
+        values[offset + 10] = row.Tags;
+        values[offset + 11] = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.Notes);
+        values[offset + 12] = global::Filix.Runtime.Sqlite.SqliteValues.Boolean(row.Starred);
+        values[offset + 13] = row.Source;
+        values[offset + 14] = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.SourceId);
+        values[offset + 15] = global::Filix.Runtime.Sqlite.SqliteValues.Timestamp(row.LastContactedAt);
+        values[offset + 16] = global::Filix.Runtime.Sqlite.SqliteValues.Timestamp(row.CreatedAt);
+        values[offset + 17] = global::Filix.Runtime.Sqlite.SqliteValues.Timestamp(row.UpdatedAt);
+    }
+
+    /// <summary>
+    /// Whether a write by key changed its row (Update, Delete).
+    /// </summary>
+    private static async global::System.Threading.Tasks.Task<bool> ChangedOneAsync(global::System.Threading.Tasks.Task<int> changes) =>
+        await changes.ConfigureAwait(false) == 1;
 }

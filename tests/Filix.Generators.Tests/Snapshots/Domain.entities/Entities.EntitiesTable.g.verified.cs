@@ -44,13 +44,7 @@ public sealed partial class EntitiesTable
     public global::System.Threading.Tasks.Task InsertAsync(Entity row, global::System.Threading.CancellationToken cancellationToken = default)
     {
         global::System.ArgumentNullException.ThrowIfNull(row);
-        return _database.WriteAsync(static (session, row) =>
-        {
-            var command = session.Command(InsertSql, 9);
-            Bind(command, row);
-            command.ExecuteNonQuery();
-            return true;
-        }, row, cancellationToken);
+        return _database.ExecuteAsync(InsertSql, 9, Values(row), cancellationToken);
     }
 
     /// <summary>
@@ -59,13 +53,7 @@ public sealed partial class EntitiesTable
     public global::System.Threading.Tasks.Task UpsertAsync(Entity row, global::System.Threading.CancellationToken cancellationToken = default)
     {
         global::System.ArgumentNullException.ThrowIfNull(row);
-        return _database.WriteAsync(static (session, row) =>
-        {
-            var command = session.Command(UpsertSql, 9);
-            Bind(command, row);
-            command.ExecuteNonQuery();
-            return true;
-        }, row, cancellationToken);
+        return _database.ExecuteAsync(UpsertSql, 9, Values(row), cancellationToken);
     }
 
     /// <summary>
@@ -74,24 +62,14 @@ public sealed partial class EntitiesTable
     public global::System.Threading.Tasks.Task<bool> UpdateAsync(Entity row, global::System.Threading.CancellationToken cancellationToken = default)
     {
         global::System.ArgumentNullException.ThrowIfNull(row);
-        return _database.WriteAsync(static (session, row) =>
-        {
-            var command = session.Command(UpdateSql, 9);
-            Bind(command, row);
-            return command.ExecuteNonQuery() == 1;
-        }, row, cancellationToken);
+        return ChangedOneAsync(_database.ExecuteAsync(UpdateSql, 9, Values(row), cancellationToken));
     }
 
     /// <summary>
     /// Deletes the row with this primary key; false if there is none.
     /// </summary>
     public global::System.Threading.Tasks.Task<bool> DeleteAsync(string id, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.WriteAsync<string, bool>(static (session, state) =>
-        {
-            var command = session.Command(DeleteSql, 1);
-            command.Parameters[0].Value = state;
-            return command.ExecuteNonQuery() == 1;
-        }, id, cancellationToken);
+        ChangedOneAsync(_database.ExecuteAsync(DeleteSql, 1, new object?[] { id }, cancellationToken));
 
     /// <summary>
     /// Inserts all rows in one transaction: all of them are stored, or none. Returns the number of rows written.
@@ -99,19 +77,17 @@ public sealed partial class EntitiesTable
     public global::System.Threading.Tasks.Task<int> InsertManyAsync(global::System.Collections.Generic.IEnumerable<Entity> rows, global::System.Threading.CancellationToken cancellationToken = default)
     {
         global::System.ArgumentNullException.ThrowIfNull(rows);
-        // Materialise first: the caller's enumeration must not run inside the write transaction.
+        // Materialise first: the count sizes the values, and the caller's sequence is enumerated once.
         var batch = rows as global::System.Collections.Generic.IReadOnlyCollection<Entity> ?? global::System.Linq.Enumerable.ToList(rows);
-        return _database.WriteAsync(static (session, batch) =>
+        var values = new object?[batch.Count * 9];
+        var offset = 0;
+        foreach (var row in batch)
         {
-            var command = session.Command(InsertSql, 9);
-            foreach (var row in batch)
-            {
-                global::System.ArgumentNullException.ThrowIfNull(row, nameof(rows));
-                Bind(command, row);
-                command.ExecuteNonQuery();
-            }
-            return batch.Count;
-        }, batch, cancellationToken);
+            global::System.ArgumentNullException.ThrowIfNull(row, nameof(rows));
+            Fill(values, offset, row);
+            offset += 9;
+        }
+        return _database.ExecuteAsync(InsertSql, 9, values, cancellationToken);
     }
 
     /// <summary>
@@ -120,19 +96,17 @@ public sealed partial class EntitiesTable
     public global::System.Threading.Tasks.Task<int> UpsertManyAsync(global::System.Collections.Generic.IEnumerable<Entity> rows, global::System.Threading.CancellationToken cancellationToken = default)
     {
         global::System.ArgumentNullException.ThrowIfNull(rows);
-        // Materialise first: the caller's enumeration must not run inside the write transaction.
+        // Materialise first: the count sizes the values, and the caller's sequence is enumerated once.
         var batch = rows as global::System.Collections.Generic.IReadOnlyCollection<Entity> ?? global::System.Linq.Enumerable.ToList(rows);
-        return _database.WriteAsync(static (session, batch) =>
+        var values = new object?[batch.Count * 9];
+        var offset = 0;
+        foreach (var row in batch)
         {
-            var command = session.Command(UpsertSql, 9);
-            foreach (var row in batch)
-            {
-                global::System.ArgumentNullException.ThrowIfNull(row, nameof(rows));
-                Bind(command, row);
-                command.ExecuteNonQuery();
-            }
-            return batch.Count;
-        }, batch, cancellationToken);
+            global::System.ArgumentNullException.ThrowIfNull(row, nameof(rows));
+            Fill(values, offset, row);
+            offset += 9;
+        }
+        return _database.ExecuteAsync(UpsertSql, 9, values, cancellationToken);
     }
 
     /// <summary>
@@ -240,16 +214,32 @@ public sealed partial class EntitiesTable
         UpdatedAt = global::Filix.Runtime.Sqlite.SqliteValues.ReadTimestamp(reader, 8),
     };
 
-    internal static void Bind(global::Microsoft.Data.Sqlite.SqliteCommand command, Entity row)
+    /// <summary>
+    /// The stored forms of a row's columns in declaration order, the parameters of every row statement.
+    /// </summary>
+    internal static object?[] Values(Entity row)
     {
-        command.Parameters[0].Value = row.Id;
-        command.Parameters[1].Value = row.Type;
-        command.Parameters[2].Value = row.Name;
-        command.Parameters[3].Value = row.Aliases;
-        command.Parameters[4].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.Summary);
-        command.Parameters[5].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.Url);
-        command.Parameters[6].Value = row.Attributes;
-        command.Parameters[7].Value = global::Filix.Runtime.Sqlite.SqliteValues.Timestamp(row.CreatedAt);
-        command.Parameters[8].Value = global::Filix.Runtime.Sqlite.SqliteValues.Timestamp(row.UpdatedAt);
+        var values = new object?[9];
+        Fill(values, 0, row);
+        return values;
     }
+
+    internal static void Fill(object?[] values, int offset, Entity row)
+    {
+        values[offset + 0] = row.Id;
+        values[offset + 1] = row.Type;
+        values[offset + 2] = row.Name;
+        values[offset + 3] = row.Aliases;
+        values[offset + 4] = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.Summary);
+        values[offset + 5] = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.Url);
+        values[offset + 6] = row.Attributes;
+        values[offset + 7] = global::Filix.Runtime.Sqlite.SqliteValues.Timestamp(row.CreatedAt);
+        values[offset + 8] = global::Filix.Runtime.Sqlite.SqliteValues.Timestamp(row.UpdatedAt);
+    }
+
+    /// <summary>
+    /// Whether a write by key changed its row (Update, Delete).
+    /// </summary>
+    private static async global::System.Threading.Tasks.Task<bool> ChangedOneAsync(global::System.Threading.Tasks.Task<int> changes) =>
+        await changes.ConfigureAwait(false) == 1;
 }

@@ -46,13 +46,7 @@ public sealed partial class EventsTable
     public global::System.Threading.Tasks.Task InsertAsync(Event row, global::System.Threading.CancellationToken cancellationToken = default)
     {
         global::System.ArgumentNullException.ThrowIfNull(row);
-        return _database.WriteAsync(static (session, row) =>
-        {
-            var command = session.Command(InsertSql, 11);
-            Bind(command, row);
-            command.ExecuteNonQuery();
-            return true;
-        }, row, cancellationToken);
+        return _database.ExecuteAsync(InsertSql, 11, Values(row), cancellationToken);
     }
 
     /// <summary>
@@ -61,13 +55,7 @@ public sealed partial class EventsTable
     public global::System.Threading.Tasks.Task UpsertAsync(Event row, global::System.Threading.CancellationToken cancellationToken = default)
     {
         global::System.ArgumentNullException.ThrowIfNull(row);
-        return _database.WriteAsync(static (session, row) =>
-        {
-            var command = session.Command(UpsertSql, 11);
-            Bind(command, row);
-            command.ExecuteNonQuery();
-            return true;
-        }, row, cancellationToken);
+        return _database.ExecuteAsync(UpsertSql, 11, Values(row), cancellationToken);
     }
 
     /// <summary>
@@ -76,26 +64,14 @@ public sealed partial class EventsTable
     public global::System.Threading.Tasks.Task<bool> UpdateAsync(Event row, global::System.Threading.CancellationToken cancellationToken = default)
     {
         global::System.ArgumentNullException.ThrowIfNull(row);
-        return _database.WriteAsync(static (session, row) =>
-        {
-            var command = session.Command(UpdateSql, 11);
-            Bind(command, row);
-            return command.ExecuteNonQuery() == 1;
-        }, row, cancellationToken);
+        return ChangedOneAsync(_database.ExecuteAsync(UpdateSql, 11, Values(row), cancellationToken));
     }
 
     /// <summary>
     /// Deletes the row with this primary key; false if there is none.
     /// </summary>
     public global::System.Threading.Tasks.Task<bool> DeleteAsync(string entityId, string role, string roleType, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.WriteAsync<(string, string, string), bool>(static (session, state) =>
-        {
-            var command = session.Command(DeleteSql, 3);
-            command.Parameters[0].Value = state.Item1;
-            command.Parameters[1].Value = state.Item2;
-            command.Parameters[2].Value = state.Item3;
-            return command.ExecuteNonQuery() == 1;
-        }, (entityId, role, roleType), cancellationToken);
+        ChangedOneAsync(_database.ExecuteAsync(DeleteSql, 3, new object?[] { entityId, role, roleType }, cancellationToken));
 
     /// <summary>
     /// Inserts all rows in one transaction: all of them are stored, or none. Returns the number of rows written.
@@ -103,19 +79,17 @@ public sealed partial class EventsTable
     public global::System.Threading.Tasks.Task<int> InsertManyAsync(global::System.Collections.Generic.IEnumerable<Event> rows, global::System.Threading.CancellationToken cancellationToken = default)
     {
         global::System.ArgumentNullException.ThrowIfNull(rows);
-        // Materialise first: the caller's enumeration must not run inside the write transaction.
+        // Materialise first: the count sizes the values, and the caller's sequence is enumerated once.
         var batch = rows as global::System.Collections.Generic.IReadOnlyCollection<Event> ?? global::System.Linq.Enumerable.ToList(rows);
-        return _database.WriteAsync(static (session, batch) =>
+        var values = new object?[batch.Count * 11];
+        var offset = 0;
+        foreach (var row in batch)
         {
-            var command = session.Command(InsertSql, 11);
-            foreach (var row in batch)
-            {
-                global::System.ArgumentNullException.ThrowIfNull(row, nameof(rows));
-                Bind(command, row);
-                command.ExecuteNonQuery();
-            }
-            return batch.Count;
-        }, batch, cancellationToken);
+            global::System.ArgumentNullException.ThrowIfNull(row, nameof(rows));
+            Fill(values, offset, row);
+            offset += 11;
+        }
+        return _database.ExecuteAsync(InsertSql, 11, values, cancellationToken);
     }
 
     /// <summary>
@@ -124,19 +98,17 @@ public sealed partial class EventsTable
     public global::System.Threading.Tasks.Task<int> UpsertManyAsync(global::System.Collections.Generic.IEnumerable<Event> rows, global::System.Threading.CancellationToken cancellationToken = default)
     {
         global::System.ArgumentNullException.ThrowIfNull(rows);
-        // Materialise first: the caller's enumeration must not run inside the write transaction.
+        // Materialise first: the count sizes the values, and the caller's sequence is enumerated once.
         var batch = rows as global::System.Collections.Generic.IReadOnlyCollection<Event> ?? global::System.Linq.Enumerable.ToList(rows);
-        return _database.WriteAsync(static (session, batch) =>
+        var values = new object?[batch.Count * 11];
+        var offset = 0;
+        foreach (var row in batch)
         {
-            var command = session.Command(UpsertSql, 11);
-            foreach (var row in batch)
-            {
-                global::System.ArgumentNullException.ThrowIfNull(row, nameof(rows));
-                Bind(command, row);
-                command.ExecuteNonQuery();
-            }
-            return batch.Count;
-        }, batch, cancellationToken);
+            global::System.ArgumentNullException.ThrowIfNull(row, nameof(rows));
+            Fill(values, offset, row);
+            offset += 11;
+        }
+        return _database.ExecuteAsync(UpsertSql, 11, values, cancellationToken);
     }
 
     /// <summary>
@@ -304,18 +276,34 @@ public sealed partial class EventsTable
         UpdatedAt = global::Filix.Runtime.Sqlite.SqliteValues.ReadTimestamp(reader, 10),
     };
 
-    internal static void Bind(global::Microsoft.Data.Sqlite.SqliteCommand command, Event row)
+    /// <summary>
+    /// The stored forms of a row's columns in declaration order, the parameters of every row statement.
+    /// </summary>
+    internal static object?[] Values(Event row)
     {
-        command.Parameters[0].Value = row.EntityId;
-        command.Parameters[1].Value = row.Role;
-        command.Parameters[2].Value = row.RoleType;
-        command.Parameters[3].Value = row.Status;
-        command.Parameters[4].Value = global::Filix.Runtime.Sqlite.SqliteValues.Date(row.StartDate);
-        command.Parameters[5].Value = global::Filix.Runtime.Sqlite.SqliteValues.Date(row.EndDate);
-        command.Parameters[6].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.Source);
-        command.Parameters[7].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.Confidence);
-        command.Parameters[8].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.Note);
-        command.Parameters[9].Value = global::Filix.Runtime.Sqlite.SqliteValues.Timestamp(row.CreatedAt);
-        command.Parameters[10].Value = global::Filix.Runtime.Sqlite.SqliteValues.Timestamp(row.UpdatedAt);
+        var values = new object?[11];
+        Fill(values, 0, row);
+        return values;
     }
+
+    internal static void Fill(object?[] values, int offset, Event row)
+    {
+        values[offset + 0] = row.EntityId;
+        values[offset + 1] = row.Role;
+        values[offset + 2] = row.RoleType;
+        values[offset + 3] = row.Status;
+        values[offset + 4] = global::Filix.Runtime.Sqlite.SqliteValues.Date(row.StartDate);
+        values[offset + 5] = global::Filix.Runtime.Sqlite.SqliteValues.Date(row.EndDate);
+        values[offset + 6] = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.Source);
+        values[offset + 7] = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.Confidence);
+        values[offset + 8] = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.Note);
+        values[offset + 9] = global::Filix.Runtime.Sqlite.SqliteValues.Timestamp(row.CreatedAt);
+        values[offset + 10] = global::Filix.Runtime.Sqlite.SqliteValues.Timestamp(row.UpdatedAt);
+    }
+
+    /// <summary>
+    /// Whether a write by key changed its row (Update, Delete).
+    /// </summary>
+    private static async global::System.Threading.Tasks.Task<bool> ChangedOneAsync(global::System.Threading.Tasks.Task<int> changes) =>
+        await changes.ConfigureAwait(false) == 1;
 }

@@ -44,13 +44,7 @@ public sealed partial class FilesTable
     public global::System.Threading.Tasks.Task InsertAsync(TrackedFile row, global::System.Threading.CancellationToken cancellationToken = default)
     {
         global::System.ArgumentNullException.ThrowIfNull(row);
-        return _database.WriteAsync(static (session, row) =>
-        {
-            var command = session.Command(InsertSql, 16);
-            Bind(command, row);
-            command.ExecuteNonQuery();
-            return true;
-        }, row, cancellationToken);
+        return _database.ExecuteAsync(InsertSql, 16, Values(row), cancellationToken);
     }
 
     /// <summary>
@@ -59,13 +53,7 @@ public sealed partial class FilesTable
     public global::System.Threading.Tasks.Task UpsertAsync(TrackedFile row, global::System.Threading.CancellationToken cancellationToken = default)
     {
         global::System.ArgumentNullException.ThrowIfNull(row);
-        return _database.WriteAsync(static (session, row) =>
-        {
-            var command = session.Command(UpsertSql, 16);
-            Bind(command, row);
-            command.ExecuteNonQuery();
-            return true;
-        }, row, cancellationToken);
+        return _database.ExecuteAsync(UpsertSql, 16, Values(row), cancellationToken);
     }
 
     /// <summary>
@@ -74,24 +62,14 @@ public sealed partial class FilesTable
     public global::System.Threading.Tasks.Task<bool> UpdateAsync(TrackedFile row, global::System.Threading.CancellationToken cancellationToken = default)
     {
         global::System.ArgumentNullException.ThrowIfNull(row);
-        return _database.WriteAsync(static (session, row) =>
-        {
-            var command = session.Command(UpdateSql, 16);
-            Bind(command, row);
-            return command.ExecuteNonQuery() == 1;
-        }, row, cancellationToken);
+        return ChangedOneAsync(_database.ExecuteAsync(UpdateSql, 16, Values(row), cancellationToken));
     }
 
     /// <summary>
     /// Deletes the row with this primary key; false if there is none.
     /// </summary>
     public global::System.Threading.Tasks.Task<bool> DeleteAsync(string path, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.WriteAsync<string, bool>(static (session, state) =>
-        {
-            var command = session.Command(DeleteSql, 1);
-            command.Parameters[0].Value = state;
-            return command.ExecuteNonQuery() == 1;
-        }, path, cancellationToken);
+        ChangedOneAsync(_database.ExecuteAsync(DeleteSql, 1, new object?[] { path }, cancellationToken));
 
     /// <summary>
     /// Inserts all rows in one transaction: all of them are stored, or none. Returns the number of rows written.
@@ -99,19 +77,17 @@ public sealed partial class FilesTable
     public global::System.Threading.Tasks.Task<int> InsertManyAsync(global::System.Collections.Generic.IEnumerable<TrackedFile> rows, global::System.Threading.CancellationToken cancellationToken = default)
     {
         global::System.ArgumentNullException.ThrowIfNull(rows);
-        // Materialise first: the caller's enumeration must not run inside the write transaction.
+        // Materialise first: the count sizes the values, and the caller's sequence is enumerated once.
         var batch = rows as global::System.Collections.Generic.IReadOnlyCollection<TrackedFile> ?? global::System.Linq.Enumerable.ToList(rows);
-        return _database.WriteAsync(static (session, batch) =>
+        var values = new object?[batch.Count * 16];
+        var offset = 0;
+        foreach (var row in batch)
         {
-            var command = session.Command(InsertSql, 16);
-            foreach (var row in batch)
-            {
-                global::System.ArgumentNullException.ThrowIfNull(row, nameof(rows));
-                Bind(command, row);
-                command.ExecuteNonQuery();
-            }
-            return batch.Count;
-        }, batch, cancellationToken);
+            global::System.ArgumentNullException.ThrowIfNull(row, nameof(rows));
+            Fill(values, offset, row);
+            offset += 16;
+        }
+        return _database.ExecuteAsync(InsertSql, 16, values, cancellationToken);
     }
 
     /// <summary>
@@ -120,19 +96,17 @@ public sealed partial class FilesTable
     public global::System.Threading.Tasks.Task<int> UpsertManyAsync(global::System.Collections.Generic.IEnumerable<TrackedFile> rows, global::System.Threading.CancellationToken cancellationToken = default)
     {
         global::System.ArgumentNullException.ThrowIfNull(rows);
-        // Materialise first: the caller's enumeration must not run inside the write transaction.
+        // Materialise first: the count sizes the values, and the caller's sequence is enumerated once.
         var batch = rows as global::System.Collections.Generic.IReadOnlyCollection<TrackedFile> ?? global::System.Linq.Enumerable.ToList(rows);
-        return _database.WriteAsync(static (session, batch) =>
+        var values = new object?[batch.Count * 16];
+        var offset = 0;
+        foreach (var row in batch)
         {
-            var command = session.Command(UpsertSql, 16);
-            foreach (var row in batch)
-            {
-                global::System.ArgumentNullException.ThrowIfNull(row, nameof(rows));
-                Bind(command, row);
-                command.ExecuteNonQuery();
-            }
-            return batch.Count;
-        }, batch, cancellationToken);
+            global::System.ArgumentNullException.ThrowIfNull(row, nameof(rows));
+            Fill(values, offset, row);
+            offset += 16;
+        }
+        return _database.ExecuteAsync(UpsertSql, 16, values, cancellationToken);
     }
 
     /// <summary>
@@ -285,23 +259,39 @@ public sealed partial class FilesTable
         DeletedAt = reader.IsDBNull(15) ? null : global::Filix.Runtime.Sqlite.SqliteValues.ReadTimestamp(reader, 15),
     };
 
-    internal static void Bind(global::Microsoft.Data.Sqlite.SqliteCommand command, TrackedFile row)
+    /// <summary>
+    /// The stored forms of a row's columns in declaration order, the parameters of every row statement.
+    /// </summary>
+    internal static object?[] Values(TrackedFile row)
     {
-        command.Parameters[0].Value = row.Path;
-        command.Parameters[1].Value = row.Root;
-        command.Parameters[2].Value = row.RelativePath;
-        command.Parameters[3].Value = row.Name;
-        command.Parameters[4].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.Extension);
-        command.Parameters[5].Value = row.Size;
-        command.Parameters[6].Value = global::Filix.Runtime.Sqlite.SqliteValues.Timestamp(row.Mtime);
-        command.Parameters[7].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.Inode);
-        command.Parameters[8].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.Sha256);
-        command.Parameters[9].Value = global::Filix.Runtime.Sqlite.SqliteValues.Timestamp(row.HashedAt);
-        command.Parameters[10].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.MimeType);
-        command.Parameters[11].Value = row.Status;
-        command.Parameters[12].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.StorageKey);
-        command.Parameters[13].Value = global::Filix.Runtime.Sqlite.SqliteValues.Timestamp(row.FirstSeenAt);
-        command.Parameters[14].Value = global::Filix.Runtime.Sqlite.SqliteValues.Timestamp(row.LastSeenAt);
-        command.Parameters[15].Value = global::Filix.Runtime.Sqlite.SqliteValues.Timestamp(row.DeletedAt);
+        var values = new object?[16];
+        Fill(values, 0, row);
+        return values;
     }
+
+    internal static void Fill(object?[] values, int offset, TrackedFile row)
+    {
+        values[offset + 0] = row.Path;
+        values[offset + 1] = row.Root;
+        values[offset + 2] = row.RelativePath;
+        values[offset + 3] = row.Name;
+        values[offset + 4] = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.Extension);
+        values[offset + 5] = row.Size;
+        values[offset + 6] = global::Filix.Runtime.Sqlite.SqliteValues.Timestamp(row.Mtime);
+        values[offset + 7] = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.Inode);
+        values[offset + 8] = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.Sha256);
+        values[offset + 9] = global::Filix.Runtime.Sqlite.SqliteValues.Timestamp(row.HashedAt);
+        values[offset + 10] = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.MimeType);
+        values[offset + 11] = row.Status;
+        values[offset + 12] = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.StorageKey);
+        values[offset + 13] = global::Filix.Runtime.Sqlite.SqliteValues.Timestamp(row.FirstSeenAt);
+        values[offset + 14] = global::Filix.Runtime.Sqlite.SqliteValues.Timestamp(row.LastSeenAt);
+        values[offset + 15] = global::Filix.Runtime.Sqlite.SqliteValues.Timestamp(row.DeletedAt);
+    }
+
+    /// <summary>
+    /// Whether a write by key changed its row (Update, Delete).
+    /// </summary>
+    private static async global::System.Threading.Tasks.Task<bool> ChangedOneAsync(global::System.Threading.Tasks.Task<int> changes) =>
+        await changes.ConfigureAwait(false) == 1;
 }

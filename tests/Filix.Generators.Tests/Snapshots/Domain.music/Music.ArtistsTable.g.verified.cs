@@ -44,13 +44,7 @@ public sealed partial class ArtistsTable
     public global::System.Threading.Tasks.Task InsertAsync(Artist row, global::System.Threading.CancellationToken cancellationToken = default)
     {
         global::System.ArgumentNullException.ThrowIfNull(row);
-        return _database.WriteAsync(static (session, row) =>
-        {
-            var command = session.Command(InsertSql, 6);
-            Bind(command, row);
-            command.ExecuteNonQuery();
-            return true;
-        }, row, cancellationToken);
+        return _database.ExecuteAsync(InsertSql, 6, Values(row), cancellationToken);
     }
 
     /// <summary>
@@ -59,13 +53,7 @@ public sealed partial class ArtistsTable
     public global::System.Threading.Tasks.Task UpsertAsync(Artist row, global::System.Threading.CancellationToken cancellationToken = default)
     {
         global::System.ArgumentNullException.ThrowIfNull(row);
-        return _database.WriteAsync(static (session, row) =>
-        {
-            var command = session.Command(UpsertSql, 6);
-            Bind(command, row);
-            command.ExecuteNonQuery();
-            return true;
-        }, row, cancellationToken);
+        return _database.ExecuteAsync(UpsertSql, 6, Values(row), cancellationToken);
     }
 
     /// <summary>
@@ -74,24 +62,14 @@ public sealed partial class ArtistsTable
     public global::System.Threading.Tasks.Task<bool> UpdateAsync(Artist row, global::System.Threading.CancellationToken cancellationToken = default)
     {
         global::System.ArgumentNullException.ThrowIfNull(row);
-        return _database.WriteAsync(static (session, row) =>
-        {
-            var command = session.Command(UpdateSql, 6);
-            Bind(command, row);
-            return command.ExecuteNonQuery() == 1;
-        }, row, cancellationToken);
+        return ChangedOneAsync(_database.ExecuteAsync(UpdateSql, 6, Values(row), cancellationToken));
     }
 
     /// <summary>
     /// Deletes the row with this primary key; false if there is none.
     /// </summary>
     public global::System.Threading.Tasks.Task<bool> DeleteAsync(global::System.Guid id, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.WriteAsync<global::System.Guid, bool>(static (session, state) =>
-        {
-            var command = session.Command(DeleteSql, 1);
-            command.Parameters[0].Value = global::Filix.Runtime.Sqlite.SqliteValues.Uuid(state);
-            return command.ExecuteNonQuery() == 1;
-        }, id, cancellationToken);
+        ChangedOneAsync(_database.ExecuteAsync(DeleteSql, 1, new object?[] { global::Filix.Runtime.Sqlite.SqliteValues.Uuid(id) }, cancellationToken));
 
     /// <summary>
     /// Inserts all rows in one transaction: all of them are stored, or none. Returns the number of rows written.
@@ -99,19 +77,17 @@ public sealed partial class ArtistsTable
     public global::System.Threading.Tasks.Task<int> InsertManyAsync(global::System.Collections.Generic.IEnumerable<Artist> rows, global::System.Threading.CancellationToken cancellationToken = default)
     {
         global::System.ArgumentNullException.ThrowIfNull(rows);
-        // Materialise first: the caller's enumeration must not run inside the write transaction.
+        // Materialise first: the count sizes the values, and the caller's sequence is enumerated once.
         var batch = rows as global::System.Collections.Generic.IReadOnlyCollection<Artist> ?? global::System.Linq.Enumerable.ToList(rows);
-        return _database.WriteAsync(static (session, batch) =>
+        var values = new object?[batch.Count * 6];
+        var offset = 0;
+        foreach (var row in batch)
         {
-            var command = session.Command(InsertSql, 6);
-            foreach (var row in batch)
-            {
-                global::System.ArgumentNullException.ThrowIfNull(row, nameof(rows));
-                Bind(command, row);
-                command.ExecuteNonQuery();
-            }
-            return batch.Count;
-        }, batch, cancellationToken);
+            global::System.ArgumentNullException.ThrowIfNull(row, nameof(rows));
+            Fill(values, offset, row);
+            offset += 6;
+        }
+        return _database.ExecuteAsync(InsertSql, 6, values, cancellationToken);
     }
 
     /// <summary>
@@ -120,19 +96,17 @@ public sealed partial class ArtistsTable
     public global::System.Threading.Tasks.Task<int> UpsertManyAsync(global::System.Collections.Generic.IEnumerable<Artist> rows, global::System.Threading.CancellationToken cancellationToken = default)
     {
         global::System.ArgumentNullException.ThrowIfNull(rows);
-        // Materialise first: the caller's enumeration must not run inside the write transaction.
+        // Materialise first: the count sizes the values, and the caller's sequence is enumerated once.
         var batch = rows as global::System.Collections.Generic.IReadOnlyCollection<Artist> ?? global::System.Linq.Enumerable.ToList(rows);
-        return _database.WriteAsync(static (session, batch) =>
+        var values = new object?[batch.Count * 6];
+        var offset = 0;
+        foreach (var row in batch)
         {
-            var command = session.Command(UpsertSql, 6);
-            foreach (var row in batch)
-            {
-                global::System.ArgumentNullException.ThrowIfNull(row, nameof(rows));
-                Bind(command, row);
-                command.ExecuteNonQuery();
-            }
-            return batch.Count;
-        }, batch, cancellationToken);
+            global::System.ArgumentNullException.ThrowIfNull(row, nameof(rows));
+            Fill(values, offset, row);
+            offset += 6;
+        }
+        return _database.ExecuteAsync(UpsertSql, 6, values, cancellationToken);
     }
 
     /// <summary>
@@ -193,13 +167,29 @@ public sealed partial class ArtistsTable
         CreatedAt = global::Filix.Runtime.Sqlite.SqliteValues.ReadTimestamp(reader, 5),
     };
 
-    internal static void Bind(global::Microsoft.Data.Sqlite.SqliteCommand command, Artist row)
+    /// <summary>
+    /// The stored forms of a row's columns in declaration order, the parameters of every row statement.
+    /// </summary>
+    internal static object?[] Values(Artist row)
     {
-        command.Parameters[0].Value = global::Filix.Runtime.Sqlite.SqliteValues.Uuid(row.Id);
-        command.Parameters[1].Value = row.Name;
-        command.Parameters[2].Value = row.SortName;
-        command.Parameters[3].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.Country);
-        command.Parameters[4].Value = global::Filix.Runtime.Sqlite.SqliteValues.Uuid(row.MusicbrainzId);
-        command.Parameters[5].Value = global::Filix.Runtime.Sqlite.SqliteValues.Timestamp(row.CreatedAt);
+        var values = new object?[6];
+        Fill(values, 0, row);
+        return values;
     }
+
+    internal static void Fill(object?[] values, int offset, Artist row)
+    {
+        values[offset + 0] = global::Filix.Runtime.Sqlite.SqliteValues.Uuid(row.Id);
+        values[offset + 1] = row.Name;
+        values[offset + 2] = row.SortName;
+        values[offset + 3] = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.Country);
+        values[offset + 4] = global::Filix.Runtime.Sqlite.SqliteValues.Uuid(row.MusicbrainzId);
+        values[offset + 5] = global::Filix.Runtime.Sqlite.SqliteValues.Timestamp(row.CreatedAt);
+    }
+
+    /// <summary>
+    /// Whether a write by key changed its row (Update, Delete).
+    /// </summary>
+    private static async global::System.Threading.Tasks.Task<bool> ChangedOneAsync(global::System.Threading.Tasks.Task<int> changes) =>
+        await changes.ConfigureAwait(false) == 1;
 }

@@ -46,13 +46,7 @@ public sealed partial class CuesTable
     public global::System.Threading.Tasks.Task InsertAsync(Cue row, global::System.Threading.CancellationToken cancellationToken = default)
     {
         global::System.ArgumentNullException.ThrowIfNull(row);
-        return _database.WriteAsync(static (session, row) =>
-        {
-            var command = session.Command(InsertSql, 7);
-            Bind(command, row);
-            command.ExecuteNonQuery();
-            return true;
-        }, row, cancellationToken);
+        return _database.ExecuteAsync(InsertSql, 7, Values(row), cancellationToken);
     }
 
     /// <summary>
@@ -61,13 +55,7 @@ public sealed partial class CuesTable
     public global::System.Threading.Tasks.Task UpsertAsync(Cue row, global::System.Threading.CancellationToken cancellationToken = default)
     {
         global::System.ArgumentNullException.ThrowIfNull(row);
-        return _database.WriteAsync(static (session, row) =>
-        {
-            var command = session.Command(UpsertSql, 7);
-            Bind(command, row);
-            command.ExecuteNonQuery();
-            return true;
-        }, row, cancellationToken);
+        return _database.ExecuteAsync(UpsertSql, 7, Values(row), cancellationToken);
     }
 
     /// <summary>
@@ -76,26 +64,14 @@ public sealed partial class CuesTable
     public global::System.Threading.Tasks.Task<bool> UpdateAsync(Cue row, global::System.Threading.CancellationToken cancellationToken = default)
     {
         global::System.ArgumentNullException.ThrowIfNull(row);
-        return _database.WriteAsync(static (session, row) =>
-        {
-            var command = session.Command(UpdateSql, 7);
-            Bind(command, row);
-            return command.ExecuteNonQuery() == 1;
-        }, row, cancellationToken);
+        return ChangedOneAsync(_database.ExecuteAsync(UpdateSql, 7, Values(row), cancellationToken));
     }
 
     /// <summary>
     /// Deletes the row with this primary key; false if there is none.
     /// </summary>
     public global::System.Threading.Tasks.Task<bool> DeleteAsync(global::System.Guid trackId, string kind, long slot, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.WriteAsync<(global::System.Guid, string, long), bool>(static (session, state) =>
-        {
-            var command = session.Command(DeleteSql, 3);
-            command.Parameters[0].Value = global::Filix.Runtime.Sqlite.SqliteValues.Uuid(state.Item1);
-            command.Parameters[1].Value = state.Item2;
-            command.Parameters[2].Value = state.Item3;
-            return command.ExecuteNonQuery() == 1;
-        }, (trackId, kind, slot), cancellationToken);
+        ChangedOneAsync(_database.ExecuteAsync(DeleteSql, 3, new object?[] { global::Filix.Runtime.Sqlite.SqliteValues.Uuid(trackId), kind, slot }, cancellationToken));
 
     /// <summary>
     /// Inserts all rows in one transaction: all of them are stored, or none. Returns the number of rows written.
@@ -103,19 +79,17 @@ public sealed partial class CuesTable
     public global::System.Threading.Tasks.Task<int> InsertManyAsync(global::System.Collections.Generic.IEnumerable<Cue> rows, global::System.Threading.CancellationToken cancellationToken = default)
     {
         global::System.ArgumentNullException.ThrowIfNull(rows);
-        // Materialise first: the caller's enumeration must not run inside the write transaction.
+        // Materialise first: the count sizes the values, and the caller's sequence is enumerated once.
         var batch = rows as global::System.Collections.Generic.IReadOnlyCollection<Cue> ?? global::System.Linq.Enumerable.ToList(rows);
-        return _database.WriteAsync(static (session, batch) =>
+        var values = new object?[batch.Count * 7];
+        var offset = 0;
+        foreach (var row in batch)
         {
-            var command = session.Command(InsertSql, 7);
-            foreach (var row in batch)
-            {
-                global::System.ArgumentNullException.ThrowIfNull(row, nameof(rows));
-                Bind(command, row);
-                command.ExecuteNonQuery();
-            }
-            return batch.Count;
-        }, batch, cancellationToken);
+            global::System.ArgumentNullException.ThrowIfNull(row, nameof(rows));
+            Fill(values, offset, row);
+            offset += 7;
+        }
+        return _database.ExecuteAsync(InsertSql, 7, values, cancellationToken);
     }
 
     /// <summary>
@@ -124,19 +98,17 @@ public sealed partial class CuesTable
     public global::System.Threading.Tasks.Task<int> UpsertManyAsync(global::System.Collections.Generic.IEnumerable<Cue> rows, global::System.Threading.CancellationToken cancellationToken = default)
     {
         global::System.ArgumentNullException.ThrowIfNull(rows);
-        // Materialise first: the caller's enumeration must not run inside the write transaction.
+        // Materialise first: the count sizes the values, and the caller's sequence is enumerated once.
         var batch = rows as global::System.Collections.Generic.IReadOnlyCollection<Cue> ?? global::System.Linq.Enumerable.ToList(rows);
-        return _database.WriteAsync(static (session, batch) =>
+        var values = new object?[batch.Count * 7];
+        var offset = 0;
+        foreach (var row in batch)
         {
-            var command = session.Command(UpsertSql, 7);
-            foreach (var row in batch)
-            {
-                global::System.ArgumentNullException.ThrowIfNull(row, nameof(rows));
-                Bind(command, row);
-                command.ExecuteNonQuery();
-            }
-            return batch.Count;
-        }, batch, cancellationToken);
+            global::System.ArgumentNullException.ThrowIfNull(row, nameof(rows));
+            Fill(values, offset, row);
+            offset += 7;
+        }
+        return _database.ExecuteAsync(UpsertSql, 7, values, cancellationToken);
     }
 
     /// <summary>
@@ -204,14 +176,30 @@ public sealed partial class CuesTable
         Color = reader.IsDBNull(6) ? null : reader.GetString(6),
     };
 
-    internal static void Bind(global::Microsoft.Data.Sqlite.SqliteCommand command, Cue row)
+    /// <summary>
+    /// The stored forms of a row's columns in declaration order, the parameters of every row statement.
+    /// </summary>
+    internal static object?[] Values(Cue row)
     {
-        command.Parameters[0].Value = global::Filix.Runtime.Sqlite.SqliteValues.Uuid(row.TrackId);
-        command.Parameters[1].Value = row.Kind;
-        command.Parameters[2].Value = row.Slot;
-        command.Parameters[3].Value = row.PositionMs;
-        command.Parameters[4].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.LoopLengthMs);
-        command.Parameters[5].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.Label);
-        command.Parameters[6].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.Color);
+        var values = new object?[7];
+        Fill(values, 0, row);
+        return values;
     }
+
+    internal static void Fill(object?[] values, int offset, Cue row)
+    {
+        values[offset + 0] = global::Filix.Runtime.Sqlite.SqliteValues.Uuid(row.TrackId);
+        values[offset + 1] = row.Kind;
+        values[offset + 2] = row.Slot;
+        values[offset + 3] = row.PositionMs;
+        values[offset + 4] = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.LoopLengthMs);
+        values[offset + 5] = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.Label);
+        values[offset + 6] = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.Color);
+    }
+
+    /// <summary>
+    /// Whether a write by key changed its row (Update, Delete).
+    /// </summary>
+    private static async global::System.Threading.Tasks.Task<bool> ChangedOneAsync(global::System.Threading.Tasks.Task<int> changes) =>
+        await changes.ConfigureAwait(false) == 1;
 }

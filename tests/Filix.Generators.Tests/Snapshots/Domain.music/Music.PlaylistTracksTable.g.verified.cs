@@ -45,13 +45,7 @@ public sealed partial class PlaylistTracksTable
     public global::System.Threading.Tasks.Task InsertAsync(PlaylistTrack row, global::System.Threading.CancellationToken cancellationToken = default)
     {
         global::System.ArgumentNullException.ThrowIfNull(row);
-        return _database.WriteAsync(static (session, row) =>
-        {
-            var command = session.Command(InsertSql, 5);
-            Bind(command, row);
-            command.ExecuteNonQuery();
-            return true;
-        }, row, cancellationToken);
+        return _database.ExecuteAsync(InsertSql, 5, Values(row), cancellationToken);
     }
 
     /// <summary>
@@ -60,13 +54,7 @@ public sealed partial class PlaylistTracksTable
     public global::System.Threading.Tasks.Task UpsertAsync(PlaylistTrack row, global::System.Threading.CancellationToken cancellationToken = default)
     {
         global::System.ArgumentNullException.ThrowIfNull(row);
-        return _database.WriteAsync(static (session, row) =>
-        {
-            var command = session.Command(UpsertSql, 5);
-            Bind(command, row);
-            command.ExecuteNonQuery();
-            return true;
-        }, row, cancellationToken);
+        return _database.ExecuteAsync(UpsertSql, 5, Values(row), cancellationToken);
     }
 
     /// <summary>
@@ -75,25 +63,14 @@ public sealed partial class PlaylistTracksTable
     public global::System.Threading.Tasks.Task<bool> UpdateAsync(PlaylistTrack row, global::System.Threading.CancellationToken cancellationToken = default)
     {
         global::System.ArgumentNullException.ThrowIfNull(row);
-        return _database.WriteAsync(static (session, row) =>
-        {
-            var command = session.Command(UpdateSql, 5);
-            Bind(command, row);
-            return command.ExecuteNonQuery() == 1;
-        }, row, cancellationToken);
+        return ChangedOneAsync(_database.ExecuteAsync(UpdateSql, 5, Values(row), cancellationToken));
     }
 
     /// <summary>
     /// Deletes the row with this primary key; false if there is none.
     /// </summary>
     public global::System.Threading.Tasks.Task<bool> DeleteAsync(global::System.Guid playlistId, long position, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.WriteAsync<(global::System.Guid, long), bool>(static (session, state) =>
-        {
-            var command = session.Command(DeleteSql, 2);
-            command.Parameters[0].Value = global::Filix.Runtime.Sqlite.SqliteValues.Uuid(state.Item1);
-            command.Parameters[1].Value = state.Item2;
-            return command.ExecuteNonQuery() == 1;
-        }, (playlistId, position), cancellationToken);
+        ChangedOneAsync(_database.ExecuteAsync(DeleteSql, 2, new object?[] { global::Filix.Runtime.Sqlite.SqliteValues.Uuid(playlistId), position }, cancellationToken));
 
     /// <summary>
     /// Inserts all rows in one transaction: all of them are stored, or none. Returns the number of rows written.
@@ -101,19 +78,17 @@ public sealed partial class PlaylistTracksTable
     public global::System.Threading.Tasks.Task<int> InsertManyAsync(global::System.Collections.Generic.IEnumerable<PlaylistTrack> rows, global::System.Threading.CancellationToken cancellationToken = default)
     {
         global::System.ArgumentNullException.ThrowIfNull(rows);
-        // Materialise first: the caller's enumeration must not run inside the write transaction.
+        // Materialise first: the count sizes the values, and the caller's sequence is enumerated once.
         var batch = rows as global::System.Collections.Generic.IReadOnlyCollection<PlaylistTrack> ?? global::System.Linq.Enumerable.ToList(rows);
-        return _database.WriteAsync(static (session, batch) =>
+        var values = new object?[batch.Count * 5];
+        var offset = 0;
+        foreach (var row in batch)
         {
-            var command = session.Command(InsertSql, 5);
-            foreach (var row in batch)
-            {
-                global::System.ArgumentNullException.ThrowIfNull(row, nameof(rows));
-                Bind(command, row);
-                command.ExecuteNonQuery();
-            }
-            return batch.Count;
-        }, batch, cancellationToken);
+            global::System.ArgumentNullException.ThrowIfNull(row, nameof(rows));
+            Fill(values, offset, row);
+            offset += 5;
+        }
+        return _database.ExecuteAsync(InsertSql, 5, values, cancellationToken);
     }
 
     /// <summary>
@@ -122,19 +97,17 @@ public sealed partial class PlaylistTracksTable
     public global::System.Threading.Tasks.Task<int> UpsertManyAsync(global::System.Collections.Generic.IEnumerable<PlaylistTrack> rows, global::System.Threading.CancellationToken cancellationToken = default)
     {
         global::System.ArgumentNullException.ThrowIfNull(rows);
-        // Materialise first: the caller's enumeration must not run inside the write transaction.
+        // Materialise first: the count sizes the values, and the caller's sequence is enumerated once.
         var batch = rows as global::System.Collections.Generic.IReadOnlyCollection<PlaylistTrack> ?? global::System.Linq.Enumerable.ToList(rows);
-        return _database.WriteAsync(static (session, batch) =>
+        var values = new object?[batch.Count * 5];
+        var offset = 0;
+        foreach (var row in batch)
         {
-            var command = session.Command(UpsertSql, 5);
-            foreach (var row in batch)
-            {
-                global::System.ArgumentNullException.ThrowIfNull(row, nameof(rows));
-                Bind(command, row);
-                command.ExecuteNonQuery();
-            }
-            return batch.Count;
-        }, batch, cancellationToken);
+            global::System.ArgumentNullException.ThrowIfNull(row, nameof(rows));
+            Fill(values, offset, row);
+            offset += 5;
+        }
+        return _database.ExecuteAsync(UpsertSql, 5, values, cancellationToken);
     }
 
     /// <summary>
@@ -199,12 +172,28 @@ public sealed partial class PlaylistTracksTable
         AddedAt = global::Filix.Runtime.Sqlite.SqliteValues.ReadTimestamp(reader, 4),
     };
 
-    internal static void Bind(global::Microsoft.Data.Sqlite.SqliteCommand command, PlaylistTrack row)
+    /// <summary>
+    /// The stored forms of a row's columns in declaration order, the parameters of every row statement.
+    /// </summary>
+    internal static object?[] Values(PlaylistTrack row)
     {
-        command.Parameters[0].Value = global::Filix.Runtime.Sqlite.SqliteValues.Uuid(row.PlaylistId);
-        command.Parameters[1].Value = row.Position;
-        command.Parameters[2].Value = global::Filix.Runtime.Sqlite.SqliteValues.Uuid(row.TrackId);
-        command.Parameters[3].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.Transition);
-        command.Parameters[4].Value = global::Filix.Runtime.Sqlite.SqliteValues.Timestamp(row.AddedAt);
+        var values = new object?[5];
+        Fill(values, 0, row);
+        return values;
     }
+
+    internal static void Fill(object?[] values, int offset, PlaylistTrack row)
+    {
+        values[offset + 0] = global::Filix.Runtime.Sqlite.SqliteValues.Uuid(row.PlaylistId);
+        values[offset + 1] = row.Position;
+        values[offset + 2] = global::Filix.Runtime.Sqlite.SqliteValues.Uuid(row.TrackId);
+        values[offset + 3] = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.Transition);
+        values[offset + 4] = global::Filix.Runtime.Sqlite.SqliteValues.Timestamp(row.AddedAt);
+    }
+
+    /// <summary>
+    /// Whether a write by key changed its row (Update, Delete).
+    /// </summary>
+    private static async global::System.Threading.Tasks.Task<bool> ChangedOneAsync(global::System.Threading.Tasks.Task<int> changes) =>
+        await changes.ConfigureAwait(false) == 1;
 }

@@ -44,13 +44,7 @@ public sealed partial class TracksTable
     public global::System.Threading.Tasks.Task InsertAsync(Track row, global::System.Threading.CancellationToken cancellationToken = default)
     {
         global::System.ArgumentNullException.ThrowIfNull(row);
-        return _database.WriteAsync(static (session, row) =>
-        {
-            var command = session.Command(InsertSql, 25);
-            Bind(command, row);
-            command.ExecuteNonQuery();
-            return true;
-        }, row, cancellationToken);
+        return _database.ExecuteAsync(InsertSql, 25, Values(row), cancellationToken);
     }
 
     /// <summary>
@@ -59,13 +53,7 @@ public sealed partial class TracksTable
     public global::System.Threading.Tasks.Task UpsertAsync(Track row, global::System.Threading.CancellationToken cancellationToken = default)
     {
         global::System.ArgumentNullException.ThrowIfNull(row);
-        return _database.WriteAsync(static (session, row) =>
-        {
-            var command = session.Command(UpsertSql, 25);
-            Bind(command, row);
-            command.ExecuteNonQuery();
-            return true;
-        }, row, cancellationToken);
+        return _database.ExecuteAsync(UpsertSql, 25, Values(row), cancellationToken);
     }
 
     /// <summary>
@@ -74,24 +62,14 @@ public sealed partial class TracksTable
     public global::System.Threading.Tasks.Task<bool> UpdateAsync(Track row, global::System.Threading.CancellationToken cancellationToken = default)
     {
         global::System.ArgumentNullException.ThrowIfNull(row);
-        return _database.WriteAsync(static (session, row) =>
-        {
-            var command = session.Command(UpdateSql, 25);
-            Bind(command, row);
-            return command.ExecuteNonQuery() == 1;
-        }, row, cancellationToken);
+        return ChangedOneAsync(_database.ExecuteAsync(UpdateSql, 25, Values(row), cancellationToken));
     }
 
     /// <summary>
     /// Deletes the row with this primary key; false if there is none.
     /// </summary>
     public global::System.Threading.Tasks.Task<bool> DeleteAsync(global::System.Guid id, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.WriteAsync<global::System.Guid, bool>(static (session, state) =>
-        {
-            var command = session.Command(DeleteSql, 1);
-            command.Parameters[0].Value = global::Filix.Runtime.Sqlite.SqliteValues.Uuid(state);
-            return command.ExecuteNonQuery() == 1;
-        }, id, cancellationToken);
+        ChangedOneAsync(_database.ExecuteAsync(DeleteSql, 1, new object?[] { global::Filix.Runtime.Sqlite.SqliteValues.Uuid(id) }, cancellationToken));
 
     /// <summary>
     /// Inserts all rows in one transaction: all of them are stored, or none. Returns the number of rows written.
@@ -99,19 +77,17 @@ public sealed partial class TracksTable
     public global::System.Threading.Tasks.Task<int> InsertManyAsync(global::System.Collections.Generic.IEnumerable<Track> rows, global::System.Threading.CancellationToken cancellationToken = default)
     {
         global::System.ArgumentNullException.ThrowIfNull(rows);
-        // Materialise first: the caller's enumeration must not run inside the write transaction.
+        // Materialise first: the count sizes the values, and the caller's sequence is enumerated once.
         var batch = rows as global::System.Collections.Generic.IReadOnlyCollection<Track> ?? global::System.Linq.Enumerable.ToList(rows);
-        return _database.WriteAsync(static (session, batch) =>
+        var values = new object?[batch.Count * 25];
+        var offset = 0;
+        foreach (var row in batch)
         {
-            var command = session.Command(InsertSql, 25);
-            foreach (var row in batch)
-            {
-                global::System.ArgumentNullException.ThrowIfNull(row, nameof(rows));
-                Bind(command, row);
-                command.ExecuteNonQuery();
-            }
-            return batch.Count;
-        }, batch, cancellationToken);
+            global::System.ArgumentNullException.ThrowIfNull(row, nameof(rows));
+            Fill(values, offset, row);
+            offset += 25;
+        }
+        return _database.ExecuteAsync(InsertSql, 25, values, cancellationToken);
     }
 
     /// <summary>
@@ -120,19 +96,17 @@ public sealed partial class TracksTable
     public global::System.Threading.Tasks.Task<int> UpsertManyAsync(global::System.Collections.Generic.IEnumerable<Track> rows, global::System.Threading.CancellationToken cancellationToken = default)
     {
         global::System.ArgumentNullException.ThrowIfNull(rows);
-        // Materialise first: the caller's enumeration must not run inside the write transaction.
+        // Materialise first: the count sizes the values, and the caller's sequence is enumerated once.
         var batch = rows as global::System.Collections.Generic.IReadOnlyCollection<Track> ?? global::System.Linq.Enumerable.ToList(rows);
-        return _database.WriteAsync(static (session, batch) =>
+        var values = new object?[batch.Count * 25];
+        var offset = 0;
+        foreach (var row in batch)
         {
-            var command = session.Command(UpsertSql, 25);
-            foreach (var row in batch)
-            {
-                global::System.ArgumentNullException.ThrowIfNull(row, nameof(rows));
-                Bind(command, row);
-                command.ExecuteNonQuery();
-            }
-            return batch.Count;
-        }, batch, cancellationToken);
+            global::System.ArgumentNullException.ThrowIfNull(row, nameof(rows));
+            Fill(values, offset, row);
+            offset += 25;
+        }
+        return _database.ExecuteAsync(UpsertSql, 25, values, cancellationToken);
     }
 
     /// <summary>
@@ -315,32 +289,48 @@ public sealed partial class TracksTable
         UpdatedAt = global::Filix.Runtime.Sqlite.SqliteValues.ReadTimestamp(reader, 24),
     };
 
-    internal static void Bind(global::Microsoft.Data.Sqlite.SqliteCommand command, Track row)
+    /// <summary>
+    /// The stored forms of a row's columns in declaration order, the parameters of every row statement.
+    /// </summary>
+    internal static object?[] Values(Track row)
     {
-        command.Parameters[0].Value = global::Filix.Runtime.Sqlite.SqliteValues.Uuid(row.Id);
-        command.Parameters[1].Value = row.Title;
-        command.Parameters[2].Value = global::Filix.Runtime.Sqlite.SqliteValues.Uuid(row.ArtistId);
-        command.Parameters[3].Value = global::Filix.Runtime.Sqlite.SqliteValues.Uuid(row.AlbumId);
-        command.Parameters[4].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.MixName);
-        command.Parameters[5].Value = row.DiscNumber;
-        command.Parameters[6].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.TrackNumber);
-        command.Parameters[7].Value = row.DurationMs;
-        command.Parameters[8].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.Bpm);
-        command.Parameters[9].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.MusicalKey);
-        command.Parameters[10].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.Genre);
-        command.Parameters[11].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.Energy);
-        command.Parameters[12].Value = row.Rating;
-        command.Parameters[13].Value = row.PlayCount;
-        command.Parameters[14].Value = global::Filix.Runtime.Sqlite.SqliteValues.Timestamp(row.LastPlayedAt);
-        command.Parameters[15].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.Isrc);
-        command.Parameters[16].Value = row.Format;
-        command.Parameters[17].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.BitrateKbps);
-        command.Parameters[18].Value = row.SampleRateHz;
-        command.Parameters[19].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.FileKey);
-        command.Parameters[20].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.FileSha256);
-        command.Parameters[21].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.Comment);
-        command.Parameters[22].Value = row.Tags;
-        command.Parameters[23].Value = global::Filix.Runtime.Sqlite.SqliteValues.Timestamp(row.AddedAt);
-        command.Parameters[24].Value = global::Filix.Runtime.Sqlite.SqliteValues.Timestamp(row.UpdatedAt);
+        var values = new object?[25];
+        Fill(values, 0, row);
+        return values;
     }
+
+    internal static void Fill(object?[] values, int offset, Track row)
+    {
+        values[offset + 0] = global::Filix.Runtime.Sqlite.SqliteValues.Uuid(row.Id);
+        values[offset + 1] = row.Title;
+        values[offset + 2] = global::Filix.Runtime.Sqlite.SqliteValues.Uuid(row.ArtistId);
+        values[offset + 3] = global::Filix.Runtime.Sqlite.SqliteValues.Uuid(row.AlbumId);
+        values[offset + 4] = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.MixName);
+        values[offset + 5] = row.DiscNumber;
+        values[offset + 6] = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.TrackNumber);
+        values[offset + 7] = row.DurationMs;
+        values[offset + 8] = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.Bpm);
+        values[offset + 9] = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.MusicalKey);
+        values[offset + 10] = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.Genre);
+        values[offset + 11] = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.Energy);
+        values[offset + 12] = row.Rating;
+        values[offset + 13] = row.PlayCount;
+        values[offset + 14] = global::Filix.Runtime.Sqlite.SqliteValues.Timestamp(row.LastPlayedAt);
+        values[offset + 15] = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.Isrc);
+        values[offset + 16] = row.Format;
+        values[offset + 17] = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.BitrateKbps);
+        values[offset + 18] = row.SampleRateHz;
+        values[offset + 19] = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.FileKey);
+        values[offset + 20] = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.FileSha256);
+        values[offset + 21] = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.Comment);
+        values[offset + 22] = row.Tags;
+        values[offset + 23] = global::Filix.Runtime.Sqlite.SqliteValues.Timestamp(row.AddedAt);
+        values[offset + 24] = global::Filix.Runtime.Sqlite.SqliteValues.Timestamp(row.UpdatedAt);
+    }
+
+    /// <summary>
+    /// Whether a write by key changed its row (Update, Delete).
+    /// </summary>
+    private static async global::System.Threading.Tasks.Task<bool> ChangedOneAsync(global::System.Threading.Tasks.Task<int> changes) =>
+        await changes.ConfigureAwait(false) == 1;
 }

@@ -45,13 +45,7 @@ public sealed partial class PaperAuthorsTable
     public global::System.Threading.Tasks.Task InsertAsync(PaperAuthor row, global::System.Threading.CancellationToken cancellationToken = default)
     {
         global::System.ArgumentNullException.ThrowIfNull(row);
-        return _database.WriteAsync(static (session, row) =>
-        {
-            var command = session.Command(InsertSql, 7);
-            Bind(command, row);
-            command.ExecuteNonQuery();
-            return true;
-        }, row, cancellationToken);
+        return _database.ExecuteAsync(InsertSql, 7, Values(row), cancellationToken);
     }
 
     /// <summary>
@@ -60,13 +54,7 @@ public sealed partial class PaperAuthorsTable
     public global::System.Threading.Tasks.Task UpsertAsync(PaperAuthor row, global::System.Threading.CancellationToken cancellationToken = default)
     {
         global::System.ArgumentNullException.ThrowIfNull(row);
-        return _database.WriteAsync(static (session, row) =>
-        {
-            var command = session.Command(UpsertSql, 7);
-            Bind(command, row);
-            command.ExecuteNonQuery();
-            return true;
-        }, row, cancellationToken);
+        return _database.ExecuteAsync(UpsertSql, 7, Values(row), cancellationToken);
     }
 
     /// <summary>
@@ -75,25 +63,14 @@ public sealed partial class PaperAuthorsTable
     public global::System.Threading.Tasks.Task<bool> UpdateAsync(PaperAuthor row, global::System.Threading.CancellationToken cancellationToken = default)
     {
         global::System.ArgumentNullException.ThrowIfNull(row);
-        return _database.WriteAsync(static (session, row) =>
-        {
-            var command = session.Command(UpdateSql, 7);
-            Bind(command, row);
-            return command.ExecuteNonQuery() == 1;
-        }, row, cancellationToken);
+        return ChangedOneAsync(_database.ExecuteAsync(UpdateSql, 7, Values(row), cancellationToken));
     }
 
     /// <summary>
     /// Deletes the row with this primary key; false if there is none.
     /// </summary>
     public global::System.Threading.Tasks.Task<bool> DeleteAsync(string paperId, long position, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.WriteAsync<(string, long), bool>(static (session, state) =>
-        {
-            var command = session.Command(DeleteSql, 2);
-            command.Parameters[0].Value = state.Item1;
-            command.Parameters[1].Value = state.Item2;
-            return command.ExecuteNonQuery() == 1;
-        }, (paperId, position), cancellationToken);
+        ChangedOneAsync(_database.ExecuteAsync(DeleteSql, 2, new object?[] { paperId, position }, cancellationToken));
 
     /// <summary>
     /// Inserts all rows in one transaction: all of them are stored, or none. Returns the number of rows written.
@@ -101,19 +78,17 @@ public sealed partial class PaperAuthorsTable
     public global::System.Threading.Tasks.Task<int> InsertManyAsync(global::System.Collections.Generic.IEnumerable<PaperAuthor> rows, global::System.Threading.CancellationToken cancellationToken = default)
     {
         global::System.ArgumentNullException.ThrowIfNull(rows);
-        // Materialise first: the caller's enumeration must not run inside the write transaction.
+        // Materialise first: the count sizes the values, and the caller's sequence is enumerated once.
         var batch = rows as global::System.Collections.Generic.IReadOnlyCollection<PaperAuthor> ?? global::System.Linq.Enumerable.ToList(rows);
-        return _database.WriteAsync(static (session, batch) =>
+        var values = new object?[batch.Count * 7];
+        var offset = 0;
+        foreach (var row in batch)
         {
-            var command = session.Command(InsertSql, 7);
-            foreach (var row in batch)
-            {
-                global::System.ArgumentNullException.ThrowIfNull(row, nameof(rows));
-                Bind(command, row);
-                command.ExecuteNonQuery();
-            }
-            return batch.Count;
-        }, batch, cancellationToken);
+            global::System.ArgumentNullException.ThrowIfNull(row, nameof(rows));
+            Fill(values, offset, row);
+            offset += 7;
+        }
+        return _database.ExecuteAsync(InsertSql, 7, values, cancellationToken);
     }
 
     /// <summary>
@@ -122,19 +97,17 @@ public sealed partial class PaperAuthorsTable
     public global::System.Threading.Tasks.Task<int> UpsertManyAsync(global::System.Collections.Generic.IEnumerable<PaperAuthor> rows, global::System.Threading.CancellationToken cancellationToken = default)
     {
         global::System.ArgumentNullException.ThrowIfNull(rows);
-        // Materialise first: the caller's enumeration must not run inside the write transaction.
+        // Materialise first: the count sizes the values, and the caller's sequence is enumerated once.
         var batch = rows as global::System.Collections.Generic.IReadOnlyCollection<PaperAuthor> ?? global::System.Linq.Enumerable.ToList(rows);
-        return _database.WriteAsync(static (session, batch) =>
+        var values = new object?[batch.Count * 7];
+        var offset = 0;
+        foreach (var row in batch)
         {
-            var command = session.Command(UpsertSql, 7);
-            foreach (var row in batch)
-            {
-                global::System.ArgumentNullException.ThrowIfNull(row, nameof(rows));
-                Bind(command, row);
-                command.ExecuteNonQuery();
-            }
-            return batch.Count;
-        }, batch, cancellationToken);
+            global::System.ArgumentNullException.ThrowIfNull(row, nameof(rows));
+            Fill(values, offset, row);
+            offset += 7;
+        }
+        return _database.ExecuteAsync(UpsertSql, 7, values, cancellationToken);
     }
 
     /// <summary>
@@ -220,14 +193,30 @@ public sealed partial class PaperAuthorsTable
         Corresponding = global::Filix.Runtime.Sqlite.SqliteValues.ReadBoolean(reader, 6),
     };
 
-    internal static void Bind(global::Microsoft.Data.Sqlite.SqliteCommand command, PaperAuthor row)
+    /// <summary>
+    /// The stored forms of a row's columns in declaration order, the parameters of every row statement.
+    /// </summary>
+    internal static object?[] Values(PaperAuthor row)
     {
-        command.Parameters[0].Value = row.PaperId;
-        command.Parameters[1].Value = row.Position;
-        command.Parameters[2].Value = row.Name;
-        command.Parameters[3].Value = row.FamilyName;
-        command.Parameters[4].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.Orcid);
-        command.Parameters[5].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.Affiliation);
-        command.Parameters[6].Value = global::Filix.Runtime.Sqlite.SqliteValues.Boolean(row.Corresponding);
+        var values = new object?[7];
+        Fill(values, 0, row);
+        return values;
     }
+
+    internal static void Fill(object?[] values, int offset, PaperAuthor row)
+    {
+        values[offset + 0] = row.PaperId;
+        values[offset + 1] = row.Position;
+        values[offset + 2] = row.Name;
+        values[offset + 3] = row.FamilyName;
+        values[offset + 4] = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.Orcid);
+        values[offset + 5] = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.Affiliation);
+        values[offset + 6] = global::Filix.Runtime.Sqlite.SqliteValues.Boolean(row.Corresponding);
+    }
+
+    /// <summary>
+    /// Whether a write by key changed its row (Update, Delete).
+    /// </summary>
+    private static async global::System.Threading.Tasks.Task<bool> ChangedOneAsync(global::System.Threading.Tasks.Task<int> changes) =>
+        await changes.ConfigureAwait(false) == 1;
 }

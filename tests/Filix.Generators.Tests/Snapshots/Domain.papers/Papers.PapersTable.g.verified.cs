@@ -44,13 +44,7 @@ public sealed partial class PapersTable
     public global::System.Threading.Tasks.Task InsertAsync(Paper row, global::System.Threading.CancellationToken cancellationToken = default)
     {
         global::System.ArgumentNullException.ThrowIfNull(row);
-        return _database.WriteAsync(static (session, row) =>
-        {
-            var command = session.Command(InsertSql, 27);
-            Bind(command, row);
-            command.ExecuteNonQuery();
-            return true;
-        }, row, cancellationToken);
+        return _database.ExecuteAsync(InsertSql, 27, Values(row), cancellationToken);
     }
 
     /// <summary>
@@ -59,13 +53,7 @@ public sealed partial class PapersTable
     public global::System.Threading.Tasks.Task UpsertAsync(Paper row, global::System.Threading.CancellationToken cancellationToken = default)
     {
         global::System.ArgumentNullException.ThrowIfNull(row);
-        return _database.WriteAsync(static (session, row) =>
-        {
-            var command = session.Command(UpsertSql, 27);
-            Bind(command, row);
-            command.ExecuteNonQuery();
-            return true;
-        }, row, cancellationToken);
+        return _database.ExecuteAsync(UpsertSql, 27, Values(row), cancellationToken);
     }
 
     /// <summary>
@@ -74,24 +62,14 @@ public sealed partial class PapersTable
     public global::System.Threading.Tasks.Task<bool> UpdateAsync(Paper row, global::System.Threading.CancellationToken cancellationToken = default)
     {
         global::System.ArgumentNullException.ThrowIfNull(row);
-        return _database.WriteAsync(static (session, row) =>
-        {
-            var command = session.Command(UpdateSql, 27);
-            Bind(command, row);
-            return command.ExecuteNonQuery() == 1;
-        }, row, cancellationToken);
+        return ChangedOneAsync(_database.ExecuteAsync(UpdateSql, 27, Values(row), cancellationToken));
     }
 
     /// <summary>
     /// Deletes the row with this primary key; false if there is none.
     /// </summary>
     public global::System.Threading.Tasks.Task<bool> DeleteAsync(string id, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.WriteAsync<string, bool>(static (session, state) =>
-        {
-            var command = session.Command(DeleteSql, 1);
-            command.Parameters[0].Value = state;
-            return command.ExecuteNonQuery() == 1;
-        }, id, cancellationToken);
+        ChangedOneAsync(_database.ExecuteAsync(DeleteSql, 1, new object?[] { id }, cancellationToken));
 
     /// <summary>
     /// Inserts all rows in one transaction: all of them are stored, or none. Returns the number of rows written.
@@ -99,19 +77,17 @@ public sealed partial class PapersTable
     public global::System.Threading.Tasks.Task<int> InsertManyAsync(global::System.Collections.Generic.IEnumerable<Paper> rows, global::System.Threading.CancellationToken cancellationToken = default)
     {
         global::System.ArgumentNullException.ThrowIfNull(rows);
-        // Materialise first: the caller's enumeration must not run inside the write transaction.
+        // Materialise first: the count sizes the values, and the caller's sequence is enumerated once.
         var batch = rows as global::System.Collections.Generic.IReadOnlyCollection<Paper> ?? global::System.Linq.Enumerable.ToList(rows);
-        return _database.WriteAsync(static (session, batch) =>
+        var values = new object?[batch.Count * 27];
+        var offset = 0;
+        foreach (var row in batch)
         {
-            var command = session.Command(InsertSql, 27);
-            foreach (var row in batch)
-            {
-                global::System.ArgumentNullException.ThrowIfNull(row, nameof(rows));
-                Bind(command, row);
-                command.ExecuteNonQuery();
-            }
-            return batch.Count;
-        }, batch, cancellationToken);
+            global::System.ArgumentNullException.ThrowIfNull(row, nameof(rows));
+            Fill(values, offset, row);
+            offset += 27;
+        }
+        return _database.ExecuteAsync(InsertSql, 27, values, cancellationToken);
     }
 
     /// <summary>
@@ -120,19 +96,17 @@ public sealed partial class PapersTable
     public global::System.Threading.Tasks.Task<int> UpsertManyAsync(global::System.Collections.Generic.IEnumerable<Paper> rows, global::System.Threading.CancellationToken cancellationToken = default)
     {
         global::System.ArgumentNullException.ThrowIfNull(rows);
-        // Materialise first: the caller's enumeration must not run inside the write transaction.
+        // Materialise first: the count sizes the values, and the caller's sequence is enumerated once.
         var batch = rows as global::System.Collections.Generic.IReadOnlyCollection<Paper> ?? global::System.Linq.Enumerable.ToList(rows);
-        return _database.WriteAsync(static (session, batch) =>
+        var values = new object?[batch.Count * 27];
+        var offset = 0;
+        foreach (var row in batch)
         {
-            var command = session.Command(UpsertSql, 27);
-            foreach (var row in batch)
-            {
-                global::System.ArgumentNullException.ThrowIfNull(row, nameof(rows));
-                Bind(command, row);
-                command.ExecuteNonQuery();
-            }
-            return batch.Count;
-        }, batch, cancellationToken);
+            global::System.ArgumentNullException.ThrowIfNull(row, nameof(rows));
+            Fill(values, offset, row);
+            offset += 27;
+        }
+        return _database.ExecuteAsync(UpsertSql, 27, values, cancellationToken);
     }
 
     /// <summary>
@@ -305,34 +279,50 @@ public sealed partial class PapersTable
         UpdatedAt = global::Filix.Runtime.Sqlite.SqliteValues.ReadTimestamp(reader, 26),
     };
 
-    internal static void Bind(global::Microsoft.Data.Sqlite.SqliteCommand command, Paper row)
+    /// <summary>
+    /// The stored forms of a row's columns in declaration order, the parameters of every row statement.
+    /// </summary>
+    internal static object?[] Values(Paper row)
     {
-        command.Parameters[0].Value = row.Id;
-        command.Parameters[1].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.Doi);
-        command.Parameters[2].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.ArxivId);
-        command.Parameters[3].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.Pmid);
-        command.Parameters[4].Value = row.Title;
-        command.Parameters[5].Value = row.Authors;
-        command.Parameters[6].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.Abstract);
-        command.Parameters[7].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.Year);
-        command.Parameters[8].Value = global::Filix.Runtime.Sqlite.SqliteValues.Date(row.PublishedOn);
-        command.Parameters[9].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.Venue);
-        command.Parameters[10].Value = row.Kind;
-        command.Parameters[11].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.Volume);
-        command.Parameters[12].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.Issue);
-        command.Parameters[13].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.Pages);
-        command.Parameters[14].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.Publisher);
-        command.Parameters[15].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.Url);
-        command.Parameters[16].Value = row.Keywords;
-        command.Parameters[17].Value = row.Tags;
-        command.Parameters[18].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.PdfKey);
-        command.Parameters[19].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.PdfSha256);
-        command.Parameters[20].Value = row.ReadStatus;
-        command.Parameters[21].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.Rating);
-        command.Parameters[22].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.CitationCount);
-        command.Parameters[23].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.Notes);
-        command.Parameters[24].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.Source);
-        command.Parameters[25].Value = global::Filix.Runtime.Sqlite.SqliteValues.Timestamp(row.AddedAt);
-        command.Parameters[26].Value = global::Filix.Runtime.Sqlite.SqliteValues.Timestamp(row.UpdatedAt);
+        var values = new object?[27];
+        Fill(values, 0, row);
+        return values;
     }
+
+    internal static void Fill(object?[] values, int offset, Paper row)
+    {
+        values[offset + 0] = row.Id;
+        values[offset + 1] = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.Doi);
+        values[offset + 2] = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.ArxivId);
+        values[offset + 3] = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.Pmid);
+        values[offset + 4] = row.Title;
+        values[offset + 5] = row.Authors;
+        values[offset + 6] = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.Abstract);
+        values[offset + 7] = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.Year);
+        values[offset + 8] = global::Filix.Runtime.Sqlite.SqliteValues.Date(row.PublishedOn);
+        values[offset + 9] = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.Venue);
+        values[offset + 10] = row.Kind;
+        values[offset + 11] = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.Volume);
+        values[offset + 12] = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.Issue);
+        values[offset + 13] = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.Pages);
+        values[offset + 14] = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.Publisher);
+        values[offset + 15] = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.Url);
+        values[offset + 16] = row.Keywords;
+        values[offset + 17] = row.Tags;
+        values[offset + 18] = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.PdfKey);
+        values[offset + 19] = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.PdfSha256);
+        values[offset + 20] = row.ReadStatus;
+        values[offset + 21] = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.Rating);
+        values[offset + 22] = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.CitationCount);
+        values[offset + 23] = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.Notes);
+        values[offset + 24] = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.Source);
+        values[offset + 25] = global::Filix.Runtime.Sqlite.SqliteValues.Timestamp(row.AddedAt);
+        values[offset + 26] = global::Filix.Runtime.Sqlite.SqliteValues.Timestamp(row.UpdatedAt);
+    }
+
+    /// <summary>
+    /// Whether a write by key changed its row (Update, Delete).
+    /// </summary>
+    private static async global::System.Threading.Tasks.Task<bool> ChangedOneAsync(global::System.Threading.Tasks.Task<int> changes) =>
+        await changes.ConfigureAwait(false) == 1;
 }

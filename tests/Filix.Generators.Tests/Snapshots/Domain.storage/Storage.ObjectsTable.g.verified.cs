@@ -45,13 +45,7 @@ public sealed partial class ObjectsTable
     public global::System.Threading.Tasks.Task InsertAsync(StoredObject row, global::System.Threading.CancellationToken cancellationToken = default)
     {
         global::System.ArgumentNullException.ThrowIfNull(row);
-        return _database.WriteAsync(static (session, row) =>
-        {
-            var command = session.Command(InsertSql, 15);
-            Bind(command, row);
-            command.ExecuteNonQuery();
-            return true;
-        }, row, cancellationToken);
+        return _database.ExecuteAsync(InsertSql, 15, Values(row), cancellationToken);
     }
 
     /// <summary>
@@ -60,13 +54,7 @@ public sealed partial class ObjectsTable
     public global::System.Threading.Tasks.Task UpsertAsync(StoredObject row, global::System.Threading.CancellationToken cancellationToken = default)
     {
         global::System.ArgumentNullException.ThrowIfNull(row);
-        return _database.WriteAsync(static (session, row) =>
-        {
-            var command = session.Command(UpsertSql, 15);
-            Bind(command, row);
-            command.ExecuteNonQuery();
-            return true;
-        }, row, cancellationToken);
+        return _database.ExecuteAsync(UpsertSql, 15, Values(row), cancellationToken);
     }
 
     /// <summary>
@@ -75,25 +63,14 @@ public sealed partial class ObjectsTable
     public global::System.Threading.Tasks.Task<bool> UpdateAsync(StoredObject row, global::System.Threading.CancellationToken cancellationToken = default)
     {
         global::System.ArgumentNullException.ThrowIfNull(row);
-        return _database.WriteAsync(static (session, row) =>
-        {
-            var command = session.Command(UpdateSql, 15);
-            Bind(command, row);
-            return command.ExecuteNonQuery() == 1;
-        }, row, cancellationToken);
+        return ChangedOneAsync(_database.ExecuteAsync(UpdateSql, 15, Values(row), cancellationToken));
     }
 
     /// <summary>
     /// Deletes the row with this primary key; false if there is none.
     /// </summary>
     public global::System.Threading.Tasks.Task<bool> DeleteAsync(string bucket, string key, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.WriteAsync<(string, string), bool>(static (session, state) =>
-        {
-            var command = session.Command(DeleteSql, 2);
-            command.Parameters[0].Value = state.Item1;
-            command.Parameters[1].Value = state.Item2;
-            return command.ExecuteNonQuery() == 1;
-        }, (bucket, key), cancellationToken);
+        ChangedOneAsync(_database.ExecuteAsync(DeleteSql, 2, new object?[] { bucket, key }, cancellationToken));
 
     /// <summary>
     /// Inserts all rows in one transaction: all of them are stored, or none. Returns the number of rows written.
@@ -101,19 +78,17 @@ public sealed partial class ObjectsTable
     public global::System.Threading.Tasks.Task<int> InsertManyAsync(global::System.Collections.Generic.IEnumerable<StoredObject> rows, global::System.Threading.CancellationToken cancellationToken = default)
     {
         global::System.ArgumentNullException.ThrowIfNull(rows);
-        // Materialise first: the caller's enumeration must not run inside the write transaction.
+        // Materialise first: the count sizes the values, and the caller's sequence is enumerated once.
         var batch = rows as global::System.Collections.Generic.IReadOnlyCollection<StoredObject> ?? global::System.Linq.Enumerable.ToList(rows);
-        return _database.WriteAsync(static (session, batch) =>
+        var values = new object?[batch.Count * 15];
+        var offset = 0;
+        foreach (var row in batch)
         {
-            var command = session.Command(InsertSql, 15);
-            foreach (var row in batch)
-            {
-                global::System.ArgumentNullException.ThrowIfNull(row, nameof(rows));
-                Bind(command, row);
-                command.ExecuteNonQuery();
-            }
-            return batch.Count;
-        }, batch, cancellationToken);
+            global::System.ArgumentNullException.ThrowIfNull(row, nameof(rows));
+            Fill(values, offset, row);
+            offset += 15;
+        }
+        return _database.ExecuteAsync(InsertSql, 15, values, cancellationToken);
     }
 
     /// <summary>
@@ -122,19 +97,17 @@ public sealed partial class ObjectsTable
     public global::System.Threading.Tasks.Task<int> UpsertManyAsync(global::System.Collections.Generic.IEnumerable<StoredObject> rows, global::System.Threading.CancellationToken cancellationToken = default)
     {
         global::System.ArgumentNullException.ThrowIfNull(rows);
-        // Materialise first: the caller's enumeration must not run inside the write transaction.
+        // Materialise first: the count sizes the values, and the caller's sequence is enumerated once.
         var batch = rows as global::System.Collections.Generic.IReadOnlyCollection<StoredObject> ?? global::System.Linq.Enumerable.ToList(rows);
-        return _database.WriteAsync(static (session, batch) =>
+        var values = new object?[batch.Count * 15];
+        var offset = 0;
+        foreach (var row in batch)
         {
-            var command = session.Command(UpsertSql, 15);
-            foreach (var row in batch)
-            {
-                global::System.ArgumentNullException.ThrowIfNull(row, nameof(rows));
-                Bind(command, row);
-                command.ExecuteNonQuery();
-            }
-            return batch.Count;
-        }, batch, cancellationToken);
+            global::System.ArgumentNullException.ThrowIfNull(row, nameof(rows));
+            Fill(values, offset, row);
+            offset += 15;
+        }
+        return _database.ExecuteAsync(UpsertSql, 15, values, cancellationToken);
     }
 
     /// <summary>
@@ -305,22 +278,38 @@ public sealed partial class ObjectsTable
         DeletedAt = reader.IsDBNull(14) ? null : global::Filix.Runtime.Sqlite.SqliteValues.ReadTimestamp(reader, 14),
     };
 
-    internal static void Bind(global::Microsoft.Data.Sqlite.SqliteCommand command, StoredObject row)
+    /// <summary>
+    /// The stored forms of a row's columns in declaration order, the parameters of every row statement.
+    /// </summary>
+    internal static object?[] Values(StoredObject row)
     {
-        command.Parameters[0].Value = row.Bucket;
-        command.Parameters[1].Value = row.Key;
-        command.Parameters[2].Value = row.Size;
-        command.Parameters[3].Value = row.Etag;
-        command.Parameters[4].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.Sha256);
-        command.Parameters[5].Value = row.ContentType;
-        command.Parameters[6].Value = row.StorageClass;
-        command.Parameters[7].Value = global::Filix.Runtime.Sqlite.SqliteValues.Timestamp(row.LastModified);
-        command.Parameters[8].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.VersionId);
-        command.Parameters[9].Value = row.Metadata;
-        command.Parameters[10].Value = row.Status;
-        command.Parameters[11].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.Triage);
-        command.Parameters[12].Value = global::Filix.Runtime.Sqlite.SqliteValues.Timestamp(row.FirstSeenAt);
-        command.Parameters[13].Value = global::Filix.Runtime.Sqlite.SqliteValues.Timestamp(row.LastSeenAt);
-        command.Parameters[14].Value = global::Filix.Runtime.Sqlite.SqliteValues.Timestamp(row.DeletedAt);
+        var values = new object?[15];
+        Fill(values, 0, row);
+        return values;
     }
+
+    internal static void Fill(object?[] values, int offset, StoredObject row)
+    {
+        values[offset + 0] = row.Bucket;
+        values[offset + 1] = row.Key;
+        values[offset + 2] = row.Size;
+        values[offset + 3] = row.Etag;
+        values[offset + 4] = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.Sha256);
+        values[offset + 5] = row.ContentType;
+        values[offset + 6] = row.StorageClass;
+        values[offset + 7] = global::Filix.Runtime.Sqlite.SqliteValues.Timestamp(row.LastModified);
+        values[offset + 8] = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.VersionId);
+        values[offset + 9] = row.Metadata;
+        values[offset + 10] = row.Status;
+        values[offset + 11] = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.Triage);
+        values[offset + 12] = global::Filix.Runtime.Sqlite.SqliteValues.Timestamp(row.FirstSeenAt);
+        values[offset + 13] = global::Filix.Runtime.Sqlite.SqliteValues.Timestamp(row.LastSeenAt);
+        values[offset + 14] = global::Filix.Runtime.Sqlite.SqliteValues.Timestamp(row.DeletedAt);
+    }
+
+    /// <summary>
+    /// Whether a write by key changed its row (Update, Delete).
+    /// </summary>
+    private static async global::System.Threading.Tasks.Task<bool> ChangedOneAsync(global::System.Threading.Tasks.Task<int> changes) =>
+        await changes.ConfigureAwait(false) == 1;
 }

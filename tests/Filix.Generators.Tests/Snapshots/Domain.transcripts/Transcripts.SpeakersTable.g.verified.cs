@@ -45,13 +45,7 @@ public sealed partial class SpeakersTable
     public global::System.Threading.Tasks.Task InsertAsync(Speaker row, global::System.Threading.CancellationToken cancellationToken = default)
     {
         global::System.ArgumentNullException.ThrowIfNull(row);
-        return _database.WriteAsync(static (session, row) =>
-        {
-            var command = session.Command(InsertSql, 6);
-            Bind(command, row);
-            command.ExecuteNonQuery();
-            return true;
-        }, row, cancellationToken);
+        return _database.ExecuteAsync(InsertSql, 6, Values(row), cancellationToken);
     }
 
     /// <summary>
@@ -60,13 +54,7 @@ public sealed partial class SpeakersTable
     public global::System.Threading.Tasks.Task UpsertAsync(Speaker row, global::System.Threading.CancellationToken cancellationToken = default)
     {
         global::System.ArgumentNullException.ThrowIfNull(row);
-        return _database.WriteAsync(static (session, row) =>
-        {
-            var command = session.Command(UpsertSql, 6);
-            Bind(command, row);
-            command.ExecuteNonQuery();
-            return true;
-        }, row, cancellationToken);
+        return _database.ExecuteAsync(UpsertSql, 6, Values(row), cancellationToken);
     }
 
     /// <summary>
@@ -75,25 +63,14 @@ public sealed partial class SpeakersTable
     public global::System.Threading.Tasks.Task<bool> UpdateAsync(Speaker row, global::System.Threading.CancellationToken cancellationToken = default)
     {
         global::System.ArgumentNullException.ThrowIfNull(row);
-        return _database.WriteAsync(static (session, row) =>
-        {
-            var command = session.Command(UpdateSql, 6);
-            Bind(command, row);
-            return command.ExecuteNonQuery() == 1;
-        }, row, cancellationToken);
+        return ChangedOneAsync(_database.ExecuteAsync(UpdateSql, 6, Values(row), cancellationToken));
     }
 
     /// <summary>
     /// Deletes the row with this primary key; false if there is none.
     /// </summary>
     public global::System.Threading.Tasks.Task<bool> DeleteAsync(string transcriptId, string label, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.WriteAsync<(string, string), bool>(static (session, state) =>
-        {
-            var command = session.Command(DeleteSql, 2);
-            command.Parameters[0].Value = state.Item1;
-            command.Parameters[1].Value = state.Item2;
-            return command.ExecuteNonQuery() == 1;
-        }, (transcriptId, label), cancellationToken);
+        ChangedOneAsync(_database.ExecuteAsync(DeleteSql, 2, new object?[] { transcriptId, label }, cancellationToken));
 
     /// <summary>
     /// Inserts all rows in one transaction: all of them are stored, or none. Returns the number of rows written.
@@ -101,19 +78,17 @@ public sealed partial class SpeakersTable
     public global::System.Threading.Tasks.Task<int> InsertManyAsync(global::System.Collections.Generic.IEnumerable<Speaker> rows, global::System.Threading.CancellationToken cancellationToken = default)
     {
         global::System.ArgumentNullException.ThrowIfNull(rows);
-        // Materialise first: the caller's enumeration must not run inside the write transaction.
+        // Materialise first: the count sizes the values, and the caller's sequence is enumerated once.
         var batch = rows as global::System.Collections.Generic.IReadOnlyCollection<Speaker> ?? global::System.Linq.Enumerable.ToList(rows);
-        return _database.WriteAsync(static (session, batch) =>
+        var values = new object?[batch.Count * 6];
+        var offset = 0;
+        foreach (var row in batch)
         {
-            var command = session.Command(InsertSql, 6);
-            foreach (var row in batch)
-            {
-                global::System.ArgumentNullException.ThrowIfNull(row, nameof(rows));
-                Bind(command, row);
-                command.ExecuteNonQuery();
-            }
-            return batch.Count;
-        }, batch, cancellationToken);
+            global::System.ArgumentNullException.ThrowIfNull(row, nameof(rows));
+            Fill(values, offset, row);
+            offset += 6;
+        }
+        return _database.ExecuteAsync(InsertSql, 6, values, cancellationToken);
     }
 
     /// <summary>
@@ -122,19 +97,17 @@ public sealed partial class SpeakersTable
     public global::System.Threading.Tasks.Task<int> UpsertManyAsync(global::System.Collections.Generic.IEnumerable<Speaker> rows, global::System.Threading.CancellationToken cancellationToken = default)
     {
         global::System.ArgumentNullException.ThrowIfNull(rows);
-        // Materialise first: the caller's enumeration must not run inside the write transaction.
+        // Materialise first: the count sizes the values, and the caller's sequence is enumerated once.
         var batch = rows as global::System.Collections.Generic.IReadOnlyCollection<Speaker> ?? global::System.Linq.Enumerable.ToList(rows);
-        return _database.WriteAsync(static (session, batch) =>
+        var values = new object?[batch.Count * 6];
+        var offset = 0;
+        foreach (var row in batch)
         {
-            var command = session.Command(UpsertSql, 6);
-            foreach (var row in batch)
-            {
-                global::System.ArgumentNullException.ThrowIfNull(row, nameof(rows));
-                Bind(command, row);
-                command.ExecuteNonQuery();
-            }
-            return batch.Count;
-        }, batch, cancellationToken);
+            global::System.ArgumentNullException.ThrowIfNull(row, nameof(rows));
+            Fill(values, offset, row);
+            offset += 6;
+        }
+        return _database.ExecuteAsync(UpsertSql, 6, values, cancellationToken);
     }
 
     /// <summary>
@@ -219,13 +192,29 @@ public sealed partial class SpeakersTable
         TalkSeconds = reader.GetDouble(5),
     };
 
-    internal static void Bind(global::Microsoft.Data.Sqlite.SqliteCommand command, Speaker row)
+    /// <summary>
+    /// The stored forms of a row's columns in declaration order, the parameters of every row statement.
+    /// </summary>
+    internal static object?[] Values(Speaker row)
     {
-        command.Parameters[0].Value = row.TranscriptId;
-        command.Parameters[1].Value = row.Label;
-        command.Parameters[2].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.Name);
-        command.Parameters[3].Value = global::Filix.Runtime.Sqlite.SqliteValues.Uuid(row.ContactId);
-        command.Parameters[4].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.Role);
-        command.Parameters[5].Value = row.TalkSeconds;
+        var values = new object?[6];
+        Fill(values, 0, row);
+        return values;
     }
+
+    internal static void Fill(object?[] values, int offset, Speaker row)
+    {
+        values[offset + 0] = row.TranscriptId;
+        values[offset + 1] = row.Label;
+        values[offset + 2] = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.Name);
+        values[offset + 3] = global::Filix.Runtime.Sqlite.SqliteValues.Uuid(row.ContactId);
+        values[offset + 4] = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.Role);
+        values[offset + 5] = row.TalkSeconds;
+    }
+
+    /// <summary>
+    /// Whether a write by key changed its row (Update, Delete).
+    /// </summary>
+    private static async global::System.Threading.Tasks.Task<bool> ChangedOneAsync(global::System.Threading.Tasks.Task<int> changes) =>
+        await changes.ConfigureAwait(false) == 1;
 }

@@ -44,13 +44,7 @@ public sealed partial class TranscriptsTable
     public global::System.Threading.Tasks.Task InsertAsync(Transcript row, global::System.Threading.CancellationToken cancellationToken = default)
     {
         global::System.ArgumentNullException.ThrowIfNull(row);
-        return _database.WriteAsync(static (session, row) =>
-        {
-            var command = session.Command(InsertSql, 15);
-            Bind(command, row);
-            command.ExecuteNonQuery();
-            return true;
-        }, row, cancellationToken);
+        return _database.ExecuteAsync(InsertSql, 15, Values(row), cancellationToken);
     }
 
     /// <summary>
@@ -59,13 +53,7 @@ public sealed partial class TranscriptsTable
     public global::System.Threading.Tasks.Task UpsertAsync(Transcript row, global::System.Threading.CancellationToken cancellationToken = default)
     {
         global::System.ArgumentNullException.ThrowIfNull(row);
-        return _database.WriteAsync(static (session, row) =>
-        {
-            var command = session.Command(UpsertSql, 15);
-            Bind(command, row);
-            command.ExecuteNonQuery();
-            return true;
-        }, row, cancellationToken);
+        return _database.ExecuteAsync(UpsertSql, 15, Values(row), cancellationToken);
     }
 
     /// <summary>
@@ -74,24 +62,14 @@ public sealed partial class TranscriptsTable
     public global::System.Threading.Tasks.Task<bool> UpdateAsync(Transcript row, global::System.Threading.CancellationToken cancellationToken = default)
     {
         global::System.ArgumentNullException.ThrowIfNull(row);
-        return _database.WriteAsync(static (session, row) =>
-        {
-            var command = session.Command(UpdateSql, 15);
-            Bind(command, row);
-            return command.ExecuteNonQuery() == 1;
-        }, row, cancellationToken);
+        return ChangedOneAsync(_database.ExecuteAsync(UpdateSql, 15, Values(row), cancellationToken));
     }
 
     /// <summary>
     /// Deletes the row with this primary key; false if there is none.
     /// </summary>
     public global::System.Threading.Tasks.Task<bool> DeleteAsync(string id, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.WriteAsync<string, bool>(static (session, state) =>
-        {
-            var command = session.Command(DeleteSql, 1);
-            command.Parameters[0].Value = state;
-            return command.ExecuteNonQuery() == 1;
-        }, id, cancellationToken);
+        ChangedOneAsync(_database.ExecuteAsync(DeleteSql, 1, new object?[] { id }, cancellationToken));
 
     /// <summary>
     /// Inserts all rows in one transaction: all of them are stored, or none. Returns the number of rows written.
@@ -99,19 +77,17 @@ public sealed partial class TranscriptsTable
     public global::System.Threading.Tasks.Task<int> InsertManyAsync(global::System.Collections.Generic.IEnumerable<Transcript> rows, global::System.Threading.CancellationToken cancellationToken = default)
     {
         global::System.ArgumentNullException.ThrowIfNull(rows);
-        // Materialise first: the caller's enumeration must not run inside the write transaction.
+        // Materialise first: the count sizes the values, and the caller's sequence is enumerated once.
         var batch = rows as global::System.Collections.Generic.IReadOnlyCollection<Transcript> ?? global::System.Linq.Enumerable.ToList(rows);
-        return _database.WriteAsync(static (session, batch) =>
+        var values = new object?[batch.Count * 15];
+        var offset = 0;
+        foreach (var row in batch)
         {
-            var command = session.Command(InsertSql, 15);
-            foreach (var row in batch)
-            {
-                global::System.ArgumentNullException.ThrowIfNull(row, nameof(rows));
-                Bind(command, row);
-                command.ExecuteNonQuery();
-            }
-            return batch.Count;
-        }, batch, cancellationToken);
+            global::System.ArgumentNullException.ThrowIfNull(row, nameof(rows));
+            Fill(values, offset, row);
+            offset += 15;
+        }
+        return _database.ExecuteAsync(InsertSql, 15, values, cancellationToken);
     }
 
     /// <summary>
@@ -120,19 +96,17 @@ public sealed partial class TranscriptsTable
     public global::System.Threading.Tasks.Task<int> UpsertManyAsync(global::System.Collections.Generic.IEnumerable<Transcript> rows, global::System.Threading.CancellationToken cancellationToken = default)
     {
         global::System.ArgumentNullException.ThrowIfNull(rows);
-        // Materialise first: the caller's enumeration must not run inside the write transaction.
+        // Materialise first: the count sizes the values, and the caller's sequence is enumerated once.
         var batch = rows as global::System.Collections.Generic.IReadOnlyCollection<Transcript> ?? global::System.Linq.Enumerable.ToList(rows);
-        return _database.WriteAsync(static (session, batch) =>
+        var values = new object?[batch.Count * 15];
+        var offset = 0;
+        foreach (var row in batch)
         {
-            var command = session.Command(UpsertSql, 15);
-            foreach (var row in batch)
-            {
-                global::System.ArgumentNullException.ThrowIfNull(row, nameof(rows));
-                Bind(command, row);
-                command.ExecuteNonQuery();
-            }
-            return batch.Count;
-        }, batch, cancellationToken);
+            global::System.ArgumentNullException.ThrowIfNull(row, nameof(rows));
+            Fill(values, offset, row);
+            offset += 15;
+        }
+        return _database.ExecuteAsync(UpsertSql, 15, values, cancellationToken);
     }
 
     /// <summary>
@@ -223,22 +197,38 @@ public sealed partial class TranscriptsTable
         UpdatedAt = global::Filix.Runtime.Sqlite.SqliteValues.ReadTimestamp(reader, 14),
     };
 
-    internal static void Bind(global::Microsoft.Data.Sqlite.SqliteCommand command, Transcript row)
+    /// <summary>
+    /// The stored forms of a row's columns in declaration order, the parameters of every row statement.
+    /// </summary>
+    internal static object?[] Values(Transcript row)
     {
-        command.Parameters[0].Value = row.Id;
-        command.Parameters[1].Value = row.Title;
-        command.Parameters[2].Value = row.Kind;
-        command.Parameters[3].Value = row.Source;
-        command.Parameters[4].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.SourceId);
-        command.Parameters[5].Value = global::Filix.Runtime.Sqlite.SqliteValues.Timestamp(row.RecordedAt);
-        command.Parameters[6].Value = row.DurationSeconds;
-        command.Parameters[7].Value = row.Language;
-        command.Parameters[8].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.MediaKey);
-        command.Parameters[9].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.Transcriber);
-        command.Parameters[10].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.Summary);
-        command.Parameters[11].Value = row.Tags;
-        command.Parameters[12].Value = row.WordCount;
-        command.Parameters[13].Value = global::Filix.Runtime.Sqlite.SqliteValues.Timestamp(row.CreatedAt);
-        command.Parameters[14].Value = global::Filix.Runtime.Sqlite.SqliteValues.Timestamp(row.UpdatedAt);
+        var values = new object?[15];
+        Fill(values, 0, row);
+        return values;
     }
+
+    internal static void Fill(object?[] values, int offset, Transcript row)
+    {
+        values[offset + 0] = row.Id;
+        values[offset + 1] = row.Title;
+        values[offset + 2] = row.Kind;
+        values[offset + 3] = row.Source;
+        values[offset + 4] = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.SourceId);
+        values[offset + 5] = global::Filix.Runtime.Sqlite.SqliteValues.Timestamp(row.RecordedAt);
+        values[offset + 6] = row.DurationSeconds;
+        values[offset + 7] = row.Language;
+        values[offset + 8] = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.MediaKey);
+        values[offset + 9] = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.Transcriber);
+        values[offset + 10] = global::Filix.Runtime.Sqlite.SqliteValues.Value(row.Summary);
+        values[offset + 11] = row.Tags;
+        values[offset + 12] = row.WordCount;
+        values[offset + 13] = global::Filix.Runtime.Sqlite.SqliteValues.Timestamp(row.CreatedAt);
+        values[offset + 14] = global::Filix.Runtime.Sqlite.SqliteValues.Timestamp(row.UpdatedAt);
+    }
+
+    /// <summary>
+    /// Whether a write by key changed its row (Update, Delete).
+    /// </summary>
+    private static async global::System.Threading.Tasks.Task<bool> ChangedOneAsync(global::System.Threading.Tasks.Task<int> changes) =>
+        await changes.ConfigureAwait(false) == 1;
 }

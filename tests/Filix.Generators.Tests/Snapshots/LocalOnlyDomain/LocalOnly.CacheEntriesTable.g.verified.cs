@@ -44,13 +44,7 @@ public sealed partial class CacheEntriesTable
     public global::System.Threading.Tasks.Task InsertAsync(CachedItem row, global::System.Threading.CancellationToken cancellationToken = default)
     {
         global::System.ArgumentNullException.ThrowIfNull(row);
-        return _database.WriteAsync(static (session, row) =>
-        {
-            var command = session.Command(InsertSql, 3);
-            Bind(command, row);
-            command.ExecuteNonQuery();
-            return true;
-        }, row, cancellationToken);
+        return _database.ExecuteAsync(InsertSql, 3, Values(row), cancellationToken);
     }
 
     /// <summary>
@@ -59,13 +53,7 @@ public sealed partial class CacheEntriesTable
     public global::System.Threading.Tasks.Task UpsertAsync(CachedItem row, global::System.Threading.CancellationToken cancellationToken = default)
     {
         global::System.ArgumentNullException.ThrowIfNull(row);
-        return _database.WriteAsync(static (session, row) =>
-        {
-            var command = session.Command(UpsertSql, 3);
-            Bind(command, row);
-            command.ExecuteNonQuery();
-            return true;
-        }, row, cancellationToken);
+        return _database.ExecuteAsync(UpsertSql, 3, Values(row), cancellationToken);
     }
 
     /// <summary>
@@ -74,24 +62,14 @@ public sealed partial class CacheEntriesTable
     public global::System.Threading.Tasks.Task<bool> UpdateAsync(CachedItem row, global::System.Threading.CancellationToken cancellationToken = default)
     {
         global::System.ArgumentNullException.ThrowIfNull(row);
-        return _database.WriteAsync(static (session, row) =>
-        {
-            var command = session.Command(UpdateSql, 3);
-            Bind(command, row);
-            return command.ExecuteNonQuery() == 1;
-        }, row, cancellationToken);
+        return ChangedOneAsync(_database.ExecuteAsync(UpdateSql, 3, Values(row), cancellationToken));
     }
 
     /// <summary>
     /// Deletes the row with this primary key; false if there is none.
     /// </summary>
     public global::System.Threading.Tasks.Task<bool> DeleteAsync(string url, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.WriteAsync<string, bool>(static (session, state) =>
-        {
-            var command = session.Command(DeleteSql, 1);
-            command.Parameters[0].Value = state;
-            return command.ExecuteNonQuery() == 1;
-        }, url, cancellationToken);
+        ChangedOneAsync(_database.ExecuteAsync(DeleteSql, 1, new object?[] { url }, cancellationToken));
 
     /// <summary>
     /// Inserts all rows in one transaction: all of them are stored, or none. Returns the number of rows written.
@@ -99,19 +77,17 @@ public sealed partial class CacheEntriesTable
     public global::System.Threading.Tasks.Task<int> InsertManyAsync(global::System.Collections.Generic.IEnumerable<CachedItem> rows, global::System.Threading.CancellationToken cancellationToken = default)
     {
         global::System.ArgumentNullException.ThrowIfNull(rows);
-        // Materialise first: the caller's enumeration must not run inside the write transaction.
+        // Materialise first: the count sizes the values, and the caller's sequence is enumerated once.
         var batch = rows as global::System.Collections.Generic.IReadOnlyCollection<CachedItem> ?? global::System.Linq.Enumerable.ToList(rows);
-        return _database.WriteAsync(static (session, batch) =>
+        var values = new object?[batch.Count * 3];
+        var offset = 0;
+        foreach (var row in batch)
         {
-            var command = session.Command(InsertSql, 3);
-            foreach (var row in batch)
-            {
-                global::System.ArgumentNullException.ThrowIfNull(row, nameof(rows));
-                Bind(command, row);
-                command.ExecuteNonQuery();
-            }
-            return batch.Count;
-        }, batch, cancellationToken);
+            global::System.ArgumentNullException.ThrowIfNull(row, nameof(rows));
+            Fill(values, offset, row);
+            offset += 3;
+        }
+        return _database.ExecuteAsync(InsertSql, 3, values, cancellationToken);
     }
 
     /// <summary>
@@ -120,19 +96,17 @@ public sealed partial class CacheEntriesTable
     public global::System.Threading.Tasks.Task<int> UpsertManyAsync(global::System.Collections.Generic.IEnumerable<CachedItem> rows, global::System.Threading.CancellationToken cancellationToken = default)
     {
         global::System.ArgumentNullException.ThrowIfNull(rows);
-        // Materialise first: the caller's enumeration must not run inside the write transaction.
+        // Materialise first: the count sizes the values, and the caller's sequence is enumerated once.
         var batch = rows as global::System.Collections.Generic.IReadOnlyCollection<CachedItem> ?? global::System.Linq.Enumerable.ToList(rows);
-        return _database.WriteAsync(static (session, batch) =>
+        var values = new object?[batch.Count * 3];
+        var offset = 0;
+        foreach (var row in batch)
         {
-            var command = session.Command(UpsertSql, 3);
-            foreach (var row in batch)
-            {
-                global::System.ArgumentNullException.ThrowIfNull(row, nameof(rows));
-                Bind(command, row);
-                command.ExecuteNonQuery();
-            }
-            return batch.Count;
-        }, batch, cancellationToken);
+            global::System.ArgumentNullException.ThrowIfNull(row, nameof(rows));
+            Fill(values, offset, row);
+            offset += 3;
+        }
+        return _database.ExecuteAsync(UpsertSql, 3, values, cancellationToken);
     }
 
     /// <summary>
@@ -157,10 +131,26 @@ public sealed partial class CacheEntriesTable
         FetchedAt = global::Filix.Runtime.Sqlite.SqliteValues.ReadTimestamp(reader, 2),
     };
 
-    internal static void Bind(global::Microsoft.Data.Sqlite.SqliteCommand command, CachedItem row)
+    /// <summary>
+    /// The stored forms of a row's columns in declaration order, the parameters of every row statement.
+    /// </summary>
+    internal static object?[] Values(CachedItem row)
     {
-        command.Parameters[0].Value = row.Url;
-        command.Parameters[1].Value = row.Body;
-        command.Parameters[2].Value = global::Filix.Runtime.Sqlite.SqliteValues.Timestamp(row.FetchedAt);
+        var values = new object?[3];
+        Fill(values, 0, row);
+        return values;
     }
+
+    internal static void Fill(object?[] values, int offset, CachedItem row)
+    {
+        values[offset + 0] = row.Url;
+        values[offset + 1] = row.Body;
+        values[offset + 2] = global::Filix.Runtime.Sqlite.SqliteValues.Timestamp(row.FetchedAt);
+    }
+
+    /// <summary>
+    /// Whether a write by key changed its row (Update, Delete).
+    /// </summary>
+    private static async global::System.Threading.Tasks.Task<bool> ChangedOneAsync(global::System.Threading.Tasks.Task<int> changes) =>
+        await changes.ConfigureAwait(false) == 1;
 }
