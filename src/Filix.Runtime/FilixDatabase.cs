@@ -22,6 +22,7 @@ public sealed class FilixDatabase : IAsyncDisposable, IDisposable
     private readonly ReaderPool _readers;
     private readonly Writer _writer;
     private readonly SharedWriter? _shared;
+    private Task? _disposing;
 
     private FilixDatabase(string path, DatabaseSchema schema, FilixOptions options, MigrationReport migrations, ReaderPool readers, Writer writer)
     {
@@ -190,7 +191,7 @@ public sealed class FilixDatabase : IAsyncDisposable, IDisposable
     /// the next batch waits for it.</remarks>
     public Task<TResult> WriteAsync<TState, TResult>(Func<SqliteSession, TState, TResult> write, TState state, CancellationToken cancellationToken = default) =>
         // The writer explains a delegate's SqliteException itself (SqliteErrors.Write), so the task goes back as is.
-        _writer.ExecuteAsync(write, state, cancellationToken);
+        _disposing is null ? _writer.ExecuteAsync(write, state, cancellationToken) : Task.FromException<TResult>(_writer.Closed());
 
     /// <summary>
     /// Runs <paramref name="sql"/> once per row of <paramref name="values"/> (<paramref name="parameterCount"/> values a
@@ -208,6 +209,11 @@ public sealed class FilixDatabase : IAsyncDisposable, IDisposable
     public Task<int> ExecuteAsync(string sql, int parameterCount, object?[] values, CancellationToken cancellationToken = default)
     {
         StatementWrite.Validate(sql, parameterCount, values);
+        if (_disposing is not null)
+        {
+            return Task.FromException<int>(_writer.Closed());
+        }
+
         if (parameterCount > 0 && values.Length == 0)
         {
             return Task.FromResult(0);
@@ -228,19 +234,42 @@ public sealed class FilixDatabase : IAsyncDisposable, IDisposable
     /// the WAL is checkpointed into the database file (<c>wal_checkpoint(TRUNCATE)</c>) and the connections close.
     /// Nothing acknowledged or queued is lost. Safe to call more than once.
     /// </summary>
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync()
     {
-        if (_shared is not null)
+        // Once: a signal handler and the program may both close the database. New writes are refused from here on,
+        // while the shared writer still takes the last writes other processes sent before they heard of the close.
+        var disposing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var first = Interlocked.CompareExchange(ref _disposing, disposing.Task, null);
+        if (first is not null)
         {
-            await _shared.StopAsync().ConfigureAwait(false);
+            return new ValueTask(first);
         }
 
-        await _writer.DisposeAsync().ConfigureAwait(false);
-        if (_shared is not null)
-        {
-            await _shared.FinishAsync().ConfigureAwait(false);
-        }
+        _ = CloseAsync(disposing);
+        return new ValueTask(disposing.Task);
+    }
 
-        _readers.Dispose();
+    private async Task CloseAsync(TaskCompletionSource done)
+    {
+        try
+        {
+            if (_shared is not null)
+            {
+                await _shared.StopAsync().ConfigureAwait(false);
+            }
+
+            await _writer.DisposeAsync().ConfigureAwait(false);
+            if (_shared is not null)
+            {
+                await _shared.FinishAsync().ConfigureAwait(false);
+            }
+
+            _readers.Dispose();
+            done.TrySetResult();
+        }
+        catch (Exception ex)
+        {
+            done.TrySetException(ex);
+        }
     }
 }

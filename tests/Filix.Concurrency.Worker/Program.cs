@@ -4,11 +4,14 @@ using Filix.Runtime;
 using Microsoft.Data.Sqlite;
 
 // Usage:
-//   write <db> <process> <tasks> <rows-per-task> <normal|full> [duplicates]
+//   write <db> <process> <tasks> <rows-per-task> <normal|full> [duplicates] [shared]
 //       each task writes rows <process>-<task>-<n>; with "duplicates" every 10th write repeats an earlier id and
 //       must be rejected. Prints "ack <id>" per acknowledged write, "rejected <id>" per rejected duplicate.
-//   serve <db> <process> <tasks> <normal|full>
+//   serve <db> <process> <tasks> <normal|full> [shared]
 //       writes until SIGINT/SIGTERM, then drains through FilixShutdown and exits 0.
+// "shared": write rows as data (FilixDatabase.ExecuteAsync into shared_log), so they go to the process that owns
+// the shared writer; prints "role owner|client|alone" after opening, and "unknown <id>" for a write whose owner died
+// while it was in flight.
 // Any unexpected error prints "error <message>" and exits 1.
 var mode = args[0];
 var path = args[1];
@@ -19,20 +22,23 @@ var options = new FilixOptions
     Synchronous = string.Equals(args[mode == "write" ? 5 : 4], "full", StringComparison.OrdinalIgnoreCase) ? SynchronousMode.Full : SynchronousMode.Normal,
 };
 var output = TextWriter.Synchronized(Console.Out);
+var shared = args.Contains("shared");
 
 try
 {
     if (mode == "write")
     {
         var rows = int.Parse(args[4], CultureInfo.InvariantCulture);
-        var duplicates = args.Length > 6 && args[6] == "duplicates";
+        var duplicates = args.Contains("duplicates");
         await using var db = await FilixDatabase.OpenAsync(path, TestSchema.Definition, options);
+        ReportRole(db);
         await Task.WhenAll(Enumerable.Range(0, tasks).Select(task => Task.Run(() => WriteRowsAsync(db, task, rows, duplicates))));
     }
     else
     {
         using var shutdown = FilixShutdown.Install();
         var db = shutdown.Register(await FilixDatabase.OpenAsync(path, TestSchema.Definition, options));
+        ReportRole(db);
         output.WriteLine("ready");
         await Task.WhenAll(Enumerable.Range(0, tasks).Select(task => Task.Run(() => ServeAsync(db, task, shutdown.Token))));
         await db.DisposeAsync();
@@ -55,7 +61,7 @@ async Task WriteRowsAsync(FilixDatabase db, int task, int rows, bool duplicates)
         var row = new TestSchema.Row($"{process}-{task}-{(repeat ? n - 5 : n)}", process, task, n);
         try
         {
-            await db.WriteAsync(TestSchema.Write, row);
+            await WriteAsync(db, row, CancellationToken.None);
             output.WriteLine((repeat ? "unexpected-ack " : "ack ") + row.Id);
         }
         catch (FilixException ex) when (repeat && ex.InnerException is SqliteException { SqliteErrorCode: 19 })
@@ -72,13 +78,29 @@ async Task ServeAsync(FilixDatabase db, int task, CancellationToken stop)
         var row = new TestSchema.Row($"{process}-{task}-{n}", process, task, n);
         try
         {
-            await db.WriteAsync(TestSchema.Write, row, stop);
+            await WriteAsync(db, row, stop);
         }
         catch (Exception ex) when (stop.IsCancellationRequested && ex is OperationCanceledException or FilixException)
         {
             return; // shutting down: this write was not acknowledged, so it may or may not be stored
         }
+        catch (FilixException ex) when (shared && ex.Message.Contains("may or may not have been stored", StringComparison.Ordinal))
+        {
+            output.WriteLine("unknown " + row.Id); // the owner died with this write in flight
+            continue;
+        }
 
         output.WriteLine("ack " + row.Id);
+    }
+}
+
+Task WriteAsync(FilixDatabase db, TestSchema.Row row, CancellationToken cancellationToken) =>
+    shared ? TestSchema.WriteSharedAsync(db, row, cancellationToken) : db.WriteAsync(TestSchema.Write, row, cancellationToken);
+
+void ReportRole(FilixDatabase db)
+{
+    if (shared)
+    {
+        output.WriteLine("role " + (db.Shared is { IsOwner: true } ? "owner" : db.Shared is { IsClient: true } ? "client" : "alone"));
     }
 }

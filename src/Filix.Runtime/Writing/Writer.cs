@@ -147,7 +147,7 @@ internal sealed partial class Writer : IAsyncDisposable, IQueueDepthSource
         return await operation.Task.ConfigureAwait(false);
     }
 
-    private FilixException Closed() =>
+    public FilixException Closed() =>
         new($"The database '{_path}' is closing or closed: the write was not queued and nothing was written. Finish writes before disposing the database.", _path);
 
     /// <summary>
