@@ -10,7 +10,9 @@ run() { # mode workload synchronous writers processes [extra args]
   local out
   out=$(filix bench writers --mode "$1" --workload "$2" --synchronous "$3" --writers "$4" --processes "$5" \
         --seconds "$seconds" --json "${@:6}")
-  echo "$out" | python3 -c "import json,sys; d=json.load(sys.stdin); print('| $1 | $2 | $3 | $4 | $5 | %d | %s | %s | %s | %d |' % (d['rows_per_sec'], d['p50_ms'], d['p99_ms'], d['max_ms'], d['errors']))"
+  local label=$1
+  [ "${*:6}" = "--share-writer off" ] && label="$1 (own writer per process)"
+  echo "$out" | python3 -c "import json,sys; d=json.load(sys.stdin); print('| $label | $2 | $3 | $4 | $5 | %d | %s | %s | %s | %d |' % (d['rows_per_sec'], d['p50_ms'], d['p99_ms'], d['max_ms'], d['errors']))"
 }
 echo "| mode | workload | sync | writers | processes | rows/s | p50 ms | p99 ms | max ms | errors |"
 echo "|---|---|---|---:|---:|---:|---:|---:|---:|---:|"
@@ -18,7 +20,9 @@ for p in 1 4; do for w in 1 4 10 100; do
   [ "$w" -lt "$p" ] && continue
   for m in filix naive ceiling; do run $m log normal $w $p; done
 done; done
+run filix log normal 100 4 --share-writer off
 for m in filix naive ceiling; do run $m log full 100 4; done
+run filix log full 100 4 --share-writer off
 for m in filix naive ceiling; do run $m events normal 100 4; done
 if [ -n "${UPSTREAM:-}" ]; then
   for wl in log events; do run postgres $wl normal 100 4 --upstream "$UPSTREAM"; done

@@ -23,6 +23,8 @@ internal static class BenchArguments
         yield return settings.Synchronous == SynchronousMode.Full ? "full" : "normal";
         yield return "--lock-handoff";
         yield return settings.LockHandoff ? "flock" : "busy-timeout";
+        yield return "--share-writer";
+        yield return settings.ShareWriter ? "on" : "off";
         yield return "--folder";
         yield return settings.Folder;
         yield return "--process-index";

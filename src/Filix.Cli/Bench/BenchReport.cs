@@ -80,6 +80,7 @@ internal sealed record BenchReport
             json.WriteNumber("seconds", Settings.Seconds);
             json.WriteString("synchronous", Name(Settings.Synchronous));
             json.WriteString("lock_handoff", Settings.LockHandoff ? "flock" : "busy-timeout");
+            json.WriteString("share_writer", Settings.ShareWriter ? "on" : "off");
             json.WriteNumber("rows_per_sec", Math.Round(RowsPerSecond, 1));
             json.WriteNumber("p50_ms", Math.Round(P50Ms, 3));
             json.WriteNumber("p99_ms", Math.Round(P99Ms, 3));

@@ -48,6 +48,9 @@ internal sealed record BenchSettings
     /// busy handler (false), to measure the difference.</summary>
     public bool LockHandoff { get; init; } = true;
 
+    /// <summary>Mode filix across processes: one writer for all of them (the default) or one per process.</summary>
+    public bool ShareWriter { get; init; } = true;
+
     /// <summary>Postgres connection string (mode postgres).</summary>
     public string? Upstream { get; init; }
 
@@ -57,7 +60,7 @@ internal sealed record BenchSettings
     /// <summary>How many writers process <paramref name="index"/> runs: the writers spread as evenly as possible.</summary>
     public int WritersOf(int index) => (Writers / Processes) + (index < Writers % Processes ? 1 : 0);
 
-    public FilixOptions FilixOptions => new() { Synchronous = Synchronous, CrossProcessWriteLock = LockHandoff };
+    public FilixOptions FilixOptions => new() { Synchronous = Synchronous, CrossProcessWriteLock = LockHandoff, ShareWriter = ShareWriter };
 
     public string DatabasePath => Path.Combine(Folder, Workload == BenchWorkload.Log ? Schema.BenchDatabase.FileName : Filix.Domains.Entities.EntitiesDatabase.FileName);
 }

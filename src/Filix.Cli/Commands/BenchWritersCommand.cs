@@ -18,6 +18,7 @@ internal static class BenchWritersCommand
     private static readonly Option<string> Workload = Choice("--workload", "log", "What is written: log (append-only agent log) or events (upserts by entity, role, role type).", "log", "events");
     private static readonly Option<string> Synchronous = Choice("--synchronous", "normal", "SQLite durability: normal (survives a process kill) or full (also power loss).", "normal", "full");
     private static readonly Option<string> LockHandoff = Choice("--lock-handoff", "flock", "Mode filix across processes: flock (kernel-queued handoff, the default) or busy-timeout (SQLite's sleep-and-retry only).", "flock", "busy-timeout");
+    private static readonly Option<string> ShareWriter = Choice("--share-writer", "on", "Mode filix across processes: on (every process sends its writes to one owner process's writer, the default) or off (each process commits through its own writer and they hand the lock over).", "on", "off");
     private static readonly Option<string?> Upstream = new("--upstream") { Description = "Postgres connection string for --mode postgres." };
     private static readonly Option<string> Folder = new("--folder") { Description = "The parent's benchmark folder.", Required = true };
     private static readonly Option<int> ProcessIndex = new("--process-index") { Description = "This worker's index.", Required = true };
@@ -26,7 +27,7 @@ internal static class BenchWritersCommand
     {
         var command = new Command("writers", "Measure many concurrent writers on one database: rows/s, p50/p99/max latency, errors.")
         {
-            Writers, Processes, Seconds, Mode, Workload, Synchronous, LockHandoff, Upstream,
+            Writers, Processes, Seconds, Mode, Workload, Synchronous, LockHandoff, ShareWriter, Upstream,
         };
         command.SetAction(RunAsync);
         return command;
@@ -37,7 +38,7 @@ internal static class BenchWritersCommand
     {
         var command = new Command("writers-worker", "One worker process of 'filix bench writers'.")
         {
-            Writers, Seconds, Mode, Workload, Synchronous, LockHandoff, Upstream, Folder, ProcessIndex,
+            Writers, Seconds, Mode, Workload, Synchronous, LockHandoff, ShareWriter, Upstream, Folder, ProcessIndex,
         };
         command.Hidden = true;
         command.SetAction(RunWorkerAsync);
@@ -101,6 +102,7 @@ internal static class BenchWritersCommand
             Synchronous = Enum.Parse<SynchronousMode>(parse.GetValue(Synchronous)!, ignoreCase: true),
             Upstream = parse.GetValue(Upstream),
             LockHandoff = parse.GetValue(LockHandoff) == "flock",
+            ShareWriter = parse.GetValue(ShareWriter) == "on",
             Folder = folder,
         };
         if (settings.Writers < 1 || settings.Processes < 1 || settings.Writers < settings.Processes || settings.Seconds <= 0)
