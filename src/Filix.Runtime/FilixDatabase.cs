@@ -52,6 +52,14 @@ public sealed class FilixDatabase : IAsyncDisposable, IDisposable
     /// <summary>The group-commit writer (tests look at its queue).</summary>
     internal Writer Writer => _writer;
 
+    /// <summary>
+    /// Why this process, owning the database's shared writer, cannot serve the other processes (for example: the
+    /// socket beside the database cannot be created), with the path at fault; null when sharing works or is off.
+    /// Nothing is lost either way: every process then writes through its own writer, as with
+    /// <see cref="FilixOptions.ShareWriter"/> off.
+    /// </summary>
+    public string? SharingProblem => _shared?.HostError;
+
     /// <summary>This process's part in the machine's shared writer; null when not shared.</summary>
     internal SharedWriter? Shared => _shared;
 

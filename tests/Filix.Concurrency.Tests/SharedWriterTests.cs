@@ -155,6 +155,25 @@ public sealed class SharedWriterTests
     }
 
     [Fact]
+    public async Task An_owner_that_cannot_create_its_socket_says_why_and_every_opener_still_writes()
+    {
+        using var temp = new TempDatabase();
+        var socket = SharedWriter.SocketPathFor(temp.Path);
+        Directory.CreateDirectory(socket);
+        File.WriteAllText(Path.Combine(socket, "keep"), "a folder where the socket should be");
+        await using var owner = await temp.OpenAsync();
+        await using var other = await temp.OpenAsync();
+
+        Assert.True(owner.Shared!.IsOwner is false && owner.SharingProblem is not null);
+        Assert.Contains(socket, owner.SharingProblem, StringComparison.Ordinal);
+        Assert.Contains("own writer", owner.SharingProblem, StringComparison.Ordinal);
+        Assert.Null(other.SharingProblem);
+        Assert.Equal(1, await TestSchema.WriteSharedAsync(owner, Row("o")));
+        Assert.Equal(1, await TestSchema.WriteSharedAsync(other, Row("x")));
+        Assert.Equal(["o", "x"], temp.LogCounts("shared_log").Keys.Order());
+    }
+
+    [Fact]
     public void A_database_path_too_long_for_a_socket_address_gets_its_socket_in_the_temp_folder()
     {
         var shortPath = "/data/entities.db";

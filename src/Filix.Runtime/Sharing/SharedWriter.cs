@@ -78,15 +78,8 @@ internal sealed class SharedWriter
     /// <summary>True while this process sends its writes to another process.</summary>
     public bool IsClient => _client is not null;
 
-    public Task<int> ExecuteAsync(StatementWrite write, CancellationToken cancellationToken)
-    {
-        if (_client is { } client && client.TrySend(write, cancellationToken, out var sent))
-        {
-            return sent;
-        }
-
-        return ExecuteLocally(write, cancellationToken);
-    }
+    public Task<int> ExecuteAsync(StatementWrite write, CancellationToken cancellationToken) =>
+        _client is { } client ? client.SendAsync(write, cancellationToken) : ExecuteLocally(write, cancellationToken);
 
     private Task<int> ExecuteLocally(StatementWrite write, CancellationToken cancellationToken) =>
         _local.ExecuteAsync(static (session, write) => write.Execute(session), write, cancellationToken);
@@ -113,7 +106,7 @@ internal sealed class SharedWriter
             {
                 // No socket here (a read-only folder, a file system without sockets): this process keeps the lock
                 // so no other tries either, and every process writes through its own writer, as with sharing off.
-                HostError = $"Cannot listen on '{_socketPath}' ({ex.Message}); each process writes '{_databasePath}' through its own writer.";
+                HostError = $"Cannot listen on '{_socketPath}' ({ex.Message}), so the processes writing '{_databasePath}' each use their own writer (slower under many writers, equally safe). Remove whatever occupies that path, or make its folder writable.";
             }
 
             return true;

@@ -148,8 +148,6 @@ internal ref struct FrameReader(ReadOnlySpan<byte> payload)
     private readonly ReadOnlySpan<byte> _payload = payload;
     private int _position;
 
-    public bool End => _position == _payload.Length;
-
     public int Int32() => BinaryPrimitives.ReadInt32LittleEndian(Take(4));
 
     public long Int64() => BinaryPrimitives.ReadInt64LittleEndian(Take(8));

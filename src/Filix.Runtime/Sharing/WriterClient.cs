@@ -89,24 +89,17 @@ internal sealed class WriterClient
         return frame[4] == (byte)FrameKind.Welcome && new FrameReader(frame[5..]).Int32() == WriterHost.Protocol;
     }
 
-    /// <summary>Queues <paramref name="write"/> for the owner; false when this connection takes no more writes
-    /// (the caller then uses its own writer).</summary>
-    public bool TrySend(StatementWrite write, CancellationToken cancellationToken, out Task<int> task)
+    /// <summary>Queues <paramref name="write"/> for the owner. Once this connection takes no more writes (the owner
+    /// is closing or gone) the write goes to this process's own writer instead.</summary>
+    public Task<int> SendAsync(StatementWrite write, CancellationToken cancellationToken)
     {
         var queued = new ClientWrite(write, cancellationToken);
-        task = queued.Task;
-        if (_outgoing.Writer.TryWrite(queued))
+        if (!_outgoing.Writer.TryWrite(queued))
         {
-            return true;
+            return SendSlowAsync(queued, cancellationToken);
         }
 
-        if (_closed.Task.IsCompleted || _outgoing.Reader.Completion.IsCompleted)
-        {
-            return false;
-        }
-
-        task = SendSlowAsync(queued, cancellationToken);
-        return true;
+        return queued.Task;
     }
 
     private async Task<int> SendSlowAsync(ClientWrite queued, CancellationToken cancellationToken)

@@ -15,8 +15,6 @@ namespace Filix.Runtime.Writing;
 /// or <see cref="byte"/>[] (<see cref="SqliteValues"/> makes them).</param>
 internal sealed record StatementWrite(string Sql, int ParameterCount, object?[] Values)
 {
-    public int Rows => ParameterCount == 0 ? 1 : Values.Length / ParameterCount;
-
     /// <summary>Runs the statement once per row on <paramref name="session"/>; returns the rows it changed.</summary>
     public int Execute(SqliteSession session)
     {

@@ -20,57 +20,13 @@ internal interface IWriteOperation
     bool Fail(Exception error);
 }
 
-/// <summary>
-/// A write and its caller's task. The operation is its own <see cref="TaskCompletionSource{TResult}"/> (one
-/// allocation per write); continuations run asynchronously so a caller's code never runs on the writer thread.
-/// </summary>
-internal sealed class WriteOperation<TState, TResult> : TaskCompletionSource<TResult>, IWriteOperation
+/// <summary>A delegate write (<see cref="FilixDatabase.WriteAsync{TState, TResult}"/>) and its caller's task.</summary>
+internal sealed class WriteOperation<TState, TResult>(Func<SqliteSession, TState, TResult> write, TState state, CancellationToken cancellationToken)
+    : QueuedWrite<TResult>(cancellationToken), IWriteOperation
 {
-    private const int Queued = 0;
-    private const int Running = 1;
-    private const int Cancelled = 2;
-
-    private readonly Func<SqliteSession, TState, TResult> _write;
-    private readonly TState _state;
-    private readonly CancellationToken _cancellationToken;
-    private CancellationTokenRegistration _registration;
     private TResult? _result;
-    private int _status;
 
-    public WriteOperation(Func<SqliteSession, TState, TResult> write, TState state, CancellationToken cancellationToken)
-        : base(TaskCreationOptions.RunContinuationsAsynchronously)
-    {
-        _write = write;
-        _state = state;
-        _cancellationToken = cancellationToken;
-        if (cancellationToken.CanBeCanceled)
-        {
-            // Cancelling a queued write completes its task at once; the writer later skips it (TryStart fails).
-            _registration = cancellationToken.UnsafeRegister(static self => ((WriteOperation<TState, TResult>)self!).CancelIfQueued(), this);
-        }
-    }
+    public void Run(SqliteSession session) => _result = write(session, state);
 
-    public bool TryStart() => Interlocked.CompareExchange(ref _status, Running, Queued) == Queued;
-
-    public void Run(SqliteSession session) => _result = _write(session, _state);
-
-    public void Succeed()
-    {
-        _registration.Unregister();
-        TrySetResult(_result!);
-    }
-
-    public bool Fail(Exception error)
-    {
-        _registration.Unregister();
-        return TrySetException(error);
-    }
-
-    private void CancelIfQueued()
-    {
-        if (Interlocked.CompareExchange(ref _status, Cancelled, Queued) == Queued)
-        {
-            TrySetCanceled(_cancellationToken);
-        }
-    }
+    void IWriteOperation.Succeed() => Succeed(_result!);
 }
