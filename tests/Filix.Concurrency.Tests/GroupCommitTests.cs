@@ -88,6 +88,40 @@ public sealed class GroupCommitTests
         Assert.Equal(3, counts.Count);
     }
 
+    [Theory]
+    [InlineData("COMMIT")]
+    [InlineData("ROLLBACK")]
+    public async Task A_delegate_that_ends_the_transaction_is_refused_and_what_the_writer_reports_is_true(string statement)
+    {
+        using var temp = new TempDatabase();
+        await using var db = await temp.OpenAsync();
+
+        Task<bool> first, second, after;
+        Task<int> rogue;
+        using (var gate = WriterGate.Close(db))
+        {
+            first = db.WriteAsync(TestSchema.Write, Row("first"));
+            second = db.WriteAsync(TestSchema.Write, Row("second"));
+            rogue = db.WriteAsync(static (session, sql) => session.Execute(sql), statement);
+            after = db.WriteAsync(TestSchema.Write, Row("after"));
+            gate.Open();
+        }
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => rogue);
+        Assert.Contains("must not run COMMIT, ROLLBACK or BEGIN", error.Message);
+        Assert.Contains(temp.Path, error.Message);
+        foreach (var lost in new[] { first, second })
+        {
+            var rolledBack = await Assert.ThrowsAsync<FilixException>(() => lost);
+            Assert.Contains("Nothing of this write was stored", rolledBack.Message);
+        }
+
+        Assert.True(await after);
+
+        // The writer said the first two were not stored: the file agrees (a delegate's COMMIT used to store them).
+        Assert.Equal(["after"], temp.LogCounts().Keys);
+    }
+
     [Fact]
     public async Task When_the_commit_itself_fails_every_write_of_the_batch_fails_and_none_is_stored()
     {

@@ -20,6 +20,8 @@ internal sealed class TransactionStatements : IDisposable
     private readonly sqlite3_stmt _savepoint;
     private readonly sqlite3_stmt _release;
     private readonly sqlite3_stmt _rollbackTo;
+    private readonly sqlite3_stmt _rollback;
+    private bool _committing;
 
     public TransactionStatements(SqliteConnection connection)
     {
@@ -29,14 +31,36 @@ internal sealed class TransactionStatements : IDisposable
         _savepoint = Prepare("SAVEPOINT filix_op");
         _release = Prepare("RELEASE filix_op");
         _rollbackTo = Prepare("ROLLBACK TO filix_op");
+        _rollback = Prepare("ROLLBACK");
+
+        // Only the writer commits: a COMMIT run by a write delegate would make its batch-mates durable before their
+        // turn, and the writer would then report them lost. Vetoed here, that COMMIT becomes a ROLLBACK instead, so
+        // what the writer reports ("rolled back, nothing stored") stays true.
+        raw.sqlite3_commit_hook(_db, static self => ((TransactionStatements)self)._committing ? 0 : 1, this);
     }
+
+    /// <summary>The extended result code of a COMMIT the hook refused (<c>SQLITE_CONSTRAINT_COMMITHOOK</c>).</summary>
+    public const int CommitRefused = 531;
 
     /// <summary>True while a transaction is open (SQLite ends it by itself on some errors: I/O, disk full).</summary>
     public bool InTransaction => raw.sqlite3_get_autocommit(_db) == 0;
 
     public void Begin() => Step(_begin);
 
-    public void Commit() => Step(_commit);
+    public void Commit()
+    {
+        _committing = true;
+        try
+        {
+            Step(_commit);
+        }
+        finally
+        {
+            _committing = false;
+        }
+    }
+
+    public void Rollback() => Step(_rollback);
 
     public void Savepoint() => Step(_savepoint);
 
@@ -63,7 +87,8 @@ internal sealed class TransactionStatements : IDisposable
 
     public void Dispose()
     {
-        foreach (var statement in new[] { _begin, _commit, _savepoint, _release, _rollbackTo })
+        raw.sqlite3_commit_hook(_db, null, null);
+        foreach (var statement in new[] { _begin, _commit, _savepoint, _release, _rollbackTo, _rollback })
         {
             statement.Dispose();
         }

@@ -143,11 +143,6 @@ internal sealed partial class Writer
             FailAll(done, new FilixException(
                 $"A write to '{_path}' was rolled back because another write in the same transaction ended it (see the inner exception). Nothing of this write was stored; retry it.",
                 _path, error));
-            if (error is null)
-            {
-                Fail(operation, new InvalidOperationException($"A write delegate ended the transaction on '{_path}' itself. Write delegates must not run COMMIT, ROLLBACK or BEGIN: the writer owns the transaction."));
-            }
-
             return i + 1;
         }
 
@@ -193,10 +188,20 @@ internal sealed partial class Writer
 
             // Explained here rather than by an await in FilixDatabase.WriteAsync: that await would cost every
             // write a state machine and a continuation, to translate the few that fail.
-            Fail(operation, ex is SqliteException sqlite ? SqliteErrors.Write(sqlite, _path) : ex);
+            Fail(operation, Explain(ex));
             return ex;
         }
     }
+
+    private Exception Explain(Exception ex) => ex switch
+    {
+        SqliteException { SqliteExtendedErrorCode: TransactionStatements.CommitRefused } or SqliteException { SqliteErrorCode: 1 } when !InTransaction =>
+            new InvalidOperationException(
+                $"A write delegate ended the transaction on '{_path}' itself (COMMIT or ROLLBACK), so its batch was rolled back and nothing of it was stored. Write delegates must not run COMMIT, ROLLBACK or BEGIN: the writer owns the transaction.",
+                ex),
+        SqliteException sqlite => SqliteErrors.Write(sqlite, _path),
+        _ => ex,
+    };
 
     private void UndoSavepoint()
     {
@@ -233,7 +238,7 @@ internal sealed partial class Writer
         {
             try
             {
-                _session.Command("ROLLBACK", 0).ExecuteNonQuery();
+                _transaction.Rollback();
             }
             catch (SqliteException)
             {
