@@ -24,9 +24,9 @@ public sealed class FilixDatabase : IAsyncDisposable, IDisposable
     private readonly SharedWriter? _shared;
     private Task? _disposing;
 
-    private FilixDatabase(string path, DatabaseSchema schema, FilixOptions options, MigrationReport migrations, ReaderPool readers, Writer writer)
+    private FilixDatabase(string path, DatabaseSchema schema, FilixOptions options, MigrationReport migrations, ReaderPool readers, Writer writer, SharedWriter? shared)
     {
-        _shared = SharedWriter.Start(writer, path, options);
+        _shared = shared;
         Path = path;
         Schema = schema;
         Options = options;
@@ -77,6 +77,8 @@ public sealed class FilixDatabase : IAsyncDisposable, IDisposable
 
     private static FilixDatabase Open(string path, DatabaseSchema schema, FilixOptions options)
     {
+        // Options first: a bad setting must not leave a new, half-configured file behind.
+        Validate(options, path);
         if (Directory.Exists(path))
         {
             throw new FilixException($"'{path}' is a folder, not a database file. Give the path of a .db file (for example {System.IO.Path.Combine(path, schema.FileName)}).", path);
@@ -95,33 +97,49 @@ public sealed class FilixDatabase : IAsyncDisposable, IDisposable
         }
 
         SqliteSession? writerSession = null;
+        Writer? writer = null;
         try
         {
             writerSession = new SqliteSession(ConnectionPolicy.Open(path, options, readOnly: false, create: true));
             var migrations = SqliteMigrator.Ensure(writerSession, schema, path);
             ConnectionPolicy.UseWal(writerSession.Connection);
-            Validate(options, path);
-            return new FilixDatabase(path, schema, options, migrations, new ReaderPool(path, options), new Writer(writerSession, path, schema.Domain, options));
+            writer = new Writer(writerSession, path, schema.Domain, options);
+            writerSession = null; // the writer owns it now
+            var shared = SharedWriter.Start(writer, path, options);
+            return new FilixDatabase(path, schema, options, migrations, new ReaderPool(path, options), writer, shared);
         }
         catch (SqliteException ex)
         {
-            writerSession?.Dispose();
+            Abandon(writerSession, writer);
             throw SqliteErrors.Open(ex, path);
         }
         catch
         {
-            writerSession?.Dispose();
+            Abandon(writerSession, writer);
             throw;
         }
     }
 
+    /// <summary>A failed open closes what it opened: no writer thread or file descriptor outlives it.</summary>
+    private static void Abandon(SqliteSession? session, Writer? writer)
+    {
+        session?.Dispose();
+        writer?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+    }
+
     private static void Validate(FilixOptions options, string path)
     {
-        if (options.WriteQueueCapacity < 1 || options.MaxBatchSize < 1)
+        static string? Problem(FilixOptions o) =>
+            o.WriteQueueCapacity < 1 ? $"WriteQueueCapacity is {o.WriteQueueCapacity}; it must be at least 1"
+            : o.MaxBatchSize < 1 ? $"MaxBatchSize is {o.MaxBatchSize}; it must be at least 1"
+            : o.MaxReaders < 1 ? $"MaxReaders is {o.MaxReaders}; it must be at least 1"
+            : o.BusyTimeout < TimeSpan.Zero || o.BusyTimeout.TotalMilliseconds > int.MaxValue
+                ? $"BusyTimeout is {o.BusyTimeout}; it must be between zero and {TimeSpan.FromMilliseconds(int.MaxValue)} (SQLite's busy_timeout is in milliseconds; an infinite wait is not available)"
+            : null;
+
+        if (Problem(options) is { } problem)
         {
-            throw new FilixException(
-                $"Invalid options for '{path}': WriteQueueCapacity ({options.WriteQueueCapacity}) and MaxBatchSize ({options.MaxBatchSize}) must be at least 1.",
-                path);
+            throw new FilixException($"Invalid FilixOptions for '{path}': {problem}. Nothing was opened or created.", path);
         }
     }
 
@@ -244,6 +262,12 @@ public sealed class FilixDatabase : IAsyncDisposable, IDisposable
     /// </summary>
     public ValueTask DisposeAsync()
     {
+        if (_writer.IsWriterThread)
+        {
+            // Refused before anything changes: the database stays open and usable.
+            throw new InvalidOperationException($"The database '{Path}' cannot be disposed from inside one of its write delegates.");
+        }
+
         // Once: a signal handler and the program may both close the database. New writes are refused from here on,
         // while the shared writer still takes the last writes other processes sent before they heard of the close.
         var disposing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -257,27 +281,50 @@ public sealed class FilixDatabase : IAsyncDisposable, IDisposable
         return new ValueTask(disposing.Task);
     }
 
+    /// <summary>Each step runs even when one before it failed, so a failure never leaves a thread or a file open;
+    /// the first failure is reported.</summary>
     private async Task CloseAsync(TaskCompletionSource done)
     {
-        try
+        Exception? failure = null;
+        foreach (var step in CloseSteps())
         {
-            if (_shared is not null)
+            try
             {
-                await _shared.StopAsync().ConfigureAwait(false);
+                await step().ConfigureAwait(false);
             }
-
-            await _writer.DisposeAsync().ConfigureAwait(false);
-            if (_shared is not null)
+            catch (Exception ex)
             {
-                await _shared.FinishAsync().ConfigureAwait(false);
+                failure ??= ex;
             }
+        }
 
-            _readers.Dispose();
+        if (failure is null)
+        {
             done.TrySetResult();
         }
-        catch (Exception ex)
+        else
         {
-            done.TrySetException(ex);
+            done.TrySetException(failure);
         }
+    }
+
+    private IEnumerable<Func<Task>> CloseSteps()
+    {
+        if (_shared is not null)
+        {
+            yield return _shared.StopAsync; // clients deliver their last writes; the owner queues them
+        }
+
+        yield return () => _writer.DisposeAsync().AsTask(); // drain, commit, checkpoint
+        if (_shared is not null)
+        {
+            yield return _shared.FinishAsync; // answer the clients, hand the writer over
+        }
+
+        yield return () =>
+        {
+            _readers.Dispose();
+            return Task.CompletedTask;
+        };
     }
 }

@@ -88,6 +88,25 @@ public sealed class GroupCommitTests
         Assert.Equal(3, counts.Count);
     }
 
+    [Fact]
+    public async Task Disposing_from_inside_a_write_delegate_is_refused_and_the_database_stays_usable()
+    {
+        using var temp = new TempDatabase();
+        var db = await temp.OpenAsync();
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => db.WriteAsync(static (session, db) =>
+        {
+            _ = db.DisposeAsync();
+            return true;
+        }, db));
+        Assert.Contains("cannot be disposed from inside one of its write delegates", error.Message);
+
+        Assert.True(await db.WriteAsync(TestSchema.Write, Row("after")));
+        await db.DisposeAsync();
+        Assert.Equal(["after"], temp.LogCounts().Keys);
+        Assert.False(File.Exists(temp.Path + "-wal") && new FileInfo(temp.Path + "-wal").Length > 0, "the close did not checkpoint");
+    }
+
     [Theory]
     [InlineData("COMMIT")]
     [InlineData("ROLLBACK")]
@@ -239,7 +258,7 @@ public sealed class GroupCommitTests
     {
         using var temp = new TempDatabase();
         await using var db = await temp.OpenAsync();
-        var inner = await db.WriteAsync(static (_, db) => db.WriteAsync(TestSchema.Write, Row("inner")), db);
+        var inner = await db.WriteAsync(static (session, db) => db.WriteAsync(TestSchema.Write, Row("inner")), db);
         await Assert.ThrowsAsync<InvalidOperationException>(() => inner);
     }
 }

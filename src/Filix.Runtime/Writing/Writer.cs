@@ -69,6 +69,9 @@ internal sealed partial class Writer : IAsyncDisposable, IQueueDepthSource
         _thread.Start();
     }
 
+    /// <summary>True on the writer thread, that is, inside a write delegate.</summary>
+    public bool IsWriterThread => Thread.CurrentThread == _thread;
+
     /// <summary>Writes queued and not yet taken by the writer thread.</summary>
     public int QueueDepth => _queue.Reader.Count;
 

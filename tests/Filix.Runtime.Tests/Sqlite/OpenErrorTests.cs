@@ -27,6 +27,45 @@ public sealed class OpenErrorTests : IDisposable
         Assert.False(File.Exists(path + "-journal"), "a -journal file was left beside the file");
     }
 
+    public static TheoryData<string, FilixOptions> InvalidOptions => new()
+    {
+        { "WriteQueueCapacity is 0", new FilixOptions { WriteQueueCapacity = 0 } },
+        { "MaxBatchSize is -1", new FilixOptions { MaxBatchSize = -1 } },
+        { "MaxReaders is 0", new FilixOptions { MaxReaders = 0 } },
+        { "BusyTimeout is -00:00:01", new FilixOptions { BusyTimeout = TimeSpan.FromSeconds(-1) } },
+        { "an infinite wait is not available", new FilixOptions { BusyTimeout = Timeout.InfiniteTimeSpan } },
+    };
+
+    [Theory]
+    [MemberData(nameof(InvalidOptions))]
+    public async Task An_invalid_option_is_refused_by_name_before_any_file_is_created(string expected, FilixOptions options)
+    {
+        var path = _folder.File("kitchen_sink.db");
+
+        var error = await OpenFailsAsync(path, options);
+
+        Assert.Contains("Invalid FilixOptions", error.Message, StringComparison.Ordinal);
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(path));
+    }
+
+    [Fact]
+    public async Task A_failed_open_keeps_no_file_of_the_database_open()
+    {
+        // With the cross-process lock off, the shared writer's owner file is the last thing opening needs, after the
+        // writer thread and its connections exist: a folder where that file goes makes opening fail there.
+        var path = _folder.File("kitchen_sink.db");
+        Directory.CreateDirectory(path + "-filix.owner");
+
+        await Assert.ThrowsAsync<FilixException>(() => KitchenSinkDatabase.OpenAsync(path, new FilixOptions { CrossProcessWriteLock = false }));
+
+        var open = Directory.GetFiles("/proc/self/fd")
+            .Select(fd => new FileInfo(fd).LinkTarget)
+            .Where(target => target is not null && target.StartsWith(path, StringComparison.Ordinal))
+            .ToList();
+        Assert.Empty(open);
+    }
+
     [Fact]
     public async Task A_folder_instead_of_a_file_is_refused_with_the_file_name_to_use()
     {
