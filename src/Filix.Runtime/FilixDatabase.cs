@@ -79,23 +79,7 @@ public sealed class FilixDatabase : IAsyncDisposable, IDisposable
     {
         // Options first: a bad setting must not leave a new, half-configured file behind.
         Validate(options, path);
-        if (Directory.Exists(path))
-        {
-            throw new FilixException($"'{path}' is a folder, not a database file. Give the path of a .db file (for example {System.IO.Path.Combine(path, schema.FileName)}).", path);
-        }
-
-        var exists = File.Exists(path);
-        if (!exists && !options.CreateIfMissing)
-        {
-            throw new FilixException($"The database '{path}' does not exist, and creating it was not allowed (CreateIfMissing = false). Check the path or the --data folder.", path);
-        }
-
-        var folder = System.IO.Path.GetDirectoryName(path);
-        if (!string.IsNullOrEmpty(folder) && !Directory.Exists(folder))
-        {
-            throw new FilixException($"Cannot create '{path}': the folder '{folder}' does not exist. Create it first, or choose another --data folder.", path);
-        }
-
+        DatabaseFile.Check(path, schema.FileName, options.CreateIfMissing);
         SqliteSession? writerSession = null;
         Writer? writer = null;
         try

@@ -123,6 +123,25 @@ public sealed class SqliteUpgradeTests
         Assert.False(File.Exists(missing));
     }
 
+    [Fact]
+    public async Task Migrating_a_file_that_is_not_a_database_or_is_in_a_missing_folder_says_so_and_changes_nothing()
+    {
+        using var history = new TestHistory();
+        var garbage = history.DatabasePath("notes.db");
+        var bytes = System.Text.Encoding.UTF8.GetBytes(new string('x', 4096));
+        File.WriteAllBytes(garbage, bytes);
+
+        var notDatabase = await Assert.ThrowsAsync<FilixException>(() => SqliteMigrations.MigrateAsync(garbage, history.RecordVersion(1)));
+        Assert.Contains("is not a SQLite database", notDatabase.Message);
+        Assert.Equal(garbage, notDatabase.Path);
+        Assert.Equal(bytes, File.ReadAllBytes(garbage));
+
+        var inMissingFolder = Path.Combine(Path.GetDirectoryName(garbage)!, "no", "such", "entities.db");
+        var missing = await Assert.ThrowsAsync<FilixException>(() => SqliteMigrations.MigrateAsync(inMissingFolder, history.Schema()));
+        Assert.Contains("does not exist", missing.Message);
+        Assert.False(Directory.Exists(Path.GetDirectoryName(inMissingFolder)));
+    }
+
     internal static async Task OpenAndCloseAsync(string path, DatabaseSchema schema)
     {
         await using var database = await FilixDatabase.OpenAsync(path, schema);

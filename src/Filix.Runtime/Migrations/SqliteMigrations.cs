@@ -22,6 +22,7 @@ public static class SqliteMigrations
             return Task.FromResult(new MigrationReport(Array.Empty<AppliedMigration>(), schema.Migrations, Array.Empty<Migration>(), DryRun: true));
         }
 
+        DatabaseFile.Check(fullPath, schema.FileName, createIfMissing: true);
         try
         {
             using var session = new SqliteSession(ConnectionPolicy.Open(fullPath, options ?? FilixOptions.Default, readOnly: false, create: !dryRun));
@@ -29,7 +30,7 @@ public static class SqliteMigrations
         }
         catch (Microsoft.Data.Sqlite.SqliteException ex)
         {
-            throw new FilixException($"Migrating '{fullPath}' failed: {ex.Message} (SQLite error {ex.SqliteErrorCode}). Check that the folder exists and is writable. Nothing was changed.", fullPath, ex);
+            throw SqliteErrors.Open(ex, fullPath);
         }
     }
 

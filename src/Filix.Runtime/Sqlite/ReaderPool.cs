@@ -24,7 +24,11 @@ internal sealed class ReaderPool : IDisposable
     /// <summary>Takes a session synchronously when one is free (the common case), else waits for one.</summary>
     public ValueTask<SqliteSession> RentAsync(CancellationToken cancellationToken)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_disposed)
+        {
+            throw new FilixException($"The database '{_path}' is closed: it cannot be read any more. Open it again to read it.", _path);
+        }
+
         return _slots.Wait(0, CancellationToken.None)
             ? new ValueTask<SqliteSession>(Take())
             : WaitAndTakeAsync(cancellationToken);
@@ -44,6 +48,11 @@ internal sealed class ReaderPool : IDisposable
                 ? session
                 : new SqliteSession(ConnectionPolicy.Open(_path, _options, readOnly: true, create: false));
         }
+        catch (Microsoft.Data.Sqlite.SqliteException ex)
+        {
+            _slots.Release();
+            throw SqliteErrors.Open(ex, _path);
+        }
         catch
         {
             _slots.Release();
@@ -60,6 +69,10 @@ internal sealed class ReaderPool : IDisposable
         else
         {
             _idle.Add(session);
+            if (_disposed)
+            {
+                Drain(); // Dispose ran between the check and the Add: close what it could not see
+            }
         }
 
         _slots.Release();
@@ -68,6 +81,11 @@ internal sealed class ReaderPool : IDisposable
     public void Dispose()
     {
         _disposed = true;
+        Drain();
+    }
+
+    private void Drain()
+    {
         while (_idle.TryTake(out var session))
         {
             session.Dispose();

@@ -21,8 +21,9 @@ internal static partial class Libc
     [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
     public static partial int Close(int fd);
 
-    /// <summary><c>O_RDWR | O_CREAT | O_CLOEXEC</c>: the constants differ between Linux and the BSDs.</summary>
-    public static int OpenFlags => OperatingSystem.IsLinux() ? 0x2 | 0x40 | 0x80000 : 0x2 | 0x200 | 0x1000000;
+    /// <summary><c>O_RDONLY | O_CREAT | O_CLOEXEC</c> (the constants differ between Linux and the BSDs). Read-only is
+    /// enough for <c>flock</c>, so another user's process can lock a lock file this one created.</summary>
+    public static int OpenFlags => OperatingSystem.IsLinux() ? 0x40 | 0x80000 : 0x200 | 0x1000000;
 
     public static bool Supported => OperatingSystem.IsLinux() || OperatingSystem.IsMacOS() || OperatingSystem.IsFreeBSD();
 }

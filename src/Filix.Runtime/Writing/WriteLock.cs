@@ -48,7 +48,7 @@ internal sealed class WriteLock : IDisposable
             var errno = Marshal.GetLastPInvokeError();
             throw new FilixException(
                 $"Cannot open the write-lock file '{path}' ({Marshal.GetPInvokeErrorMessage(errno)}, errno {errno}). " +
-                "Filix writers of this database coordinate through it: the folder must be writable by every process that writes the database.",
+                "Filix writers of this database coordinate through it: every process that writes the database must be able to create it in that folder, or read it once it exists.",
                 databasePath);
         }
 

@@ -57,7 +57,8 @@ internal sealed partial class Writer
             // Only a bug or a failing lock file (flock errors) gets here: every SQLite error is handled per batch.
             // Fail what is left rather than leave callers waiting forever.
             var error = new FilixException($"The writer of '{_path}' stopped unexpectedly: {ex.Message}. Writes not yet acknowledged were not stored.", _path, ex);
-            _queue.Writer.TryComplete();
+            _fault = error;
+            _queue.Writer.TryComplete(error);
             FailAll(batch, error);
             while (reader.TryRead(out var operation))
             {

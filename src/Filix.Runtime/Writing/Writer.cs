@@ -28,6 +28,7 @@ internal sealed partial class Writer : IAsyncDisposable, IQueueDepthSource
     private readonly Channel<IWriteOperation> _queue;
     private readonly Thread _thread;
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private volatile FilixException? _fault;
 
     public Writer(SqliteSession session, string path, string domain, FilixOptions options)
     {
@@ -150,8 +151,10 @@ internal sealed partial class Writer : IAsyncDisposable, IQueueDepthSource
         return await operation.Task.ConfigureAwait(false);
     }
 
-    public FilixException Closed() =>
-        new($"The database '{_path}' is closing or closed: the write was not queued and nothing was written. Finish writes before disposing the database.", _path);
+    /// <summary>Why a write cannot be queued any more: the database is closing, or the writer stopped on an error.</summary>
+    public FilixException Closed() => _fault is { } fault
+        ? new($"The writer of '{_path}' stopped after an error, so the write was not queued and nothing was written: {fault.InnerException?.Message ?? fault.Message} Dispose this database and open it again.", _path, fault)
+        : new($"The database '{_path}' is closing or closed: the write was not queued and nothing was written. Finish writes before disposing the database.", _path);
 
     /// <summary>
     /// Stops taking new writes, commits every write already queued, checkpoints the WAL into the database file

@@ -50,6 +50,19 @@ public sealed class OpenErrorTests : IDisposable
     }
 
     [Fact]
+    public async Task A_read_after_close_says_the_database_is_closed()
+    {
+        var path = _folder.File("kitchen_sink.db");
+        var db = await KitchenSinkDatabase.OpenAsync(path);
+        await db.DisposeAsync();
+
+        var error = await Assert.ThrowsAsync<FilixException>(async () => await db.Things.CountAsync());
+
+        Assert.Contains("is closed", error.Message, StringComparison.Ordinal);
+        Assert.Equal(path, error.Path);
+    }
+
+    [Fact]
     public async Task A_failed_open_keeps_no_file_of_the_database_open()
     {
         // With the cross-process lock off, the shared writer's owner file is the last thing opening needs, after the
