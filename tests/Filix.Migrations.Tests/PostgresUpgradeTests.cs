@@ -40,6 +40,20 @@ public sealed class PostgresUpgradeTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task An_upstream_whose_search_path_is_not_public_keeps_its_history_there_and_migrates_again()
+    {
+        using var history = new TestHistory();
+        await using var upstream = await OpenNewDatabaseAsync("app_schema");
+        await ExecuteAsync(upstream, "CREATE SCHEMA app; SET search_path TO app");
+
+        Assert.Single((await PostgresMigrations.MigrateAsync(upstream, history.RecordVersion(1))).Pending);
+        var v2 = history.RecordVersion(2);
+        Assert.Single((await PostgresMigrations.MigrateAsync(upstream, v2)).Pending);
+        Assert.Empty((await PostgresMigrations.StatusAsync(upstream, v2)).Pending);
+        Assert.Equal(2L, await ScalarAsync(upstream, "SELECT count(*) FROM app._filix_migrations"));
+    }
+
+    [Fact]
     public async Task Concurrent_migrators_apply_once_and_a_newer_upstream_is_refused()
     {
         using var history = new TestHistory();

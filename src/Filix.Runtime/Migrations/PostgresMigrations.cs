@@ -17,8 +17,13 @@ public static class PostgresMigrations
         MigrationHistory.CheckComplete(schema);
         var where = $"the Postgres upstream '{connection.Database}' on {connection.Host}";
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await ExecuteAsync(connection, $"SELECT pg_advisory_xact_lock(hashtext({Literal("filix:" + schema.Domain)}))", cancellationToken).ConfigureAwait(false);
-        var exists = await ScalarAsync(connection, $"SELECT to_regclass('public.\"{MigrationHistory.Table}\"') IS NOT NULL", cancellationToken).ConfigureAwait(false) is true;
+        await using (var lockDomain = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtext($1))", connection) { Parameters = { new() { Value = "filix:" + schema.Domain } } })
+        {
+            await lockDomain.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        // Looked up as it is created below: unqualified, so through the search_path (not always "public").
+        var exists = await ScalarAsync(connection, $"SELECT to_regclass('\"{MigrationHistory.Table}\"') IS NOT NULL", cancellationToken).ConfigureAwait(false) is true;
         if (!exists && !dryRun)
         {
             await ExecuteAsync(connection,
@@ -102,6 +107,4 @@ public static class PostgresMigrations
         await using var command = new NpgsqlCommand(sql, connection);
         return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
     }
-
-    private static string Literal(string value) => "'" + value.Replace("'", "''", StringComparison.Ordinal) + "'";
 }
