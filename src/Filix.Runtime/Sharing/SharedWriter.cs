@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Filix.Runtime.Sqlite;
 using Filix.Runtime.Writing;
 
 namespace Filix.Runtime.Sharing;
@@ -44,7 +45,7 @@ internal sealed class SharedWriter
     /// sockets and flock are not available (Windows: every process keeps its own writer).</summary>
     public static SharedWriter? Start(Writer local, string databasePath, FilixOptions options)
     {
-        if (!options.ShareWriter || WriteLock.OpenFile(databasePath + "-filix.owner", databasePath) is not { } ownerLock)
+        if (!options.ShareWriter || WriteLock.OpenFile(DatabaseFile.OwnerFile(databasePath), databasePath) is not { } ownerLock)
         {
             return null;
         }
@@ -56,7 +57,7 @@ internal sealed class SharedWriter
     /// Linux, 104 on macOS), else in the temp folder under a hash of the database's full path.</summary>
     public static string SocketPathFor(string databasePath)
     {
-        var beside = databasePath + "-filix.sock";
+        var beside = DatabaseFile.SocketFile(databasePath);
         if (Encoding.UTF8.GetByteCount(beside) < 100)
         {
             return beside;

@@ -4,6 +4,15 @@ namespace Filix.Runtime.Sqlite;
 /// says what to do instead of SQLite's "unable to open database file".</summary>
 internal static class DatabaseFile
 {
+    /// <summary>The files Filix keeps beside a database (besides SQLite's own -wal and -shm): the write lock the
+    /// writers of all processes take per batch, the lock held by the process that owns the shared writer, and that
+    /// writer's socket.</summary>
+    public static string LockFile(string databasePath) => databasePath + "-filix.lock";
+
+    public static string OwnerFile(string databasePath) => databasePath + "-filix.owner";
+
+    public static string SocketFile(string databasePath) => databasePath + "-filix.sock";
+
     /// <exception cref="FilixException">The path is a folder, or the file is missing and may not be created, or
     /// its folder is missing.</exception>
     public static void Check(string path, string fileName, bool createIfMissing)

@@ -27,11 +27,8 @@ internal sealed class WriteLock : IDisposable
         _fd = fd;
     }
 
-    /// <summary>The lock file for the database at <paramref name="databasePath"/>.</summary>
-    public static string PathFor(string databasePath) => databasePath + "-filix.lock";
-
-    /// <summary>Opens (creating if needed) the lock file, or returns null where flock is not available.</summary>
-    public static WriteLock? Open(string databasePath) => OpenFile(PathFor(databasePath), databasePath);
+    /// <summary>Opens (creating if needed) the database's write-lock file, or returns null where flock is not available.</summary>
+    public static WriteLock? Open(string databasePath) => OpenFile(Sqlite.DatabaseFile.LockFile(databasePath), databasePath);
 
     /// <summary>Opens (creating if needed) the lock file <paramref name="path"/> that guards <paramref name="databasePath"/>;
     /// null where flock is not available.</summary>
