@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Installs what the tests need and runs every test project. Ends with "N passed, N failed".
+# Builds the solution and runs every test project. Ends with "N passed, N failed".
+# Needs only the .NET SDK and the PostgreSQL 15 server binaries (found under /usr/lib/postgresql/*/bin, or set
+# FILIX_PG_BIN to their folder); there is nothing else to install.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
