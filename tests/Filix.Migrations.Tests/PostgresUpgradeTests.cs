@@ -69,6 +69,8 @@ public sealed class PostgresUpgradeTests(PostgresFixture postgres)
 
         var error = await Assert.ThrowsAsync<FilixException>(() => PostgresMigrations.MigrateAsync(first, v1));
         Assert.Contains("newer than this build", error.Message);
+        Assert.Contains("the Postgres upstream", error.Message);
+        Assert.Null(error.Path); // an upstream is not a file
     }
 
     /// <summary>Columns, indexes and constraints of the public schema, without names Postgres chose itself.</summary>

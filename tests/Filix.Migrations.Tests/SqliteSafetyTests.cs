@@ -59,6 +59,7 @@ public sealed class SqliteSafetyTests
         var error = await Assert.ThrowsAsync<FilixException>(() => SqliteUpgradeTests.OpenAndCloseAsync(path, v1));
         Assert.Contains("newer than this build", error.Message);
         Assert.Contains("0002_rename_drafts_and_more", error.Message);
+        Assert.Equal(path, error.Path); // the file itself, not the quoted text the message shows
         Assert.Equal(before, SqliteDump.Schema(path));
     }
 

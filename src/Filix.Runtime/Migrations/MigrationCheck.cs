@@ -29,8 +29,8 @@ internal sealed record MigrationCheck(string Table, string Column, string Proble
         return checks;
     }
 
-    public FilixException Failure(Migration migration, string where, long rows) => new(
+    public FilixException Failure(Migration migration, MigrationTarget where, long rows) => new(
         $"Migration {migration} cannot be applied to {where}: column {Table}.{Column} {Problem} ({rows} row(s)). " +
         "Nothing was changed. Fix those rows (or change the YAML so the migration keeps them), then open the database again.",
-        where);
+        where.Path);
 }

@@ -9,7 +9,7 @@ internal static class MigrationHistory
 {
     public const string Table = "_filix_migrations";
 
-    public static List<Migration> Pending(DatabaseSchema schema, IReadOnlyList<AppliedMigration> applied, string where)
+    public static List<Migration> Pending(DatabaseSchema schema, IReadOnlyList<AppliedMigration> applied, MigrationTarget where)
     {
         var known = schema.Migrations.ToDictionary(m => m.Id, StringComparer.Ordinal);
         foreach (var row in applied)
@@ -20,7 +20,7 @@ internal static class MigrationHistory
                 throw new FilixException(
                     $"{where} is newer than this build: it has applied migration {row.Id}_{row.Name} of '{schema.Domain}', which this build does not know " +
                     $"(its latest is {latest}). Nothing was changed. Open it with the newer build of Filix that migrated it.",
-                    where);
+                    where.Path);
             }
 
             if (!string.Equals(migration.Checksum, row.Checksum, StringComparison.Ordinal))
@@ -28,7 +28,7 @@ internal static class MigrationHistory
                 throw new FilixException(
                     $"Migration {migration} of '{schema.Domain}' was changed after {where} applied it (checksum {Short(row.Checksum)} applied, {Short(migration.Checksum)} in this build). " +
                     $"Nothing was changed. Restore schema/migrations/{schema.Domain}/{migration}.*.sql from version control and rebuild; record changes as a new migration.",
-                    where);
+                    where.Path);
             }
         }
 
@@ -38,7 +38,7 @@ internal static class MigrationHistory
         {
             throw new FilixException(
                 $"{where} skipped migration {pending[0]} of '{schema.Domain}' but applied later ones; its history is inconsistent. Nothing was changed. Restore it from a backup.",
-                where);
+                where.Path);
         }
 
         return pending;

@@ -15,7 +15,7 @@ public static class PostgresMigrations
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(schema);
         MigrationHistory.CheckComplete(schema);
-        var where = $"the Postgres upstream '{connection.Database}' on {connection.Host}";
+        var where = MigrationTarget.Upstream(connection);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using (var lockDomain = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtext($1))", connection) { Parameters = { new() { Value = "filix:" + schema.Domain } } })
         {
@@ -62,7 +62,8 @@ public static class PostgresMigrations
             {
                 throw new FilixException(
                     $"Migration {migration} failed on {where}: {ex.MessageText}{(ex.TableName is null ? string.Empty : $" (table {ex.TableName}{(ex.ColumnName is null ? string.Empty : "." + ex.ColumnName)})")}. " +
-                    "Nothing was changed (the transaction was rolled back).", innerException: ex);
+                    "Nothing was changed (the transaction was rolled back). Fix the rows or the upstream the message names and migrate again; " +
+                    "the statements are in the build output's migrations folder.", innerException: ex);
             }
 
             await using var insert = new NpgsqlCommand(

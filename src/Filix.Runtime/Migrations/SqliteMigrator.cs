@@ -47,7 +47,7 @@ internal static partial class SqliteMigrator
                 adopted = Adopt(writer, schema, path);
             }
 
-            var pending = MigrationHistory.Pending(schema, applied, $"'{path}'").Where(m => !adopted.Contains(m)).ToList();
+            var pending = MigrationHistory.Pending(schema, applied, MigrationTarget.File(path)).Where(m => !adopted.Contains(m)).ToList();
             var report = new MigrationReport(applied, pending, adopted, dryRun);
             if (dryRun || (pending.Count == 0 && adopted.Count == 0))
             {
@@ -97,7 +97,7 @@ internal static partial class SqliteMigrator
             var rows = Convert.ToInt64(writer.Scalar(check.CountSql), System.Globalization.CultureInfo.InvariantCulture);
             if (rows > 0)
             {
-                throw check.Failure(migration, $"'{path}'", rows);
+                throw check.Failure(migration, MigrationTarget.File(path), rows);
             }
         }
 
