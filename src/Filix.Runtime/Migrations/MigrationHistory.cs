@@ -9,6 +9,9 @@ internal static class MigrationHistory
 {
     public const string Table = "_filix_migrations";
 
+    /// <summary><see cref="Table"/> quoted for SQL (the same in SQLite and Postgres).</summary>
+    public const string QuotedTable = "\"" + Table + "\"";
+
     public static List<Migration> Pending(DatabaseSchema schema, IReadOnlyList<AppliedMigration> applied, MigrationTarget where)
     {
         var known = schema.Migrations.ToDictionary(m => m.Id, StringComparer.Ordinal);

@@ -23,11 +23,11 @@ public static class PostgresMigrations
         }
 
         // Looked up as it is created below: unqualified, so through the search_path (not always "public").
-        var exists = await ScalarAsync(connection, $"SELECT to_regclass('\"{MigrationHistory.Table}\"') IS NOT NULL", cancellationToken).ConfigureAwait(false) is true;
+        var exists = await ScalarAsync(connection, $"SELECT to_regclass('{MigrationHistory.QuotedTable}') IS NOT NULL", cancellationToken).ConfigureAwait(false) is true;
         if (!exists && !dryRun)
         {
             await ExecuteAsync(connection,
-                $"CREATE TABLE \"{MigrationHistory.Table}\" (\"domain\" text NOT NULL, \"id\" text NOT NULL, \"name\" text NOT NULL, \"checksum\" text NOT NULL, " +
+                $"CREATE TABLE {MigrationHistory.QuotedTable} (\"domain\" text NOT NULL, \"id\" text NOT NULL, \"name\" text NOT NULL, \"checksum\" text NOT NULL, " +
                 "\"applied_at\" timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (\"domain\", \"id\"))", cancellationToken).ConfigureAwait(false);
         }
 
@@ -67,7 +67,7 @@ public static class PostgresMigrations
             }
 
             await using var insert = new NpgsqlCommand(
-                $"INSERT INTO \"{MigrationHistory.Table}\" (\"domain\", \"id\", \"name\", \"checksum\") VALUES ($1, $2, $3, $4)", connection);
+                $"INSERT INTO {MigrationHistory.QuotedTable} (\"domain\", \"id\", \"name\", \"checksum\") VALUES ($1, $2, $3, $4)", connection);
             insert.Parameters.Add(new NpgsqlParameter { Value = schema.Domain });
             insert.Parameters.Add(new NpgsqlParameter { Value = migration.Id });
             insert.Parameters.Add(new NpgsqlParameter { Value = migration.Name });
@@ -86,7 +86,7 @@ public static class PostgresMigrations
     {
         var rows = new List<AppliedMigration>();
         await using var command = new NpgsqlCommand(
-            $"SELECT \"id\", \"name\", \"checksum\", to_char(\"applied_at\" AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') FROM \"{MigrationHistory.Table}\" WHERE \"domain\" = $1 ORDER BY \"id\"", connection);
+            $"SELECT \"id\", \"name\", \"checksum\", to_char(\"applied_at\" AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') FROM {MigrationHistory.QuotedTable} WHERE \"domain\" = $1 ORDER BY \"id\"", connection);
         command.Parameters.Add(new NpgsqlParameter { Value = domain });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))

@@ -60,7 +60,7 @@ internal static partial class SqliteMigrator
                 CreateMeta(writer, schema);
             }
 
-            writer.Execute($"CREATE TABLE IF NOT EXISTS \"{MigrationHistory.Table}\" (\"id\" TEXT NOT NULL PRIMARY KEY, \"name\" TEXT NOT NULL, \"checksum\" TEXT NOT NULL, \"applied_at\" TEXT NOT NULL) STRICT");
+            writer.Execute($"CREATE TABLE IF NOT EXISTS {MigrationHistory.QuotedTable} (\"id\" TEXT NOT NULL PRIMARY KEY, \"name\" TEXT NOT NULL, \"checksum\" TEXT NOT NULL, \"applied_at\" TEXT NOT NULL) STRICT");
             foreach (var migration in adopted)
             {
                 Record(writer, migration);
@@ -137,7 +137,7 @@ internal static partial class SqliteMigrator
 
     private static void Record(SqliteSession writer, Migration migration)
     {
-        var insert = writer.Command($"INSERT INTO \"{MigrationHistory.Table}\" (\"id\", \"name\", \"checksum\", \"applied_at\") VALUES ($p0, $p1, $p2, $p3)", 4);
+        var insert = writer.Command($"INSERT INTO {MigrationHistory.QuotedTable} (\"id\", \"name\", \"checksum\", \"applied_at\") VALUES ($p0, $p1, $p2, $p3)", 4);
         insert.Parameters[0].Value = migration.Id;
         insert.Parameters[1].Value = migration.Name;
         insert.Parameters[2].Value = migration.Checksum;
@@ -168,7 +168,7 @@ internal static partial class SqliteMigrator
     {
         var rows = new List<AppliedMigration>();
         using var command = session.Connection.CreateCommand();
-        command.CommandText = $"SELECT \"id\", \"name\", \"checksum\", \"applied_at\" FROM \"{MigrationHistory.Table}\" ORDER BY \"id\"";
+        command.CommandText = $"SELECT \"id\", \"name\", \"checksum\", \"applied_at\" FROM {MigrationHistory.QuotedTable} ORDER BY \"id\"";
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
