@@ -54,6 +54,69 @@ public sealed class PostgresUpgradeTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task Tables_that_become_shared_are_created_upstream_before_what_references_them_and_drops_go_children_first()
+    {
+        using var history = new TestHistory();
+        await using var upstream = await OpenNewDatabaseAsync("sync_order");
+        const string v1 = """
+            domain: library
+            tables:
+              shelves:
+                sync: local
+                columns:
+                  id: { type: text, primary_key: true }
+              books:
+                sync: sync
+                columns:
+                  id: { type: integer, primary_key: true }
+                  title: text
+            """;
+
+        // The shelves become shared while a new shared table and a new column of books reference them.
+        const string v2 = """
+            domain: library
+            tables:
+              shelves:
+                sync: sync
+                columns:
+                  id: { type: text, primary_key: true }
+              books:
+                sync: sync
+                columns:
+                  id: { type: integer, primary_key: true }
+                  title: text
+                  shelf_id: { type: text, nullable: true, references: shelves.id }
+              labels:
+                sync: sync
+                columns:
+                  id: { type: integer, primary_key: true }
+                  shelf_id: { type: text, references: shelves.id }
+            """;
+
+        // Every table referenced by another goes away: the children must be dropped first.
+        const string v3 = """
+            domain: library
+            allow_destructive: [shelves, labels, books.shelf_id]
+            tables:
+              books:
+                sync: sync
+                columns:
+                  id: { type: integer, primary_key: true }
+                  title: text
+            """;
+
+        foreach (var yaml in new[] { v1, v2, v3 })
+        {
+            var recorded = history.Record(yaml);
+            Assert.True(recorded.Diagnostics.Count == 0, string.Join("\n", recorded.Diagnostics));
+            await PostgresMigrations.MigrateAsync(upstream, history.Schema());
+        }
+
+        Assert.Equal(3L, await ScalarAsync(upstream, "SELECT count(*) FROM _filix_migrations"));
+        Assert.Equal(0L, await ScalarAsync(upstream, "SELECT count(*) FROM pg_tables WHERE tablename IN ('shelves', 'labels')"));
+    }
+
+    [Fact]
     public async Task Concurrent_migrators_apply_once_and_a_newer_upstream_is_refused()
     {
         using var history = new TestHistory();

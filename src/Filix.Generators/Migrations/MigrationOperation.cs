@@ -16,6 +16,11 @@ internal abstract record MigrationOperation(string Table)
 
     /// <summary>Position in the sorted operation list.</summary>
     public abstract int Rank { get; }
+
+    /// <summary>The ranks of table creation and removal, which the Postgres upstream also gives sync-tag changes.</summary>
+    public const int CreateTableRank = 3;
+
+    public const int DropTableRank = 10;
 }
 
 internal sealed record DropIndexOperation(string Table, IndexSpec Index) : MigrationOperation(Table)
@@ -35,7 +40,7 @@ internal sealed record RenameColumnOperation(string Table, string OldName, strin
 
 internal sealed record CreateTableOperation(TableSpec Spec) : MigrationOperation(Spec.Name)
 {
-    public override int Rank => 3;
+    public override int Rank => CreateTableRank;
 }
 
 /// <summary>A new column. Destructive when it is NOT NULL without a default: existing rows have no value for it.</summary>
@@ -92,5 +97,5 @@ internal sealed record DropTableOperation(TableSpec Old) : MigrationOperation(Ol
 {
     public override bool IsDestructive => true;
 
-    public override int Rank => 10;
+    public override int Rank => DropTableRank;
 }

@@ -22,7 +22,7 @@ internal static class PostgresMigrationSql
         bool SharedBoth(string table) => isShared.Contains(table) && wasShared.Contains(renamedFrom.TryGetValue(table, out var old) ? old : table);
 
         var names = new RecordedNames(operations);
-        foreach (var operation in operations)
+        foreach (var operation in UpstreamOrder(operations))
         {
             var table = SqlDialect.Quote(operation.Table);
             switch (operation)
@@ -55,6 +55,39 @@ internal static class PostgresMigrationSql
         }
 
         return script;
+    }
+
+    /// <summary>
+    /// Upstream, a table that becomes shared is created and one that becomes local is dropped: they take the places
+    /// of CREATE and DROP TABLE, and all creations go parents first and all drops children first, so every table a
+    /// REFERENCES names exists when it is created, and no table is dropped while another still references it.
+    /// </summary>
+    private static IEnumerable<MigrationOperation> UpstreamOrder(IReadOnlyList<MigrationOperation> operations)
+    {
+        static TableSpec? Created(MigrationOperation op) => op switch
+        {
+            CreateTableOperation create => create.Spec,
+            ChangeSyncOperation { CreatesUpstream: true } change => change.New,
+            _ => null,
+        };
+
+        static TableSpec? Dropped(MigrationOperation op) => op switch
+        {
+            DropTableOperation drop => drop.Old,
+            ChangeSyncOperation { DropsUpstream: true } change => change.Old,
+            _ => null,
+        };
+
+        var created = TableOrder.ParentsFirst(operations.Select(Created).OfType<TableSpec>().ToList());
+        var dropped = TableOrder.ParentsFirst(operations.Select(Dropped).OfType<TableSpec>().ToList());
+        return operations
+            .Select((op, i) => (op, i))
+            .OrderBy(x => Created(x.op) is not null ? MigrationOperation.CreateTableRank
+                : Dropped(x.op) is not null ? MigrationOperation.DropTableRank
+                : x.op.Rank)
+            .ThenBy(x => Created(x.op) is { } table ? created[table.Name] : Dropped(x.op) is { } old ? -dropped[old.Name] : 0)
+            .ThenBy(x => x.i)
+            .Select(x => x.op);
     }
 
     private static void AlterColumn(MigrationScript script, RecordedNames names, AlterColumnOperation alter)

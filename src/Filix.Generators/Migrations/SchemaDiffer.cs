@@ -130,19 +130,7 @@ internal static class SchemaDiffer
     /// <summary>By rank; new tables in dependency order (Postgres checks a REFERENCES target exists); stable otherwise.</summary>
     private static List<MigrationOperation> Sort(List<MigrationOperation> operations)
     {
-        var creates = operations.OfType<CreateTableOperation>().ToList();
-        var created = new List<CreateTableOperation>();
-        var done = new HashSet<string>();
-        while (created.Count < creates.Count)
-        {
-            var next = creates.FirstOrDefault(c => !done.Contains(c.Table) && c.Spec.Columns.All(col =>
-                col.References is null || col.References.Table == c.Table || done.Contains(col.References.Table) || !creates.Any(o => o.Table == col.References.Table)))
-                ?? creates.First(c => !done.Contains(c.Table));
-            done.Add(next.Table);
-            created.Add(next);
-        }
-
-        var position = created.Select((c, i) => (c.Table, i)).ToDictionary(x => x.Table, x => x.i);
+        var position = TableOrder.ParentsFirst(operations.OfType<CreateTableOperation>().Select(c => c.Spec).ToList());
         return operations
             .Select((op, i) => (op, i))
             .OrderBy(x => x.op.Rank)

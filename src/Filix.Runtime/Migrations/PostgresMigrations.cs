@@ -62,8 +62,8 @@ public static class PostgresMigrations
             {
                 throw new FilixException(
                     $"Migration {migration} failed on {where}: {ex.MessageText}{(ex.TableName is null ? string.Empty : $" (table {ex.TableName}{(ex.ColumnName is null ? string.Empty : "." + ex.ColumnName)})")}. " +
-                    "Nothing was changed (the transaction was rolled back). Fix the rows or the upstream the message names and migrate again; " +
-                    "the statements are in the build output's migrations folder.", innerException: ex);
+                    "Nothing was changed (the transaction was rolled back). The statements are in the build output's migrations folder: " +
+                    "fix what the message names and migrate again, or report it with that file.", innerException: ex);
             }
 
             await using var insert = new NpgsqlCommand(
