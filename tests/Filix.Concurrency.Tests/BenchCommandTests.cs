@@ -46,7 +46,68 @@ public sealed class BenchCommandTests
         Assert.Contains("at least one writer per process", errors);
     }
 
-    private static async Task<(int Exit, string Output, string Errors)> RunFilixAsync(params string[] args)
+    [Fact]
+    public async Task Bench_writers_without_data_works_in_a_temp_folder_and_leaves_the_working_folder_alone()
+    {
+        using var work = new TempDatabase();
+        using var tmp = new TempDatabase();
+        var start = Start("bench", "writers", "--writers", "2", "--seconds", "1", "--json");
+        start.WorkingDirectory = work.Folder;
+        start.Environment["TMPDIR"] = tmp.Folder; // where Path.GetTempPath points on Unix
+
+        var (exit, output, errors) = await RunAsync(start);
+
+        Assert.True(exit == 0, $"exit {exit}: {output} {errors}");
+        using var report = JsonDocument.Parse(output);
+        Assert.True(report.RootElement.GetProperty("acknowledged").GetInt64() > 0);
+        Assert.Empty(Directory.GetFileSystemEntries(work.Folder)); // no ./data
+        Assert.Empty(Directory.GetFileSystemEntries(tmp.Folder));  // its temp folder is gone too
+    }
+
+    [Theory]
+    [InlineData("1")]
+    [InlineData("2")]
+    public async Task Bench_writers_stopped_by_sigterm_deletes_its_folder_and_exits_130(string processes)
+    {
+        using var temp = new TempDatabase();
+        using var process = Process.Start(Start("bench", "writers", "--writers", "2", "--processes", processes, "--seconds", "60", "--data", temp.Folder))!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        try
+        {
+            // Writing has started once the database is there (plus a moment for the writers to get going).
+            var until = DateTime.UtcNow.AddSeconds(30);
+            while (!Directory.GetFiles(temp.Folder, "*.db", SearchOption.AllDirectories).Any() && DateTime.UtcNow < until)
+            {
+                await Task.Delay(50);
+            }
+
+            await Task.Delay(500);
+            using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            {
+                await kill.WaitForExitAsync();
+            }
+
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+        }
+
+        Assert.True(process.ExitCode == 130, $"exit {process.ExitCode}: {await output} {await errors}");
+        Assert.Contains("interrupted", await errors, StringComparison.Ordinal);
+        Assert.Equal(string.Empty, await output);
+        Assert.Empty(Directory.GetFileSystemEntries(temp.Folder));
+    }
+
+    private static Task<(int Exit, string Output, string Errors)> RunFilixAsync(params string[] args) => RunAsync(Start(args));
+
+    private static ProcessStartInfo Start(params string[] args)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "filix.dll"));
@@ -55,6 +116,11 @@ public sealed class BenchCommandTests
             start.ArgumentList.Add(arg);
         }
 
+        return start;
+    }
+
+    private static async Task<(int Exit, string Output, string Errors)> RunAsync(ProcessStartInfo start)
+    {
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var errors = process.StandardError.ReadToEndAsync();
