@@ -46,6 +46,29 @@ public sealed class BenchCommandTests
         Assert.Contains("at least one writer per process", errors);
     }
 
+    [Theory]
+    [InlineData("--writers 0", "--writers (0) must be at least 1.")]
+    [InlineData("--processes 0", "--processes (0) must be at least 1.")]
+    [InlineData("--seconds 0", "--seconds (0) must be above 0.")]
+    [InlineData("--mode ceiling --ceiling-batch 0", "--ceiling-batch (0) must be at least 1.")]
+    public async Task Bench_writers_names_the_setting_that_is_out_of_range(string args, string message)
+    {
+        var (exit, output, errors) = await RunFilixAsync(["bench", "writers", .. args.Split(' ')]);
+        Assert.True(exit == 1, $"exit {exit}: {output} {errors}");
+        Assert.Equal("filix bench writers: " + message, errors.Trim());
+    }
+
+    [Fact]
+    public async Task Bench_writers_ceiling_batch_sets_the_rows_per_transaction()
+    {
+        using var temp = new TempDatabase();
+        var (exit, output, errors) = await RunFilixAsync("bench", "writers", "--mode", "ceiling", "--ceiling-batch", "333", "--seconds", "0.2", "--data", temp.Folder, "--json");
+        Assert.True(exit == 0, $"exit {exit}: {output} {errors}");
+        using var report = JsonDocument.Parse(output);
+        var acknowledged = report.RootElement.GetProperty("acknowledged").GetInt64();
+        Assert.True(acknowledged > 0 && acknowledged % 333 == 0, $"{acknowledged} rows is not whole transactions of 333");
+    }
+
     [Fact]
     public async Task Bench_writers_without_data_works_in_a_temp_folder_and_leaves_the_working_folder_alone()
     {

@@ -17,7 +17,7 @@ internal static class BenchRunner
     {
         await PrepareAsync(settings).ConfigureAwait(false);
         var results = settings.Mode == BenchMode.Ceiling
-            ? [WriterLoop.RunCeiling(settings, batch: 1000, stop)]
+            ? [WriterLoop.RunCeiling(settings, settings.CeilingBatch, stop)]
             : settings.Processes == 1
                 ? [(await RunHereAsync(settings, 0, settings.Writers, shutdown, stop).ConfigureAwait(false))!]
                 : await RunInChildrenAsync(settings, stop).ConfigureAwait(false);

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using Filix.Cli.Bench;
 using Filix.Runtime;
 
@@ -19,6 +18,7 @@ internal static class BenchWritersCommand
     private static readonly Option<string> Synchronous = Choice("--synchronous", "normal", "SQLite durability: normal (survives a process kill) or full (also power loss).", "normal", "full");
     private static readonly Option<string> LockHandoff = Choice("--lock-handoff", "flock", "Mode filix across processes: flock (kernel-queued handoff, the default) or busy-timeout (SQLite's sleep-and-retry only).", "flock", "busy-timeout");
     private static readonly Option<string> ShareWriter = Choice("--share-writer", "on", "Mode filix across processes: on (every process sends its writes to one owner process's writer, the default) or off (each process commits through its own writer and they hand the lock over).", "on", "off");
+    private static readonly Option<int> CeilingBatch = new("--ceiling-batch") { Description = "Mode ceiling: rows per transaction.", DefaultValueFactory = _ => 1000, Hidden = true };
     private static readonly Option<string?> Upstream = new("--upstream") { Description = "Postgres connection string for --mode postgres." };
     private static readonly Option<string> Folder = new("--folder") { Description = "The parent's benchmark folder.", Required = true };
     private static readonly Option<int> ProcessIndex = new("--process-index") { Description = "This worker's index.", Required = true };
@@ -29,7 +29,7 @@ internal static class BenchWritersCommand
             "Measure many concurrent writers on one database: rows/s, p50/p99/max latency, errors. The database goes in a new folder " +
             "under the system's temp folder (under --data when it is given), deleted when the run ends or is interrupted.")
         {
-            Writers, Processes, Seconds, Mode, Workload, Synchronous, LockHandoff, ShareWriter, Upstream,
+            Writers, Processes, Seconds, Mode, Workload, Synchronous, LockHandoff, ShareWriter, CeilingBatch, Upstream,
         };
         command.SetAction((parse, cancellationToken) => RunAsync(parse, options, cancellationToken));
         return command;
@@ -40,7 +40,7 @@ internal static class BenchWritersCommand
     {
         var command = new Command("writers-worker", "One worker process of 'filix bench writers'.")
         {
-            Writers, Seconds, Mode, Workload, Synchronous, LockHandoff, ShareWriter, Upstream, Folder, ProcessIndex,
+            Writers, Seconds, Mode, Workload, Synchronous, LockHandoff, ShareWriter, CeilingBatch, Upstream, Folder, ProcessIndex,
         };
         command.Hidden = true;
         command.SetAction(RunWorkerAsync);
@@ -124,15 +124,21 @@ internal static class BenchWritersCommand
             Upstream = parse.GetValue(Upstream),
             LockHandoff = parse.GetValue(LockHandoff) == "flock",
             ShareWriter = parse.GetValue(ShareWriter) == "on",
+            CeilingBatch = parse.GetValue(CeilingBatch),
             Folder = folder,
         };
-        if (settings.Writers < 1 || settings.Processes < 1 || settings.Writers < settings.Processes || settings.Seconds <= 0)
+        var problem = settings switch
         {
-            throw new BenchException(string.Create(CultureInfo.InvariantCulture,
-                $"--writers ({settings.Writers}) and --processes ({settings.Processes}) must be at least 1, with at least one writer per process, and --seconds ({settings.Seconds}) above 0."));
-        }
-
-        return settings;
+            { Writers: < 1 } => $"--writers ({settings.Writers}) must be at least 1.",
+            { Processes: < 1 } => $"--processes ({settings.Processes}) must be at least 1.",
+            _ when settings.Writers < settings.Processes =>
+                $"--processes ({settings.Processes}) is more than --writers ({settings.Writers}), but there must be at least one writer per process. " +
+                $"Use at most {settings.Writers} processes or at least {settings.Processes} writers.",
+            { Seconds: <= 0 } => FormattableString.Invariant($"--seconds ({settings.Seconds}) must be above 0."),
+            { CeilingBatch: < 1 } => $"--ceiling-batch ({settings.CeilingBatch}) must be at least 1.",
+            _ => null,
+        };
+        return problem is null ? settings : throw new BenchException(problem);
     }
 
     private static Option<string> Choice(string name, string defaultValue, string description, params string[] values)
