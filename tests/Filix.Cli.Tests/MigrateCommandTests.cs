@@ -122,4 +122,26 @@ public sealed class MigrateCommandTests
             Assert.Empty(papers.GetProperty("pending").EnumerateArray());
         }
     }
+
+    [Theory]
+    [InlineData("migrations")]
+    [InlineData("migrate")]
+    public async Task A_file_that_is_not_a_database_gets_the_message_report_gives(string command)
+    {
+        using var temp = TempDirectory.Create("cli");
+        var data = temp.File("data");
+        Directory.CreateDirectory(data);
+        var papers = Path.Combine(data, "papers.db");
+        await File.WriteAllTextAsync(papers, "these are notes, not a database\n");
+
+        var result = await Cli.RunAsync(command, "--data", data, "--domain", "papers");
+        var report = await Cli.RunAsync("report", "--data", data);
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        var message = $"'{papers}' is not a SQLite database (or it is encrypted or badly damaged).";
+        Assert.StartsWith("filix: " + message, result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("writable", result.Error, StringComparison.Ordinal);
+        Assert.Contains($"filix: papers: {result.Error["filix: ".Length..].Trim()}", report.Error, StringComparison.Ordinal); // word for word
+        Assert.Equal("these are notes, not a database\n", await File.ReadAllTextAsync(papers));
+    }
 }
