@@ -12,23 +12,34 @@ namespace Filix.Cli.Bench;
 /// </summary>
 internal static class BenchRunner
 {
-    public static async Task<BenchReport> RunAsync(BenchSettings settings, FilixShutdown shutdown)
+    /// <summary>Runs the benchmark; <paramref name="stop"/> (a signal) ends it early with an <see cref="OperationCanceledException"/>.</summary>
+    public static async Task<BenchReport> RunAsync(BenchSettings settings, FilixShutdown shutdown, CancellationToken stop)
     {
         await PrepareAsync(settings).ConfigureAwait(false);
         var results = settings.Mode == BenchMode.Ceiling
-            ? [WriterLoop.RunCeiling(settings, batch: 1000, shutdown.Token)]
+            ? [WriterLoop.RunCeiling(settings, settings.CeilingBatch, stop)]
             : settings.Processes == 1
-                ? [await RunHereAsync(settings, 0, settings.Writers, shutdown).ConfigureAwait(false)]
-                : await RunInChildrenAsync(settings).ConfigureAwait(false);
+                ? [(await RunHereAsync(settings, 0, settings.Writers, shutdown, stop).ConfigureAwait(false))!]
+                : await RunInChildrenAsync(settings, stop).ConfigureAwait(false);
+        stop.ThrowIfCancellationRequested();
         var stored = await CountStoredAsync(settings).ConfigureAwait(false);
         return BenchReport.From(settings, results, stored);
     }
 
-    /// <summary>One process's writers, in this process (the worker subcommand calls this too).</summary>
-    public static async Task<WorkerResult> RunHereAsync(BenchSettings settings, int process, int writers, FilixShutdown? shutdown)
+    /// <summary>
+    /// One process's writers, in this process: opens the target, waits for <paramref name="start"/> when given (a
+    /// worker process's "ready"/"go" with its parent; null when it says not to start), then writes until the time is
+    /// up or <paramref name="stop"/>.
+    /// </summary>
+    public static async Task<WorkerResult?> RunHereAsync(BenchSettings settings, int process, int writers, FilixShutdown? shutdown, CancellationToken stop, Func<Task<bool>>? start = null)
     {
         await using var target = await BenchTarget.OpenAsync(settings, process, writers, shutdown).ConfigureAwait(false);
-        return await WriterLoop.RunAsync(settings, target, writers, shutdown?.Token ?? default).ConfigureAwait(false);
+        if (start is not null && !await start().ConfigureAwait(false))
+        {
+            return null;
+        }
+
+        return await WriterLoop.RunAsync(settings, target, writers, stop).ConfigureAwait(false);
     }
 
     /// <summary>Creates the databases (and, for events, the entities they refer to) before the clock starts.</summary>
@@ -99,7 +110,7 @@ internal static class BenchRunner
     /// Starts one worker per process, waits until every one has opened its database ("ready"), starts them
     /// together ("go" on stdin), and collects their summaries and latency files.
     /// </summary>
-    private static async Task<WorkerResult[]> RunInChildrenAsync(BenchSettings settings)
+    private static async Task<WorkerResult[]> RunInChildrenAsync(BenchSettings settings, CancellationToken stop)
     {
         var children = new List<Process>();
         try
@@ -111,28 +122,28 @@ internal static class BenchRunner
 
             foreach (var child in children)
             {
-                var line = await child.StandardOutput.ReadLineAsync().ConfigureAwait(false);
+                var line = await child.StandardOutput.ReadLineAsync(stop).ConfigureAwait(false);
                 if (line != "ready")
                 {
-                    throw new BenchException($"A worker process failed to start (pid {child.Id}): {line} {await child.StandardError.ReadToEndAsync().ConfigureAwait(false)}");
+                    throw new BenchException($"A worker process failed to start (pid {child.Id}): {line} {await child.StandardError.ReadToEndAsync(stop).ConfigureAwait(false)}");
                 }
             }
 
             foreach (var child in children)
             {
-                await child.StandardInput.WriteLineAsync("go").ConfigureAwait(false);
-                await child.StandardInput.FlushAsync().ConfigureAwait(false);
+                await child.StandardInput.WriteLineAsync("go".AsMemory(), stop).ConfigureAwait(false);
+                await child.StandardInput.FlushAsync(stop).ConfigureAwait(false);
             }
 
             var results = new WorkerResult[children.Count];
             for (var i = 0; i < children.Count; i++)
             {
                 var child = children[i];
-                var summary = await child.StandardOutput.ReadLineAsync().ConfigureAwait(false);
-                await child.WaitForExitAsync().ConfigureAwait(false);
+                var summary = await child.StandardOutput.ReadLineAsync(stop).ConfigureAwait(false);
+                await child.WaitForExitAsync(stop).ConfigureAwait(false);
                 if (child.ExitCode != 0 || summary is null)
                 {
-                    throw new BenchException($"Worker process {i} (pid {child.Id}) failed with exit code {child.ExitCode}: {summary} {await child.StandardError.ReadToEndAsync().ConfigureAwait(false)}");
+                    throw new BenchException($"Worker process {i} (pid {child.Id}) failed with exit code {child.ExitCode}: {summary} {await child.StandardError.ReadToEndAsync(stop).ConfigureAwait(false)}");
                 }
 
                 var latencyFile = LatencyFile(settings, i);
@@ -148,7 +159,9 @@ internal static class BenchRunner
             {
                 if (!child.HasExited)
                 {
+                    // Interrupted or failed: the run is void, and the folder is about to be deleted.
                     child.Kill();
+                    child.WaitForExit();
                 }
 
                 child.Dispose();

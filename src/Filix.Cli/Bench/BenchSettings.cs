@@ -51,6 +51,9 @@ internal sealed record BenchSettings
     /// <summary>Mode filix across processes: one writer for all of them (the default) or one per process.</summary>
     public bool ShareWriter { get; init; } = true;
 
+    /// <summary>Mode ceiling: rows per transaction (a hidden option, 1000 by default).</summary>
+    public int CeilingBatch { get; init; } = 1000;
+
     /// <summary>Postgres connection string (mode postgres).</summary>
     public string? Upstream { get; init; }
 

@@ -12,13 +12,6 @@ namespace Filix.Cli.Bench;
 /// </summary>
 internal static class SqliteRows
 {
-    /// <summary>The generated events upsert (EventsTable.UpsertSql), which Filix.Domains keeps private.</summary>
-    private const string EventUpsert =
-        "INSERT INTO \"events\" (\"entity_id\", \"role\", \"role_type\", \"status\", \"start_date\", \"end_date\", \"source\", \"confidence\", \"note\", \"created_at\", \"updated_at\") " +
-        "VALUES ($p0, $p1, $p2, $p3, $p4, $p5, $p6, $p7, $p8, $p9, $p10) ON CONFLICT (\"entity_id\", \"role\", \"role_type\") DO UPDATE SET " +
-        "\"status\" = excluded.\"status\", \"start_date\" = excluded.\"start_date\", \"end_date\" = excluded.\"end_date\", \"source\" = excluded.\"source\", " +
-        "\"confidence\" = excluded.\"confidence\", \"note\" = excluded.\"note\", \"created_at\" = excluded.\"created_at\", \"updated_at\" = excluded.\"updated_at\"";
-
     /// <summary>The busy_timeout a typical application sets.</summary>
     public const int BusyTimeoutMs = 5000;
 
@@ -41,10 +34,12 @@ internal static class SqliteRows
     public static SqliteCommand Prepare(SqliteConnection connection, BenchWorkload workload)
     {
         var command = connection.CreateCommand();
-        command.CommandText = workload == BenchWorkload.Log ? AgentLogTable.InsertStatement : EventUpsert;
-        for (var i = 0; i < (workload == BenchWorkload.Log ? 4 : 11); i++)
+        command.CommandText = workload == BenchWorkload.Log ? AgentLogTable.InsertStatement : EventsTable.UpsertStatement;
+
+        // The generated statements number their parameters $p0, $p1, ... in column order.
+        for (var i = 0; command.CommandText.Contains(Parameter(i), StringComparison.Ordinal); i++)
         {
-            command.Parameters.Add(new SqliteParameter("$p" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), DBNull.Value));
+            command.Parameters.Add(new SqliteParameter(Parameter(i), DBNull.Value));
         }
 
         command.Prepare();
@@ -59,22 +54,11 @@ internal static class SqliteRows
             return;
         }
 
-        var row = rows.Event(writer, n);
-        var p = command.Parameters;
-        p[0].Value = row.EntityId;
-        p[1].Value = row.Role;
-        p[2].Value = row.RoleType;
-        p[3].Value = row.Status;
-        p[4].Value = SqliteValues.Date(row.StartDate);
-        p[5].Value = SqliteValues.Date(row.EndDate);
-        p[6].Value = SqliteValues.Value(row.Source);
-        p[7].Value = SqliteValues.Value(row.Confidence);
-        p[8].Value = SqliteValues.Value(row.Note);
-        p[9].Value = SqliteValues.Timestamp(row.CreatedAt);
-        p[10].Value = SqliteValues.Timestamp(row.UpdatedAt);
+        SqliteValues.Bind(command, EventsTable.UpsertValues(rows.Event(writer, n)), 0);
     }
-}
 
+    private static string Parameter(int index) => "$p" + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+}
 /// <summary>Mode <c>naive</c>: each writer has its own connection and commits each write on its own
 /// (autocommit), relying on busy_timeout when another writer holds the lock.</summary>
 internal sealed class NaiveTarget : BenchTarget

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using Filix.Cli.Bench;
 using Filix.Runtime;
 
@@ -19,17 +18,20 @@ internal static class BenchWritersCommand
     private static readonly Option<string> Synchronous = Choice("--synchronous", "normal", "SQLite durability: normal (survives a process kill) or full (also power loss).", "normal", "full");
     private static readonly Option<string> LockHandoff = Choice("--lock-handoff", "flock", "Mode filix across processes: flock (kernel-queued handoff, the default) or busy-timeout (SQLite's sleep-and-retry only).", "flock", "busy-timeout");
     private static readonly Option<string> ShareWriter = Choice("--share-writer", "on", "Mode filix across processes: on (every process sends its writes to one owner process's writer, the default) or off (each process commits through its own writer and they hand the lock over).", "on", "off");
+    private static readonly Option<int> CeilingBatch = new("--ceiling-batch") { Description = "Mode ceiling: rows per transaction.", DefaultValueFactory = _ => 1000, Hidden = true };
     private static readonly Option<string?> Upstream = new("--upstream") { Description = "Postgres connection string for --mode postgres." };
     private static readonly Option<string> Folder = new("--folder") { Description = "The parent's benchmark folder.", Required = true };
     private static readonly Option<int> ProcessIndex = new("--process-index") { Description = "This worker's index.", Required = true };
 
-    public static Command Create()
+    public static Command Create(GlobalOptions options)
     {
-        var command = new Command("writers", "Measure many concurrent writers on one database: rows/s, p50/p99/max latency, errors.")
+        var command = new Command("writers",
+            "Measure many concurrent writers on one database: rows/s, p50/p99/max latency, errors. The database goes in a new folder " +
+            "under the system's temp folder (under --data when it is given), deleted when the run ends or is interrupted.")
         {
-            Writers, Processes, Seconds, Mode, Workload, Synchronous, LockHandoff, ShareWriter, Upstream,
+            Writers, Processes, Seconds, Mode, Workload, Synchronous, LockHandoff, ShareWriter, CeilingBatch, Upstream,
         };
-        command.SetAction(RunAsync);
+        command.SetAction((parse, cancellationToken) => RunAsync(parse, options, cancellationToken));
         return command;
     }
 
@@ -38,33 +40,49 @@ internal static class BenchWritersCommand
     {
         var command = new Command("writers-worker", "One worker process of 'filix bench writers'.")
         {
-            Writers, Seconds, Mode, Workload, Synchronous, LockHandoff, ShareWriter, Upstream, Folder, ProcessIndex,
+            Writers, Seconds, Mode, Workload, Synchronous, LockHandoff, ShareWriter, CeilingBatch, Upstream, Folder, ProcessIndex,
         };
         command.Hidden = true;
         command.SetAction(RunWorkerAsync);
         return command;
     }
 
-    private static async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(ParseResult parse, GlobalOptions options, CancellationToken cancellationToken)
     {
-        var data = Global<string?>(parse, "--data");
-        var folder = Path.Combine(data ?? Path.GetTempPath(), "filix-bench-" + Guid.NewGuid().ToString("N")[..8]);
-        Directory.CreateDirectory(folder);
+        var output = parse.InvocationConfiguration.Output;
+        var error = parse.InvocationConfiguration.Error;
+
+        // The benchmark's files are scratch: ./data (--data's default) is for the domain databases, not for them.
+        var folder = parse.GetResult(options.Data) is { Implicit: false }
+            ? Directory.CreateDirectory(Path.Combine(Path.GetFullPath(parse.GetValue(options.Data)!), "filix-bench-" + Guid.NewGuid().ToString("N")[..8])).FullName
+            : Directory.CreateTempSubdirectory("filix-bench-").FullName;
+
+        // SIGINT/SIGTERM stop the writers and unwind through the finally below (which deletes the folder) instead of
+        // FilixShutdown ending the process once the databases are drained.
         using var shutdown = FilixShutdown.Install();
+        shutdown.ExitAfterDrain = false;
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, shutdown.Token);
         try
         {
             var settings = Settings(parse, folder, parse.GetValue(Writers), parse.GetValue(Processes));
-            var report = await BenchRunner.RunAsync(settings, shutdown).ConfigureAwait(false);
-            await Console.Out.WriteLineAsync(Global<bool>(parse, "--json") ? report.ToJson() : report.ToText()).ConfigureAwait(false);
+            var report = await BenchRunner.RunAsync(settings, shutdown, linked.Token).ConfigureAwait(false);
+            await output.WriteLineAsync(parse.GetValue(options.Json) ? report.ToJson() : report.ToText()).ConfigureAwait(false);
             return 0;
         }
         catch (Exception ex) when (ex is BenchException or FilixException or Npgsql.NpgsqlException)
         {
-            await Console.Error.WriteLineAsync("filix bench writers: " + ex.Message).ConfigureAwait(false);
+            await error.WriteLineAsync("filix bench writers: " + ex.Message).ConfigureAwait(false);
             return 1;
+        }
+        catch (OperationCanceledException) when (linked.IsCancellationRequested)
+        {
+            await error.WriteLineAsync($"filix bench writers: interrupted; nothing measured is reported, and {folder} is deleted.").ConfigureAwait(false);
+            return 130;
         }
         finally
         {
+            // The databases are closed by now: a signal's drain and the runner's own dispose share one close, which
+            // the runner awaited; worker processes were waited for or killed.
             Directory.Delete(folder, recursive: true);
         }
     }
@@ -73,20 +91,23 @@ internal static class BenchWritersCommand
     {
         var settings = Settings(parse, parse.GetValue(Folder)!, parse.GetValue(Writers), 1);
         var index = parse.GetValue(ProcessIndex);
+        var output = parse.InvocationConfiguration.Output;
         using var shutdown = FilixShutdown.Install();
-        await using var target = await BenchTarget.OpenAsync(settings, index, settings.Writers, shutdown).ConfigureAwait(false);
 
         // Open first, then wait for the parent's "go": every process starts writing at the same moment.
-        await Console.Out.WriteLineAsync("ready").ConfigureAwait(false);
-        await Console.Out.FlushAsync(cancellationToken).ConfigureAwait(false);
-        if (await Console.In.ReadLineAsync(cancellationToken).ConfigureAwait(false) != "go")
+        var result = await BenchRunner.RunHereAsync(settings, index, settings.Writers, shutdown, shutdown.Token, async () =>
+        {
+            await output.WriteLineAsync("ready").ConfigureAwait(false);
+            await output.FlushAsync(cancellationToken).ConfigureAwait(false);
+            return await Console.In.ReadLineAsync(cancellationToken).ConfigureAwait(false) == "go";
+        }).ConfigureAwait(false);
+        if (result is null)
         {
             return 2;
         }
 
-        var result = await WriterLoop.RunAsync(settings, target, settings.Writers, shutdown.Token).ConfigureAwait(false);
         result.WriteLatencies(BenchRunner.LatencyFile(settings, index));
-        await Console.Out.WriteLineAsync(result.ToJsonLine()).ConfigureAwait(false);
+        await output.WriteLineAsync(result.ToJsonLine()).ConfigureAwait(false);
         return 0;
     }
 
@@ -103,15 +124,21 @@ internal static class BenchWritersCommand
             Upstream = parse.GetValue(Upstream),
             LockHandoff = parse.GetValue(LockHandoff) == "flock",
             ShareWriter = parse.GetValue(ShareWriter) == "on",
+            CeilingBatch = parse.GetValue(CeilingBatch),
             Folder = folder,
         };
-        if (settings.Writers < 1 || settings.Processes < 1 || settings.Writers < settings.Processes || settings.Seconds <= 0)
+        var problem = settings switch
         {
-            throw new BenchException(string.Create(CultureInfo.InvariantCulture,
-                $"--writers ({settings.Writers}) and --processes ({settings.Processes}) must be at least 1, with at least one writer per process, and --seconds ({settings.Seconds}) above 0."));
-        }
-
-        return settings;
+            { Writers: < 1 } => $"--writers ({settings.Writers}) must be at least 1.",
+            { Processes: < 1 } => $"--processes ({settings.Processes}) must be at least 1.",
+            _ when settings.Writers < settings.Processes =>
+                $"--processes ({settings.Processes}) is more than --writers ({settings.Writers}), but there must be at least one writer per process. " +
+                $"Use at most {settings.Writers} processes or at least {settings.Processes} writers.",
+            { Seconds: <= 0 } => FormattableString.Invariant($"--seconds ({settings.Seconds}) must be above 0."),
+            { CeilingBatch: < 1 } => $"--ceiling-batch ({settings.CeilingBatch}) must be at least 1.",
+            _ => null,
+        };
+        return problem is null ? settings : throw new BenchException(problem);
     }
 
     private static Option<string> Choice(string name, string defaultValue, string description, params string[] values)
@@ -119,19 +146,5 @@ internal static class BenchWritersCommand
         var option = new Option<string>(name) { Description = description, DefaultValueFactory = _ => defaultValue };
         option.AcceptOnlyFromAmong(values);
         return option;
-    }
-
-    /// <summary>A root option (<c>--data</c>, <c>--json</c>) by name, so this command does not depend on how the
-    /// host program declares it.</summary>
-    private static T? Global<T>(ParseResult parse, string name)
-    {
-        try
-        {
-            return parse.GetValue<T>(name);
-        }
-        catch (InvalidOperationException)
-        {
-            return default;
-        }
     }
 }

@@ -13,6 +13,6 @@ internal static class CommandCatalog
         SchemaCommand.Create,
         MigrateCommand.Create,
         MigrationsCommand.Create,
-        static _ => new Command("bench", "Measure Filix on this machine (docs/benchmarks.md).") { BenchWritersCommand.Create(), BenchWritersCommand.CreateWorker() },
+        static options => new Command("bench", "Measure Filix on this machine (docs/benchmarks.md).") { BenchWritersCommand.Create(options), BenchWritersCommand.CreateWorker() },
     ];
 }

@@ -10,41 +10,39 @@ internal static class MigrateCommand
 {
     public static Command Create(GlobalOptions options)
     {
-        var data = options.Data;
         var domain = MigrateOptions.Domain();
         var upstream = MigrateOptions.Upstream();
         var dryRun = new Option<bool>("--dry-run") { Description = "Print the SQL of the pending migrations; change nothing." };
         var command = new Command("migrate", "Upgrade the domain databases (and the Postgres upstream) to this build's schema.") { domain, upstream, dryRun };
-        command.SetAction((result, cancellationToken) =>
+        CliAction.Set(command, options, context =>
         {
-            var dry = result.GetValue(dryRun);
-            return MigrateOptions.ForEachDomainAsync("migrate", result, data, domain, upstream,
+            var dry = context.ParseResult.GetValue(dryRun);
+            return MigrateOptions.ForEachDomainAsync(context, "migrate", context.ParseResult.GetValue(domain), context.ParseResult.GetValue(upstream), dry,
                 (path, schema, ct) => SqliteMigrations.MigrateAsync(path, schema, dry, cancellationToken: ct),
                 (connection, schema, ct) => PostgresMigrations.MigrateAsync(connection, schema, dry, ct),
-                (schema, where, report) => Print(schema, where, report, where == "upstream" ? m => m.PostgresSql : m => m.SqliteSql),
-                cancellationToken);
+                (output, schema, where, report) => Print(output, schema, where, report, where == "upstream" ? m => m.PostgresSql : m => m.SqliteSql));
         });
         return command;
     }
 
-    private static void Print(DatabaseSchema schema, string where, MigrationReport report, Func<Migration, string> dialectSql)
+    private static void Print(TextWriter output, DatabaseSchema schema, string where, MigrationReport report, Func<Migration, string> dialectSql)
     {
         foreach (var adopted in report.Adopted)
         {
-            Console.WriteLine($"{schema.Domain} ({where}): {(report.DryRun ? "would adopt" : "adopted")} {adopted} (the database already had its schema)");
+            output.WriteLine($"{schema.Domain} ({where}): {(report.DryRun ? "would adopt" : "adopted")} {adopted} (the database already had its schema)");
         }
 
         if (report.Pending.Count == 0 && report.Adopted.Count == 0)
         {
-            Console.WriteLine($"{schema.Domain} ({where}): up to date");
+            output.WriteLine($"{schema.Domain} ({where}): up to date");
         }
 
         foreach (var migration in report.Pending)
         {
-            Console.WriteLine($"{schema.Domain} ({where}): {(report.DryRun ? "would apply" : "applied")} {migration}");
+            output.WriteLine($"{schema.Domain} ({where}): {(report.DryRun ? "would apply" : "applied")} {migration}");
             if (report.DryRun)
             {
-                Console.WriteLine(dialectSql(migration));
+                output.WriteLine(dialectSql(migration));
             }
         }
     }

@@ -1,67 +1,135 @@
 using System.CommandLine;
+using Filix.Cli.Domains;
+using Filix.Cli.Reporting;
 using Filix.Runtime;
 using Filix.Runtime.Migrations;
 using Npgsql;
 
 namespace Filix.Cli.Commands;
 
-/// <summary>The options `filix migrate` and `filix migrations` share, and the domains they act on.</summary>
+/// <summary>The options <c>filix migrate</c> and <c>filix migrations</c> share, and the loop over the domains they act on.</summary>
 internal static class MigrateOptions
 {
-    /// <summary>Every compiled domain schema (with its embedded migrations).</summary>
-    public static IReadOnlyList<DatabaseSchema> Domains { get; } = [.. Filix.Cli.Domains.DomainRegistry.All.Select(d => d.Schema)];
+    private const string Connecting = "to connect";
 
     public static Option<string?> Domain() => new("--domain") { Description = "Only this domain (default: all)." };
 
     public static Option<string?> Upstream() => new("--upstream") { Description = "A Postgres connection string: also migrate (or show) the shared upstream." };
 
-    /// <summary>Runs <paramref name="sqlite"/> on each selected domain's file and, with --upstream, <paramref name="postgres"/>
-    /// on the upstream; prints each report; a <see cref="FilixException"/> becomes its message and exit code 1.</summary>
+    /// <summary>
+    /// Runs <paramref name="sqlite"/> on each selected domain's file in the data folder (which must exist) and, with
+    /// --upstream, <paramref name="postgres"/> on the upstream; prints each report with <paramref name="print"/>, or
+    /// with --json one document of them all. Failures are thrown for <see cref="CliAction"/> to report: an unknown
+    /// domain is a <see cref="UsageException"/>, an unreachable upstream a <see cref="FilixException"/> naming --upstream.
+    /// </summary>
     public static async Task<int> ForEachDomainAsync(
+        CliContext context,
         string command,
-        ParseResult result,
-        Option<string> data,
-        Option<string?> domain,
-        Option<string?> upstream,
+        string? domainName,
+        string? connectionString,
+        bool dryRun,
         Func<string, DatabaseSchema, CancellationToken, Task<MigrationReport>> sqlite,
         Func<NpgsqlConnection, DatabaseSchema, CancellationToken, Task<MigrationReport>> postgres,
-        Action<DatabaseSchema, string, MigrationReport> print,
-        CancellationToken cancellationToken)
+        Action<TextWriter, DatabaseSchema, string, MigrationReport> print)
     {
-        try
+        var domains = domainName is null ? DomainRegistry.All : [DomainRegistry.Find(domainName)];
+        var folder = context.ResolveDataFolder(create: false);
+        var cancellationToken = context.CancellationToken;
+
+        // Opened before any file is touched, so an unreachable upstream fails with nothing changed.
+        await using var connection = connectionString is null ? null : await OpenUpstreamAsync(connectionString, cancellationToken).ConfigureAwait(false);
+        var databases = new List<DatabaseMigrations>();
+        foreach (var domain in domains)
         {
-            var connectionString = result.GetValue(upstream);
-            foreach (var schema in Select(result.GetValue(domain)))
+            var path = domain.PathIn(folder);
+            try
             {
-                var path = Path.Combine(Path.GetFullPath(result.GetValue(data)!), schema.FileName);
-                print(schema, path, await sqlite(path, schema, cancellationToken).ConfigureAwait(false));
-                if (connectionString is not null)
+                Report(path, await sqlite(path, domain.Schema, cancellationToken).ConfigureAwait(false));
+            }
+            catch (FilixException ex) when (ex.InnerException is Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: 26 })
+            {
+                throw NotADatabase(path, ex);
+            }
+
+            if (connection is not null)
+            {
+                try
                 {
-                    await using var connection = new NpgsqlConnection(connectionString);
-                    await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-                    print(schema, "upstream", await postgres(connection, schema, cancellationToken).ConfigureAwait(false));
+                    Report("upstream", await postgres(connection, domain.Schema, cancellationToken).ConfigureAwait(false));
+                }
+                catch (NpgsqlException ex)
+                {
+                    throw UpstreamFailed(connectionString!, ex, $"on {domain.Name}",
+                        "Its transaction was rolled back; the databases reported above are done, so running the command again finishes the rest.");
                 }
             }
 
-            return 0;
+            void Report(string where, MigrationReport report)
+            {
+                if (context.Json)
+                {
+                    databases.Add(DatabaseMigrations.From(domain.Name, where, report));
+                }
+                else
+                {
+                    print(context.Output, domain.Schema, where, report);
+                }
+            }
         }
-        catch (FilixException ex)
+
+        if (context.Json)
         {
-            await Console.Error.WriteLineAsync($"filix {command}: {ex.Message}").ConfigureAwait(false);
-            return 1;
+            ReportWriter.WriteJson(context.Output, new MigrationsReport { Command = command, DataFolder = folder, DryRun = dryRun, Databases = databases });
+        }
+
+        return 0;
+    }
+
+    /// <summary>
+    /// SQLITE_NOTADB. SqliteMigrations words every SQLite error as "check that the folder exists and is writable";
+    /// this is what <c>filix report</c> says of such a file. Its wording lives in Filix.Runtime's SqliteErrors.Open,
+    /// which the CLI cannot call (internal), so a test checks the two commands say the same.
+    /// </summary>
+    private static FilixException NotADatabase(string path, FilixException ex) => new(
+        $"'{path}' is not a SQLite database (or it is encrypted or badly damaged). Nothing was written to it. Check the path; if it is a damaged Filix database, restore it from a backup.",
+        path,
+        ex.InnerException);
+
+    private static async Task<NpgsqlConnection> OpenUpstreamAsync(string connectionString, CancellationToken cancellationToken)
+    {
+        NpgsqlConnection connection;
+        try
+        {
+            connection = new NpgsqlConnection(connectionString);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new UsageException($"--upstream is not a valid Postgres connection string: {ex.Message.TrimEnd('.')}. Give one such as 'Host=localhost;Port=5432;Database=filix;Username=filix;Password=...'.");
+        }
+
+        try
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            return connection;
+        }
+        catch (NpgsqlException ex)
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw UpstreamFailed(connectionString, ex, Connecting, "Nothing was changed.");
         }
     }
 
-    /// <summary>The selected domains, or an error naming the known ones.</summary>
-    public static IReadOnlyList<DatabaseSchema> Select(string? domain)
+    /// <summary>One line that names the --upstream setting (without its password), what failed and what to check.</summary>
+    private static FilixException UpstreamFailed(string connectionString, NpgsqlException ex, string doing, string consequence)
     {
-        if (domain is null)
-        {
-            return Domains;
-        }
-
-        return Domains.Where(d => d.Domain == domain).ToList() is { Count: > 0 } selected
-            ? selected
-            : throw new FilixException($"Unknown domain '{domain}'. Known domains: {string.Join(", ", Domains.Select(d => d.Domain))}.");
+        var settings = new NpgsqlConnectionStringBuilder(connectionString);
+        var cause = ex.InnerException is { } inner && !ex.Message.Contains(inner.Message, StringComparison.Ordinal) ? $"{ex.Message} ({inner.Message})" : ex.Message;
+        var check = ex is PostgresException && doing != Connecting
+            ? "Check that the user in --upstream may create and change tables in that database."
+            : "Check that Postgres is running and reachable at that host and port, and that the database, user and password in --upstream are right.";
+        return new FilixException(
+            $"The Postgres upstream given by --upstream (host {settings.Host ?? "localhost"}, port {settings.Port}, database {settings.Database ?? "(the user's)"}, " +
+            $"user {settings.Username ?? "(the login user)"}) failed {doing}: {cause.ReplaceLineEndings(" ").TrimEnd('.')}. {check} {consequence}",
+            innerException: ex);
     }
 }

@@ -9,34 +9,33 @@ internal static class MigrationsCommand
 {
     public static Command Create(GlobalOptions options)
     {
-        var data = options.Data;
         var domain = MigrateOptions.Domain();
         var upstream = MigrateOptions.Upstream();
         var command = new Command("migrations", "Show applied and pending migrations per domain database.") { domain, upstream };
-        command.SetAction((result, cancellationToken) => MigrateOptions.ForEachDomainAsync("migrations", result, data, domain, upstream,
+        CliAction.Set(command, options, context => MigrateOptions.ForEachDomainAsync(context, "migrations",
+            context.ParseResult.GetValue(domain), context.ParseResult.GetValue(upstream), dryRun: true,
             (path, schema, ct) => SqliteMigrations.StatusAsync(path, schema, cancellationToken: ct),
             PostgresMigrations.StatusAsync,
-            Print,
-            cancellationToken));
+            Print));
         return command;
     }
 
-    private static void Print(DatabaseSchema schema, string where, MigrationReport report)
+    private static void Print(TextWriter output, DatabaseSchema schema, string where, MigrationReport report)
     {
-        Console.WriteLine($"{schema.Domain} ({where}):");
+        output.WriteLine($"{schema.Domain} ({where}):");
         foreach (var applied in report.Applied)
         {
-            Console.WriteLine($"  applied  {applied.Id}_{applied.Name}  {applied.AppliedAt}  {applied.Checksum[..12]}");
+            output.WriteLine($"  applied  {applied.Id}_{applied.Name}  {applied.AppliedAt}  {applied.Checksum[..12]}");
         }
 
         foreach (var adopted in report.Adopted)
         {
-            Console.WriteLine($"  adopt    {adopted}  (made before migrations; its schema matches)");
+            output.WriteLine($"  adopt    {adopted}  (made before migrations; its schema matches)");
         }
 
         foreach (var pending in report.Pending)
         {
-            Console.WriteLine($"  pending  {pending}  {pending.Checksum[..12]}");
+            output.WriteLine($"  pending  {pending}  {pending.Checksum[..12]}");
         }
     }
 }

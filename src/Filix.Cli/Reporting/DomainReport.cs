@@ -62,4 +62,5 @@ internal sealed record FilixReport
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(FilixReport))]
+[JsonSerializable(typeof(MigrationsReport))]
 internal sealed partial class ReportJson : JsonSerializerContext;

@@ -9,6 +9,9 @@ internal static class ReportWriter
     public static void WriteJson(TextWriter output, FilixReport report) =>
         output.WriteLine(JsonSerializer.Serialize(report, ReportJson.Default.FilixReport));
 
+    public static void WriteJson(TextWriter output, MigrationsReport report) =>
+        output.WriteLine(JsonSerializer.Serialize(report, ReportJson.Default.MigrationsReport));
+
     public static void WriteText(TextWriter output, FilixReport report)
     {
         output.WriteLine(Invariant($"Filix data folder {report.DataFolder}"));

@@ -136,7 +136,7 @@ internal sealed class ContactsSeeder : DomainSeeder<ContactsDatabase>
 
     public override async Task<IReadOnlyList<ReadCheck>> ReadBackAsync(ContactsDatabase database, CancellationToken cancellationToken)
     {
-        var read = new ReadBack("contacts", cancellationToken);
+        var read = new ReadBack(Database(database), cancellationToken);
         var organizations = await read.ScanAsync(OrganizationsTable.Name, database.Organizations.CountAsync, database.Organizations.ScanAsync).ConfigureAwait(false);
         var people = await read.ScanAsync(PeopleTable.Name, database.People.CountAsync, database.People.ScanAsync).ConfigureAwait(false);
         var emails = await read.ScanAsync(EmailsTable.Name, database.Emails.CountAsync, database.Emails.ScanAsync).ConfigureAwait(false);

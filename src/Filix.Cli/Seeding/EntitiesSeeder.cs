@@ -90,7 +90,7 @@ internal sealed class EntitiesSeeder : DomainSeeder<EntitiesDatabase>
 
     public override async Task<IReadOnlyList<ReadCheck>> ReadBackAsync(EntitiesDatabase database, CancellationToken cancellationToken)
     {
-        var read = new ReadBack("entities", cancellationToken);
+        var read = new ReadBack(Database(database), cancellationToken);
         var entities = await read.ScanAsync(EntitiesTable.Name, database.Entities.CountAsync, database.Entities.ScanAsync).ConfigureAwait(false);
         var events = await read.ScanAsync(EventsTable.Name, database.Events.CountAsync, database.Events.ScanAsync).ConfigureAwait(false);
         await read.GetEachAsync("get entity by id", entities, (e, ct) => database.Entities.GetAsync(e.Id, ct)).ConfigureAwait(false);

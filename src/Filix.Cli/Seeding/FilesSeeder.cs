@@ -117,7 +117,7 @@ internal sealed class FilesSeeder : DomainSeeder<FilesDatabase>
 
     public override async Task<IReadOnlyList<ReadCheck>> ReadBackAsync(FilesDatabase database, CancellationToken cancellationToken)
     {
-        var read = new ReadBack("files", cancellationToken);
+        var read = new ReadBack(Database(database), cancellationToken);
         await read.ScanAsync(RootsTable.Name, database.Roots.CountAsync, database.Roots.ScanAsync).ConfigureAwait(false);
         var files = await read.ScanAsync(FilesTable.Name, database.Files.CountAsync, database.Files.ScanAsync).ConfigureAwait(false);
         var changes = await read.ScanAsync(ChangesTable.Name, database.Changes.CountAsync, database.Changes.ScanAsync).ConfigureAwait(false);

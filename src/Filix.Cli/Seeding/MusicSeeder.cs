@@ -179,7 +179,7 @@ internal sealed class MusicSeeder : DomainSeeder<MusicDatabase>
 
     public override async Task<IReadOnlyList<ReadCheck>> ReadBackAsync(MusicDatabase database, CancellationToken cancellationToken)
     {
-        var read = new ReadBack("music", cancellationToken);
+        var read = new ReadBack(Database(database), cancellationToken);
         await read.ScanAsync(ArtistsTable.Name, database.Artists.CountAsync, database.Artists.ScanAsync).ConfigureAwait(false);
         await read.ScanAsync(AlbumsTable.Name, database.Albums.CountAsync, database.Albums.ScanAsync).ConfigureAwait(false);
         var tracks = await read.ScanAsync(TracksTable.Name, database.Tracks.CountAsync, database.Tracks.ScanAsync).ConfigureAwait(false);

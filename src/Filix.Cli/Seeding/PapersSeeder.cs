@@ -134,7 +134,7 @@ internal sealed class PapersSeeder : DomainSeeder<PapersDatabase>
 
     public override async Task<IReadOnlyList<ReadCheck>> ReadBackAsync(PapersDatabase database, CancellationToken cancellationToken)
     {
-        var read = new ReadBack("papers", cancellationToken);
+        var read = new ReadBack(Database(database), cancellationToken);
         var papers = await read.ScanAsync(PapersTable.Name, database.Papers.CountAsync, database.Papers.ScanAsync).ConfigureAwait(false);
         var authors = await read.ScanAsync(PaperAuthorsTable.Name, database.PaperAuthors.CountAsync, database.PaperAuthors.ScanAsync).ConfigureAwait(false);
         await read.ScanAsync(CitationsTable.Name, database.Citations.CountAsync, database.Citations.ScanAsync).ConfigureAwait(false);

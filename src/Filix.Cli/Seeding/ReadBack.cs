@@ -9,7 +9,7 @@ namespace Filix.Cli.Seeding;
 /// returns another count than <c>CountAsync</c>, a key lookup that misses a scanned row, an index lookup that does
 /// not return the row it was built from.
 /// </summary>
-internal sealed class ReadBack(string domain, CancellationToken cancellationToken)
+internal sealed class ReadBack(FilixDatabase database, CancellationToken cancellationToken)
 {
     private readonly List<ReadCheck> _checks = new();
 
@@ -82,6 +82,7 @@ internal sealed class ReadBack(string domain, CancellationToken cancellationToke
         _checks.Add(new ReadCheck(description, rows, watch.Elapsed.TotalMilliseconds));
 
     private FilixException Fail(string what) => new(
-        $"Reading back the {domain} database failed: {what}. The data on disk disagrees with itself; " +
-        $"check the file with 'sqlite3 {domain}.db \"PRAGMA integrity_check\"' and restore it from a backup if it reports damage.");
+        $"Reading back the {database.Schema.Domain} database failed: {what}. The data on disk disagrees with itself; " +
+        $"check the file with 'sqlite3 \"{database.Path}\" \"PRAGMA integrity_check\"' and restore it from a backup if it reports damage.",
+        database.Path);
 }

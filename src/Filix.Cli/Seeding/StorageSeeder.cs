@@ -112,7 +112,7 @@ internal sealed class StorageSeeder : DomainSeeder<StorageDatabase>
 
     public override async Task<IReadOnlyList<ReadCheck>> ReadBackAsync(StorageDatabase database, CancellationToken cancellationToken)
     {
-        var read = new ReadBack("storage", cancellationToken);
+        var read = new ReadBack(Database(database), cancellationToken);
         var buckets = await read.ScanAsync(BucketsTable.Name, database.Buckets.CountAsync, database.Buckets.ScanAsync).ConfigureAwait(false);
         var objects = await read.ScanAsync(ObjectsTable.Name, database.Objects.CountAsync, database.Objects.ScanAsync).ConfigureAwait(false);
         await read.ScanAsync(ScansTable.Name, database.Scans.CountAsync, database.Scans.ScanAsync).ConfigureAwait(false);

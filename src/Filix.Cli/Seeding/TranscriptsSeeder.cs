@@ -106,7 +106,7 @@ internal sealed class TranscriptsSeeder : DomainSeeder<TranscriptsDatabase>
 
     public override async Task<IReadOnlyList<ReadCheck>> ReadBackAsync(TranscriptsDatabase database, CancellationToken cancellationToken)
     {
-        var read = new ReadBack("transcripts", cancellationToken);
+        var read = new ReadBack(Database(database), cancellationToken);
         var transcripts = await read.ScanAsync(TranscriptsTable.Name, database.Transcripts.CountAsync, database.Transcripts.ScanAsync).ConfigureAwait(false);
         await read.ScanAsync(SpeakersTable.Name, database.Speakers.CountAsync, database.Speakers.ScanAsync).ConfigureAwait(false);
         var segments = await read.ScanAsync(SegmentsTable.Name, database.Segments.CountAsync, database.Segments.ScanAsync).ConfigureAwait(false);
