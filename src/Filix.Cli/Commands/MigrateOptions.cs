@@ -42,14 +42,7 @@ internal static class MigrateOptions
         foreach (var domain in domains)
         {
             var path = domain.PathIn(folder);
-            try
-            {
-                Report(path, await sqlite(path, domain.Schema, cancellationToken).ConfigureAwait(false));
-            }
-            catch (FilixException ex) when (ex.InnerException is Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: 26 })
-            {
-                throw NotADatabase(path, ex);
-            }
+            Report(path, await sqlite(path, domain.Schema, cancellationToken).ConfigureAwait(false));
 
             if (connection is not null)
             {
@@ -84,16 +77,6 @@ internal static class MigrateOptions
 
         return 0;
     }
-
-    /// <summary>
-    /// SQLITE_NOTADB. SqliteMigrations words every SQLite error as "check that the folder exists and is writable";
-    /// this is what <c>filix report</c> says of such a file. Its wording lives in Filix.Runtime's SqliteErrors.Open,
-    /// which the CLI cannot call (internal), so a test checks the two commands say the same.
-    /// </summary>
-    private static FilixException NotADatabase(string path, FilixException ex) => new(
-        $"'{path}' is not a SQLite database (or it is encrypted or badly damaged). Nothing was written to it. Check the path; if it is a damaged Filix database, restore it from a backup.",
-        path,
-        ex.InnerException);
 
     private static async Task<NpgsqlConnection> OpenUpstreamAsync(string connectionString, CancellationToken cancellationToken)
     {
