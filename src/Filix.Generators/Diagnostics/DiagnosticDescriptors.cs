@@ -82,6 +82,10 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor DuplicateDomain = Error(
         "FLX0021", "Duplicate domain", "Domain '{0}' is declared in two schema files ('{1}' and '{2}'). Each domain needs its own name.");
 
+    public static readonly DiagnosticDescriptor GeneratedNameClash = Error(
+        "FLX0022", "Generated C# name clashes",
+        "Table '{0}' would generate the C# name '{1}' ({2}), which {3}. {4}");
+
     // FLX01xx: migration lint and history. Each destructive kind has its own id; the fix is always either to keep
     // the element or to list it under 'allow_destructive:' (see docs/migrations.md).
     private const string Consent = "If the loss is intended, add '{0}' to the domain's 'allow_destructive:' list; otherwise";

@@ -16,6 +16,27 @@ internal sealed partial class SchemaParser
         "Equals", "GetHashCode", "ToString", "GetType", "Deconstruct", "EqualityContract", "PrintMembers", "Clone", "MemberwiseClone",
     };
 
+    /// <summary>Record names whose file would be one of the domain's own, <c>&lt;Domain&gt;.Schema.g.cs</c> and so on.</summary>
+    private static readonly HashSet<string> ReservedRecordNames = new(StringComparer.OrdinalIgnoreCase) { "Schema", "Database", "Migrations" };
+
+    /// <summary>Members of the generated database class (and of every class), which a table's property cannot take.</summary>
+    private static readonly Dictionary<string, string> DatabaseMembers = new(StringComparer.Ordinal)
+    {
+        ["FileName"] = "the database file name constant",
+        ["Database"] = "the property holding the underlying FilixDatabase",
+        ["OpenAsync"] = "the method that opens the database",
+        ["OpenInFolderAsync"] = "the method that opens the database in a data folder",
+        ["Dispose"] = "the Dispose method",
+        ["DisposeAsync"] = "the DisposeAsync method",
+        ["Equals"] = "a member every class has",
+        ["GetHashCode"] = "a member every class has",
+        ["ToString"] = "a member every class has",
+        ["GetType"] = "a member every class has",
+        ["MemberwiseClone"] = "a member every class has",
+        ["ReferenceEquals"] = "a member every class has",
+        ["Finalize"] = "a member every class has",
+    };
+
     private DomainSpec? Validate(DomainDraft draft, string rootNamespace)
     {
         if (draft.Name.Length > 0 && !Naming.IsValidIdentifier(draft.Name))
@@ -50,6 +71,8 @@ internal sealed partial class SchemaParser
             }
         }
 
+        ValidateGeneratedNames(draft, tables.Values);
+
         var typeName = Naming.ToPascalCase(draft.Name);
         return new DomainSpec
         {
@@ -65,7 +88,7 @@ internal sealed partial class SchemaParser
 
     private TableSpec? ValidateTable(TableDraft table, Dictionary<string, TableDraft> tables)
     {
-        var recordName = table.RecordName ?? Naming.ToPascalCase(Naming.Singularize(table.Name));
+        var recordName = RecordName(table);
         if (table.RecordName is not null && !IsCSharpTypeName(table.RecordName))
         {
             Report(D.InvalidValue, table.RecordSpan!, "record", "a C# type name in PascalCase such as 'Person'", table.RecordName);
@@ -153,6 +176,75 @@ internal sealed partial class SchemaParser
             Indexes = indexes.ToEquatableArray(),
             RenamedFrom = table.RenamedFrom,
         };
+    }
+
+    private static string RecordName(TableDraft table) => table.RecordName ?? Naming.ToPascalCase(Naming.Singularize(table.Name));
+
+    /// <summary>
+    /// The C# names a domain generates must be distinct: a clash is a duplicate hint name (the generator fails
+    /// with CS8785) or code that does not compile. Types share the domain's namespace and each is a file
+    /// <c>&lt;Domain&gt;.&lt;Type&gt;.g.cs</c>, so they are compared ignoring case as hint names are; a table's
+    /// property must not take a member the database class already has.
+    /// </summary>
+    private void ValidateGeneratedNames(DomainDraft draft, IEnumerable<TableDraft> tables)
+    {
+        var domainType = Naming.ToPascalCase(draft.Name);
+        var databaseType = domainType + "Database";
+        var types = new Dictionary<string, (string What, TableDraft? Owner, bool IsRecord)>(StringComparer.OrdinalIgnoreCase)
+        {
+            [domainType + "Schema"] = ("the domain's schema class", null, false),
+            [databaseType] = ("the domain's database class", null, false),
+        };
+
+        foreach (var table in tables.Where(t => Naming.IsValidIdentifier(t.Name)))
+        {
+            var record = RecordName(table);
+            var plural = Naming.ToPascalCase(table.Name);
+            if (table.RecordName is null || IsCSharpTypeName(table.RecordName))
+            {
+                var recordSpan = table.RecordSpan ?? table.Span;
+                if (ReservedRecordNames.Contains(record))
+                {
+                    Report(D.GeneratedNameClash, recordSpan, table.Name, record, "its record type",
+                        $"is reserved: the domain's own file is {domainType}.{record}.g.cs", $"Set 'record: <OtherName>' on table '{table.Name}'.");
+                }
+                else
+                {
+                    ClaimType(types, table, record, "record type", recordSpan, isRecord: true);
+                }
+            }
+
+            ClaimType(types, table, plural + "Table", "repository type", table.Span, isRecord: false);
+            if (table.Sync is not SyncMode.Local)
+            {
+                ClaimType(types, table, plural + "Upstream", "upstream adapter type", table.Span, isRecord: false);
+            }
+
+            var taken = plural == databaseType ? "the name of the class itself"
+                : DatabaseMembers.TryGetValue(plural, out var member) ? member
+                : null;
+            if (taken is not null)
+            {
+                Report(D.GeneratedNameClash, table.Span, table.Name, plural, $"its property of {databaseType}",
+                    $"is taken by {taken}", "Rename the table (its SQL name gives the property name).");
+            }
+        }
+    }
+
+    private void ClaimType(Dictionary<string, (string What, TableDraft? Owner, bool IsRecord)> types, TableDraft table, string name, string what, SourceSpan span, bool isRecord)
+    {
+        if (!types.TryGetValue(name, out var first))
+        {
+            types.Add(name, ("the " + what + " of table '" + table.Name + "' (line " + Line(table.Span) + ")", table, isRecord));
+            return;
+        }
+
+        // The fix is a 'record:' on whichever side's name is a record (both, when two tables give one record name).
+        var recordOwner = isRecord ? table.Name : first.IsRecord ? first.Owner!.Name : null;
+        var fix = recordOwner is not null
+            ? $"Set 'record: <OtherName>' on table '{recordOwner}'{(first.Owner is null ? string.Empty : ", or rename one of the tables")}."
+            : first.Owner is null ? $"Rename table '{table.Name}'." : "Rename one of the tables.";
+        Report(D.GeneratedNameClash, span, table.Name, name, "its " + what, "is also " + first.What, fix);
     }
 
     private List<string> ValidatePrimaryKey(TableDraft table, Dictionary<string, ColumnDraft> columns)
