@@ -128,6 +128,69 @@ public sealed partial class DiagnosticTests
     }
 
     [Fact]
+    public void FLX0015_DefaultIndexNamesClashAcrossTables()
+    {
+        // ix_item_tags_name twice: index names are unique per database, not per table.
+        AssertReports("""
+            domain: shop
+            tables:
+              item:
+                sync: sync
+                columns:
+                  id: { type: text, primary_key: true }
+                  tags_name: text
+                indexes:
+                  - [tags_name]
+              item_tags:
+                sync: sync
+                columns:
+                  id: { type: text, primary_key: true }
+                  name: text
+                indexes:
+                  - »[name]
+            """, "FLX0015", "Index 'ix_item_tags_name' of table 'item_tags' has the name of index 'ix_item_tags_name' of table 'item' (line 9): tables and indexes share one namespace per database in SQLite and Postgres.",
+            "Remove one of them, or give this one a 'name:'.");
+    }
+
+    [Fact]
+    public void FLX0015_IndexNamedLikeATable()
+    {
+        AssertReports("""
+            domain: shop
+            tables:
+              items:
+                sync: sync
+                columns:
+                  id: { type: text, primary_key: true }
+                  name: text
+                indexes:
+                  - »{ columns: [name], name: orders }
+              orders:
+                sync: sync
+                columns:
+                  id: { type: text, primary_key: true }
+            """, "FLX0015", "Index 'orders' of table 'items' has the name of table 'orders' (line 10)", "Remove one of them or rename it.");
+    }
+
+    [Fact]
+    public void FLX0009_DefaultIndexNameTooLong()
+    {
+        AssertReports("""
+            domain: shop
+            tables:
+              inventory_items_by_warehouse:
+                sync: sync
+                columns:
+                  id: { type: text, primary_key: true }
+                  warehouse_region_code: text
+                  storage_bin_label: text
+                indexes:
+                  - »[warehouse_region_code, storage_bin_label]
+            """, "FLX0009", "'ix_inventory_items_by_warehouse_warehouse_region_code_storage_bin_label' is not a valid index name",
+            "at most 63 characters; it is this index's default name, so give the index a shorter 'name:'.");
+    }
+
+    [Fact]
     public void FLX0016_PrimaryKeyDeclaredTwice()
     {
         AssertReports("""

@@ -59,7 +59,7 @@ internal static class DiagnosticDescriptors
         "FLX0014", "Wrong kind of YAML value", "'{0}' must be {1}, but it is {2}. {3}");
 
     public static readonly DiagnosticDescriptor DuplicateIndex = Error(
-        "FLX0015", "Duplicate index", "Table '{0}' declares an index on ({1}) twice (or an index with name '{2}' twice). Remove one of them.");
+        "FLX0015", "Duplicate index", "{0}. Remove one of them{1}.");
 
     public static readonly DiagnosticDescriptor ConflictingPrimaryKey = Error(
         "FLX0016", "Primary key declared twice",

@@ -61,10 +61,18 @@ internal sealed partial class SchemaParser
             tables.Add(table.Name, table);
         }
 
+        // Tables and indexes share one namespace per schema in SQLite and in Postgres: an index may not take the
+        // name of a table, nor of an index of another table.
+        var schemaNames = new Dictionary<string, (string What, SourceSpan Span)>(StringComparer.OrdinalIgnoreCase);
+        foreach (var table in tables.Values)
+        {
+            schemaNames[table.Name] = ("table '" + table.Name + "'", table.Span);
+        }
+
         var specs = new List<TableSpec>();
         foreach (var table in tables.Values)
         {
-            var spec = ValidateTable(table, tables);
+            var spec = ValidateTable(table, tables, schemaNames);
             if (spec is not null)
             {
                 specs.Add(spec);
@@ -86,7 +94,7 @@ internal sealed partial class SchemaParser
         };
     }
 
-    private TableSpec? ValidateTable(TableDraft table, Dictionary<string, TableDraft> tables)
+    private TableSpec? ValidateTable(TableDraft table, Dictionary<string, TableDraft> tables, Dictionary<string, (string What, SourceSpan Span)> schemaNames)
     {
         var recordName = RecordName(table);
         if (table.RecordName is not null && !IsCSharpTypeName(table.RecordName))
@@ -158,7 +166,7 @@ internal sealed partial class SchemaParser
             });
         }
 
-        var indexes = ValidateIndexes(table, columns);
+        var indexes = ValidateIndexes(table, columns, schemaNames);
         if (table.Sync is null || primaryKey.Count == 0)
         {
             return null;
@@ -281,7 +289,7 @@ internal sealed partial class SchemaParser
         return marked.Select(c => c.Name).ToList();
     }
 
-    private List<IndexSpec> ValidateIndexes(TableDraft table, Dictionary<string, ColumnDraft> columns)
+    private List<IndexSpec> ValidateIndexes(TableDraft table, Dictionary<string, ColumnDraft> columns, Dictionary<string, (string What, SourceSpan Span)> schemaNames)
     {
         var indexes = new List<IndexSpec>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -312,11 +320,28 @@ internal sealed partial class SchemaParser
                 continue;
             }
 
-            if (!seen.Add(string.Join(",", names)) | !seen.Add("name:" + indexName))
+            // A default name is checked like a declared one: Postgres would truncate it and two could collide.
+            if (index.Name is null && indexName.Length > Naming.MaxIdentifierLength)
             {
-                Report(D.DuplicateIndex, index.Span, table.Name, string.Join(", ", names), indexName);
+                Report(D.InvalidIdentifier, index.Span, indexName, "index", $"; it is this index's default name, so give the index a shorter 'name:'");
                 continue;
             }
+
+            if (!seen.Add(string.Join(",", names)))
+            {
+                Report(D.DuplicateIndex, index.Span, $"Table '{table.Name}' declares an index on ({string.Join(", ", names)}) twice", string.Empty);
+                continue;
+            }
+
+            if (schemaNames.TryGetValue(indexName, out var first))
+            {
+                Report(D.DuplicateIndex, index.Span,
+                    $"Index '{indexName}' of table '{table.Name}' has the name of {first.What} (line {Line(first.Span)}): tables and indexes share one namespace per database in SQLite and Postgres",
+                    index.Name is null ? ", or give this one a 'name:'" : " or rename it");
+                continue;
+            }
+
+            schemaNames.Add(indexName, ($"index '{indexName}' of table '{table.Name}'", index.Span));
 
             indexes.Add(new IndexSpec { Name = indexName, Columns = names.ToEquatableArray(), Unique = index.Unique });
         }
