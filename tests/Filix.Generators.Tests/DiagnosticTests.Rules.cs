@@ -111,6 +111,28 @@ public sealed partial class DiagnosticTests
     }
 
     [Fact]
+    public void FLX0014_EmptyTables()
+    {
+        AssertReports("""
+            domain: shop
+            tables: »{}
+            """, "FLX0014", "'tables' must be a mapping with at least one table, but it is an empty mapping. Add a table as 'name:'");
+    }
+
+    [Fact]
+    public void FLX0014_EmptyColumns()
+    {
+        AssertReports("""
+            domain: shop
+            tables:
+              items:
+                sync: sync
+                primary_key: id
+                columns: »{}
+            """, "FLX0014", "'columns' must be a mapping from column name to its definition, such as 'name: { type: text }', but it is an empty mapping.");
+    }
+
+    [Fact]
     public void FLX0015_DuplicateIndex()
     {
         AssertReports("""
