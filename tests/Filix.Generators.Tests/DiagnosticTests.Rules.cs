@@ -302,6 +302,20 @@ public sealed partial class DiagnosticTests
     }
 
     [Fact]
+    public void FLX0020_ColumnTwiceInThePrimaryKey()
+    {
+        AssertReports("""
+            domain: shop
+            tables:
+              items:
+                sync: sync
+                primary_key: [id, »id]
+                columns:
+                  id: text
+            """, "FLX0020", "Key 'id' appears twice in the primary key of table 'items' (first at line 5). Remove one of them.");
+    }
+
+    [Fact]
     public void FLX0021_DuplicateDomain()
     {
         const string schema = """

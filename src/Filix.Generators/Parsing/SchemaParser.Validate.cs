@@ -267,6 +267,7 @@ internal sealed partial class SchemaParser
             }
 
             var keys = new List<string>();
+            var seen = new Dictionary<string, SourceSpan>(StringComparer.OrdinalIgnoreCase);
             foreach (var (name, span) in table.PrimaryKey)
             {
                 if (!columns.TryGetValue(name, out var column))
@@ -275,10 +276,17 @@ internal sealed partial class SchemaParser
                     continue;
                 }
 
+                if (seen.TryGetValue(column.Name, out var first))
+                {
+                    Report(D.DuplicateKey, span, column.Name, $"the primary key of table '{table.Name}'", Line(first));
+                    continue;
+                }
+
+                seen.Add(column.Name, span);
                 keys.Add(column.Name);
             }
 
-            return keys.Count == table.PrimaryKey.Count ? keys.Distinct().ToList() : new List<string>();
+            return keys.Count == table.PrimaryKey.Count ? keys : new List<string>();
         }
 
         if (marked.Count == 0)
