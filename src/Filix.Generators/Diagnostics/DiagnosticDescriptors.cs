@@ -110,6 +110,10 @@ internal static class DiagnosticDescriptors
         "FLX0105", "Table stops being shared",
         "Table '{0}' changes from '{1}' to 'local': the next migration drops it from the Postgres upstream. " + Consent + " keep its sync tag.");
 
+    public static readonly DiagnosticDescriptor UnsupportedConversion = Error(
+        "FLX0106", "Column type change cannot be migrated",
+        "Column '{0}' changes from {1} to {2}, which no migration can do safely: {3}. 'allow_destructive:' does not change this. Keep type {1}; or add a new {2} column beside it, fill it from your code, and then drop this one.");
+
     public static readonly DiagnosticDescriptor MigrationEdited = Error(
         "FLX0110", "Recorded migration was edited",
         "Migration '{0}' no longer matches its checksum in {1} ({2}). Applied migrations are history: restore the file from version control (git checkout -- {3}), and change the YAML instead so the build records a new migration.");
