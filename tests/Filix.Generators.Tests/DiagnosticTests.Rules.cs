@@ -195,6 +195,24 @@ public sealed partial class DiagnosticTests
     }
 
     [Fact]
+    public void FLX0015_IndexNamedLikeAnIndexPostgresCreates()
+    {
+        // Postgres names the index of a unique column <table>_<column>_key (and of a primary key <table>_pkey).
+        AssertReports("""
+            domain: shop
+            tables:
+              items:
+                sync: sync
+                columns:
+                  id: { type: text, primary_key: true }
+                  sku: { type: text, unique: true }
+                  name: text
+                indexes:
+                  - »{ columns: [name], name: items_sku_key }
+            """, "FLX0015", "Index 'items_sku_key' of table 'items' has the name of the index Postgres creates for unique column 'items.sku' (line 7)");
+    }
+
+    [Fact]
     public void FLX0009_DefaultIndexNameTooLong()
     {
         AssertReports("""

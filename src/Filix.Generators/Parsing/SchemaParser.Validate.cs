@@ -61,14 +61,7 @@ internal sealed partial class SchemaParser
             tables.Add(table.Name, table);
         }
 
-        // Tables and indexes share one namespace per schema in SQLite and in Postgres: an index may not take the
-        // name of a table, nor of an index of another table.
-        var schemaNames = new Dictionary<string, (string What, SourceSpan Span)>(StringComparer.OrdinalIgnoreCase);
-        foreach (var table in tables.Values)
-        {
-            schemaNames[table.Name] = ("table '" + table.Name + "'", table.Span);
-        }
-
+        var schemaNames = SchemaNames(tables.Values);
         var specs = new List<TableSpec>();
         foreach (var table in tables.Values)
         {
@@ -92,6 +85,36 @@ internal sealed partial class SchemaParser
             Tables = specs.ToEquatableArray(),
             AllowDestructive = draft.AllowDestructive.ToEquatableArray(),
         };
+    }
+
+    /// <summary>
+    /// The names taken in the database's one namespace of tables and indexes (SQLite and Postgres alike), which
+    /// <see cref="ValidateIndexes"/> adds each index to: the tables, and the indexes Postgres creates and names
+    /// itself for a primary key (<c>&lt;table&gt;_pkey</c>) and a unique column (<c>&lt;table&gt;_&lt;column&gt;_key</c>).
+    /// </summary>
+    private static Dictionary<string, (string What, SourceSpan Span)> SchemaNames(ICollection<TableDraft> tables)
+    {
+        var names = new Dictionary<string, (string What, SourceSpan Span)>(StringComparer.OrdinalIgnoreCase);
+        foreach (var table in tables)
+        {
+            names[table.Name] = ("table '" + table.Name + "'", table.Span);
+        }
+
+        foreach (var table in tables)
+        {
+            var implicitNames = table.Columns.Where(c => c.Unique)
+                .Select(c => ($"{table.Name}_{c.Name}_key", $"the index Postgres creates for unique column '{table.Name}.{c.Name}'", c.Span))
+                .Prepend((table.Name + "_pkey", $"the index Postgres creates for the primary key of table '{table.Name}'", table.Span));
+            foreach (var (name, what, span) in implicitNames)
+            {
+                if (!names.ContainsKey(name))
+                {
+                    names.Add(name, (what, span));
+                }
+            }
+        }
+
+        return names;
     }
 
     private TableSpec? ValidateTable(TableDraft table, Dictionary<string, TableDraft> tables, Dictionary<string, (string What, SourceSpan Span)> schemaNames)
