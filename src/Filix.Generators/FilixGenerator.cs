@@ -78,11 +78,13 @@ public sealed class FilixGenerator : IIncrementalGenerator
             }
         });
 
-        // Recorded migrations (schema/migrations/<domain>/NNNN_name.<dialect>.sql) are embedded per domain.
+        // Recorded migrations (schema/migrations/<domain>/NNNN_name.<dialect>.sql) are embedded per domain. The
+        // path is parsed first, so the text of other additional files is never read.
         var migrationFiles = context.AdditionalTextsProvider
             .Select(static (file, cancellationToken) =>
-                Migrations.MigrationFile.TryParse(file.Path, string.Empty, out _)
-                    && Migrations.MigrationFile.TryParse(file.Path, file.GetText(cancellationToken)?.ToString() ?? string.Empty, out var parsed) ? parsed : null)
+                Migrations.MigrationFile.TryParse(file.Path, string.Empty, out var parsed)
+                    ? parsed with { Text = file.GetText(cancellationToken)?.ToString() ?? string.Empty }
+                    : null)
             .Where(static file => file is not null)
             .Collect();
         var withMigrations = specs

@@ -111,6 +111,28 @@ public sealed partial class DiagnosticTests
     }
 
     [Fact]
+    public void FLX0014_EmptyTables()
+    {
+        AssertReports("""
+            domain: shop
+            tables: »{}
+            """, "FLX0014", "'tables' must be a mapping with at least one table, but it is an empty mapping. Add a table as 'name:'");
+    }
+
+    [Fact]
+    public void FLX0014_EmptyColumns()
+    {
+        AssertReports("""
+            domain: shop
+            tables:
+              items:
+                sync: sync
+                primary_key: id
+                columns: »{}
+            """, "FLX0014", "'columns' must be a mapping from column name to its definition, such as 'name: { type: text }', but it is an empty mapping.");
+    }
+
+    [Fact]
     public void FLX0015_DuplicateIndex()
     {
         AssertReports("""
@@ -125,6 +147,87 @@ public sealed partial class DiagnosticTests
                   - [name]
                   - »[name]
             """, "FLX0015", "Table 'items' declares an index on (name) twice", "Remove one of them.");
+    }
+
+    [Fact]
+    public void FLX0015_DefaultIndexNamesClashAcrossTables()
+    {
+        // ix_item_tags_name twice: index names are unique per database, not per table.
+        AssertReports("""
+            domain: shop
+            tables:
+              item:
+                sync: sync
+                columns:
+                  id: { type: text, primary_key: true }
+                  tags_name: text
+                indexes:
+                  - [tags_name]
+              item_tags:
+                sync: sync
+                columns:
+                  id: { type: text, primary_key: true }
+                  name: text
+                indexes:
+                  - »[name]
+            """, "FLX0015", "Index 'ix_item_tags_name' of table 'item_tags' has the name of index 'ix_item_tags_name' of table 'item' (line 9): tables and indexes share one namespace per database in SQLite and Postgres.",
+            "Remove one of them, or give this one a 'name:'.");
+    }
+
+    [Fact]
+    public void FLX0015_IndexNamedLikeATable()
+    {
+        AssertReports("""
+            domain: shop
+            tables:
+              items:
+                sync: sync
+                columns:
+                  id: { type: text, primary_key: true }
+                  name: text
+                indexes:
+                  - »{ columns: [name], name: orders }
+              orders:
+                sync: sync
+                columns:
+                  id: { type: text, primary_key: true }
+            """, "FLX0015", "Index 'orders' of table 'items' has the name of table 'orders' (line 10)", "Remove one of them or rename it.");
+    }
+
+    [Fact]
+    public void FLX0015_IndexNamedLikeAnIndexPostgresCreates()
+    {
+        // Postgres names the index of a unique column <table>_<column>_key (and of a primary key <table>_pkey).
+        AssertReports("""
+            domain: shop
+            tables:
+              items:
+                sync: sync
+                columns:
+                  id: { type: text, primary_key: true }
+                  sku: { type: text, unique: true }
+                  name: text
+                indexes:
+                  - »{ columns: [name], name: items_sku_key }
+            """, "FLX0015", "Index 'items_sku_key' of table 'items' has the name of the index Postgres creates for unique column 'items.sku' (line 7)");
+    }
+
+    [Fact]
+    public void FLX0009_DefaultIndexNameTooLong()
+    {
+        AssertReports("""
+            domain: shop
+            tables:
+              inventory_items_by_warehouse:
+                sync: sync
+                columns:
+                  id: { type: text, primary_key: true }
+                  warehouse_region_code: text
+                  storage_bin_label: text
+                indexes:
+                  - »[warehouse_region_code, storage_bin_label]
+            """, "FLX0009", "'ix_inventory_items_by_warehouse_warehouse_region_code_storage_bin_label' is not a valid index name",
+            "at most 63 characters; it is this index's default name, so give the index a shorter 'name:'.");
     }
 
     [Fact]
@@ -214,6 +317,20 @@ public sealed partial class DiagnosticTests
                     type: text
                     »type: integer
             """, "FLX0020", "Key 'type' appears twice in column 'items.name' (first at line 8). Remove one of them.");
+    }
+
+    [Fact]
+    public void FLX0020_ColumnTwiceInThePrimaryKey()
+    {
+        AssertReports("""
+            domain: shop
+            tables:
+              items:
+                sync: sync
+                primary_key: [id, »id]
+                columns:
+                  id: text
+            """, "FLX0020", "Key 'id' appears twice in the primary key of table 'items' (first at line 5). Remove one of them.");
     }
 
     [Fact]

@@ -87,6 +87,10 @@ public sealed class SnapshotTests
         Assert.Contains("SELECT \\\"id\\\", \\\"class\\\", \\\"group\\\", \\\"select\\\", \\\"default\\\", \\\"from\\\", \\\"order\\\" FROM \\\"order\\\"", table);
         // A column named like its record would shadow the type: it gets a suffix.
         Assert.Contains("public double? OrderValue { get; init; }", Source(output, "Keywords.Order.g.cs"));
+        // '@' cannot escape a column named like the methods' own 'cancellationToken' parameter: it gets a suffix.
+        var tokens = Source(output, "Keywords.TokensTable.g.cs");
+        Assert.Contains("GetAsync(string cancellationTokenValue, long state, global::System.Threading.CancellationToken cancellationToken = default)", tokens);
+        Assert.Contains("FindByCancellationTokenAsync(string cancellationTokenValue, global::System.Threading.CancellationToken cancellationToken = default)", tokens);
     }
 
     [Fact]

@@ -31,6 +31,25 @@ public sealed class LintTests
     }
 
     [Fact]
+    public void Blob_to_text_is_refused_at_its_line_even_when_allowed()
+    {
+        // SQLite cannot test bytes for valid UTF-8 (Postgres refuses invalid ones), so no consent makes it safe.
+        var blob = V1.Replace("      notes: { type: text, nullable: true }\n", "      notes: { type: text, nullable: true }\n      cover: { type: blob, nullable: true }\n");
+        var recorded = SchemaParser.Parse("v1.filix.yaml", blob, string.Empty).Spec!;
+        foreach (var yaml in new[] { blob, blob.Replace("domain: library", "domain: library\nallow_destructive:\n  - books.cover") })
+        {
+            var text = yaml.Replace("cover: { type: blob", "cover: { type: text");
+            var desired = SchemaParser.Parse("library.filix.yaml", text, string.Empty);
+            Assert.Empty(desired.Diagnostics);
+            var diagnostic = Assert.Single(MigrationPlanner.Plan(recorded, desired.Spec!, 2, text)!.Diagnostics);
+            Assert.Equal("FLX0106", diagnostic.Id);
+            Assert.Equal(text[..text.IndexOf("      cover:", StringComparison.Ordinal)].Count(c => c == '\n') + 1, diagnostic.Span.StartLine + 1);
+            Assert.Equal(6, diagnostic.Span.StartColumn);
+            Assert.Contains("Column 'books.cover' changes from blob to text, which no migration can do safely: SQLite cannot check that stored bytes are valid UTF-8", diagnostic.Message);
+        }
+    }
+
+    [Fact]
     public void Widening_renaming_and_defaults_are_not_destructive()
     {
         var yaml = V1.Replace("price: { type: integer, nullable: true }", "price: { type: real, nullable: true }")

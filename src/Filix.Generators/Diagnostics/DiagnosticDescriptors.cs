@@ -59,7 +59,7 @@ internal static class DiagnosticDescriptors
         "FLX0014", "Wrong kind of YAML value", "'{0}' must be {1}, but it is {2}. {3}");
 
     public static readonly DiagnosticDescriptor DuplicateIndex = Error(
-        "FLX0015", "Duplicate index", "Table '{0}' declares an index on ({1}) twice (or an index with name '{2}' twice). Remove one of them.");
+        "FLX0015", "Duplicate index", "{0}. Remove one of them{1}.");
 
     public static readonly DiagnosticDescriptor ConflictingPrimaryKey = Error(
         "FLX0016", "Primary key declared twice",
@@ -81,6 +81,10 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor DuplicateDomain = Error(
         "FLX0021", "Duplicate domain", "Domain '{0}' is declared in two schema files ('{1}' and '{2}'). Each domain needs its own name.");
+
+    public static readonly DiagnosticDescriptor GeneratedNameClash = Error(
+        "FLX0022", "Generated C# name clashes",
+        "Table '{0}' would generate the C# name '{1}' ({2}), which {3}. {4}");
 
     // FLX01xx: migration lint and history. Each destructive kind has its own id; the fix is always either to keep
     // the element or to list it under 'allow_destructive:' (see docs/migrations.md).
@@ -105,6 +109,10 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor StopsSharing = Error(
         "FLX0105", "Table stops being shared",
         "Table '{0}' changes from '{1}' to 'local': the next migration drops it from the Postgres upstream. " + Consent + " keep its sync tag.");
+
+    public static readonly DiagnosticDescriptor UnsupportedConversion = Error(
+        "FLX0106", "Column type change cannot be migrated",
+        "Column '{0}' changes from {1} to {2}, which no migration can do safely: {3}. 'allow_destructive:' does not change this. Keep type {1}; or add a new {2} column beside it, fill it from your code, and then drop this one.");
 
     public static readonly DiagnosticDescriptor MigrationEdited = Error(
         "FLX0110", "Recorded migration was edited",

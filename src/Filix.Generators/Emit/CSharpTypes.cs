@@ -24,8 +24,6 @@ internal static class CSharpTypes
 
     public static string PropertyType(ColumnSpec column) => ClrType(column.Type) + (column.Nullable ? "?" : string.Empty);
 
-    public static bool IsValueType(ColumnType type) => type is not (ColumnType.Text or ColumnType.Json or ColumnType.Blob);
-
     /// <summary>An expression reading column <paramref name="ordinal"/> of a SqliteDataReader named <c>reader</c>.</summary>
     public static string SqliteRead(ColumnSpec column, int ordinal)
     {

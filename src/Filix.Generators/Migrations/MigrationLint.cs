@@ -11,7 +11,8 @@ namespace Filix.Generators.Migrations;
 /// The destructive-change lint (Atlas's sqlcheck/destructive): every operation born destructive is an error at the
 /// YAML line of its element, unless the domain's <c>allow_destructive:</c> list names that element (<c>table</c>
 /// or <c>table.column</c>). Elements that are gone from the YAML are reported at their table (a dropped column) or
-/// at <c>tables:</c> (a dropped table).
+/// at <c>tables:</c> (a dropped table). A type change no migration can make safely (FLX0106, blob to text) is an
+/// error whatever the list says.
 /// </summary>
 internal static class MigrationLint
 {
@@ -30,15 +31,21 @@ internal static class MigrationLint
                 case DropColumnOperation drop when !allowed.Contains(drop.Table + "." + drop.Column.Name):
                     diagnostics.Add(SchemaDiagnostic.Create(D.DropsColumn, locate.Find("tables", drop.Table, "columns"), drop.Table + "." + drop.Column.Name, drop.Column.Name));
                     break;
-                case AlterColumnOperation alter when !allowed.Contains(alter.Table + "." + alter.New.Name):
+                case AlterColumnOperation alter:
                     var element = alter.Table + "." + alter.New.Name;
                     var at = locate.Find("tables", alter.Table, "columns", alter.New.Name);
-                    if (alter.NarrowsType)
+                    var consent = allowed.Contains(element);
+                    if (ColumnConversions.Unsupported(alter.Old.Type, alter.New.Type) is { } why)
+                    {
+                        // No consent makes it possible, so it replaces FLX0103 rather than adding to it.
+                        diagnostics.Add(SchemaDiagnostic.Create(D.UnsupportedConversion, at, element, TypeNames.Name(alter.Old.Type), TypeNames.Name(alter.New.Type), why));
+                    }
+                    else if (alter.NarrowsType && !consent)
                     {
                         diagnostics.Add(SchemaDiagnostic.Create(D.NarrowsType, at, element, TypeNames.Name(alter.Old.Type), TypeNames.Name(alter.New.Type)));
                     }
 
-                    if (alter.BecomesRequiredWithoutDefault)
+                    if (alter.BecomesRequiredWithoutDefault && !consent)
                     {
                         diagnostics.Add(SchemaDiagnostic.Create(D.RequiredWithoutDefault, at, element, "but was nullable"));
                     }

@@ -16,8 +16,6 @@ internal sealed class MigrationScript
     private readonly List<string> _checks = new();
     private readonly List<string> _statements = new();
 
-    public bool IsEmpty => _statements.Count == 0;
-
     /// <summary>A check: <paramref name="countSql"/> counts the rows that would make the migration fail or lose
     /// data; <paramref name="problem"/> says what is wrong with them (the runtime adds table, column and count).</summary>
     public void Check(string table, string column, string problem, string countSql) =>

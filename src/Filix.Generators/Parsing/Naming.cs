@@ -51,12 +51,17 @@ internal static class Naming
         return sb.ToString();
     }
 
-    /// <summary><c>role_type</c> -> <c>roleType</c>, escaped with '@' when it is a C# keyword.</summary>
+    /// <summary>The parameter every generated method with column parameters also takes.</summary>
+    public const string CancellationTokenParameter = "cancellationToken";
+
+    /// <summary><c>role_type</c> -> <c>roleType</c>, escaped with '@' when it is a C# keyword. A column named
+    /// <c>cancellation_token</c> gets a <c>Value</c> suffix, as a property named like a record member does:
+    /// '@' cannot escape it, as it is no keyword but the name of the methods' own parameter.</summary>
     public static string ToParameterName(string name)
     {
         var pascal = ToPascalCase(name);
         var camel = char.ToLowerInvariant(pascal[0]) + pascal.Substring(1);
-        return EscapeKeyword(camel);
+        return camel == CancellationTokenParameter ? camel + "Value" : EscapeKeyword(camel);
     }
 
     public static string EscapeKeyword(string identifier) =>

@@ -75,7 +75,7 @@ internal sealed partial class SchemaParser
     {
         if (value is not YMapping map || map.Pairs.Count == 0)
         {
-            Report(D.WrongNodeKind, value.Span, key.Value, "a mapping from column name to its definition, such as 'name: { type: text }'", value.KindName, string.Empty);
+            Report(D.WrongNodeKind, value.Span, key.Value, "a mapping from column name to its definition, such as 'name: { type: text }'", value is YMapping ? "an empty mapping" : value.KindName, string.Empty);
             return;
         }
 

@@ -16,6 +16,27 @@ internal sealed partial class SchemaParser
         "Equals", "GetHashCode", "ToString", "GetType", "Deconstruct", "EqualityContract", "PrintMembers", "Clone", "MemberwiseClone",
     };
 
+    /// <summary>Record names whose file would be one of the domain's own, <c>&lt;Domain&gt;.Schema.g.cs</c> and so on.</summary>
+    private static readonly HashSet<string> ReservedRecordNames = new(StringComparer.OrdinalIgnoreCase) { "Schema", "Database", "Migrations" };
+
+    /// <summary>Members of the generated database class (and of every class), which a table's property cannot take.</summary>
+    private static readonly Dictionary<string, string> DatabaseMembers = new(StringComparer.Ordinal)
+    {
+        ["FileName"] = "the database file name constant",
+        ["Database"] = "the property holding the underlying FilixDatabase",
+        ["OpenAsync"] = "the method that opens the database",
+        ["OpenInFolderAsync"] = "the method that opens the database in a data folder",
+        ["Dispose"] = "the Dispose method",
+        ["DisposeAsync"] = "the DisposeAsync method",
+        ["Equals"] = "a member every class has",
+        ["GetHashCode"] = "a member every class has",
+        ["ToString"] = "a member every class has",
+        ["GetType"] = "a member every class has",
+        ["MemberwiseClone"] = "a member every class has",
+        ["ReferenceEquals"] = "a member every class has",
+        ["Finalize"] = "a member every class has",
+    };
+
     private DomainSpec? Validate(DomainDraft draft, string rootNamespace)
     {
         if (draft.Name.Length > 0 && !Naming.IsValidIdentifier(draft.Name))
@@ -40,15 +61,18 @@ internal sealed partial class SchemaParser
             tables.Add(table.Name, table);
         }
 
+        var schemaNames = SchemaNames(tables.Values);
         var specs = new List<TableSpec>();
         foreach (var table in tables.Values)
         {
-            var spec = ValidateTable(table, tables);
+            var spec = ValidateTable(table, tables, schemaNames);
             if (spec is not null)
             {
                 specs.Add(spec);
             }
         }
+
+        ValidateGeneratedNames(draft, tables.Values);
 
         var typeName = Naming.ToPascalCase(draft.Name);
         return new DomainSpec
@@ -63,9 +87,39 @@ internal sealed partial class SchemaParser
         };
     }
 
-    private TableSpec? ValidateTable(TableDraft table, Dictionary<string, TableDraft> tables)
+    /// <summary>
+    /// The names taken in the database's one namespace of tables and indexes (SQLite and Postgres alike), which
+    /// <see cref="ValidateIndexes"/> adds each index to: the tables, and the indexes Postgres creates and names
+    /// itself for a primary key (<c>&lt;table&gt;_pkey</c>) and a unique column (<c>&lt;table&gt;_&lt;column&gt;_key</c>).
+    /// </summary>
+    private static Dictionary<string, (string What, SourceSpan Span)> SchemaNames(ICollection<TableDraft> tables)
     {
-        var recordName = table.RecordName ?? Naming.ToPascalCase(Naming.Singularize(table.Name));
+        var names = new Dictionary<string, (string What, SourceSpan Span)>(StringComparer.OrdinalIgnoreCase);
+        foreach (var table in tables)
+        {
+            names[table.Name] = ("table '" + table.Name + "'", table.Span);
+        }
+
+        foreach (var table in tables)
+        {
+            var implicitNames = table.Columns.Where(c => c.Unique)
+                .Select(c => ($"{table.Name}_{c.Name}_key", $"the index Postgres creates for unique column '{table.Name}.{c.Name}'", c.Span))
+                .Prepend((table.Name + "_pkey", $"the index Postgres creates for the primary key of table '{table.Name}'", table.Span));
+            foreach (var (name, what, span) in implicitNames)
+            {
+                if (!names.ContainsKey(name))
+                {
+                    names.Add(name, (what, span));
+                }
+            }
+        }
+
+        return names;
+    }
+
+    private TableSpec? ValidateTable(TableDraft table, Dictionary<string, TableDraft> tables, Dictionary<string, (string What, SourceSpan Span)> schemaNames)
+    {
+        var recordName = RecordName(table);
         if (table.RecordName is not null && !IsCSharpTypeName(table.RecordName))
         {
             Report(D.InvalidValue, table.RecordSpan!, "record", "a C# type name in PascalCase such as 'Person'", table.RecordName);
@@ -135,7 +189,7 @@ internal sealed partial class SchemaParser
             });
         }
 
-        var indexes = ValidateIndexes(table, columns);
+        var indexes = ValidateIndexes(table, columns, schemaNames);
         if (table.Sync is null || primaryKey.Count == 0)
         {
             return null;
@@ -155,6 +209,75 @@ internal sealed partial class SchemaParser
         };
     }
 
+    private static string RecordName(TableDraft table) => table.RecordName ?? Naming.ToPascalCase(Naming.Singularize(table.Name));
+
+    /// <summary>
+    /// The C# names a domain generates must be distinct: a clash is a duplicate hint name (the generator fails
+    /// with CS8785) or code that does not compile. Types share the domain's namespace and each is a file
+    /// <c>&lt;Domain&gt;.&lt;Type&gt;.g.cs</c>, so they are compared ignoring case as hint names are; a table's
+    /// property must not take a member the database class already has.
+    /// </summary>
+    private void ValidateGeneratedNames(DomainDraft draft, IEnumerable<TableDraft> tables)
+    {
+        var domainType = Naming.ToPascalCase(draft.Name);
+        var databaseType = domainType + "Database";
+        var types = new Dictionary<string, (string What, TableDraft? Owner, bool IsRecord)>(StringComparer.OrdinalIgnoreCase)
+        {
+            [domainType + "Schema"] = ("the domain's schema class", null, false),
+            [databaseType] = ("the domain's database class", null, false),
+        };
+
+        foreach (var table in tables.Where(t => Naming.IsValidIdentifier(t.Name)))
+        {
+            var record = RecordName(table);
+            var plural = Naming.ToPascalCase(table.Name);
+            if (table.RecordName is null || IsCSharpTypeName(table.RecordName))
+            {
+                var recordSpan = table.RecordSpan ?? table.Span;
+                if (ReservedRecordNames.Contains(record))
+                {
+                    Report(D.GeneratedNameClash, recordSpan, table.Name, record, "its record type",
+                        $"is reserved: the domain's own file is {domainType}.{record}.g.cs", $"Set 'record: <OtherName>' on table '{table.Name}'.");
+                }
+                else
+                {
+                    ClaimType(types, table, record, "record type", recordSpan, isRecord: true);
+                }
+            }
+
+            ClaimType(types, table, plural + "Table", "repository type", table.Span, isRecord: false);
+            if (table.Sync is not SyncMode.Local)
+            {
+                ClaimType(types, table, plural + "Upstream", "upstream adapter type", table.Span, isRecord: false);
+            }
+
+            var taken = plural == databaseType ? "the name of the class itself"
+                : DatabaseMembers.TryGetValue(plural, out var member) ? member
+                : null;
+            if (taken is not null)
+            {
+                Report(D.GeneratedNameClash, table.Span, table.Name, plural, $"its property of {databaseType}",
+                    $"is taken by {taken}", "Rename the table (its SQL name gives the property name).");
+            }
+        }
+    }
+
+    private void ClaimType(Dictionary<string, (string What, TableDraft? Owner, bool IsRecord)> types, TableDraft table, string name, string what, SourceSpan span, bool isRecord)
+    {
+        if (!types.TryGetValue(name, out var first))
+        {
+            types.Add(name, ("the " + what + " of table '" + table.Name + "' (line " + Line(table.Span) + ")", table, isRecord));
+            return;
+        }
+
+        // The fix is a 'record:' on whichever side's name is a record (both, when two tables give one record name).
+        var recordOwner = isRecord ? table.Name : first.IsRecord ? first.Owner!.Name : null;
+        var fix = recordOwner is not null
+            ? $"Set 'record: <OtherName>' on table '{recordOwner}'{(first.Owner is null ? string.Empty : ", or rename one of the tables")}."
+            : first.Owner is null ? $"Rename table '{table.Name}'." : "Rename one of the tables.";
+        Report(D.GeneratedNameClash, span, table.Name, name, "its " + what, "is also " + first.What, fix);
+    }
+
     private List<string> ValidatePrimaryKey(TableDraft table, Dictionary<string, ColumnDraft> columns)
     {
         var marked = table.Columns.Where(c => c.PrimaryKey).ToList();
@@ -167,6 +290,7 @@ internal sealed partial class SchemaParser
             }
 
             var keys = new List<string>();
+            var seen = new Dictionary<string, SourceSpan>(StringComparer.OrdinalIgnoreCase);
             foreach (var (name, span) in table.PrimaryKey)
             {
                 if (!columns.TryGetValue(name, out var column))
@@ -175,10 +299,17 @@ internal sealed partial class SchemaParser
                     continue;
                 }
 
+                if (seen.TryGetValue(column.Name, out var first))
+                {
+                    Report(D.DuplicateKey, span, column.Name, $"the primary key of table '{table.Name}'", Line(first));
+                    continue;
+                }
+
+                seen.Add(column.Name, span);
                 keys.Add(column.Name);
             }
 
-            return keys.Count == table.PrimaryKey.Count ? keys.Distinct().ToList() : new List<string>();
+            return keys.Count == table.PrimaryKey.Count ? keys : new List<string>();
         }
 
         if (marked.Count == 0)
@@ -189,7 +320,7 @@ internal sealed partial class SchemaParser
         return marked.Select(c => c.Name).ToList();
     }
 
-    private List<IndexSpec> ValidateIndexes(TableDraft table, Dictionary<string, ColumnDraft> columns)
+    private List<IndexSpec> ValidateIndexes(TableDraft table, Dictionary<string, ColumnDraft> columns, Dictionary<string, (string What, SourceSpan Span)> schemaNames)
     {
         var indexes = new List<IndexSpec>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -220,11 +351,28 @@ internal sealed partial class SchemaParser
                 continue;
             }
 
-            if (!seen.Add(string.Join(",", names)) | !seen.Add("name:" + indexName))
+            // A default name is checked like a declared one: Postgres would truncate it and two could collide.
+            if (index.Name is null && indexName.Length > Naming.MaxIdentifierLength)
             {
-                Report(D.DuplicateIndex, index.Span, table.Name, string.Join(", ", names), indexName);
+                Report(D.InvalidIdentifier, index.Span, indexName, "index", $"; it is this index's default name, so give the index a shorter 'name:'");
                 continue;
             }
+
+            if (!seen.Add(string.Join(",", names)))
+            {
+                Report(D.DuplicateIndex, index.Span, $"Table '{table.Name}' declares an index on ({string.Join(", ", names)}) twice", string.Empty);
+                continue;
+            }
+
+            if (schemaNames.TryGetValue(indexName, out var first))
+            {
+                Report(D.DuplicateIndex, index.Span,
+                    $"Index '{indexName}' of table '{table.Name}' has the name of {first.What} (line {Line(first.Span)}): tables and indexes share one namespace per database in SQLite and Postgres",
+                    index.Name is null ? ", or give this one a 'name:'" : " or rename it");
+                continue;
+            }
+
+            schemaNames.Add(indexName, ($"index '{indexName}' of table '{table.Name}'", index.Span));
 
             indexes.Add(new IndexSpec { Name = indexName, Columns = names.ToEquatableArray(), Unique = index.Unique });
         }

@@ -108,6 +108,10 @@ internal sealed partial class SchemaParser
         {
             Report(D.MissingKey, map.Span, "The schema file", "tables", "Add a 'tables:' mapping with at least one table.");
         }
+        else if (tables is YMapping { Pairs.Count: 0 })
+        {
+            Report(D.WrongNodeKind, tables.Span, "tables", "a mapping with at least one table", "an empty mapping", "Add a table as 'name:' followed by its indented definition.");
+        }
         else if (tables is YMapping tableMap)
         {
             foreach (var (key, value) in Pairs(tableMap, null, "'tables'"))

@@ -33,9 +33,7 @@ internal sealed class DmlBuilder
 
     public string Count => $"SELECT count(*) FROM {Table}";
 
-    public string GetByKey => SelectAll + " WHERE " + Where(_table.PrimaryKey, 0);
-
-    public string Exists => $"SELECT 1 FROM {Table} WHERE {Where(_table.PrimaryKey, 0)}";
+    public string GetByKey => SelectAll + " WHERE " + WhereKey;
 
     public string Insert =>
         $"INSERT INTO {Table} ({SqlDialect.ColumnList(ColumnNames)}) VALUES ({string.Join(", ", _table.Columns.Select((_, i) => _dialect.Parameter(i)))})";
@@ -74,9 +72,8 @@ internal sealed class DmlBuilder
         }
     }
 
-    public string Delete => $"DELETE FROM {Table} WHERE {Where(_table.PrimaryKey, 0)}";
+    public string Delete => $"DELETE FROM {Table} WHERE {WhereKey}";
 
-    /// <summary>Rows whose <paramref name="columns"/> equal the parameters, in key order.</summary>
     /// <summary>Rows whose <paramref name="columns"/> equal the parameters, in key order. A nullable column is
     /// compared null-safely, so looking up null finds the rows where it is null.</summary>
     public string SelectWhere(IEnumerable<string> columns, IEnumerable<bool> nullable) =>
@@ -96,6 +93,7 @@ internal sealed class DmlBuilder
         return -1;
     }
 
-    private string Where(IEnumerable<string> columns, int firstParameter) =>
-        string.Join(" AND ", columns.Select((c, i) => $"{SqlDialect.Quote(c)} = {_dialect.Parameter(firstParameter + i)}"));
+    /// <summary>The key columns equal to the parameters 0, 1, ... in key order (the key methods' parameters).</summary>
+    private string WhereKey =>
+        string.Join(" AND ", _table.PrimaryKey.Select((c, i) => $"{SqlDialect.Quote(c)} = {_dialect.Parameter(i)}"));
 }

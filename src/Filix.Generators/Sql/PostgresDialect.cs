@@ -5,8 +5,6 @@ namespace Filix.Generators.Sql;
 /// <summary>Postgres, the shared upstream: native types for every portable type (timestamptz, date, jsonb, uuid).</summary>
 internal sealed class PostgresDialect : SqlDialect
 {
-    public override string Name => "postgres";
-
     public override string TypeName(ColumnType type) => type switch
     {
         ColumnType.Text => "text",

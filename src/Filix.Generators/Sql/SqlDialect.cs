@@ -14,8 +14,6 @@ internal abstract class SqlDialect
     public static readonly SqlDialect Sqlite = new SqliteDialect();
     public static readonly SqlDialect Postgres = new PostgresDialect();
 
-    public abstract string Name { get; }
-
     /// <summary>The one quoting rule: wrap in double quotes and double any embedded quote. Every identifier in
     /// every statement goes through here, so a column named <c>order</c> or <c>group</c> just works.</summary>
     public static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"") + "\"";

@@ -9,8 +9,6 @@ namespace Filix.Generators.Sql;
 /// </summary>
 internal sealed class SqliteDialect : SqlDialect
 {
-    public override string Name => "sqlite";
-
     public override string TypeName(ColumnType type) => type switch
     {
         ColumnType.Integer or ColumnType.Boolean => "INTEGER",

@@ -17,6 +17,7 @@ public sealed partial class KeywordsDatabase : global::System.IAsyncDisposable, 
         Database = database;
         Order = new OrderTable(database);
         Where = new WhereTable(database);
+        Tokens = new TokensTable(database);
     }
 
     /// <summary>The underlying connection set (path, options, raw reads and writes).</summary>
@@ -31,6 +32,11 @@ public sealed partial class KeywordsDatabase : global::System.IAsyncDisposable, 
     /// The 'where' table.
     /// </summary>
     public WhereTable Where { get; }
+
+    /// <summary>
+    /// The 'tokens' table.
+    /// </summary>
+    public TokensTable Tokens { get; }
 
     /// <summary>Opens the database file at <paramref name="path"/>, creating it and its tables on first use.</summary>
     public static async global::System.Threading.Tasks.Task<KeywordsDatabase> OpenAsync(string path, global::Filix.Runtime.FilixOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default) =>

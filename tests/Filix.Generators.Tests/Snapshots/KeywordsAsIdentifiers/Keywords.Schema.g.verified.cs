@@ -12,7 +12,7 @@ public static partial class KeywordsSchema
     public const string Domain = "keywords";
 
     /// <summary>A hash of the schema, recorded in each database created from it.</summary>
-    public const string Hash = "487ba7bd8ad92056";
+    public const string Hash = "6f9c315e3c318c79";
 
     /// <summary>The SQLite DDL: every table.</summary>
     public const string SqliteDdl = """
@@ -36,6 +36,13 @@ public static partial class KeywordsSchema
         "in" TEXT NOT NULL,
         "string" TEXT,
         PRIMARY KEY ("order", "in")
+    ) STRICT;
+
+    CREATE TABLE "tokens" (
+        "cancellation_token" TEXT NOT NULL,
+        "state" INTEGER NOT NULL,
+        "reader" TEXT NOT NULL UNIQUE,
+        PRIMARY KEY ("cancellation_token", "state")
     ) STRICT;
     """;
 
@@ -69,7 +76,7 @@ public static partial class KeywordsSchema
         Domain = Domain,
         SchemaHash = Hash,
         SourceFile = "keywords.filix.yaml",
-        Tables = new string[] { "order", "where" },
+        Tables = new string[] { "order", "where", "tokens" },
         SqliteDdl = new string[]
         {
             """
@@ -92,6 +99,14 @@ public static partial class KeywordsSchema
                 "in" TEXT NOT NULL,
                 "string" TEXT,
                 PRIMARY KEY ("order", "in")
+            ) STRICT
+            """,
+            """
+            CREATE TABLE "tokens" (
+                "cancellation_token" TEXT NOT NULL,
+                "state" INTEGER NOT NULL,
+                "reader" TEXT NOT NULL UNIQUE,
+                PRIMARY KEY ("cancellation_token", "state")
             ) STRICT
             """,
         },
