@@ -117,6 +117,34 @@ public sealed class PostgresUpgradeTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task Timestamps_and_dates_turned_into_text_read_as_SQLite_stores_them_whatever_the_session_settings()
+    {
+        using var history = new TestHistory();
+        await using var upstream = await OpenNewDatabaseAsync("to_text");
+        const string v1 = """
+            domain: library
+            tables:
+              visits:
+                sync: sync
+                columns:
+                  id: { type: integer, primary_key: true }
+                  at: timestamp
+                  day: date
+            """;
+        Assert.Empty(history.Record(v1).Diagnostics);
+        await PostgresMigrations.MigrateAsync(upstream, history.Schema());
+        await ExecuteAsync(upstream, "INSERT INTO visits VALUES (1, '2024-01-31 12:00:00.123456+00', '2024-01-31')");
+
+        // Settings that change how Postgres prints a timestamp or a date as text.
+        await ExecuteAsync(upstream, "SET TimeZone = 'America/New_York'; SET DateStyle = 'SQL, DMY'");
+        Assert.Empty(history.Record(v1.Replace("at: timestamp", "at: text").Replace("day: date", "day: text")).Diagnostics);
+        await PostgresMigrations.MigrateAsync(upstream, history.Schema());
+
+        Assert.Equal("2024-01-31T12:00:00.1234560Z", await ScalarAsync(upstream, "SELECT at FROM visits"));
+        Assert.Equal("2024-01-31", await ScalarAsync(upstream, "SELECT day FROM visits"));
+    }
+
+    [Fact]
     public async Task Concurrent_migrators_apply_once_and_a_newer_upstream_is_refused()
     {
         using var history = new TestHistory();

@@ -82,6 +82,11 @@ internal static class ColumnConversions
         {
             (ColumnType.Boolean, ColumnType.Integer) => $"{x}::integer::bigint",
             (ColumnType.Integer, ColumnType.Boolean) => $"({x} <> 0)",
+
+            // Text as SQLite stores it (SqliteValues), not as this session's DateStyle and TimeZone would print it,
+            // so a converted column holds the same text in both databases.
+            (ColumnType.Timestamp, ColumnType.Text) => $"to_char({x} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"0Z\"')",
+            (ColumnType.Date, ColumnType.Text) => $"to_char({x}, 'YYYY-MM-DD')",
             (ColumnType.Blob, _) => $"convert_from({x}, 'UTF8')::{SqlDialect.Postgres.TypeName(to)}",
             (_, ColumnType.Blob) => $"convert_to({x}::text, 'UTF8')",
             _ => $"{x}::{SqlDialect.Postgres.TypeName(to)}",
