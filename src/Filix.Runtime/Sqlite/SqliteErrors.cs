@@ -65,10 +65,11 @@ internal static class SqliteErrors
         };
     }
 
-    /// <summary>SQLITE_BUSY / SQLITE_LOCKED: Filix writers queue on the lock file, so the holder is another tool.</summary>
+    /// <summary>SQLITE_BUSY / SQLITE_LOCKED. Filix writers queue on the lock file, so the holder is usually another
+    /// tool, or another Filix process migrating the file (migrations wait on SQLite's lock, not the lock file).</summary>
     private static string Locked(SqliteException ex) =>
         $"The database stayed locked by another connection for longer than busy_timeout ({ex.Message}). " +
-        "A long transaction in another process or tool (a sqlite3 shell, a backup) holds the lock; finish it and retry, or raise FilixOptions.BusyTimeout.";
+        "A long transaction in another process holds the lock (a sqlite3 shell, a backup, another program migrating this file); finish it and retry, or raise FilixOptions.BusyTimeout.";
 
     /// <summary>What SQLite names after "constraint failed: " (<c>things.code</c>) or, for a STRICT type error,
     /// its whole text; the plain message otherwise.</summary>
