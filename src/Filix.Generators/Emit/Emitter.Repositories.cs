@@ -22,7 +22,7 @@ internal static partial class Emitter
         var record = table.RecordName;
         var keys = KeyColumns(table);
         var w = Begin(domain);
-        w.WriteSummary($"The '{table.Name}' table of the {domain.Name} database ({table.Sync.ToString().ToLowerInvariant()}).");
+        w.WriteSummary($"The '{table.Name}' table of the {domain.Name} database ({SyncTags.Name(table.Sync)}).");
         using (w.Open($"public sealed partial class {table.PluralName}Table"))
         {
             WriteConstant(w, "ScanSql", sql.Scan);

@@ -24,7 +24,7 @@ internal static class SnapshotWriter
             sb.Append(firstTable ? "\n" : ",\n");
             firstTable = false;
             sb.Append("    ").Append(Str(table.Name)).Append(": {\n");
-            sb.Append("      \"sync\": ").Append(Str(table.Sync.ToString().ToLowerInvariant())).Append(",\n");
+            sb.Append("      \"sync\": ").Append(Str(SyncTags.Name(table.Sync))).Append(",\n");
             sb.Append("      \"record\": ").Append(Str(table.RecordName)).Append(",\n");
             sb.Append("      \"description\": ").Append(Str(table.Description)).Append(",\n");
             sb.Append("      \"primary_key\": ").Append(List(table.PrimaryKey)).Append(",\n");

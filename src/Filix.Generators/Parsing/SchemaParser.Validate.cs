@@ -426,7 +426,7 @@ internal sealed partial class SchemaParser
 
         if (table.Sync is { } from && target.Sync is { } to && Reach(to) < Reach(from))
         {
-            Report(D.SharedReferencesLocal, span, table.Name, Tag(from), target.Name, Tag(to), Tag(from));
+            Report(D.SharedReferencesLocal, span, table.Name, SyncTags.Name(from), target.Name, SyncTags.Name(to), SyncTags.Name(from));
         }
 
         return new ReferenceSpec(target.Name, referenced.Name);
@@ -437,10 +437,9 @@ internal sealed partial class SchemaParser
     {
         SyncMode.Local => 0,
         SyncMode.Optional => 1,
-        _ => 2,
+        SyncMode.Sync => 2,
+        _ => throw Unhandled.Value(mode),
     };
-
-    private static string Tag(SyncMode mode) => mode.ToString().ToLowerInvariant();
 
     private static string PropertyName(string column, string recordName)
     {
