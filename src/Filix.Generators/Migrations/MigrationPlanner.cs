@@ -37,7 +37,7 @@ internal static class MigrationPlanner
 
         var id = number.ToString("0000", CultureInfo.InvariantCulture);
         var name = recorded is null ? "initial" : NameOf(operations);
-        var hash = SchemaHash.Compute(DdlBuilder.Statements(desired, SqlDialect.Sqlite));
+        var hash = SchemaArtifacts.For(desired).Hash;
         var source = System.IO.Path.GetFileName(desired.SourcePath);
         var sqlite = SqliteMigrationSql.Generate(recorded, desired, operations).Render(Header(id, name, desired.Name, source, "SQLite", new[]
         {
