@@ -20,15 +20,15 @@ internal static class RuntimeSchema
         var files = Directory.Exists(folder)
             ? Directory.GetFiles(folder, "*.sql").Select(f => MigrationFile.TryParse(f, File.ReadAllText(f), out var file) ? file : null).OfType<MigrationFile>()
             : Enumerable.Empty<MigrationFile>();
-        var sqlite = DdlBuilder.Statements(spec, SqlDialect.Sqlite);
+        var schema = SchemaArtifacts.For(spec);
         return new DatabaseSchema
         {
-            Domain = spec.Name,
-            SchemaHash = SchemaHash.Compute(sqlite),
-            SourceFile = Path.GetFileName(schemaFile),
-            Tables = spec.Tables.Select(t => t.Name).ToList(),
-            SqliteDdl = sqlite,
-            PostgresDdl = DdlBuilder.Statements(spec, SqlDialect.Postgres),
+            Domain = schema.Domain,
+            SchemaHash = schema.Hash,
+            SourceFile = schema.SourceFile,
+            Tables = schema.Tables,
+            SqliteDdl = schema.SqliteDdl,
+            PostgresDdl = schema.PostgresDdl,
             Migrations = withMigrations
                 ? MigrationFile.Pair(spec.Name, files).Select(m => new Migration(m.Id, m.Name, m.Checksum, m.SchemaHash, m.SqliteSql, m.PostgresSql)).ToList()
                 : Array.Empty<Migration>(),

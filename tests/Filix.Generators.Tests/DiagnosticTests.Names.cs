@@ -113,4 +113,42 @@ public sealed partial class DiagnosticTests
             """, ["FLX0022", "FLX0022"], "'ShopDatabase' (its record type), which is also the domain's database class.",
             "'ShopDatabase' (its property of ShopDatabase), which is taken by the name of the class itself.");
     }
+
+    [Fact]
+    public void FLX0022_TwoLookupsWithOneMethodName()
+    {
+        // Unique column 'a_and_b' and a unique index on (a, b) both give GetByAAndBAsync; reported at the index.
+        AssertReports("""
+            domain: shop
+            tables:
+              pairs:
+                sync: local
+                columns:
+                  id: { type: text, primary_key: true }
+                  a: text
+                  b: text
+                  a_and_b: { type: text, unique: true }
+                indexes:
+                  - »{ columns: [a, b], unique: true }
+            """, "FLX0022", "Table 'pairs' would generate the C# name 'GetByAAndBAsync' (the lookup for index 'ux_pairs_a_b' on (a, b)), which is also the lookup for unique column 'a_and_b' (line 9).",
+            "Rename a column so the two lookups differ.");
+    }
+
+    [Fact]
+    public void FLX0022_OneLookupTwiceIsNoClash()
+    {
+        // A unique column and a unique index on it are the same lookup: one GetByCodeAsync, no diagnostic.
+        var output = GeneratorHarness.Run(GeneratorHarness.Schema(FileName, """
+            domain: shop
+            tables:
+              items:
+                sync: local
+                columns:
+                  id: { type: text, primary_key: true }
+                  code: { type: text, unique: true }
+                indexes:
+                  - { columns: [code], unique: true }
+            """));
+        Assert.Empty(output.Printed);
+    }
 }

@@ -12,31 +12,30 @@ internal static partial class Emitter
     /// <c>DatabaseSchema</c> the runtime opens the database with.</summary>
     private static string EmitSchema(DomainSpec domain)
     {
-        var sqlite = DdlBuilder.Statements(domain, SqlDialect.Sqlite);
-        var postgres = DdlBuilder.Statements(domain, SqlDialect.Postgres);
+        var schema = SchemaArtifacts.For(domain);
         var w = Begin(domain);
-        w.WriteSummary($"The {domain.Name} schema as SQL, generated from {System.IO.Path.GetFileName(domain.SourcePath)}.");
+        w.WriteSummary($"The {domain.Name} schema as SQL, generated from {schema.SourceFile}.");
         using (w.Open($"public static partial class {domain.TypeName}Schema"))
         {
-            w.WriteLine($"public const string Domain = {SourceWriter.Literal(domain.Name)};");
+            w.WriteLine($"public const string Domain = {SourceWriter.Literal(schema.Domain)};");
             w.WriteLine();
             w.WriteLine("/// <summary>A hash of the schema, recorded in each database created from it.</summary>");
-            w.WriteLine($"public const string Hash = {SourceWriter.Literal(Hash(sqlite))};");
+            w.WriteLine($"public const string Hash = {SourceWriter.Literal(schema.Hash)};");
             w.WriteLine();
             w.WriteLine("/// <summary>The SQLite DDL: every table.</summary>");
-            w.WriteLine($"public const string SqliteDdl = {SourceWriter.Literal(Script(sqlite))};");
+            w.WriteLine($"public const string SqliteDdl = {SourceWriter.Literal(Script(schema.SqliteDdl))};");
             w.WriteLine();
             w.WriteLine("/// <summary>The Postgres DDL: the shared ('sync' and 'optional') tables only.</summary>");
-            w.WriteLine($"public const string PostgresDdl = {SourceWriter.Literal(Script(postgres))};");
+            w.WriteLine($"public const string PostgresDdl = {SourceWriter.Literal(Script(schema.PostgresDdl))};");
             w.WriteLine();
             using (w.Open("public static global::Filix.Runtime.DatabaseSchema Definition { get; } = new()", "};"))
             {
                 w.WriteLine("Domain = Domain,");
                 w.WriteLine("SchemaHash = Hash,");
-                w.WriteLine($"SourceFile = {SourceWriter.Literal(System.IO.Path.GetFileName(domain.SourcePath))},");
-                w.WriteLine($"Tables = new string[] {{ {string.Join(", ", domain.Tables.Select(t => SourceWriter.Literal(t.Name)))} }},");
-                WriteStatements(w, "SqliteDdl", sqlite);
-                WriteStatements(w, "PostgresDdl", postgres);
+                w.WriteLine($"SourceFile = {SourceWriter.Literal(schema.SourceFile)},");
+                w.WriteLine($"Tables = new string[] {{ {string.Join(", ", schema.Tables.Select(SourceWriter.Literal))} }},");
+                WriteStatements(w, "SqliteDdl", schema.SqliteDdl);
+                WriteStatements(w, "PostgresDdl", schema.PostgresDdl);
                 w.WriteLine("Migrations = MigrationSet.All,");
             }
         }
@@ -44,7 +43,7 @@ internal static partial class Emitter
         return w.ToString();
     }
 
-    private static void WriteStatements(SourceWriter w, string property, List<string> statements)
+    private static void WriteStatements(SourceWriter w, string property, IReadOnlyList<string> statements)
     {
         using (w.Open($"{property} = new string[]", "},"))
         {
@@ -55,10 +54,8 @@ internal static partial class Emitter
         }
     }
 
-    private static string Script(List<string> statements) =>
+    private static string Script(IReadOnlyList<string> statements) =>
         statements.Count == 0 ? "-- no shared tables: every table of this domain is local" : string.Join(";\n\n", statements) + ";";
-
-    private static string Hash(List<string> statements) => Migrations.SchemaHash.Compute(statements);
 
     /// <summary>The typed database: opens the file and exposes one repository per table.</summary>
     private static string EmitDatabase(DomainSpec domain)

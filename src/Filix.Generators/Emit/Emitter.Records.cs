@@ -53,7 +53,9 @@ internal static partial class Emitter
             ColumnType.Timestamp => $"global::Filix.Runtime.Sqlite.SqliteValues.ParseTimestamp({SourceWriter.Literal(value.Value)})",
             ColumnType.Date => $"global::System.DateOnly.ParseExact({SourceWriter.Literal(value.Value)}, \"yyyy-MM-dd\", global::System.Globalization.CultureInfo.InvariantCulture)",
             ColumnType.Uuid => $"new global::System.Guid({SourceWriter.Literal(value.Value)})",
-            _ => SourceWriter.Literal(value.Value),
+            ColumnType.Text or ColumnType.Json => SourceWriter.Literal(value.Value),
+            ColumnType.Blob => throw new System.InvalidOperationException("Blob columns have no default (the parser reports one)."),
+            _ => throw Unhandled.Value(column.Type),
         };
     }
 }

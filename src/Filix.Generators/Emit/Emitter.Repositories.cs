@@ -22,7 +22,7 @@ internal static partial class Emitter
         var record = table.RecordName;
         var keys = KeyColumns(table);
         var w = Begin(domain);
-        w.WriteSummary($"The '{table.Name}' table of the {domain.Name} database ({table.Sync.ToString().ToLowerInvariant()}).");
+        w.WriteSummary($"The '{table.Name}' table of the {domain.Name} database ({SyncTags.Name(table.Sync)}).");
         using (w.Open($"public sealed partial class {table.PluralName}Table"))
         {
             WriteConstant(w, "ScanSql", sql.Scan);
@@ -177,32 +177,18 @@ internal static partial class Emitter
         w.WriteLine("    _database.QueryAsync(ScanSql, 0, static (_, _) => { }, 0, ReadRow, cancellationToken);");
     }
 
-    /// <summary>A lookup per unique column, per declared index and per proper prefix of a composite key.
-    /// Unique ones return one row (<c>GetBy…</c>), the others a list in key order (<c>FindBy…</c>).</summary>
+    /// <summary>The lookups the parser planned (<see cref="TableSpec.Lookups"/>). Unique ones return one row
+    /// (<c>GetBy…</c>), the others a list in key order (<c>FindBy…</c>).</summary>
     private static void WriteLookups(SourceWriter w, TableSpec table, DmlBuilder sql)
     {
-        var lookups = new List<(List<string> Columns, bool Unique)>();
-        lookups.AddRange(table.Columns.Where(c => c.Unique).Select(c => (new List<string> { c.Name }, true)));
-        lookups.AddRange(table.Indexes.Select(i => (i.Columns.ToList(), i.Unique)));
-        for (var length = 1; length < table.PrimaryKey.Count; length++)
+        foreach (var lookup in table.Lookups)
         {
-            lookups.Add((table.PrimaryKey.Take(length).ToList(), false));
-        }
-
-        var emitted = new HashSet<string>();
-        foreach (var (names, unique) in lookups)
-        {
+            var (names, unique) = (lookup.Columns, lookup.Unique);
             // SQL lets many rows hold NULL under UNIQUE, so a unique lookup takes non-null arguments: "the row
             // whose x is null" is not one row. Non-unique lookups of null are null-safe (IS).
             var columns = names.Select(n => Column(table, n)).Select(c => unique ? c with { Nullable = false } : c).ToList();
-            var suffix = string.Join("And", columns.Select(c => c.PropertyName));
-            var method = (unique ? "GetBy" : "FindBy") + suffix + "Async";
-            if (names.SequenceEqual(table.PrimaryKey) || !emitted.Add(method))
-            {
-                continue;
-            }
-
-            var sqlName = (unique ? "GetBy" : "FindBy") + suffix + "Sql";
+            var method = lookup.Name + "Async";
+            var sqlName = lookup.Name + "Sql";
             WriteConstantSpaced(w, sqlName, sql.SelectWhere(names, columns.Select(c => c.Nullable)));
             if (unique)
             {

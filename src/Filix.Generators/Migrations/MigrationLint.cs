@@ -57,7 +57,7 @@ internal static class MigrationLint
                     break;
                 case ChangeSyncOperation change when !allowed.Contains(change.Table):
                     diagnostics.Add(SchemaDiagnostic.Create(D.StopsSharing, locate.Find("tables", change.Table, "sync"), change.Table,
-                        change.Old.Sync.ToString().ToLowerInvariant()));
+                        SyncTags.Name(change.Old.Sync)));
                     break;
             }
         }

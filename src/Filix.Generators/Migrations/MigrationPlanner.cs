@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Linq;
 using Filix.Generators.Diagnostics;
 using Filix.Generators.Model;
+using Filix.Generators.Parsing;
 using Filix.Generators.Sql;
 
 namespace Filix.Generators.Migrations;
@@ -36,7 +37,7 @@ internal static class MigrationPlanner
 
         var id = number.ToString("0000", CultureInfo.InvariantCulture);
         var name = recorded is null ? "initial" : NameOf(operations);
-        var hash = SchemaHash.Compute(DdlBuilder.Statements(desired, SqlDialect.Sqlite));
+        var hash = SchemaArtifacts.For(desired).Hash;
         var source = System.IO.Path.GetFileName(desired.SourcePath);
         var sqlite = SqliteMigrationSql.Generate(recorded, desired, operations).Render(Header(id, name, desired.Name, source, "SQLite", new[]
         {
@@ -78,7 +79,7 @@ internal static class MigrationPlanner
             AlterPrimaryKeyOperation k => $"key_{k.Table}",
             CreateIndexOperation i => "index_" + i.Index.Name,
             DropIndexOperation i => "drop_" + i.Index.Name,
-            ChangeSyncOperation s => $"sync_{s.Table}_{s.New.Sync.ToString().ToLowerInvariant()}",
+            ChangeSyncOperation s => $"sync_{s.Table}_{SyncTags.Name(s.New.Sync)}",
             _ => "change",
         }).Distinct().ToList();
         words.AddRange(operations.Count > 1 ? new[] { "more" } : new string[0]);

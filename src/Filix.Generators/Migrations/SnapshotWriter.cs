@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Linq;
 using System.Text;
 using Filix.Generators.Model;
+using Filix.Generators.Parsing;
 
 namespace Filix.Generators.Migrations;
 
@@ -23,7 +24,7 @@ internal static class SnapshotWriter
             sb.Append(firstTable ? "\n" : ",\n");
             firstTable = false;
             sb.Append("    ").Append(Str(table.Name)).Append(": {\n");
-            sb.Append("      \"sync\": ").Append(Str(table.Sync.ToString().ToLowerInvariant())).Append(",\n");
+            sb.Append("      \"sync\": ").Append(Str(SyncTags.Name(table.Sync))).Append(",\n");
             sb.Append("      \"record\": ").Append(Str(table.RecordName)).Append(",\n");
             sb.Append("      \"description\": ").Append(Str(table.Description)).Append(",\n");
             sb.Append("      \"primary_key\": ").Append(List(table.PrimaryKey)).Append(",\n");
@@ -33,7 +34,7 @@ internal static class SnapshotWriter
             {
                 sb.Append(firstColumn ? "\n" : ",\n");
                 firstColumn = false;
-                sb.Append("        ").Append(Str(column.Name)).Append(": { \"type\": ").Append(Str(column.Type.ToString().ToLowerInvariant()))
+                sb.Append("        ").Append(Str(column.Name)).Append(": { \"type\": ").Append(Str(TypeNames.Name(column.Type)))
                   .Append(", \"nullable\": ").Append(Bool(column.Nullable))
                   .Append(", \"unique\": ").Append(Bool(column.Unique));
                 if (column.Default is { } value)
@@ -71,7 +72,9 @@ internal static class SnapshotWriter
         (_, DefaultKind.Now) => Str("now"),
         (_, DefaultKind.Today) => Str("today"),
         (ColumnType.Boolean or ColumnType.Integer or ColumnType.Real, _) => value.Value,
-        _ => Str(value.Value),
+        (ColumnType.Text or ColumnType.Blob or ColumnType.Timestamp or ColumnType.Date or ColumnType.Json or ColumnType.Uuid, _)
+            => Str(value.Value),
+        _ => throw Unhandled.Value(type),
     };
 
     private static string Bool(bool value) => value ? "true" : "false";

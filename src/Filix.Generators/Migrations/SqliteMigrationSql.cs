@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using Filix.Generators.Model;
+using Filix.Generators.Parsing;
 using Filix.Generators.Sql;
 
 namespace Filix.Generators.Migrations;
@@ -110,7 +111,7 @@ internal static class SqliteMigrationSql
             var expression = ColumnConversions.SqliteCopy(source.Name, source.Type, column.Type);
             if (ColumnConversions.SqliteInvalid(source.Name, source.Type, column.Type) is { } invalid)
             {
-                script.Check(after.Name, column.Name, $"holds values that do not convert from {Name(source.Type)} to {Name(column.Type)}",
+                script.Check(after.Name, column.Name, $"holds values that do not convert from {TypeNames.Name(source.Type)} to {TypeNames.Name(column.Type)}",
                     $"SELECT count(*) FROM {recordedTable} WHERE {SqlDialect.Quote(source.Name)} IS NOT NULL AND {invalid}");
             }
 
@@ -160,6 +161,4 @@ internal static class SqliteMigrationSql
         AlterColumnOperation alter => $"change column {alter.New.Name}",
         _ => operation.GetType().Name,
     };
-
-    private static string Name(ColumnType type) => type.ToString().ToLowerInvariant();
 }

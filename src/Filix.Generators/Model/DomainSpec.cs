@@ -44,6 +44,9 @@ public sealed record TableSpec
 
     public required EquatableArray<IndexSpec> Indexes { get; init; }
 
+    /// <summary>The repository's lookup methods, planned (and their names checked) by the parser.</summary>
+    public required EquatableArray<LookupSpec> Lookups { get; init; }
+
     /// <summary>The table's previous name (<c>renamed_from:</c>), so a migration renames it instead of dropping it.</summary>
     public string? RenamedFrom { get; init; }
 }
@@ -72,6 +75,18 @@ public sealed record ColumnSpec
 }
 
 public sealed record ReferenceSpec(string Table, string Column);
+
+/// <summary>A repository lookup: <c>GetBy…Async</c> (unique, one row) or <c>FindBy…Async</c> (a list), and its
+/// SQL constant <c>…Sql</c>; one per unique column, per index and per proper prefix of a composite key.</summary>
+public sealed record LookupSpec
+{
+    /// <summary>The method's stem (<c>GetByEmail</c>); the method adds <c>Async</c>, its SQL constant <c>Sql</c>.</summary>
+    public required string Name { get; init; }
+
+    public required EquatableArray<string> Columns { get; init; }
+
+    public required bool Unique { get; init; }
+}
 
 public sealed record IndexSpec
 {

@@ -60,15 +60,13 @@ internal sealed partial class SchemaParser
 
     private SyncMode? ReadSync(string table, YNode value)
     {
-        switch ((value as YScalar)?.Value)
+        if (SyncTags.TryParse((value as YScalar)?.Value, out var mode))
         {
-            case "sync": return SyncMode.Sync;
-            case "local": return SyncMode.Local;
-            case "optional": return SyncMode.Optional;
-            default:
-                Report(D.InvalidSyncTag, value.Span, table, value is YScalar s ? s.Value : value.KindName);
-                return null;
+            return mode;
         }
+
+        Report(D.InvalidSyncTag, value.Span, table, value is YScalar s ? s.Value : value.KindName);
+        return null;
     }
 
     private void ReadColumns(TableDraft table, YScalar key, YNode value)

@@ -195,6 +195,8 @@ internal sealed partial class SchemaParser
             return null;
         }
 
+        var lookups = PlanLookups(table, columns, columnSpecs, primaryKey, indexes);
+
         return new TableSpec
         {
             Name = table.Name,
@@ -204,7 +206,8 @@ internal sealed partial class SchemaParser
             Sync = table.Sync.Value,
             Columns = columnSpecs.ToEquatableArray(),
             PrimaryKey = primaryKey.ToEquatableArray(),
-            Indexes = indexes.ToEquatableArray(),
+            Indexes = indexes.Select(i => i.Spec).ToEquatableArray(),
+            Lookups = lookups.ToEquatableArray(),
             RenamedFrom = table.RenamedFrom,
         };
     }
@@ -320,9 +323,57 @@ internal sealed partial class SchemaParser
         return marked.Select(c => c.Name).ToList();
     }
 
-    private List<IndexSpec> ValidateIndexes(TableDraft table, Dictionary<string, ColumnDraft> columns, Dictionary<string, (string What, SourceSpan Span)> schemaNames)
+    /// <summary>
+    /// The repository's lookups: per unique column, per index and per proper prefix of a composite key (the key
+    /// itself has <c>GetAsync</c>), named from the columns' properties. Two that give one name on the same columns
+    /// are one lookup (a unique column and a unique index on it); on different columns (a unique column
+    /// <c>a_and_b</c> and an index on <c>[a, b]</c>) the second would be a duplicate member, so it is reported.
+    /// </summary>
+    private List<LookupSpec> PlanLookups(TableDraft table, Dictionary<string, ColumnDraft> columns, List<ColumnSpec> columnSpecs,
+        List<string> primaryKey, List<(IndexSpec Spec, SourceSpan Span)> indexes)
     {
-        var indexes = new List<IndexSpec>();
+        var candidates = new List<(List<string> Columns, bool Unique, string What, SourceSpan Span)>();
+        candidates.AddRange(columnSpecs.Where(c => c.Unique).Select(c => (new List<string> { c.Name }, true, $"unique column '{c.Name}'", columns[c.Name].Span)));
+        candidates.AddRange(indexes.Select(i => (i.Spec.Columns.ToList(), i.Spec.Unique, $"index '{i.Spec.Name}' on ({string.Join(", ", i.Spec.Columns)})", i.Span)));
+        for (var length = 1; length < primaryKey.Count; length++)
+        {
+            var prefix = primaryKey.Take(length).ToList();
+            candidates.Add((prefix, false, $"the primary key prefix ({string.Join(", ", prefix)})", table.PrimaryKeySpan ?? table.Span));
+        }
+
+        var properties = columnSpecs.ToDictionary(c => c.Name, c => c.PropertyName, StringComparer.OrdinalIgnoreCase);
+        var lookups = new List<LookupSpec>();
+        var planned = new Dictionary<string, (List<string> Columns, string What, SourceSpan Span)>(StringComparer.Ordinal);
+        foreach (var (names, unique, what, span) in candidates)
+        {
+            if (names.SequenceEqual(primaryKey))
+            {
+                continue;
+            }
+
+            var name = (unique ? "GetBy" : "FindBy") + string.Join("And", names.Select(n => properties[n]));
+            if (planned.TryGetValue(name, out var first))
+            {
+                if (!first.Columns.SequenceEqual(names))
+                {
+                    Report(D.GeneratedNameClash, span, table.Name, name + "Async", $"the lookup for {what}",
+                        $"is also the lookup for {first.What} (line {Line(first.Span)})",
+                        "Rename a column so the two lookups differ.");
+                }
+
+                continue;
+            }
+
+            planned.Add(name, (names, what, span));
+            lookups.Add(new LookupSpec { Name = name, Columns = names.ToEquatableArray(), Unique = unique });
+        }
+
+        return lookups;
+    }
+
+    private List<(IndexSpec Spec, SourceSpan Span)> ValidateIndexes(TableDraft table, Dictionary<string, ColumnDraft> columns, Dictionary<string, (string What, SourceSpan Span)> schemaNames)
+    {
+        var indexes = new List<(IndexSpec Spec, SourceSpan Span)>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var index in table.Indexes)
         {
@@ -374,7 +425,7 @@ internal sealed partial class SchemaParser
 
             schemaNames.Add(indexName, ($"index '{indexName}' of table '{table.Name}'", index.Span));
 
-            indexes.Add(new IndexSpec { Name = indexName, Columns = names.ToEquatableArray(), Unique = index.Unique });
+            indexes.Add((new IndexSpec { Name = indexName, Columns = names.ToEquatableArray(), Unique = index.Unique }, index.Span));
         }
 
         return indexes;
@@ -426,7 +477,7 @@ internal sealed partial class SchemaParser
 
         if (table.Sync is { } from && target.Sync is { } to && Reach(to) < Reach(from))
         {
-            Report(D.SharedReferencesLocal, span, table.Name, Tag(from), target.Name, Tag(to), Tag(from));
+            Report(D.SharedReferencesLocal, span, table.Name, SyncTags.Name(from), target.Name, SyncTags.Name(to), SyncTags.Name(from));
         }
 
         return new ReferenceSpec(target.Name, referenced.Name);
@@ -437,10 +488,9 @@ internal sealed partial class SchemaParser
     {
         SyncMode.Local => 0,
         SyncMode.Optional => 1,
-        _ => 2,
+        SyncMode.Sync => 2,
+        _ => throw Unhandled.Value(mode),
     };
-
-    private static string Tag(SyncMode mode) => mode.ToString().ToLowerInvariant();
 
     private static string PropertyName(string column, string recordName)
     {

@@ -105,9 +105,11 @@ internal static class TypeNames
 
                 error = "expected a UUID such as 00000000-0000-0000-0000-000000000000";
                 return null;
-            default:
+            case ColumnType.Blob:
                 error = "blob columns cannot have a default";
                 return null;
+            default:
+                throw Unhandled.Value(type);
         }
     }
 

@@ -14,7 +14,8 @@ internal sealed class SqliteDialect : SqlDialect
         ColumnType.Integer or ColumnType.Boolean => "INTEGER",
         ColumnType.Real => "REAL",
         ColumnType.Blob => "BLOB",
-        _ => "TEXT",
+        ColumnType.Text or ColumnType.Timestamp or ColumnType.Date or ColumnType.Json or ColumnType.Uuid => "TEXT",
+        _ => throw Unhandled.Value(type),
     };
 
     public override string Parameter(int index) => "$p" + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -29,14 +30,18 @@ internal sealed class SqliteDialect : SqlDialect
         (ColumnType.Boolean, _) => value.Value == "true" ? "1" : "0",
         (ColumnType.Integer, _) => value.Value,
         (ColumnType.Real, _) => Number(value.Value),
-        _ => Literal(value.Value),
+        (ColumnType.Text or ColumnType.Blob or ColumnType.Timestamp or ColumnType.Date or ColumnType.Json or ColumnType.Uuid, _)
+            => Literal(value.Value),
+        _ => throw Unhandled.Value(type),
     };
 
     public override string? Check(ColumnSpec column) => column.Type switch
     {
         ColumnType.Boolean => $"{Quote(column.Name)} IN (0, 1)",
         ColumnType.Json => $"json_valid({Quote(column.Name)})",
-        _ => null,
+        ColumnType.Text or ColumnType.Integer or ColumnType.Real or ColumnType.Blob or ColumnType.Timestamp
+            or ColumnType.Date or ColumnType.Uuid => null,
+        _ => throw Unhandled.Value(column.Type),
     };
 
     public override string TableOptions => " STRICT";
