@@ -68,9 +68,10 @@ internal static class ColumnConversions
             ColumnType.Timestamp => $"{text} NOT GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9][0-9][0-9][0-9][0-9][0-9][0-9]Z'",
             ColumnType.Uuid => $"(length({x}) <> 36 OR lower({text}) GLOB '*[^0-9a-f-]*')",
             ColumnType.Blob => null,
-            // Only blob to text is left, which the lint refuses (Unsupported); were it ever planned, every stored
+            // Only blob to text gets here, which the lint refuses (Unsupported); were it ever planned, every stored
             // value counts as not converting (a STRICT blob column holds only blobs), so it fails closed.
-            _ => $"typeof({x}) = 'blob'",
+            ColumnType.Text => $"typeof({x}) = 'blob'",
+            _ => throw Unhandled.Value(to),
         };
     }
 
