@@ -1,5 +1,6 @@
 using Filix.Concurrency.Worker;
 using Filix.Runtime;
+using Filix.Runtime.Writing;
 
 namespace Filix.Concurrency.Tests;
 
@@ -13,7 +14,7 @@ public sealed class CheckpointTests
         await using var db = await temp.OpenAsync();
 
         // ~50 MB of pages (rows and their key index) in 60 commits: without checkpoints and restarts the WAL would
-        // hold every page written (about 170 MB here); checkpointed and restarted, it stays near the 16 MiB restart mark.
+        // hold every page written (about 170 MB here); checkpointed and restarted, it stays far below that.
         var payload = new string('x', 2000);
         long largestWal = 0;
         for (var batch = 0; batch < 60; batch++)
@@ -26,5 +27,40 @@ public sealed class CheckpointTests
 
         Assert.InRange(largestWal, 1, 64L * 1024 * 1024);
         Assert.Equal(60 * 200, temp.LogCounts().Count);
+    }
+
+    [Fact]
+    public async Task A_process_whose_writer_is_idle_runs_no_checkpoint_passes()
+    {
+        using var temp = new TempDatabase();
+        await using var owner = await temp.OpenAsync();
+        await using var client = await temp.OpenAsync();
+        Assert.True(client.Shared!.IsClient);
+
+        // The client's writes are committed by the owner's writer: the owner checkpoints, the client does not
+        // contend with it for the checkpoint lock.
+        for (var i = 0; i < 20; i++)
+        {
+            await TestSchema.WriteSharedAsync(client, new TestSchema.Row($"r{i}", "p", 0, 0));
+            await Task.Delay(20);
+        }
+
+        await WaitUntil(() => owner.Writer.CheckpointPasses > 0);
+        Assert.Equal(0, client.Writer.CheckpointPasses);
+
+        // Once the owner's writer goes idle, so does its checkpoint: one pass after the last commit, then none.
+        await Task.Delay(3 * Checkpointer.Interval);
+        var passes = owner.Writer.CheckpointPasses;
+        await Task.Delay(3 * Checkpointer.Interval);
+        Assert.Equal(passes, owner.Writer.CheckpointPasses);
+    }
+
+    private static async Task WaitUntil(Func<bool> condition)
+    {
+        for (var waited = 0; !condition(); waited += 10)
+        {
+            Assert.True(waited < 10_000, "timed out");
+            await Task.Delay(10);
+        }
     }
 }

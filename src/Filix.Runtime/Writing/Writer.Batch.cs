@@ -14,6 +14,9 @@ internal sealed partial class Writer
     /// <summary>Batches committed so far (tests).</summary>
     public long Batches => Interlocked.Read(ref _batches);
 
+    /// <summary>Background checkpoint passes run so far (tests).</summary>
+    public long CheckpointPasses => _checkpointer.Passes;
+
     private void Run()
     {
         var batch = new List<IWriteOperation>(_maxBatch);
@@ -39,7 +42,7 @@ internal sealed partial class Writer
                         next = CommitFrom(batch, next);
                     }
 
-                    CompleteCheckpointIfLarge();
+                    CompleteCheckpointIfReady();
                 }
                 finally
                 {
@@ -77,11 +80,11 @@ internal sealed partial class Writer
     }
 
     /// <summary>Between batches, with the lock held: lets the WAL restart once it has grown (see Checkpointer).</summary>
-    private void CompleteCheckpointIfLarge()
+    private void CompleteCheckpointIfReady()
     {
         try
         {
-            _checkpointer.CompleteIfLarge(_session);
+            _checkpointer.CompleteIfReady(_session);
         }
         catch (SqliteException)
         {
@@ -159,6 +162,7 @@ internal sealed partial class Writer
         }
 
         Interlocked.Increment(ref _batches);
+        _checkpointer.NoteCommit();
         WriterMetrics.CommitDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds, MetricTags);
         WriterMetrics.BatchSize.Record(done.Count, MetricTags);
         WriterMetrics.Operations.Add(done.Count, MetricTags);
