@@ -55,6 +55,15 @@ public sealed class FilixShutdown : IDisposable
         return database;
     }
 
+    /// <summary>Forgets <paramref name="database"/> (the program closed it itself and keeps running), so a process
+    /// that opens and closes many databases does not hold on to every one of them.</summary>
+    /// <returns>False when it was not registered.</returns>
+    public bool Unregister(IAsyncDisposable database)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        return _databases.TryRemove(database, out _);
+    }
+
     /// <summary>Disposes the registered databases now (drain, commit, checkpoint), as a signal would.</summary>
     public async Task DrainAsync()
     {
