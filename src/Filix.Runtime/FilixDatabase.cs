@@ -4,6 +4,7 @@ using Filix.Runtime.Sharing;
 using Filix.Runtime.Sqlite;
 using Filix.Runtime.Writing;
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 
 namespace Filix.Runtime;
 
@@ -65,6 +66,8 @@ public sealed class FilixDatabase : IAsyncDisposable, IDisposable
 
     /// <summary>Opens (and on first use creates) the database at <paramref name="path"/> for <paramref name="schema"/>.</summary>
     /// <exception cref="FilixException">The file cannot be opened, is not a SQLite database, or holds another domain or schema.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled before the database
+    /// was open; a migration it interrupted was rolled back.</exception>
     public static Task<FilixDatabase> OpenAsync(string path, DatabaseSchema schema, FilixOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -72,10 +75,12 @@ public sealed class FilixDatabase : IAsyncDisposable, IDisposable
         cancellationToken.ThrowIfCancellationRequested();
         options ??= FilixOptions.Default;
         var fullPath = System.IO.Path.GetFullPath(path);
-        return Task.FromResult(Open(fullPath, schema, options));
+
+        // Off the caller's thread: opening may migrate, which for a large table takes seconds of synchronous SQLite.
+        return Task.Run(() => Open(fullPath, schema, options, cancellationToken), cancellationToken);
     }
 
-    private static FilixDatabase Open(string path, DatabaseSchema schema, FilixOptions options)
+    private static FilixDatabase Open(string path, DatabaseSchema schema, FilixOptions options, CancellationToken cancellationToken)
     {
         // Options first: a bad setting must not leave a new, half-configured file behind.
         Validate(options, path);
@@ -85,7 +90,7 @@ public sealed class FilixDatabase : IAsyncDisposable, IDisposable
         try
         {
             writerSession = new SqliteSession(ConnectionPolicy.Open(path, options, readOnly: false, create: true));
-            var migrations = SqliteMigrator.Ensure(writerSession, schema, path);
+            var migrations = Migrate(writerSession, schema, path, cancellationToken);
             ConnectionPolicy.UseWal(writerSession.Connection);
             writer = new Writer(writerSession, path, schema.Domain, options);
             writerSession = null; // the writer owns it now
@@ -102,6 +107,39 @@ public sealed class FilixDatabase : IAsyncDisposable, IDisposable
             Abandon(writerSession, writer);
             throw;
         }
+    }
+
+    /// <summary>Brings the file to <paramref name="schema"/>; cancelling stops SQLite mid-statement, and the migration
+    /// rolls back.</summary>
+    private static MigrationReport Migrate(SqliteSession session, DatabaseSchema schema, string path, CancellationToken cancellationToken)
+    {
+        // A progress handler rather than sqlite3_interrupt from a token callback: it asks the token every
+        // 1,000 VM steps, so a cancellation between two statements is not lost. Removed before the writer owns the
+        // connection, so it never costs a write anything.
+        var db = session.Connection.Handle!;
+        if (cancellationToken.CanBeCanceled)
+        {
+            raw.sqlite3_progress_handler(db, 1000, static token => ((CancellationToken)token).IsCancellationRequested ? 1 : 0, cancellationToken);
+        }
+
+        try
+        {
+            return SqliteMigrator.Ensure(session, schema, path);
+        }
+        catch (Exception ex) when (cancellationToken.IsCancellationRequested && IsInterrupt(ex))
+        {
+            throw new OperationCanceledException(
+                $"Opening '{path}' was cancelled while it migrated the database: the migration was rolled back and the file is as it was. Open it again to migrate.",
+                ex,
+                cancellationToken);
+        }
+        finally
+        {
+            raw.sqlite3_progress_handler(db, 0, null, null);
+        }
+
+        static bool IsInterrupt(Exception ex) =>
+            ex is SqliteException { SqliteErrorCode: raw.SQLITE_INTERRUPT } || ex.InnerException is SqliteException { SqliteErrorCode: raw.SQLITE_INTERRUPT };
     }
 
     /// <summary>A failed open closes what it opened: no writer thread or file descriptor outlives it.</summary>

@@ -64,6 +64,36 @@ public sealed class SqliteSafetyTests
     }
 
     [Fact]
+    public async Task Cancelling_an_open_while_it_migrates_rolls_the_migration_back_and_the_next_open_migrates()
+    {
+        using var history = new TestHistory();
+        var path = history.DatabasePath();
+        await SqliteUpgradeTests.OpenAndCloseAsync(path, history.RecordVersion(1));
+        const int Rows = 500_000; // a rebuild of this many rows takes well over a second here: time to cancel it midway
+        SqliteDump.Execute(path, $"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {Rows}) INSERT INTO authors (id, name, born) SELECT 'a' || i, 'Author ' || i, i FROM n");
+        var before = SqliteDump.Schema(path);
+        var changed = TestHistory.Version(1).Replace("born: { type: integer, nullable: true }", "born: { type: real, nullable: true }");
+        Assert.Empty(history.Record(changed).Diagnostics);
+        Assert.Contains("_filix_new_", history.Schema().Migrations[^1].SqliteSql); // a rebuild copies every row
+
+        // Cancelled from a thread of its own: a timer's callback could wait behind the busy thread pool.
+        using var cancel = new CancellationTokenSource();
+        new Thread(() =>
+        {
+            Thread.Sleep(100);
+            cancel.Cancel();
+        }).Start();
+        var error = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => FilixDatabase.OpenAsync(path, history.Schema(), cancellationToken: cancel.Token));
+        Assert.Equal(cancel.Token, error.CancellationToken);
+        Assert.Equal(before, SqliteDump.Schema(path));
+        Assert.Equal(["0001"], SqliteDump.Rows(path, "SELECT id FROM _filix_migrations"));
+        Assert.Equal([$"{Rows}"], SqliteDump.Rows(path, "SELECT count(*) FROM authors"));
+
+        await SqliteUpgradeTests.OpenAndCloseAsync(path, history.Schema());
+        Assert.Equal([$"{Rows}|real"], SqliteDump.Rows(path, "SELECT count(*), typeof(max(born)) FROM authors"));
+    }
+
+    [Fact]
     public async Task Nulls_in_a_column_made_required_stop_the_migration_before_anything_changes()
     {
         using var history = new TestHistory();
