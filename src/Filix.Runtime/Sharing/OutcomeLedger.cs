@@ -12,7 +12,8 @@ namespace Filix.Runtime.Sharing;
 /// </summary>
 /// <remarks>
 /// One row per client and transaction (<see cref="OutcomeRun"/>), so a batch costs one small INSERT per client, not
-/// one per write. Pruning runs at most every <see cref="PruneInterval"/>, in whatever transaction is committing then.
+/// one per write, and the rows append to one page (see <c>OutcomeLedger.Sql.cs</c>). Pruning runs at most every
+/// <see cref="PruneInterval"/>, in whatever transaction is committing then.
 /// </remarks>
 internal sealed partial class OutcomeLedger(Writer writer) : ICommitParticipant
 {
