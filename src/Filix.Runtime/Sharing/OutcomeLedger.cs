@@ -28,8 +28,9 @@ internal sealed partial class OutcomeLedger(Writer writer) : ICommitParticipant
 
     private readonly List<HostConnection> _connections = [];
     private readonly List<OutcomeRun> _touched = [];
-    private bool _exists;
-    private bool _createdNow;
+    private bool _exists; // committed
+    private bool _createdNow; // by the BeforeCommit running now
+    private bool _createdInCommit; // by the last BeforeCommit, for Committed
     private bool _sweptNow;
     private long _nextPrune;
     private long _nextSweep; // 0: at the first transaction, that is, when this process has just become the owner
@@ -118,12 +119,14 @@ internal sealed partial class OutcomeLedger(Writer writer) : ICommitParticipant
             }
 
             _touched.Clear();
+            _createdInCommit = _createdNow;
+            _createdNow = false; // if this transaction rolls back, so does the table: only Committed may trust it
         }
     }
 
     public void Committed()
     {
-        _exists |= _createdNow;
+        _exists |= _createdInCommit;
         if (_sweptNow)
         {
             _nextSweep = Stopwatch.GetTimestamp() + (long)(Retention.TotalSeconds * Stopwatch.Frequency);
