@@ -1,6 +1,7 @@
 using Filix.Concurrency.Worker;
 using Filix.Runtime;
 using Filix.Runtime.Sqlite;
+using Filix.Runtime.Writing;
 using Microsoft.Data.Sqlite;
 
 namespace Filix.Concurrency.Tests;
@@ -260,5 +261,52 @@ public sealed class GroupCommitTests
         await using var db = await temp.OpenAsync();
         var inner = await db.WriteAsync(static (session, db) => db.WriteAsync(TestSchema.Write, Row("inner")), db);
         await Assert.ThrowsAsync<InvalidOperationException>(() => inner);
+    }
+
+    [Fact]
+    public async Task A_commit_participant_sees_each_transactions_operations_and_its_failure_fails_the_batch()
+    {
+        using var temp = new TempDatabase();
+        await using var db = await temp.OpenAsync(new FilixOptions { ShareWriter = false });
+        var recorder = new RecordingParticipant();
+        db.Writer.Participant = recorder;
+        await db.WriteAsync(TestSchema.Write, Row("k"));
+        using (var gate = WriterGate.Close(db))
+        {
+            var writes = new[] { "a", "k", "b" }.Select(id => db.WriteAsync(TestSchema.Write, Row(id))).ToList();
+            gate.Open();
+            await Task.WhenAll(writes[0], writes[2]);
+            await Assert.ThrowsAsync<FilixException>(() => writes[1]);
+        }
+
+        // [k], [gate], then [a, k (failed in its savepoint: decided too), b].
+        Assert.Equal([1, 1, 3], recorder.Sizes);
+        Assert.Equal(3, recorder.Commits);
+
+        recorder.Refuse = true;
+        var error = await Assert.ThrowsAsync<FilixException>(() => db.WriteAsync(TestSchema.Write, Row("lost")));
+        Assert.Contains("Nothing of these writes was stored", error.Message, StringComparison.Ordinal);
+        Assert.False(temp.LogCounts().ContainsKey("lost"));
+        Assert.Equal(3, recorder.Commits);
+    }
+
+    private sealed class RecordingParticipant : ICommitParticipant
+    {
+        public List<int> Sizes { get; } = [];
+
+        public int Commits { get; private set; }
+
+        public bool Refuse { get; set; }
+
+        public void BeforeCommit(SqliteSession session, ReadOnlySpan<IWriteOperation> operations)
+        {
+            Sizes.Add(operations.Length);
+            if (Refuse)
+            {
+                throw new SqliteException("database or disk is full (refused by the test)", 13);
+            }
+        }
+
+        public void Committed() => Commits++;
     }
 }

@@ -10,8 +10,8 @@ using Microsoft.Data.Sqlite;
 //   serve <db> <process> <tasks> <normal|full> [shared]
 //       writes until SIGINT/SIGTERM, then drains through FilixShutdown and exits 0.
 // "shared": write rows as data (FilixDatabase.ExecuteAsync into shared_log), so they go to the process that owns
-// the shared writer; prints "role owner|client|alone" after opening, and "unknown <id>" for a write whose owner died
-// while it was in flight.
+// the shared writer; prints "role owner|client|alone" after opening; in serve mode "unknown <id>" for a write whose
+// outcome Filix could not tell and "failed <id> <message>" for one that failed otherwise (both then go on).
 // Any unexpected error prints "error <message>" and exits 1.
 var mode = args[0];
 var path = args[1];
@@ -86,7 +86,12 @@ async Task ServeAsync(FilixDatabase db, int task, CancellationToken stop)
         }
         catch (FilixException ex) when (shared && ex.Message.Contains("may or may not have been stored", StringComparison.Ordinal))
         {
-            output.WriteLine("unknown " + row.Id); // the owner died with this write in flight
+            output.WriteLine("unknown " + row.Id);
+            continue;
+        }
+        catch (FilixException ex) when (shared)
+        {
+            output.WriteLine($"failed {row.Id} {ex.Message.ReplaceLineEndings(" ")}");
             continue;
         }
 

@@ -2,32 +2,58 @@ using System.Buffers;
 using System.Net.Sockets;
 using System.Threading.Channels;
 using Filix.Runtime.Writing;
-using Microsoft.Data.Sqlite;
 
 namespace Filix.Runtime.Sharing;
 
 /// <summary>
 /// The owner's side of one client process: reads its writes off the socket into this process's writer queue, and
 /// sends each outcome back once the batch holding it has committed. Replies are gathered and sent many per system
-/// call, as the writer acknowledges a whole batch at once.
+/// call, as the writer acknowledges a whole batch at once. The outcomes are also recorded (<see cref="Outcomes"/>)
+/// until their replies are delivered (<see cref="DeliveredThrough"/>), for the client to ask about if this process
+/// dies first.
 /// </summary>
-internal sealed class HostConnection
+internal sealed partial class HostConnection
 {
     private readonly Socket _socket;
     private readonly Writer _writer;
+    private readonly WriterHost _host;
+    private readonly OutcomeLedger _ledger;
     private readonly Dictionary<int, (string Sql, int ParameterCount)> _statements = [];
-    private readonly Channel<Reply> _replies = Channel.CreateUnbounded<Reply>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<Outgoing> _replies = Channel.CreateUnbounded<Outgoing>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _sending;
     private readonly CancellationTokenSource _stopReading = new();
     private readonly TaskCompletionSource _answered = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _unanswered = 1; // one for the receive loop itself, dropped when it ends
+    private long _deliveredThrough;
+    private volatile bool _ended;
 
-    public HostConnection(Socket socket, Writer writer)
+    public HostConnection(Socket socket, long clientId, Writer writer, WriterHost host, OutcomeLedger ledger)
     {
         _socket = socket;
         _writer = writer;
+        _host = host;
+        _ledger = ledger;
+        ClientId = clientId;
+        Outcomes = new OutcomeRun(clientId);
         _sending = Task.Run(SendLoopAsync);
         Receiving = Task.Run(ReceiveLoopAsync);
+    }
+
+    /// <summary>The random id the client chose for this connection (its <see cref="FrameKind.Hello"/>).</summary>
+    public long ClientId { get; }
+
+    /// <summary>The outcomes of this client's writes in the transaction being committed (writer thread only).</summary>
+    public OutcomeRun Outcomes { get; }
+
+    /// <summary>Every request up to this one has had its reply handed to the socket, so the client gets it even if
+    /// this process dies now: its record is no longer needed.</summary>
+    public long DeliveredThrough => Volatile.Read(ref _deliveredThrough);
+
+    /// <summary>Set once every reply has been sent: the ledger forgets the connection at its next pruning pass.</summary>
+    public bool Ended
+    {
+        get => _ended;
+        set => _ended = value;
     }
 
     /// <summary>Completes when no more writes will be read from this client: it said <see cref="FrameKind.Closed"/>,
@@ -37,15 +63,9 @@ internal sealed class HostConnection
     /// <summary>Completes when reading has ended and every write read has its outcome queued for sending.</summary>
     public Task Answered => _answered.Task;
 
-    public void Done(long request, int changes)
+    public void Reply(long request, WriteOutcome outcome)
     {
-        _replies.Writer.TryWrite(new Reply(request, changes, null));
-        Answer();
-    }
-
-    public void Failed(long request, Exception error)
-    {
-        _replies.Writer.TryWrite(new Reply(request, 0, error));
+        _replies.Writer.TryWrite(new Outgoing(request, outcome));
         Answer();
     }
 
@@ -58,12 +78,12 @@ internal sealed class HostConnection
     }
 
     /// <summary>Asks the client to stop sending (it answers <see cref="FrameKind.Closed"/> after its last write).</summary>
-    public void RequestClose() => _replies.Writer.TryWrite(Reply.Closing);
+    public void RequestClose() => _replies.Writer.TryWrite(Outgoing.Closing);
 
     /// <summary>Stops reading at once (the client did not answer the close in time).</summary>
     public void StopReading() => _stopReading.Cancel();
 
-    /// <summary>After the writer has drained: sends the replies still queued and closes the socket.</summary>
+    /// <summary>Once <see cref="Answered"/>: sends the replies still queued and closes the socket.</summary>
     public async Task FinishAsync()
     {
         _replies.Writer.TryComplete();
@@ -81,24 +101,33 @@ internal sealed class HostConnection
             {
                 while (receiver.TryNext(out var kind, out var payload))
                 {
+                    if (_hold is { } hold)
+                    {
+                        _holding.TrySetResult();
+                        await hold.Task.ConfigureAwait(false);
+                        return;
+                    }
+
                     switch (kind)
                     {
                         case FrameKind.Statement:
                             DefineStatement(payload.Span);
                             break;
                         case FrameKind.Write:
-                            var write = ReadWrite(payload.Span);
-                            Interlocked.Increment(ref _unanswered);
-                            try
+                            await EnqueueAsync(ReadWrite(payload.Span, retry: false, out _)).ConfigureAwait(false);
+                            break;
+                        case FrameKind.Retry:
+                            var retry = ReadWrite(payload.Span, retry: true, out var earlier);
+
+                            // The earlier sendings may be of a connection to this same owner that broke and is still
+                            // draining: the retry waits until each of its writes has an outcome (whose record is
+                            // then committed), so it never runs beside a write it duplicates.
+                            foreach (var sending in earlier!)
                             {
-                                await _writer.EnqueueAsync(write, _stopReading.Token).ConfigureAwait(false);
-                            }
-                            catch
-                            {
-                                Answer(); // never queued, so never answered by the writer
-                                throw;
+                                await _host.AnsweredAsync(sending.Client).ConfigureAwait(false);
                             }
 
+                            await EnqueueAsync(retry).ConfigureAwait(false);
                             break;
                         case FrameKind.Closed:
                             return;
@@ -110,12 +139,26 @@ internal sealed class HostConnection
         }
         catch (Exception ex) when (ex is SocketException or InvalidDataException or OperationCanceledException or FilixException or ObjectDisposedException)
         {
-            // The client hung up or sent garbage, or this process is closing: writes already queued still commit;
-            // their replies go nowhere if the client is gone, and it treats unanswered writes as unknown.
+            // The client hung up or sent garbage, or this process is closing: writes already queued still commit and
+            // are recorded; if their replies cannot reach the client, it asks about them through its next route.
         }
         finally
         {
             Answer();
+        }
+    }
+
+    private async ValueTask EnqueueAsync(RemoteWrite write)
+    {
+        Interlocked.Increment(ref _unanswered);
+        try
+        {
+            await _writer.EnqueueAsync(write, _stopReading.Token).ConfigureAwait(false);
+        }
+        catch
+        {
+            Answer(); // never queued, so never answered by the writer (nor recorded: the client finds it not stored)
+            throw;
         }
     }
 
@@ -127,10 +170,26 @@ internal sealed class HostConnection
         _statements[id] = (sql, reader.Int32());
     }
 
-    private RemoteWrite ReadWrite(ReadOnlySpan<byte> payload)
+    private RemoteWrite ReadWrite(ReadOnlySpan<byte> payload, bool retry, out Sending[]? earlier)
     {
         var reader = new FrameReader(payload);
         var request = reader.Int64();
+        earlier = null;
+        if (retry)
+        {
+            var count = reader.Int32();
+            if (count < 1 || count > payload.Length / 16)
+            {
+                throw new InvalidDataException($"A retry names {count} earlier sendings in a frame of {payload.Length} bytes.");
+            }
+
+            earlier = new Sending[count];
+            for (var i = 0; i < earlier.Length; i++)
+            {
+                earlier[i] = new Sending(reader.Int64(), reader.Int64());
+            }
+        }
+
         var id = reader.Int32();
         if (!_statements.TryGetValue(id, out var statement))
         {
@@ -143,23 +202,30 @@ internal sealed class HostConnection
             values[i] = reader.Value();
         }
 
-        return new RemoteWrite(this, request, new StatementWrite(statement.Sql, statement.ParameterCount, values));
+        return new RemoteWrite(this, request, new StatementWrite(statement.Sql, statement.ParameterCount, values), earlier, _ledger);
     }
 
     private async Task SendLoopAsync()
     {
         var frames = new FrameWriter(new ArrayBufferWriter<byte>(64 << 10));
+        var sent = new List<long>();
+        var early = new HashSet<long>();
         var connected = true;
         var replies = _replies.Reader;
         while (await replies.WaitToReadAsync().ConfigureAwait(false))
         {
             frames.Buffer.ResetWrittenCount();
+            sent.Clear();
             while (replies.TryRead(out var reply))
             {
                 Encode(frames, reply);
+                if (reply.Request > 0)
+                {
+                    sent.Add(reply.Request);
+                }
             }
 
-            if (!connected)
+            if (!connected || _muted)
             {
                 continue; // the client is gone: keep draining so the writer never blocks on us
             }
@@ -171,32 +237,56 @@ internal sealed class HostConnection
             catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
             {
                 connected = false;
+                continue;
             }
+
+            Delivered(sent, early);
         }
     }
 
-    private static void Encode(FrameWriter frames, Reply reply)
+    /// <summary>Advances <see cref="DeliveredThrough"/> over the requests just sent. Replies leave mostly in request
+    /// order; a write that failed in its savepoint is answered before the batch-mates ahead of it, and waits in
+    /// <paramref name="early"/> until the gap before it closes.</summary>
+    private void Delivered(List<long> sent, HashSet<long> early)
+    {
+        var through = _deliveredThrough; // only this loop writes it
+        foreach (var request in sent)
+        {
+            if (request != through + 1)
+            {
+                early.Add(request);
+                continue;
+            }
+
+            through++;
+            while (early.Count > 0 && early.Remove(through + 1))
+            {
+                through++;
+            }
+        }
+
+        Volatile.Write(ref _deliveredThrough, through);
+    }
+
+    private static void Encode(FrameWriter frames, Outgoing reply)
     {
         if (reply.Request < 0)
         {
             frames.Begin(FrameKind.Closing).End();
         }
-        else if (reply.Error is null)
+        else if (reply.Outcome.Failure is not { } failure)
         {
-            frames.Begin(FrameKind.Done).Int64(reply.Request).Int32(reply.Changes).End();
+            frames.Begin(FrameKind.Done).Int64(reply.Request).Int32(reply.Outcome.Changes).End();
         }
         else
         {
             // The SQLite codes travel so the client rebuilds the same exception shape a local write gets.
-            var sqlite = reply.Error as SqliteException ?? reply.Error.InnerException as SqliteException;
-            frames.Begin(FrameKind.Failed).Int64(reply.Request)
-                .Int32(sqlite?.SqliteErrorCode ?? 0).Int32(sqlite?.SqliteExtendedErrorCode ?? 0)
-                .String(reply.Error.Message).End();
+            frames.Begin(FrameKind.Failed).Int64(reply.Request).Int32(failure.Code).Int32(failure.ExtendedCode).String(failure.Message).End();
         }
     }
 
-    private readonly record struct Reply(long Request, int Changes, Exception? Error)
+    private readonly record struct Outgoing(long Request, WriteOutcome Outcome)
     {
-        public static Reply Closing => new(-1, 0, null);
+        public static Outgoing Closing => new(-1, default);
     }
 }

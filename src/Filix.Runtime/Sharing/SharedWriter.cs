@@ -10,9 +10,10 @@ namespace Filix.Runtime.Sharing;
 /// process to open the database owns it (an exclusive <c>flock</c> on <c>&lt;db&gt;-filix.owner</c>, held until it
 /// closes) and serves the others on a Unix socket (<see cref="WriterHost"/>); the others send their writes there
 /// (<see cref="WriterClient"/>). With no owner reachable a write goes to this process's own writer, whose
-/// cross-process lock handoff keeps it correct, and a background loop takes over or reconnects.
+/// cross-process lock handoff keeps it correct, and a background loop takes over or reconnects. Writes left in doubt
+/// by an owner that died are resolved through the next route (<c>SharedWriter.InDoubt.cs</c>).
 /// </summary>
-internal sealed class SharedWriter
+internal sealed partial class SharedWriter
 {
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(1);
 
@@ -26,6 +27,7 @@ internal sealed class SharedWriter
     private readonly object _gate = new();
     private Task _maintaining;
     private WriterHost? _host;
+    private OutcomeLedger? _ledger; // set once this process holds the owner lock
     private volatile WriterClient? _client;
 
     private SharedWriter(Writer local, string databasePath, WriteLock ownerLock, FilixOptions options)
@@ -70,6 +72,9 @@ internal sealed class SharedWriter
     /// <summary>True while this process owns the shared writer.</summary>
     public bool IsOwner => _host is not null;
 
+    /// <summary>The owner's side of the socket (tests reach its connections through it).</summary>
+    internal WriterHost? Host => _host;
+
     /// <summary>Why this process owns the writer but could not serve the others; null when it can (or is not the owner).</summary>
     public string? HostError { get; private set; }
 
@@ -99,9 +104,12 @@ internal sealed class SharedWriter
     {
         if (_ownerLock.TryAcquire())
         {
+            // From the next batch on, the outcome of every remote write commits with it.
+            _ledger = new OutcomeLedger(_local);
+            _local.Participant = _ledger;
             try
             {
-                _host = WriterHost.Start(_socketPath, _local);
+                _host = WriterHost.Start(_socketPath, _local, _ledger);
             }
             catch (Exception ex) when (ex is System.Net.Sockets.SocketException or IOException or UnauthorizedAccessException)
             {
@@ -110,6 +118,7 @@ internal sealed class SharedWriter
                 HostError = $"Cannot listen on '{_socketPath}' ({ex.Message}), so the processes writing '{_databasePath}' each use their own writer (slower under many writers, equally safe). Remove whatever occupies that path, or make its folder writable.";
             }
 
+            ResolveInDoubtLocked();
             return true;
         }
 
@@ -120,7 +129,8 @@ internal sealed class SharedWriter
         }
 
         _client = client;
-        _ = client.Closed.ContinueWith(_ => OnClientClosed(), TaskScheduler.Default);
+        _ = client.Closed.ContinueWith(closed => OnClientClosed(closed.Result), TaskScheduler.Default);
+        ResolveInDoubtLocked();
         return true;
     }
 
@@ -136,6 +146,8 @@ internal sealed class SharedWriter
                 return;
             }
 
+            FailInDoubtIfTooLong();
+
             try
             {
                 await Task.Delay(delay, _stopping.Token).ConfigureAwait(false);
@@ -149,11 +161,16 @@ internal sealed class SharedWriter
         }
     }
 
-    private void OnClientClosed()
+    private void OnClientClosed(List<ClientWrite> inDoubt)
     {
         lock (_gate)
         {
             _client = null;
+            foreach (var write in inDoubt)
+            {
+                ParkLocked(write);
+            }
+
             if (!_stopping.IsCancellationRequested)
             {
                 _maintaining = Task.Run(MaintainAsync);
@@ -162,7 +179,7 @@ internal sealed class SharedWriter
     }
 
     /// <summary>Closing, step 1 (before the local writer drains): a client delivers its queued writes and waits for
-    /// their outcomes; an owner takes every client's last writes into its queue.</summary>
+    /// their outcomes; an owner takes every client's last writes into its queue and answers them.</summary>
     public async Task StopAsync()
     {
         Task maintaining;
@@ -185,19 +202,17 @@ internal sealed class SharedWriter
 
         if (_host is { } host)
         {
-            await host.StopReceivingAsync().ConfigureAwait(false);
+            await host.CloseAsync().ConfigureAwait(false);
         }
+
+        FailInDoubt("was in flight when the process owning its writer went away, and this database closed before it could ask the next owner");
     }
 
-    /// <summary>Closing, step 2 (after the local writer drained): an owner answers its clients, hangs up and lets
-    /// the next process take over.</summary>
-    public async Task FinishAsync()
+    /// <summary>Closing, step 2 (after the local writer drained): an owner lets the next process take over.</summary>
+    public Task FinishAsync()
     {
-        if (Interlocked.Exchange(ref _host, null) is { } host)
-        {
-            await host.FinishAsync().ConfigureAwait(false);
-        }
-
+        _host = null;
         _ownerLock.Dispose();
+        return Task.CompletedTask;
     }
 }

@@ -14,7 +14,8 @@ namespace Filix.Runtime.Sharing;
 /// </remarks>
 internal enum FrameKind : byte
 {
-    /// <summary>Client → owner, first frame: <c>[int32 protocol][guid client]</c>.</summary>
+    /// <summary>Client → owner, first frame: <c>[int32 protocol][int64 client]</c>, the connection's random id under
+    /// which the owner records the outcomes of its writes (<see cref="OutcomeLedger"/>).</summary>
     Hello = 1,
 
     /// <summary>Owner → client: the hello was accepted: <c>[int32 protocol]</c>.</summary>
@@ -37,6 +38,11 @@ internal enum FrameKind : byte
 
     /// <summary>Client → owner: nothing follows; every write this client sent is ahead of this frame.</summary>
     Closed = 8,
+
+    /// <summary>Client → owner: a write sent before on connections that broke unanswered, to be stored only if none
+    /// of those sendings was: <c>[int64 request][int32 n][(int64 client, int64 request) × n][int32 statement id]
+    /// [int32 value count][value ...]</c>. Answered as a <see cref="Write"/>.</summary>
+    Retry = 9,
 }
 
 /// <summary>The tag before each value of a <see cref="FrameKind.Write"/>: the five stored forms.</summary>
@@ -85,13 +91,6 @@ internal sealed class FrameWriter(ArrayBufferWriter<byte> buffer)
     {
         BinaryPrimitives.WriteInt64LittleEndian(buffer.GetSpan(8), value);
         buffer.Advance(8);
-        return this;
-    }
-
-    public FrameWriter Guid(Guid value)
-    {
-        value.TryWriteBytes(buffer.GetSpan(16));
-        buffer.Advance(16);
         return this;
     }
 
@@ -151,8 +150,6 @@ internal ref struct FrameReader(ReadOnlySpan<byte> payload)
     public int Int32() => BinaryPrimitives.ReadInt32LittleEndian(Take(4));
 
     public long Int64() => BinaryPrimitives.ReadInt64LittleEndian(Take(8));
-
-    public Guid Guid() => new(Take(16));
 
     public string String() => Encoding.UTF8.GetString(Take(Count()));
 

@@ -1,16 +1,18 @@
 using System.Buffers;
+using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Net.Sockets;
+using System.Security.Cryptography;
 using System.Threading.Channels;
 using Filix.Runtime.Writing;
-using Microsoft.Data.Sqlite;
 
 namespace Filix.Runtime.Sharing;
 
 /// <summary>
 /// A process's connection to the process that owns a database's writer. Writes queue here, are sent many per system
 /// call, and complete when the owner reports their batch committed. A write never sent (the owner is closing or
-/// gone) is handed back to this process's own writer, so it is neither lost nor stored twice.
+/// gone) is handed back to this process's own writer; a write sent and not answered is handed to the next route
+/// in doubt (<see cref="Closed"/>), which asks the owner's records what became of it.
 /// </summary>
 internal sealed class WriterClient
 {
@@ -22,13 +24,15 @@ internal sealed class WriterClient
     private readonly Channel<ClientWrite> _outgoing;
     private readonly ConcurrentDictionary<long, ClientWrite> _pending = new();
     private readonly Dictionary<string, int> _statements = new(StringComparer.Ordinal);
-    private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<List<ClientWrite>> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Task _sending;
     private long _nextRequest;
+    private volatile bool _broken;
 
-    private WriterClient(Socket socket, string databasePath, int capacity, Func<StatementWrite, CancellationToken, Task<int>> fallback)
+    private WriterClient(Socket socket, long clientId, string databasePath, int capacity, Func<StatementWrite, CancellationToken, Task<int>> fallback)
     {
         _socket = socket;
+        ClientId = clientId;
         _databasePath = databasePath;
         _fallback = fallback;
         _outgoing = Channel.CreateBounded<ClientWrite>(new BoundedChannelOptions(capacity)
@@ -40,20 +44,24 @@ internal sealed class WriterClient
         _ = Task.Run(ReceiveLoopAsync);
     }
 
-    /// <summary>Completes when the connection is over and every write it took has an outcome or went back to
-    /// <c>fallback</c>.</summary>
-    public Task Closed => _closed.Task;
+    /// <summary>This connection's random id: the owner records the outcomes of its writes under it.</summary>
+    public long ClientId { get; }
+
+    /// <summary>Completes when the connection is over, with the writes it leaves in doubt (sent and not answered, in
+    /// the order they were sent); every other write it took has an outcome or went back to <c>fallback</c>.</summary>
+    public Task<List<ClientWrite>> Closed => _closed.Task;
 
     /// <summary>Connects and shakes hands; null when no owner listens (none yet, or it just went away).</summary>
     public static WriterClient? TryConnect(string socketPath, string databasePath, int capacity, Func<StatementWrite, CancellationToken, Task<int>> fallback)
     {
         var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        var clientId = BinaryPrimitives.ReadInt64LittleEndian(RandomNumberGenerator.GetBytes(8));
         try
         {
             socket.Connect(new UnixDomainSocketEndPoint(socketPath));
             socket.ReceiveTimeout = socket.SendTimeout = (int)HandshakeTimeout.TotalMilliseconds;
             var hello = new FrameWriter(new ArrayBufferWriter<byte>(32));
-            hello.Begin(FrameKind.Hello).Int32(WriterHost.Protocol).End();
+            hello.Begin(FrameKind.Hello).Int32(WriterHost.Protocol).Int64(clientId).End();
             socket.Send(hello.Buffer.WrittenSpan);
             if (!ReadWelcome(socket))
             {
@@ -62,7 +70,7 @@ internal sealed class WriterClient
             }
 
             socket.ReceiveTimeout = socket.SendTimeout = 0;
-            return new WriterClient(socket, databasePath, capacity, fallback);
+            return new WriterClient(socket, clientId, databasePath, capacity, fallback);
         }
         catch (SocketException)
         {
@@ -117,6 +125,21 @@ internal sealed class WriterClient
         return await queued.Task.ConfigureAwait(false);
     }
 
+    /// <summary>Queues a write in doubt (see <see cref="Closed"/>) to be retried here; false when this connection
+    /// takes no more writes (it is closing or broken), and the caller must find another route.</summary>
+    public async Task<bool> ResendAsync(ClientWrite write)
+    {
+        try
+        {
+            await _outgoing.Writer.WriteAsync(write).ConfigureAwait(false);
+            return true;
+        }
+        catch (ChannelClosedException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Stops taking writes, sends those queued, waits for their outcomes and hangs up.</summary>
     public async Task CloseAsync()
     {
@@ -133,16 +156,26 @@ internal sealed class WriterClient
         {
             while (await reader.WaitToReadAsync().ConfigureAwait(false))
             {
+                if (_broken)
+                {
+                    return; // Break takes what is left
+                }
+
                 frames.Buffer.ResetWrittenCount();
                 while (frames.Buffer.WrittenCount < (256 << 10) && reader.TryRead(out var write))
                 {
-                    if (write.TryStart())
+                    if (write.Claim())
                     {
                         Encode(frames, write);
                     }
                 }
 
                 await _socket.SendAsync(frames.Buffer.WrittenMemory, SocketFlags.None).ConfigureAwait(false);
+            }
+
+            if (_broken)
+            {
+                return;
             }
 
             // Everything this client will ever send is ahead of this frame; the owner may now drain and hang up.
@@ -153,7 +186,10 @@ internal sealed class WriterClient
         }
         catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
         {
-            Break();
+            // The owner went away. Stop taking writes, and let it (if alive) see our end: its replies to what we
+            // sent still arrive, and the receive loop reads them before it breaks the connection.
+            _outgoing.Writer.TryComplete();
+            TryShutdown(SocketShutdown.Send);
         }
     }
 
@@ -169,19 +205,34 @@ internal sealed class WriterClient
 
         // The values were checked when the write was made (StatementWrite.Validate), so encoding cannot fail halfway.
         var request = ++_nextRequest;
-        frames.Begin(FrameKind.Write).Int64(request).Int32(id).Int32(statement.Values.Length);
+        if (write.Earlier is { } earlier)
+        {
+            frames.Begin(FrameKind.Retry).Int64(request).Int32(earlier.Count);
+            foreach (var sending in earlier)
+            {
+                frames.Int64(sending.Client).Int64(sending.Request);
+            }
+        }
+        else
+        {
+            frames.Begin(FrameKind.Write).Int64(request);
+        }
+
+        frames.Int32(id).Int32(statement.Values.Length);
         foreach (var value in statement.Values)
         {
             frames.Value(value);
         }
 
         frames.End();
+        write.Sent();
         _pending[request] = write;
     }
 
     private async Task ReceiveLoopAsync()
     {
         var receiver = new FrameReceiver(_socket);
+        var garbled = false;
         try
         {
             while (await receiver.FillAsync(CancellationToken.None).ConfigureAwait(false))
@@ -192,12 +243,16 @@ internal sealed class WriterClient
                 }
             }
         }
-        catch (Exception ex) when (ex is SocketException or InvalidDataException or ObjectDisposedException)
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
         {
             // Handled below as a hang-up.
         }
+        catch (InvalidDataException)
+        {
+            garbled = true;
+        }
 
-        Break();
+        await BreakAsync(garbled).ConfigureAwait(false);
     }
 
     private void Handle(FrameKind kind, ReadOnlySpan<byte> payload)
@@ -215,10 +270,7 @@ internal sealed class WriterClient
             case FrameKind.Failed:
                 if (_pending.TryRemove(reader.Int64(), out var failed))
                 {
-                    var code = reader.Int32();
-                    var extended = reader.Int32();
-                    var message = reader.String();
-                    failed.Fail(new FilixException(message, _databasePath, code == 0 ? null : new SqliteException(message, code, extended)));
+                    failed.Fail(new RemoteFailure(reader.Int32(), reader.Int32(), reader.String()).ToException(_databasePath));
                 }
 
                 break;
@@ -232,28 +284,61 @@ internal sealed class WriterClient
         }
     }
 
-    /// <summary>The connection is over: unsent writes go back to this process's writer; writes sent and not answered
-    /// have an unknown outcome (the owner may have committed them before it went away).</summary>
-    private void Break()
+    /// <summary>
+    /// The connection is over, and every reply the owner sent has been read. Unsent writes go back to this process's
+    /// writer; writes sent and not answered are in doubt: the owner may have committed them just before it went
+    /// away. They are handed on (<see cref="Closed"/>) to be resolved through the next route, never re-run blindly.
+    /// </summary>
+    /// <param name="garbled">The owner sent a frame that does not parse: its replies cannot be trusted, so the
+    /// writes in doubt stay unknown.</param>
+    private async Task BreakAsync(bool garbled)
     {
+        _broken = true;
         _outgoing.Writer.TryComplete();
-        while (_outgoing.Reader.TryRead(out var unsent))
+        TryShutdown(SocketShutdown.Both); // wakes a send blocked on a full buffer
+        await _sending.ConfigureAwait(false); // from here on nothing is sent: _pending is final
+
+        var inDoubt = new List<ClientWrite>();
+        foreach (var request in _pending.Keys.Order())
         {
-            unsent.Reroute(_fallback);
+            var write = _pending[request];
+            write.Unanswered(ClientId, request);
+            if (garbled)
+            {
+                write.FailUnknown(_databasePath, "was in flight when the process owning its writer sent a frame that does not parse");
+            }
+            else
+            {
+                inDoubt.Add(write);
+            }
         }
 
-        foreach (var request in _pending.Keys)
+        _pending.Clear();
+        while (_outgoing.Reader.TryRead(out var unsent))
         {
-            if (_pending.TryRemove(request, out var lost))
+            if (unsent.Earlier is null)
             {
-                lost.Fail(new FilixException(
-                    $"The process that owned the writer of '{_databasePath}' went away while this write was in flight: it may or may not have been stored. " +
-                    "Read the row back before retrying a write that is not idempotent.",
-                    _databasePath));
+                unsent.Reroute(_fallback);
+            }
+            else
+            {
+                inDoubt.Add(unsent); // a retry not sent yet: still in doubt
             }
         }
 
         _socket.Dispose();
-        _closed.TrySetResult();
+        _closed.TrySetResult(inDoubt);
+    }
+
+    private void TryShutdown(SocketShutdown how)
+    {
+        try
+        {
+            _socket.Shutdown(how);
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            // Already disconnected.
+        }
     }
 }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.Net.Sockets;
 using Filix.Runtime.Writing;
 
@@ -12,29 +13,32 @@ namespace Filix.Runtime.Sharing;
 internal sealed class WriterHost
 {
     /// <summary>Bumped on any change of <see cref="FrameKind"/>'s layouts; a mismatched client falls back to its own writer.</summary>
-    public const int Protocol = 1;
+    public const int Protocol = 2;
 
     private static readonly TimeSpan HandshakeTimeout = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(5);
 
     private readonly Socket _listener;
     private readonly Writer _writer;
+    private readonly OutcomeLedger _ledger;
     private readonly string _socketPath;
     private readonly List<HostConnection> _connections = [];
+    private readonly ConcurrentDictionary<long, HostConnection> _byClient = new();
     private readonly Task _accepting;
     private bool _closing;
 
-    private WriterHost(Socket listener, Writer writer, string socketPath)
+    private WriterHost(Socket listener, Writer writer, OutcomeLedger ledger, string socketPath)
     {
         _listener = listener;
         _writer = writer;
+        _ledger = ledger;
         _socketPath = socketPath;
         _accepting = Task.Run(AcceptLoopAsync);
     }
 
     /// <summary>Binds the socket. Call only while holding the owner lock: a stale socket file of a dead owner is
     /// removed first, and only the lock holder may do that.</summary>
-    public static WriterHost Start(string socketPath, Writer writer)
+    public static WriterHost Start(string socketPath, Writer writer, OutcomeLedger ledger)
     {
         File.Delete(socketPath);
         var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
@@ -49,7 +53,7 @@ internal sealed class WriterHost
             throw;
         }
 
-        return new WriterHost(listener, writer, socketPath);
+        return new WriterHost(listener, writer, ledger, socketPath);
     }
 
     /// <summary>Clients connected now (tests and metrics).</summary>
@@ -60,6 +64,18 @@ internal sealed class WriterHost
             lock (_connections)
             {
                 return _connections.Count;
+            }
+        }
+    }
+
+    /// <summary>The connections open now (tests act on one through its hooks).</summary>
+    internal HostConnection[] Connections
+    {
+        get
+        {
+            lock (_connections)
+            {
+                return [.. _connections];
             }
         }
     }
@@ -82,8 +98,13 @@ internal sealed class WriterHost
         }
     }
 
+    /// <summary>Completes once every write of the connection with this client id (if it is one of this owner's and
+    /// still open or draining) has its outcome: a retry of its writes must not run before that.</summary>
+    public Task AnsweredAsync(long clientId) => _byClient.TryGetValue(clientId, out var connection) ? connection.Answered : Task.CompletedTask;
+
     private async Task AdmitAsync(Socket socket)
     {
+        long clientId;
         try
         {
             using var timeout = new CancellationTokenSource(HandshakeTimeout);
@@ -99,9 +120,14 @@ internal sealed class WriterHost
                 }
             }
 
-            if (kind != FrameKind.Hello || Hello(payload.Span) != Protocol)
+            if (kind != FrameKind.Hello || !Hello(payload.Span, out clientId))
             {
                 throw new InvalidDataException("Not a Filix client of this protocol.");
+            }
+
+            if (_byClient.ContainsKey(clientId))
+            {
+                throw new InvalidDataException("A client id already connected (the client draws another and retries).");
             }
 
             var welcome = new FrameWriter(new ArrayBufferWriter<byte>(16));
@@ -114,15 +140,16 @@ internal sealed class WriterHost
             return;
         }
 
-        var connection = new HostConnection(socket, _writer);
+        HostConnection connection;
         lock (_connections)
         {
-            if (_closing)
+            if (_closing || !_byClient.TryAdd(clientId, connection = new HostConnection(socket, clientId, _writer, this, _ledger)))
             {
                 socket.Dispose();
                 return;
             }
 
+            _ledger.Register(connection);
             _connections.Add(connection);
         }
 
@@ -132,22 +159,36 @@ internal sealed class WriterHost
         {
             if (_closing)
             {
-                return; // CloseAsync finishes it after the writer has drained
+                return; // CloseAsync finishes it
             }
 
             _connections.Remove(connection);
         }
 
-        await connection.FinishAsync().ConfigureAwait(false);
+        await FinishAsync(connection).ConfigureAwait(false);
+        await _ledger.EndAsync(connection).ConfigureAwait(false);
     }
 
-    private static int Hello(ReadOnlySpan<byte> payload) => new FrameReader(payload).Int32();
+    private async Task FinishAsync(HostConnection connection)
+    {
+        await connection.FinishAsync().ConfigureAwait(false);
+        _byClient.TryRemove(connection.ClientId, out _);
+    }
+
+    private static bool Hello(ReadOnlySpan<byte> payload, out long clientId)
+    {
+        var reader = new FrameReader(payload);
+        var protocol = reader.Int32();
+        clientId = protocol == Protocol ? reader.Int64() : 0;
+        return protocol == Protocol;
+    }
 
     /// <summary>
-    /// First step of closing: stops accepting, asks every client to stop sending and waits (briefly) until each has
-    /// sent its last write, so every write a client sent is in the writer's queue before the writer drains.
+    /// Closing, before this process's writer drains: stops accepting, asks every client to stop sending and waits
+    /// (briefly) until each has sent its last write, waits for every outcome, sends them, hangs up, and deletes the
+    /// records of the replies delivered. The writer stays open meanwhile: it is what decides those outcomes.
     /// </summary>
-    public async Task StopReceivingAsync()
+    public async Task CloseAsync()
     {
         HostConnection[] connections;
         lock (_connections)
@@ -175,19 +216,15 @@ internal sealed class WriterHost
 
             await all.ConfigureAwait(false);
         }
-    }
 
-    /// <summary>Last step of closing, after the writer drained: sends the outcomes still queued and hangs up.</summary>
-    public async Task FinishAsync()
-    {
-        HostConnection[] connections;
-        lock (_connections)
+        await Task.WhenAll(connections.Select(c => c.Answered)).ConfigureAwait(false);
+        await Task.WhenAll(connections.Select(FinishAsync)).ConfigureAwait(false);
+        foreach (var connection in connections)
         {
-            connections = [.. _connections];
-            _connections.Clear();
+            connection.Ended = true;
         }
 
-        await Task.WhenAll(connections.Select(c => c.FinishAsync())).ConfigureAwait(false);
+        await _ledger.PruneNowAsync().ConfigureAwait(false);
     }
 
     private static void TryDelete(string path)

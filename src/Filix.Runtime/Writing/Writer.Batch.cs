@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using Filix.Runtime.Diagnostics;
 using Filix.Runtime.Sqlite;
 using Microsoft.Data.Sqlite;
@@ -150,8 +151,10 @@ internal sealed partial class Writer
             return i + 1;
         }
 
+        var participant = _participant;
         try
         {
+            participant?.BeforeCommit(_session, CollectionsMarshal.AsSpan(batch)[start..]);
             _transaction.Commit();
         }
         catch (SqliteException ex)
@@ -161,6 +164,7 @@ internal sealed partial class Writer
             return batch.Count;
         }
 
+        participant?.Committed();
         Interlocked.Increment(ref _batches);
         _checkpointer.NoteCommit();
         WriterMetrics.CommitDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds, MetricTags);

@@ -29,6 +29,7 @@ internal sealed partial class Writer : IAsyncDisposable, IQueueDepthSource
     private readonly Thread _thread;
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile FilixException? _fault;
+    private volatile ICommitParticipant? _participant;
 
     public Writer(SqliteSession session, string path, string domain, FilixOptions options)
     {
@@ -77,6 +78,13 @@ internal sealed partial class Writer : IAsyncDisposable, IQueueDepthSource
     public int QueueDepth => _queue.Reader.Count;
 
     public KeyValuePair<string, object?>[] MetricTags { get; }
+
+    /// <summary>Takes part in every transaction from the next batch on (the shared writer's owner sets it once).</summary>
+    public ICommitParticipant? Participant
+    {
+        get => _participant;
+        set => _participant = value;
+    }
 
     /// <summary>Queues <paramref name="write"/>; the task completes once its batch has committed.</summary>
     public Task<TResult> ExecuteAsync<TState, TResult>(Func<SqliteSession, TState, TResult> write, TState state, CancellationToken cancellationToken)

@@ -91,9 +91,11 @@ public sealed class ReadYourWritesTests : IDisposable
 
             var meta = await opens[3].Database.ReadAsync(static (session, _) =>
                 ((long)session.Scalar("SELECT count(*) FROM _filix_meta WHERE key = 'domain'")!,
-                 (long)session.Scalar("SELECT count(*) FROM sqlite_schema WHERE type = 'table'")!), 0);
+                 (long)session.Scalar("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE '\\_filix%' ESCAPE '\\'")!), 0);
             Assert.Equal(1, meta.Item1);
-            Assert.Equal(1 + KitchenSinkSchema.Definition.Tables.Count, meta.Item2);
+
+            // Filix's own tables aside (_filix_meta; _filix_write_outcomes when an opener sent its write to another).
+            Assert.Equal(KitchenSinkSchema.Definition.Tables.Count, meta.Item2);
             foreach (var db in opens)
             {
                 Assert.Equal(1, await db.Things.CountAsync());
