@@ -19,7 +19,7 @@ namespace Filix.Runtime.Writing;
 /// the writer appended during the one before, until one copies only a few (<see cref="CatchUp"/>). Then it stops and
 /// offers the writer the rest (<see cref="CompleteIfReady"/>): between two batches the writer copies those few
 /// frames itself, and its next transaction restarts the WAL. Measured: the writer's pause fell from 40-50 ms (the
-/// frames of a whole interval) to 4-15 ms, mostly the checkpoint's two fsyncs. Should no pass run at all (another
+/// frames of a whole interval) to 4-20 ms, mostly the checkpoint's two fsyncs. Should no pass run at all (another
 /// process's checkpoint holds the lock), the writer completes the checkpoint itself at <see cref="LimitFrames"/>,
 /// however long it takes: the file stays bounded.</para>
 /// <para>Passes run only while this process's writer commits: a process whose writes go to another process's
