@@ -129,6 +129,75 @@ public sealed class SharedWriterTests
     }
 
     [Fact]
+    public async Task Frames_sent_right_behind_the_hello_are_served_not_lost()
+    {
+        using var temp = new TempDatabase();
+        await using var owner = await temp.OpenAsync();
+
+        using var peer = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        await peer.ConnectAsync(new UnixDomainSocketEndPoint(SharedWriter.SocketPathFor(temp.Path)));
+        var frames = new FrameWriter(new System.Buffers.ArrayBufferWriter<byte>(256));
+        frames.Begin(FrameKind.Hello).Int32(WriterHost.Protocol).Int64(7).End();
+        frames.Begin(FrameKind.Statement).Int32(0).String(TestSchema.InsertSharedLog).Int32(5).End();
+        frames.Begin(FrameKind.Write).Int64(1).Int32(0).Int32(5);
+        foreach (var value in TestSchema.SharedValues(Row("pipelined")))
+        {
+            frames.Value(value);
+        }
+
+        frames.End();
+        await peer.SendAsync(frames.Buffer.WrittenMemory, SocketFlags.None); // one send: no wait for the welcome
+
+        // Welcome (9 bytes), then Done for request 1 (4 + 1 + 8 + 4 bytes).
+        var received = new byte[26];
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        for (var read = 0; read < received.Length;)
+        {
+            read += await peer.ReceiveAsync(received.AsMemory(read), SocketFlags.None, patience.Token);
+        }
+
+        Assert.Equal((byte)FrameKind.Welcome, received[4]);
+        Assert.Equal((byte)FrameKind.Done, received[13]);
+        Assert.Equal(["pipelined"], temp.LogCounts("shared_log").Keys);
+    }
+
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(1 << 30)] // would allocate 8 GiB before reading a value
+    [InlineData(3)] // not whole rows of the statement's 5 parameters
+    public async Task A_write_frame_whose_value_count_does_not_fit_is_hung_up_on_before_anything_is_allocated(int count)
+    {
+        using var temp = new TempDatabase();
+        await using var owner = await temp.OpenAsync();
+        await using var client = await temp.OpenAsync();
+
+        using (var rogue = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified))
+        {
+            await rogue.ConnectAsync(new UnixDomainSocketEndPoint(SharedWriter.SocketPathFor(temp.Path)));
+            var frames = new FrameWriter(new System.Buffers.ArrayBufferWriter<byte>(256));
+            frames.Begin(FrameKind.Hello).Int32(WriterHost.Protocol).Int64(42).End();
+            frames.Begin(FrameKind.Statement).Int32(0).String(TestSchema.InsertSharedLog).Int32(5).End();
+            frames.Begin(FrameKind.Write).Int64(1).Int32(0).Int32(count).Value("x").Value("p").Value(1L).End();
+            await rogue.SendAsync(frames.Buffer.WrittenMemory, SocketFlags.None);
+
+            // The welcome, then the hang-up: no answer to the write.
+            var received = new List<byte>();
+            var buffer = new byte[64];
+            using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            for (int n; (n = await rogue.ReceiveAsync(buffer, SocketFlags.None, patience.Token)) > 0;)
+            {
+                received.AddRange(buffer[..n]);
+            }
+
+            Assert.Equal(9, received.Count);
+            Assert.Equal((byte)FrameKind.Welcome, received[4]);
+        }
+
+        Assert.Equal(1, await TestSchema.WriteSharedAsync(client, Row("still")));
+        Assert.Equal(["still"], temp.LogCounts("shared_log").Keys);
+    }
+
+    [Fact]
     public async Task A_value_without_a_stored_form_is_refused_at_the_call()
     {
         using var temp = new TempDatabase();

@@ -15,6 +15,7 @@ namespace Filix.Runtime.Sharing;
 internal sealed partial class HostConnection
 {
     private readonly Socket _socket;
+    private readonly FrameReceiver _receiver;
     private readonly Writer _writer;
     private readonly WriterHost _host;
     private readonly OutcomeLedger _ledger;
@@ -27,9 +28,11 @@ internal sealed partial class HostConnection
     private long _deliveredThrough;
     private volatile bool _ended;
 
-    public HostConnection(Socket socket, long clientId, Writer writer, WriterHost host, OutcomeLedger ledger)
+    // receiver: the reader the hello came through; it may hold frames a client sent right after the hello.
+    public HostConnection(Socket socket, FrameReceiver receiver, long clientId, Writer writer, WriterHost host, OutcomeLedger ledger)
     {
         _socket = socket;
+        _receiver = receiver;
         _writer = writer;
         _host = host;
         _ledger = ledger;
@@ -94,10 +97,11 @@ internal sealed partial class HostConnection
 
     private async Task ReceiveLoopAsync()
     {
-        var receiver = new FrameReceiver(_socket);
+        var receiver = _receiver;
         try
         {
-            while (await receiver.FillAsync(_stopReading.Token).ConfigureAwait(false))
+            // Frames first: the hello's reader may already hold the ones a client sent without waiting for the welcome.
+            do
             {
                 while (receiver.TryNext(out var kind, out var payload))
                 {
@@ -136,6 +140,7 @@ internal sealed partial class HostConnection
                     }
                 }
             }
+            while (await receiver.FillAsync(_stopReading.Token).ConfigureAwait(false));
         }
         catch (Exception ex) when (ex is SocketException or InvalidDataException or OperationCanceledException or FilixException or ObjectDisposedException)
         {
@@ -196,7 +201,15 @@ internal sealed partial class HostConnection
             throw new InvalidDataException($"A write names statement {id}, which the client never defined.");
         }
 
-        var values = new object?[reader.Int32()];
+        // Every value takes at least its one-byte tag: a count beyond the bytes left is a broken frame, not an
+        // allocation to attempt. Whole rows only, as the client's StatementWrite.Validate made them.
+        var valueCount = reader.Int32();
+        if (valueCount < 0 || valueCount > payload.Length || (statement.ParameterCount == 0 ? valueCount != 0 : valueCount % statement.ParameterCount != 0))
+        {
+            throw new InvalidDataException($"A write carries {valueCount} values for a statement of {statement.ParameterCount} parameters in a frame of {payload.Length} bytes.");
+        }
+
+        var values = new object?[valueCount];
         for (var i = 0; i < values.Length; i++)
         {
             values[i] = reader.Value();

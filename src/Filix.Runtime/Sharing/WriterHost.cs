@@ -105,11 +105,10 @@ internal sealed class WriterHost
     private async Task AdmitAsync(Socket socket)
     {
         long clientId;
+        var receiver = new FrameReceiver(socket);
         try
         {
             using var timeout = new CancellationTokenSource(HandshakeTimeout);
-            // The client waits for the welcome before sending anything else, so the hello is all there is to read.
-            var receiver = new FrameReceiver(socket);
             FrameKind kind;
             ReadOnlyMemory<byte> payload;
             while (!receiver.TryNext(out kind, out payload))
@@ -143,7 +142,7 @@ internal sealed class WriterHost
         HostConnection connection;
         lock (_connections)
         {
-            if (_closing || !_byClient.TryAdd(clientId, connection = new HostConnection(socket, clientId, _writer, this, _ledger)))
+            if (_closing || !_byClient.TryAdd(clientId, connection = new HostConnection(socket, receiver, clientId, _writer, this, _ledger)))
             {
                 socket.Dispose();
                 return;
