@@ -129,6 +129,44 @@ public sealed class SharedWriterTests
     }
 
     [Fact]
+    public async Task A_client_write_to_an_owner_whose_writer_stopped_on_a_fault_fails_at_once_instead_of_hanging()
+    {
+        using var temp = new TempDatabase();
+        await using var owner = await temp.OpenAsync();
+        await using var client = await temp.OpenAsync();
+        Assert.Equal(1, await TestSchema.WriteSharedAsync(client, Row("before")));
+
+        // Something outside any one write (a failing lock file, a bug) stops the owner's writer thread.
+        await owner.Writer.EnqueueAsync(new Poison(), CancellationToken.None);
+        for (var waited = 0; !owner.Writer.Faulted; waited += 10)
+        {
+            Assert.True(waited < 10_000, "the writer did not stop");
+            await Task.Delay(10);
+        }
+
+        // Certainly not stored, so it fails with the owner's error rather than sitting "in doubt" behind retries.
+        var error = await Assert.ThrowsAsync<FilixException>(() => TestSchema.WriteSharedAsync(client, Row("after")).WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Contains("stopped after an error", error.Message, StringComparison.Ordinal);
+        Assert.Equal(["before"], temp.LogCounts("shared_log").Keys);
+    }
+
+    /// <summary>An operation that throws where the writer does not expect it (outside its savepoint).</summary>
+    private sealed class Poison : Filix.Runtime.Writing.IWriteOperation
+    {
+        public bool TryStart() => throw new InvalidOperationException("poison");
+
+        public void Run(Filix.Runtime.Sqlite.SqliteSession session)
+        {
+        }
+
+        public void Succeed()
+        {
+        }
+
+        public bool Fail(Exception error) => true;
+    }
+
+    [Fact]
     public async Task Frames_sent_right_behind_the_hello_are_served_not_lost()
     {
         using var temp = new TempDatabase();

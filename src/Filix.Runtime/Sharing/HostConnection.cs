@@ -160,9 +160,17 @@ internal sealed partial class HostConnection
         {
             await _writer.EnqueueAsync(write, _stopReading.Token).ConfigureAwait(false);
         }
+        catch (FilixException error) when (_writer.Faulted)
+        {
+            // The writer stopped on a fault: the write was certainly not stored. Saying so beats hanging up, which
+            // would leave it in doubt and bring the client straight back with a retry that fails the same way.
+            write.Fail(error);
+        }
         catch
         {
-            Answer(); // never queued, so never answered by the writer (nor recorded: the client finds it not stored)
+            // Never queued (this owner is closing), so never answered by the writer nor recorded: the client finds it
+            // not stored and sends it to the next owner.
+            Answer();
             throw;
         }
     }

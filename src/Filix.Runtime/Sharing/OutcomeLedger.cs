@@ -197,7 +197,9 @@ internal sealed partial class OutcomeLedger(Writer writer) : ICommitParticipant
         foreach (var connection in connections)
         {
             var delivered = connection.DeliveredThrough;
-            if (delivered > connection.Outcomes.PrunedThrough)
+            // The final pass deletes whatever was delivered even if an earlier pass said it had: that pass's
+            // transaction may have rolled back after it moved the mark (later passes cover it by "<=" anyway).
+            if (delivered > connection.Outcomes.PrunedThrough || (final && delivered > 0))
             {
                 command.Parameters[0].Value = connection.ClientId;
                 command.Parameters[1].Value = delivered;

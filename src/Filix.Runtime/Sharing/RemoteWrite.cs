@@ -11,6 +11,7 @@ namespace Filix.Runtime.Sharing;
 internal sealed class RemoteWrite(HostConnection connection, long request, StatementWrite write, Sending[]? earlier, OutcomeLedger ledger) : IWriteOperation
 {
     private bool _recorded;
+    private int _answered;
 
     public HostConnection Connection => connection;
 
@@ -34,10 +35,23 @@ internal sealed class RemoteWrite(HostConnection connection, long request, State
         Outcome = WriteOutcome.Stored(write.Execute(session));
     }
 
-    public void Succeed() => connection.Reply(request, Outcome);
+    public void Succeed()
+    {
+        if (Interlocked.Exchange(ref _answered, 1) == 0)
+        {
+            connection.Reply(request, Outcome);
+        }
+    }
 
+    /// <returns>False when it already had its outcome (a writer failing everything it holds after a crash).</returns>
     public bool Fail(Exception error)
     {
+        // One reply per write: a second would also count the connection's unanswered writes down twice.
+        if (Interlocked.Exchange(ref _answered, 1) == 1)
+        {
+            return false;
+        }
+
         // An outcome found in a record is what happened to the write, whatever becomes of this transaction.
         if (!_recorded)
         {

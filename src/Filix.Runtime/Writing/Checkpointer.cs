@@ -19,9 +19,9 @@ namespace Filix.Runtime.Writing;
 /// the writer appended during the one before, until one copies only a few (<see cref="CatchUp"/>). Then it stops and
 /// offers the writer the rest (<see cref="CompleteIfReady"/>): between two batches the writer copies those few
 /// frames itself, and its next transaction restarts the WAL. Measured: the writer's pause fell from 40-50 ms (the
-/// frames of a whole interval) to 4-20 ms, mostly the checkpoint's two fsyncs. Should no pass run at all (another
-/// process's checkpoint holds the lock), the writer completes the checkpoint itself at <see cref="LimitFrames"/>,
-/// however long it takes: the file stays bounded.</para>
+/// frames of a whole interval) to 4-20 ms, mostly the checkpoint's two fsyncs. Should the passes not run (another
+/// process's checkpoint holds the lock whenever they try: <see cref="StuckPasses"/> in a row) or the WAL reach
+/// <see cref="LimitFrames"/>, the writer runs the checkpoint itself after each batch until one is not busy.</para>
 /// <para>Passes run only while this process's writer commits: a process whose writes go to another process's
 /// writer (<c>Sharing/</c>) leaves the checkpointing to that one instead of contending for its lock.</para>
 /// </remarks>
@@ -32,6 +32,9 @@ internal sealed class Checkpointer : IDisposable
     /// <summary>WAL size (pages) at which the writer completes the checkpoint whatever it costs, should the passes
     /// not run at all (another process's checkpoint holds the lock): 16,000 pages, 64 MiB.</summary>
     public const long LimitFrames = 8 * CatchUp.RestartFrames;
+
+    /// <summary>Failed background passes in a row after which the writer runs the checkpoint itself.</summary>
+    public const int StuckPasses = 10;
 
     /// <summary>How long a converged pass waits for the writer to take over before carrying on (an idle writer).</summary>
     private static readonly TimeSpan OfferTimeout = TimeSpan.FromMilliseconds(50);
@@ -46,6 +49,7 @@ internal sealed class Checkpointer : IDisposable
     private readonly Thread _thread;
     private long _walFrames;
     private long _commits;
+    private int _failedPasses;
     private long _passes;
     private int _offer;
     private int _disposed;
@@ -74,15 +78,21 @@ internal sealed class Checkpointer : IDisposable
     public bool CompleteIfReady(SqliteSession writer)
     {
         var offered = Interlocked.CompareExchange(ref _offer, Taken, Offered) == Offered;
-        if (!offered && Volatile.Read(ref _walFrames) < LimitFrames)
+        if (!offered && Volatile.Read(ref _walFrames) < LimitFrames && Volatile.Read(ref _failedPasses) < StuckPasses)
         {
             return false;
         }
 
         try
         {
-            Volatile.Write(ref _walFrames, 0);
-            writer.Execute("PRAGMA wal_checkpoint(PASSIVE)");
+            // (busy, frames, copied): busy means another connection's checkpoint held the lock; try after the next batch.
+            using var reader = writer.Command("PRAGMA wal_checkpoint(PASSIVE)", 0).ExecuteReader();
+            if (reader.Read() && reader.GetInt64(0) == 0)
+            {
+                Volatile.Write(ref _walFrames, 0);
+                Volatile.Write(ref _failedPasses, 0);
+            }
+
             return true;
         }
         finally
@@ -115,12 +125,16 @@ internal sealed class Checkpointer : IDisposable
             Interlocked.Increment(ref _passes);
             if (!TryPass(command, out var walFrames, out var copied))
             {
+                // Passes that keep failing (another process's checkpoint holds the lock whenever this one tries)
+                // would leave the WAL growing: after StuckPasses in a row the writer tries itself.
+                Volatile.Write(ref _failedPasses, _failedPasses + 1);
                 catchUp.Failed();
                 step = CatchUpStep.Wait;
                 continue;
             }
 
             Volatile.Write(ref _walFrames, walFrames);
+            Volatile.Write(ref _failedPasses, 0);
             step = catchUp.After(walFrames, copied);
             if (step == CatchUpStep.OfferToWriter)
             {

@@ -43,14 +43,15 @@ internal sealed partial class Writer
                         next = CommitFrom(batch, next);
                     }
 
+                    // Every write of it has its outcome: should releasing the lock fail below, the crash handler
+                    // must not fail them a second time.
+                    batch.Clear();
                     CompleteCheckpointIfReady();
                 }
                 finally
                 {
                     _lock?.Release();
                 }
-
-                batch.Clear();
             }
 
             _checkpointer.Dispose();

@@ -74,6 +74,9 @@ internal sealed partial class Writer : IAsyncDisposable, IQueueDepthSource
     /// <summary>True on the writer thread, that is, inside a write delegate.</summary>
     public bool IsWriterThread => Thread.CurrentThread == _thread;
 
+    /// <summary>True once the writer thread stopped on an error (not by closing): nothing queued will run.</summary>
+    public bool Faulted => _fault is not null;
+
     /// <summary>Writes queued and not yet taken by the writer thread.</summary>
     public int QueueDepth => _queue.Reader.Count;
 
