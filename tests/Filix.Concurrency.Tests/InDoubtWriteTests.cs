@@ -172,3 +172,35 @@ public sealed class InDoubtWriteTests
         }
     }
 }
+
+/// <summary>When a write in doubt may still be resolved from the owner's records (they are swept after an hour).</summary>
+public sealed class InDoubtAgeTests
+{
+    private static ClientWrite Write() => new(new Filix.Runtime.Writing.StatementWrite("SELECT 1", 0, []), CancellationToken.None);
+
+    [Fact]
+    public void A_write_first_sent_moments_ago_may_be_resolved()
+    {
+        var write = Write();
+        write.Sent();
+        Assert.True(write.MayResolve);
+    }
+
+    [Fact]
+    public void A_write_whose_wall_clock_age_passed_half_the_retention_may_not_even_if_the_monotonic_clock_says_otherwise()
+    {
+        // The machine slept two hours (the monotonic clock stopped, the wall clock did not), or the clock was set
+        // forward: the records may be swept, so "no record" would no longer mean "not stored".
+        var write = Write();
+        write.Sent(System.Diagnostics.Stopwatch.GetTimestamp(), DateTime.UtcNow - TimeSpan.FromHours(2));
+        Assert.False(write.MayResolve);
+    }
+
+    [Fact]
+    public void A_write_whose_monotonic_age_passed_half_the_retention_may_not_even_if_the_wall_clock_was_set_back()
+    {
+        var write = Write();
+        write.Sent(System.Diagnostics.Stopwatch.GetTimestamp() - 2 * 3600 * System.Diagnostics.Stopwatch.Frequency, DateTime.UtcNow);
+        Assert.False(write.MayResolve);
+    }
+}

@@ -8,6 +8,7 @@ namespace Filix.Runtime.Sharing;
 internal sealed class ClientWrite(StatementWrite write, CancellationToken cancellationToken) : QueuedWrite<int>(cancellationToken)
 {
     private long _firstSent;
+    private DateTime _firstSentUtc;
 
     public StatementWrite Write { get; } = write;
 
@@ -18,11 +19,15 @@ internal sealed class ClientWrite(StatementWrite write, CancellationToken cancel
     public bool Claim() => Earlier is not null || TryStart();
 
     /// <summary>The write is being sent (the first time starts the clock of <see cref="MayResolve"/>).</summary>
-    public void Sent()
+    public void Sent() => Sent(Stopwatch.GetTimestamp(), DateTime.UtcNow);
+
+    /// <summary><see cref="Sent()"/> at given clock readings (tests: a suspend or a clock set forward).</summary>
+    internal void Sent(long timestamp, DateTime utcNow)
     {
         if (_firstSent == 0)
         {
-            _firstSent = Stopwatch.GetTimestamp();
+            _firstSent = timestamp;
+            _firstSentUtc = utcNow;
         }
     }
 
@@ -31,7 +36,11 @@ internal sealed class ClientWrite(StatementWrite write, CancellationToken cancel
 
     /// <summary>False once the records of its first sending may have been swept (half of
     /// <see cref="OutcomeLedger.Retention"/> later, a wide margin): then no record would wrongly mean "not stored".</summary>
-    public bool MayResolve => Stopwatch.GetElapsedTime(_firstSent) < OutcomeLedger.Retention / 2;
+    /// <remarks>Both clocks must agree: the sweep ages records by the wall clock, which runs on while the machine
+    /// sleeps (the monotonic clock does not) and may be set forward; the monotonic clock guards against the wall
+    /// clock being set back.</remarks>
+    public bool MayResolve =>
+        Stopwatch.GetElapsedTime(_firstSent) < OutcomeLedger.Retention / 2 && DateTime.UtcNow - _firstSentUtc < OutcomeLedger.Retention / 2;
 
     public void Complete(WriteOutcome outcome, string databasePath)
     {
