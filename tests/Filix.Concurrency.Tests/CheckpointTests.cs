@@ -30,6 +30,43 @@ public sealed class CheckpointTests
     }
 
     [Fact]
+    public async Task When_background_passes_keep_failing_the_writer_checkpoints_itself_and_the_wal_stops_growing()
+    {
+        using var temp = new TempDatabase();
+        await using var db = await temp.OpenAsync();
+        db.Writer.Checkpointer.FailPasses = true; // as if another process's checkpoint always held the lock
+
+        var payload = new string('x', 1000);
+        var batch = 0;
+        async Task CommitAsync()
+        {
+            var rows = Enumerable.Range(0, 100).Select(i => new TestSchema.Row($"b{batch}-{i}-{payload}", "p", batch, i)).ToList();
+            batch++;
+            await db.WriteAsync(static (session, rows) => rows.All(row => TestSchema.Write(session, row)), rows);
+        }
+
+        // Until StuckPasses passes in a row have failed, nothing restarts the WAL: it grows with every commit.
+        while (db.Writer.Checkpointer.WriterCheckpoints == 0)
+        {
+            Assert.True(batch < 400, "the writer never took over");
+            await CommitAsync();
+            await Task.Delay(5);
+        }
+
+        // From then on the writer checkpoints after each batch, each transaction restarts the WAL, and the file is
+        // reused instead of growing (without the fallback it grows by about a megabyte per commit here).
+        await CommitAsync();
+        var walBytes = new FileInfo(temp.Path + "-wal").Length;
+        for (var i = 0; i < 40; i++)
+        {
+            await CommitAsync();
+        }
+
+        Assert.InRange(new FileInfo(temp.Path + "-wal").Length, 1, walBytes + (2L << 20));
+        Assert.Equal(batch * 100, temp.LogCounts().Count);
+    }
+
+    [Fact]
     public async Task A_process_whose_writer_is_idle_runs_no_checkpoint_passes()
     {
         using var temp = new TempDatabase();

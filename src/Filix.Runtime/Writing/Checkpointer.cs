@@ -50,6 +50,7 @@ internal sealed class Checkpointer : IDisposable
     private long _walFrames;
     private long _commits;
     private int _failedPasses;
+    private long _writerCheckpoints;
     private long _passes;
     private int _offer;
     private int _disposed;
@@ -60,6 +61,12 @@ internal sealed class Checkpointer : IDisposable
         _thread = new Thread(Run) { IsBackground = true, Name = "Filix checkpoint " + Path.GetFileName(path) };
         _thread.Start();
     }
+
+    /// <summary>Tests: every background pass fails, as when another process's checkpoint always holds the lock.</summary>
+    internal bool FailPasses { get; set; }
+
+    /// <summary>Checkpoints the writer ran itself so far (tests).</summary>
+    public long WriterCheckpoints => Interlocked.Read(ref _writerCheckpoints);
 
     /// <summary>Background passes run so far (tests).</summary>
     public long Passes => Interlocked.Read(ref _passes);
@@ -86,6 +93,7 @@ internal sealed class Checkpointer : IDisposable
         try
         {
             // (busy, frames, copied): busy means another connection's checkpoint held the lock; try after the next batch.
+            Interlocked.Increment(ref _writerCheckpoints);
             using var reader = writer.Command("PRAGMA wal_checkpoint(PASSIVE)", 0).ExecuteReader();
             if (reader.Read() && reader.GetInt64(0) == 0)
             {
@@ -123,7 +131,7 @@ internal sealed class Checkpointer : IDisposable
 
             commitsSeen = commits;
             Interlocked.Increment(ref _passes);
-            if (!TryPass(command, out var walFrames, out var copied))
+            if (FailPasses || !TryPass(command, out var walFrames, out var copied))
             {
                 // Passes that keep failing (another process's checkpoint holds the lock whenever this one tries)
                 // would leave the WAL growing: after StuckPasses in a row the writer tries itself.

@@ -18,6 +18,9 @@ internal sealed partial class Writer
     /// <summary>Background checkpoint passes run so far (tests).</summary>
     public long CheckpointPasses => _checkpointer.Passes;
 
+    /// <summary>The WAL's checkpointing (tests).</summary>
+    internal Checkpointer Checkpointer => _checkpointer;
+
     private void Run()
     {
         var batch = new List<IWriteOperation>(_maxBatch);
