@@ -82,7 +82,7 @@ public sealed class CheckpointTests
             await Task.Delay(20);
         }
 
-        await WaitUntil(() => owner.Writer.CheckpointPasses > 0);
+        await Eventually.TrueAsync(() => owner.Writer.CheckpointPasses > 0);
         Assert.Equal(0, client.Writer.CheckpointPasses);
 
         // Once the owner's writer goes idle, so does its checkpoint: one pass after the last commit, then none.
@@ -90,14 +90,5 @@ public sealed class CheckpointTests
         var passes = owner.Writer.CheckpointPasses;
         await Task.Delay(3 * Checkpointer.Interval);
         Assert.Equal(passes, owner.Writer.CheckpointPasses);
-    }
-
-    private static async Task WaitUntil(Func<bool> condition)
-    {
-        for (var waited = 0; !condition(); waited += 10)
-        {
-            Assert.True(waited < 10_000, "timed out");
-            await Task.Delay(10);
-        }
     }
 }

@@ -30,7 +30,7 @@ public sealed class InDoubtWriteTests
         connection.MuteReplies();
         var failed = TestSchema.WriteSharedAsync(client, Row("dup"));
         var stored = client.ExecuteAsync(TestSchema.InsertSharedLog, 5, Rows("s1", "s2", "s3"));
-        await WaitUntilAsync(() => temp.LogCounts("shared_log").ContainsKey("s3"));
+        await Eventually.TrueAsync(() => temp.LogCounts("shared_log").ContainsKey("s3"));
 
         // Sent, never read by the owner.
         var held = connection.HoldFramesAsync();
@@ -58,7 +58,7 @@ public sealed class InDoubtWriteTests
 
         first.MuteReplies();
         var stored = TestSchema.WriteSharedAsync(client, Row("stored"));
-        await WaitUntilAsync(() => temp.LogCounts("shared_log").ContainsKey("stored"));
+        await Eventually.TrueAsync(() => temp.LogCounts("shared_log").ContainsKey("stored"));
         var held = first.HoldFramesAsync();
         var late = TestSchema.WriteSharedAsync(client, Row("late"));
         await held;
@@ -69,10 +69,10 @@ public sealed class InDoubtWriteTests
         {
             first.Sever();
             HostConnection? second = null;
-            await WaitUntilAsync(() => (second = owner.Shared.Host.Connections.FirstOrDefault(c => c.ClientId != first.ClientId)) is not null);
+            await Eventually.TrueAsync(() => (second = owner.Shared.Host.Connections.FirstOrDefault(c => c.ClientId != first.ClientId)) is not null);
             second!.MuteReplies();
             gate.Open();
-            await WaitUntilAsync(() => temp.LogCounts("shared_log").ContainsKey("late"));
+            await Eventually.TrueAsync(() => temp.LogCounts("shared_log").ContainsKey("late"));
             second.Sever();
         }
 
@@ -100,7 +100,7 @@ public sealed class InDoubtWriteTests
         })).ToList();
 
         // Every record present after half a second is gone a second and a half later, while the writes go on.
-        await WaitUntilAsync(() => Volatile.Read(ref acked) > 500);
+        await Eventually.TrueAsync(() => Volatile.Read(ref acked) > 500);
         await Task.Delay(500);
         var early = temp.Scalar<long>($"SELECT max(last_request) FROM {OutcomeLedger.Table}");
         await Task.Delay(1500);
@@ -112,7 +112,7 @@ public sealed class InDoubtWriteTests
         Assert.True(later < Volatile.Read(ref acked) / 10, $"{later} records for {acked} writes");
 
         await client.DisposeAsync();
-        await WaitUntilAsync(() => OutcomeRows(temp) == 0);
+        await Eventually.TrueAsync(() => OutcomeRows(temp) == 0);
     }
 
     [Fact]
@@ -162,15 +162,6 @@ public sealed class InDoubtWriteTests
         Assert.Equal("ok", temp.Scalar<string>("PRAGMA integrity_check"));
     }
 
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "Timed out waiting for a condition.");
-            await Task.Delay(10);
-        }
-    }
 }
 
 /// <summary>When a write in doubt may still be resolved from the owner's records (they are swept after an hour).</summary>

@@ -81,11 +81,11 @@ public sealed class SharedWriterTests
             }
         })).ToList();
 
-        await WaitUntilAsync(() => acked.Count > 500);
+        await Eventually.TrueAsync(() => acked.Count > 500);
         await owner.DisposeAsync();
-        await WaitUntilAsync(() => client.Shared.IsOwner);
+        await Eventually.TrueAsync(() => client.Shared.IsOwner);
         var atTakeover = acked.Count;
-        await WaitUntilAsync(() => acked.Count > atTakeover + 500);
+        await Eventually.TrueAsync(() => acked.Count > atTakeover + 500);
         await stop.CancelAsync();
         await Task.WhenAll(writers); // no write failed: a failure would surface here
 
@@ -117,9 +117,8 @@ public sealed class SharedWriterTests
         await using var owner = await temp.OpenAsync();
         await using var client = await temp.OpenAsync();
 
-        using (var rogue = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified))
+        using (var rogue = await ConnectRawAsync(temp))
         {
-            await rogue.ConnectAsync(new UnixDomainSocketEndPoint(SharedWriter.SocketPathFor(temp.Path)));
             await rogue.SendAsync(new byte[] { 0xff, 0xff, 0xff, 0x7f, 1, 2, 3 }, SocketFlags.None);
             var buffer = new byte[16];
             Assert.Equal(0, await rogue.ReceiveAsync(buffer, SocketFlags.None)); // hung up, nothing answered
@@ -138,11 +137,7 @@ public sealed class SharedWriterTests
 
         // Something outside any one write (a failing lock file, a bug) stops the owner's writer thread.
         await owner.Writer.EnqueueAsync(new Poison(), CancellationToken.None);
-        for (var waited = 0; !owner.Writer.Faulted; waited += 10)
-        {
-            Assert.True(waited < 10_000, "the writer did not stop");
-            await Task.Delay(10);
-        }
+        await Eventually.TrueAsync(() => owner.Writer.Faulted, "the writer to stop");
 
         // Certainly not stored, so it fails with the owner's error rather than sitting "in doubt" behind retries.
         var error = await Assert.ThrowsAsync<FilixException>(() => TestSchema.WriteSharedAsync(client, Row("after")).WaitAsync(TimeSpan.FromSeconds(10)));
@@ -172,11 +167,8 @@ public sealed class SharedWriterTests
         using var temp = new TempDatabase();
         await using var owner = await temp.OpenAsync();
 
-        using var peer = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        await peer.ConnectAsync(new UnixDomainSocketEndPoint(SharedWriter.SocketPathFor(temp.Path)));
-        var frames = new FrameWriter(new System.Buffers.ArrayBufferWriter<byte>(256));
-        frames.Begin(FrameKind.Hello).Int32(WriterHost.Protocol).Int64(7).End();
-        frames.Begin(FrameKind.Statement).Int32(0).String(TestSchema.InsertSharedLog).Int32(5).End();
+        using var peer = await ConnectRawAsync(temp);
+        var frames = HelloAndStatement(7);
         frames.Begin(FrameKind.Write).Int64(1).Int32(0).Int32(5);
         foreach (var value in TestSchema.SharedValues(Row("pipelined")))
         {
@@ -209,12 +201,9 @@ public sealed class SharedWriterTests
         await using var owner = await temp.OpenAsync();
         await using var client = await temp.OpenAsync();
 
-        using (var rogue = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified))
+        using (var rogue = await ConnectRawAsync(temp))
         {
-            await rogue.ConnectAsync(new UnixDomainSocketEndPoint(SharedWriter.SocketPathFor(temp.Path)));
-            var frames = new FrameWriter(new System.Buffers.ArrayBufferWriter<byte>(256));
-            frames.Begin(FrameKind.Hello).Int32(WriterHost.Protocol).Int64(42).End();
-            frames.Begin(FrameKind.Statement).Int32(0).String(TestSchema.InsertSharedLog).Int32(5).End();
+            var frames = HelloAndStatement(42);
             frames.Begin(FrameKind.Write).Int64(1).Int32(0).Int32(count).Value("x").Value("p").Value(1L).End();
             await rogue.SendAsync(frames.Buffer.WrittenMemory, SocketFlags.None);
 
@@ -293,13 +282,19 @@ public sealed class SharedWriterTests
         Assert.NotEqual(hashed, SharedWriter.SocketPathFor(longPath + "2"));
     }
 
-    private static async Task WaitUntilAsync(Func<bool> condition)
+    private static async Task<Socket> ConnectRawAsync(TempDatabase temp)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "Timed out waiting for a condition.");
-            await Task.Delay(10);
-        }
+        var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        await socket.ConnectAsync(new UnixDomainSocketEndPoint(SharedWriter.SocketPathFor(temp.Path)));
+        return socket;
+    }
+
+    /// <summary>What a client sends first, written by hand: its hello and statement 0 (the shared log insert, 5 parameters).</summary>
+    private static FrameWriter HelloAndStatement(long clientId)
+    {
+        var frames = new FrameWriter(new System.Buffers.ArrayBufferWriter<byte>(256));
+        frames.Begin(FrameKind.Hello).Int32(WriterHost.Protocol).Int64(clientId).End();
+        frames.Begin(FrameKind.Statement).Int32(0).String(TestSchema.InsertSharedLog).Int32(5).End();
+        return frames;
     }
 }

@@ -210,17 +210,27 @@ internal sealed partial class HostConnection
         }
 
         // Every value takes at least its one-byte tag: a count beyond the bytes left is a broken frame, not an
-        // allocation to attempt. Whole rows only, as the client's StatementWrite.Validate made them.
+        // allocation to attempt.
         var valueCount = reader.Int32();
-        if (valueCount < 0 || valueCount > payload.Length || (statement.ParameterCount == 0 ? valueCount != 0 : valueCount % statement.ParameterCount != 0))
+        if (valueCount < 0 || valueCount > payload.Length)
         {
-            throw new InvalidDataException($"A write carries {valueCount} values for a statement of {statement.ParameterCount} parameters in a frame of {payload.Length} bytes.");
+            throw new InvalidDataException($"A write carries {valueCount} values in a frame of {payload.Length} bytes.");
         }
 
         var values = new object?[valueCount];
         for (var i = 0; i < values.Length; i++)
         {
             values[i] = reader.Value();
+        }
+
+        try
+        {
+            // The same shape rule the client's call was held to (whole rows of the statement's parameters).
+            StatementWrite.Validate(statement.Sql, statement.ParameterCount, values);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new InvalidDataException(ex.Message, ex);
         }
 
         return new RemoteWrite(this, request, new StatementWrite(statement.Sql, statement.ParameterCount, values), earlier, _ledger);
