@@ -114,6 +114,14 @@ internal static class DiagnosticDescriptors
         "FLX0106", "Column type change cannot be migrated",
         "Column '{0}' changes from {1} to {2}, which no migration can do safely: {3}. 'allow_destructive:' does not change this. Keep type {1}; or add a new {2} column beside it, fill it from your code, and then drop this one.");
 
+    public static readonly DiagnosticDescriptor DropsReplacedTable = Error(
+        "FLX0107", "Migration drops a table whose name a renamed table takes",
+        "Table '{0}' as recorded is dropped with every row in it, and table '{1}' is renamed to '{0}' (renamed_from: {1}). " + Consent + " remove 'renamed_from: {1}' to keep the recorded '{0}'.");
+
+    public static readonly DiagnosticDescriptor DropsReplacedColumn = Error(
+        "FLX0108", "Migration drops a column whose name a renamed column takes",
+        "Column '{0}' as recorded is dropped with its values, and column '{1}' of the same table is renamed to '{2}' (renamed_from: {1}). " + Consent + " remove 'renamed_from: {1}' to keep the recorded '{2}'.");
+
     public static readonly DiagnosticDescriptor MigrationEdited = Error(
         "FLX0110", "Recorded migration was edited",
         "Migration '{0}' no longer matches its checksum in {1} ({2}). Applied migrations are history: restore the file from version control (git checkout -- {3}), and change the YAML instead so the build records a new migration.");

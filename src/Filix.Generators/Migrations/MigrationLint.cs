@@ -21,10 +21,21 @@ internal static class MigrationLint
         var diagnostics = new List<SchemaDiagnostic>();
         var locate = new Locator(desired.SourcePath, yamlText);
         var allowed = new HashSet<string>(desired.AllowDestructive);
-        foreach (var operation in operations.Where(o => o.IsDestructive))
+        var list = operations.ToList();
+        var tableRenames = list.OfType<RenameTableOperation>().ToDictionary(r => r.Table, r => r.OldName);
+        var columnRenames = list.OfType<RenameColumnOperation>().ToDictionary(r => (r.Table, r.NewName), r => r.OldName);
+        foreach (var operation in list.Where(o => o.IsDestructive))
         {
             switch (operation)
             {
+                // The name is still in the YAML, but on the renamed element: say that the recorded one goes.
+                case DropTableOperation drop when !allowed.Contains(drop.Table) && tableRenames.TryGetValue(drop.Table, out var from):
+                    diagnostics.Add(SchemaDiagnostic.Create(D.DropsReplacedTable, locate.Find("tables", drop.Table, "renamed_from"), drop.Table, from));
+                    break;
+                case DropColumnOperation drop when !allowed.Contains(drop.Table + "." + drop.Column.Name) && columnRenames.TryGetValue((drop.Table, drop.Column.Name), out var from):
+                    diagnostics.Add(SchemaDiagnostic.Create(D.DropsReplacedColumn, locate.Find("tables", drop.Table, "columns", drop.Column.Name, "renamed_from"),
+                        drop.Table + "." + drop.Column.Name, from, drop.Column.Name));
+                    break;
                 case DropTableOperation drop when !allowed.Contains(drop.Table):
                     diagnostics.Add(SchemaDiagnostic.Create(D.DropsTable, locate.Find("tables"), drop.Table));
                     break;

@@ -5,7 +5,8 @@ namespace Filix.Generators.Migrations;
 // The operations a schema change is made of, as EF Core models them (AddColumnOperation, DropColumnOperation):
 // tiny records that know from birth whether they lose data. The differ produces them from two specs; each dialect
 // rewrites them into SQL (SqliteMigrationSql, PostgresMigrationSql). The rank orders them: drops of indexes first,
-// renames before anything refers to the new names, table drops last.
+// renames before anything refers to the new names, table drops last. Each dialect runs every rename before all
+// else (RenameSteps), moving a name another rename takes out of the way first.
 
 /// <summary>One step of a schema change. <see cref="Table"/> is the table's name after the migration (for a
 /// dropped table, its old name).</summary>
@@ -54,6 +55,12 @@ internal sealed record AddColumnOperation(string Table, ColumnSpec Column) : Mig
 /// <summary>A column whose type, nullability, default, uniqueness or reference changed (after any rename).</summary>
 internal sealed record AlterColumnOperation(string Table, ColumnSpec Old, ColumnSpec New) : MigrationOperation(Table)
 {
+    /// <summary>The reference is written the same but now means another table or column (the one it named was
+    /// dropped and a rename took its name), so the foreign key must be made again.</summary>
+    public bool Rebinds { get; init; }
+
+    public bool ChangesReference => Rebinds || !Equals(Old.References, New.References);
+
     public bool NarrowsType => Old.Type != New.Type && !ColumnConversions.IsWidening(Old.Type, New.Type);
 
     public bool BecomesRequiredWithoutDefault => Old.Nullable && !New.Nullable && New.Default is null;

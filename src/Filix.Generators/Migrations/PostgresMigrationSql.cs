@@ -22,31 +22,73 @@ internal static class PostgresMigrationSql
         bool SharedBoth(string table) => isShared.Contains(table) && wasShared.Contains(renamedFrom.TryGetValue(table, out var old) ? old : table);
 
         var names = new RecordedNames(operations);
+        var renames = new RenameSteps(operations);
+        foreach (var step in renames.Steps.Where(s => s.Table is null ? wasShared.Contains(s.Subject) && (s.To == RenameSteps.TempPrefix + s.Subject || SharedBoth(s.To)) : SharedBoth(s.Subject)))
+        {
+            script.Add(step.Sql);
+        }
+
+        foreach (var (dropped, sql) in renames.DroppedIndexes.Where(d => wasShared.Contains(d.Table)))
+        {
+            script.Add(sql);
+        }
+
+        // Foreign keys come after every table and column they may name exists (new tables, added columns, a cycle).
+        var foreignKeys = new List<string>();
+        var keysAdded = false;
         foreach (var operation in UpstreamOrder(operations))
         {
+            if (!keysAdded && IsTableDrop(operation))
+            {
+                keysAdded = true;
+                foreignKeys.ForEach(script.Add);
+            }
+
             var table = SqlDialect.Quote(operation.Table);
             switch (operation)
             {
-                case CreateTableOperation when isShared.Contains(operation.Table):
+                case RenameTableOperation or RenameColumnOperation:
+                    break; // above, before everything
+                case CreateTableOperation create when isShared.Contains(operation.Table):
+                    MigrationStatements.CreateTable(script, create.Spec, SqlDialect.Postgres);
+                    foreignKeys.AddRange(DdlBuilder.ForeignKeys(create.Spec));
+                    break;
                 case DropTableOperation when wasShared.Contains(operation.Table):
-                    MigrationStatements.TryAdd(script, desired, names, operation, SqlDialect.Postgres);
+                    script.Add("DROP TABLE " + SqlDialect.Quote(renames.DroppedTable(operation.Table)));
                     break;
                 case ChangeSyncOperation change when change.CreatesUpstream:
                     MigrationStatements.CreateTable(script, change.New, SqlDialect.Postgres);
+                    foreignKeys.AddRange(DdlBuilder.ForeignKeys(change.New));
                     break;
                 case ChangeSyncOperation change when change.DropsUpstream:
                     script.Comment($"'{change.New.Name}' became local: it is no longer kept upstream.");
-                    script.Add("DROP TABLE " + SqlDialect.Quote(renamedFrom.TryGetValue(change.Table, out var old) ? old : change.Table));
+                    script.Add("DROP TABLE " + SqlDialect.Quote(renames.DroppedTable(renamedFrom.TryGetValue(change.Table, out var old) ? old : change.Table)));
                     break;
                 case MigrationOperation when !SharedBoth(operation.Table):
                     break;
                 case AlterColumnOperation alter:
                     AlterColumn(script, names, alter);
+                    if (alter.New.References is not null && alter.ChangesReference)
+                    {
+                        foreignKeys.Add(DdlBuilder.AddForeignKey(alter.Table, alter.New));
+                    }
+
                     break;
                 case AlterPrimaryKeyOperation key:
                     MigrationStatements.UniqueCheck(script, names, key.Table, key.New, true, "primary key");
                     script.Add(DropConstraint(key.Table, "p", null));
                     script.Add($"ALTER TABLE {table} ADD PRIMARY KEY ({SqlDialect.ColumnList(key.New)})");
+                    break;
+                case DropColumnOperation drop:
+                    script.Add($"ALTER TABLE {table} DROP COLUMN {SqlDialect.Quote(renames.DroppedColumn(drop.Table, drop.Column.Name))}");
+                    break;
+                case AddColumnOperation add:
+                    MigrationStatements.TryAdd(script, desired, names, add, SqlDialect.Postgres);
+                    if (add.Column.References is not null)
+                    {
+                        foreignKeys.Add(DdlBuilder.AddForeignKey(add.Table, add.Column));
+                    }
+
                     break;
                 default:
                     MigrationStatements.TryAdd(script, desired, names, operation, SqlDialect.Postgres);
@@ -54,8 +96,16 @@ internal static class PostgresMigrationSql
             }
         }
 
+        if (!keysAdded)
+        {
+            foreignKeys.ForEach(script.Add);
+        }
+
         return script;
     }
+
+    private static bool IsTableDrop(MigrationOperation operation) =>
+        operation is DropTableOperation or ChangeSyncOperation { DropsUpstream: true };
 
     /// <summary>
     /// Upstream, a table that becomes shared is created and one that becomes local is dropped: they take the places
@@ -96,7 +146,7 @@ internal static class PostgresMigrationSql
         var table = SqlDialect.Quote(alter.Table);
         var column = SqlDialect.Quote(now.Name);
         var prefix = $"ALTER TABLE {table} ALTER COLUMN {column} ";
-        if (old.References is not null && !Equals(old.References, now.References))
+        if (old.References is not null && alter.ChangesReference)
         {
             script.Add(DropConstraint(alter.Table, "f", now.Name));
         }
@@ -146,10 +196,7 @@ internal static class PostgresMigrationSql
             script.Add($"ALTER TABLE {table} ADD UNIQUE ({column})");
         }
 
-        if (now.References is { } reference && !Equals(old.References, now.References))
-        {
-            script.Add($"ALTER TABLE {table} ADD FOREIGN KEY ({column}) REFERENCES {SqlDialect.Quote(reference.Table)} ({SqlDialect.Quote(reference.Column)}){SqlDialect.Postgres.ForeignKeyOptions}");
-        }
+        // A new or changed reference is added by the caller once every table and column exists.
     }
 
     /// <summary>Drops the primary key (<c>p</c>), or the unique (<c>u</c>) or foreign key (<c>f</c>) constraint

@@ -11,8 +11,11 @@ namespace Filix.Generators.Migrations;
 /// Atlas's sqlite alterable() do: what ALTER TABLE can express (add a column, rename a table or column, drop a plain
 /// column) stays an ALTER; every other change to a table folds into one rebuild of that table (the 12 steps of
 /// https://sqlite.org/lang_altertable.html#otheralter): create the new table, copy the rows in one
-/// INSERT ... SELECT, drop the old table, rename the new one, recreate its indexes. The runtime runs the script with
-/// foreign keys off, in one transaction, with PRAGMA foreign_key_check before COMMIT, and restores triggers.
+/// INSERT ... SELECT, drop the old table, rename the new one, recreate its indexes. Every rename of tables and
+/// columns comes first, as a plain ALTER TABLE .. RENAME (<see cref="RenameSteps"/>): SQLite then rewrites the
+/// views, triggers and foreign keys that mention the old names, and a rebuild starts from the renamed table. The
+/// runtime runs the script with foreign keys off, in one transaction, with PRAGMA foreign_key_check before COMMIT,
+/// and sets aside views and triggers after the leading renames and recreates them at the end.
 /// </summary>
 internal static class SqliteMigrationSql
 {
@@ -25,20 +28,35 @@ internal static class SqliteMigrationSql
         var renamedFrom = operations.OfType<RenameTableOperation>().ToDictionary(o => o.Table, o => o.OldName);
         var rebuilds = operations.Where(NeedsRebuild).Select(o => o.Table).Distinct().ToList();
         var names = new RecordedNames(operations);
+        var renames = new RenameSteps(operations);
+        renames.Steps.ForEach(step => script.Add(step.Sql));
+        renames.DroppedIndexes.ForEach(index => script.Add(index.Sql));
         var pending = rebuilds.Count > 0;
         foreach (var operation in operations)
         {
-            // The rebuilds come after renames and new tables, before added columns, column drops and new indexes.
+            // The rebuilds come after new tables, before added columns, column drops and new indexes.
             if (pending && operation.Rank >= 4)
             {
                 pending = false;
                 EmitRebuilds();
             }
 
-            // Every other change to a rebuilt table is part of its rebuild.
-            if (rebuilds.Contains(operation.Table) && operation is not (RenameTableOperation or CreateTableOperation or DropTableOperation or ChangeSyncOperation))
+            switch (operation)
             {
-                continue;
+                case RenameTableOperation or RenameColumnOperation:
+                    continue; // above, before everything
+                case DropTableOperation drop:
+                    script.Add("DROP TABLE " + SqlDialect.Quote(renames.DroppedTable(drop.Table)));
+                    continue;
+                case CreateTableOperation or ChangeSyncOperation:
+                    break;
+
+                // Every other change to a rebuilt table is part of its rebuild.
+                case MigrationOperation when rebuilds.Contains(operation.Table):
+                    continue;
+                case DropColumnOperation drop:
+                    script.Add($"ALTER TABLE {SqlDialect.Quote(drop.Table)} DROP COLUMN {SqlDialect.Quote(renames.DroppedColumn(drop.Table, drop.Column.Name))}");
+                    continue;
             }
 
             MigrationStatements.TryAdd(script, desired, names, operation, SqlDialect.Sqlite);
@@ -75,7 +93,9 @@ internal static class SqliteMigrationSql
         _ => false,
     };
 
-    /// <summary>The 12-step rebuild of one table from its recorded shape to its desired shape.</summary>
+    /// <summary>The 12-step rebuild of one table from its recorded shape to its desired shape. The renames have
+    /// run: the table and the columns it keeps already have their new names. The data checks run before any
+    /// statement, so they read the recorded names.</summary>
     private static void Rebuild(MigrationScript script, RecordedNames names, TableSpec before, TableSpec after, List<MigrationOperation> operations)
     {
         // Where each column's values come from: the differ's renames and additions say it (one matching rule).
@@ -89,7 +109,7 @@ internal static class SqliteMigrationSql
         }
 
         var table = SqlDialect.Quote(after.Name);
-        var recordedTable = SqlDialect.Quote(before.Name); // data checks run before the table is renamed
+        var recordedTable = SqlDialect.Quote(before.Name);
         var temp = RebuildPrefix + after.Name;
         var reasons = operations.Where(NeedsRebuild).Select(Describe).Distinct();
         script.Comment($"Rebuild {table} ({string.Join("; ", reasons)}): SQLite's ALTER TABLE cannot express this (https://sqlite.org/lang_altertable.html#otheralter).");
@@ -108,7 +128,7 @@ internal static class SqliteMigrationSql
                 continue; // the new column takes its default
             }
 
-            var expression = ColumnConversions.SqliteCopy(source.Name, source.Type, column.Type);
+            var expression = ColumnConversions.SqliteCopy(column.Name, source.Type, column.Type);
             if (ColumnConversions.SqliteInvalid(source.Name, source.Type, column.Type) is { } invalid)
             {
                 script.Check(after.Name, column.Name, $"holds values that do not convert from {TypeNames.Name(source.Type)} to {TypeNames.Name(column.Type)}",
@@ -143,6 +163,16 @@ internal static class SqliteMigrationSql
         }
 
         script.Add(DdlBuilder.CreateTable(after with { Name = temp }, SqlDialect.Sqlite));
+        if (copied.Count == 0)
+        {
+            // No old column survives, but the rows do (as ALTER TABLE keeps them in Postgres): each takes the
+            // new columns' defaults. A new NOT NULL column without one was checked above, and a new key that
+            // the rows would share fails the INSERT, rolling the migration back, as it fails in Postgres.
+            var first = after.Columns[0];
+            copied.Add(first.Name);
+            expressions.Add(first.Default is { } value ? SqlDialect.Sqlite.DefaultExpression(first.Type, value) : "NULL");
+        }
+
         script.Add($"INSERT INTO {SqlDialect.Quote(temp)} ({SqlDialect.ColumnList(copied)})\n    SELECT {string.Join(", ", expressions)}\n    FROM {table}");
         script.Add("DROP TABLE " + table);
         script.Add($"ALTER TABLE {SqlDialect.Quote(temp)} RENAME TO {table}");
