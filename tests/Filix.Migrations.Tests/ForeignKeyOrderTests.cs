@@ -1,0 +1,122 @@
+using Filix.Runtime.Migrations;
+using Filix.Testing.Postgres;
+using static Filix.Migrations.Tests.PostgresDump;
+
+namespace Filix.Migrations.Tests;
+
+/// <summary>Foreign keys in any declaration order: a reference to a table declared later, a cycle of two tables
+/// and a self reference apply on Postgres (which checks a REFERENCES target when the table is created) through the
+/// generated DDL and through the migrations, and stay inline and byte-identical in SQLite.</summary>
+[Collection(PostgresFixture.Collection)]
+public sealed class ForeignKeyOrderTests(PostgresFixture postgres)
+{
+    // orders -> customers is a forward reference; customers.last_order_id -> orders closes a cycle;
+    // employees.manager_id is a self reference.
+    private const string Shop = """
+        domain: library
+        tables:
+          orders:
+            sync: sync
+            columns:
+              id: { type: integer, primary_key: true }
+              customer_id: { type: integer, references: customers.id }
+              taken_by: { type: integer, nullable: true, references: employees.id }
+          customers:
+            sync: sync
+            columns:
+              id: { type: integer, primary_key: true }
+              last_order_id: { type: integer, nullable: true, references: orders.id }
+          employees:
+            sync: sync
+            columns:
+              id: { type: integer, primary_key: true }
+              manager_id: { type: integer, nullable: true, references: employees.id }
+        """;
+
+    [Fact]
+    public async Task A_forward_reference_a_cycle_and_a_self_reference_apply_through_the_DDL_and_the_initial_migration()
+    {
+        using var history = new TestHistory();
+        Assert.Empty(history.Record(Shop).Diagnostics);
+        var schema = history.Schema();
+
+        await using var fromDdl = await OpenAsync(await postgres.CreateDatabaseAsync("fk_ddl"));
+        await ExecuteAsync(fromDdl, string.Join(";\n", schema.PostgresDdl));
+        await using var migrated = await OpenAsync(await postgres.CreateDatabaseAsync("fk_migrated"));
+        await PostgresMigrations.MigrateAsync(migrated, schema);
+
+        var expected = await SchemaAsync(fromDdl);
+        Assert.Equal(expected, await SchemaAsync(migrated));
+        Assert.Equal(
+            ["customers|customers_last_order_id_fkey|FOREIGN KEY (last_order_id) REFERENCES orders(id) DEFERRABLE INITIALLY DEFERRED",
+             "employees|employees_manager_id_fkey|FOREIGN KEY (manager_id) REFERENCES employees(id) DEFERRABLE INITIALLY DEFERRED",
+             "orders|orders_customer_id_fkey|FOREIGN KEY (customer_id) REFERENCES customers(id) DEFERRABLE INITIALLY DEFERRED",
+             "orders|orders_taken_by_fkey|FOREIGN KEY (taken_by) REFERENCES employees(id) DEFERRABLE INITIALLY DEFERRED"],
+            await RowsAsync(migrated, "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE contype = 'f' ORDER BY 1, 2"));
+
+        // The keys hold: rows of the cycle go in as one unit, checked at COMMIT; a dangling key is refused.
+        foreach (var database in new[] { fromDdl, migrated })
+        {
+            await ExecuteAsync(database, "BEGIN; INSERT INTO customers VALUES (1, 10); INSERT INTO orders VALUES (10, 1, NULL); COMMIT");
+            var error = await Assert.ThrowsAsync<Npgsql.PostgresException>(() => ExecuteAsync(database, "INSERT INTO orders VALUES (11, 99, NULL)"));
+            Assert.Equal("23503", error.SqlState);
+        }
+
+        // SQLite takes forward references and cycles inline, as it always has.
+        Assert.Contains("\"customer_id\" INTEGER NOT NULL REFERENCES \"customers\" (\"id\")", schema.SqliteDdl[0]);
+        Assert.Equal(3, schema.SqliteDdl.Count);
+    }
+
+    [Fact]
+    public async Task A_migration_adding_a_cycle_between_new_tables_and_a_column_referencing_one_of_them_applies()
+    {
+        using var history = new TestHistory();
+        const string v1 = """
+            domain: library
+            tables:
+              employees:
+                sync: sync
+                columns:
+                  id: { type: integer, primary_key: true }
+            """;
+        var v2 = v1 + """
+
+              teams:
+                sync: sync
+                columns:
+                  id: { type: integer, primary_key: true }
+                  lead_id: { type: integer, nullable: true, references: members.id }
+              members:
+                sync: sync
+                columns:
+                  id: { type: integer, primary_key: true }
+                  team_id: { type: integer, references: teams.id }
+            """;
+        v2 = v2.Replace("      id: { type: integer, primary_key: true }\n  teams:",
+            "      id: { type: integer, primary_key: true }\n      member_id: { type: integer, nullable: true, references: members.id }\n  teams:");
+
+        await using var upstream = await OpenAsync(await postgres.CreateDatabaseAsync("fk_cycle"));
+        var path = history.DatabasePath();
+        Assert.Empty(history.Record(v1).Diagnostics);
+        await PostgresMigrations.MigrateAsync(upstream, history.Schema());
+        await SqliteUpgradeTests.OpenAndCloseAsync(path, history.Schema());
+        await ExecuteAsync(upstream, "INSERT INTO employees VALUES (1), (2)");
+        SqliteDump.Execute(path, "INSERT INTO employees VALUES (1), (2)");
+
+        var recorded = history.Record(v2);
+        Assert.True(recorded.Diagnostics.Count == 0, string.Join("\n", recorded.Diagnostics));
+        var schema = history.Schema();
+        await PostgresMigrations.MigrateAsync(upstream, schema);
+        await SqliteUpgradeTests.OpenAndCloseAsync(path, schema);
+
+        await using var fresh = await OpenAsync(await postgres.CreateDatabaseAsync("fk_cycle_fresh"));
+        await ExecuteAsync(fresh, string.Join(";\n", schema.PostgresDdl));
+        Assert.Equal(await SchemaAsync(fresh), await SchemaAsync(upstream));
+        Assert.Equal(["2"], await RowsAsync(upstream, "SELECT count(*) FROM employees"));
+
+        var freshFile = history.DatabasePath("fresh.db");
+        await SqliteUpgradeTests.OpenAndCloseAsync(freshFile, history.Schema(withMigrations: false));
+        Assert.Equal(SqliteDump.Schema(freshFile), SqliteDump.Schema(path));
+        Assert.Equal(2, SqliteDump.Count(path, "SELECT count(*) FROM employees"));
+    }
+}

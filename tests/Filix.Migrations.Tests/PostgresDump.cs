@@ -1,0 +1,58 @@
+using System.Text;
+using Npgsql;
+
+namespace Filix.Migrations.Tests;
+
+/// <summary>Opens the fixture's databases and describes their public schema for comparison.</summary>
+internal static class PostgresDump
+{
+    public static async Task<NpgsqlConnection> OpenAsync(string connectionString)
+    {
+        var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        return connection;
+    }
+
+    public static async Task ExecuteAsync(NpgsqlConnection connection, string sql)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    public static async Task<List<string>> RowsAsync(NpgsqlConnection connection, string sql)
+    {
+        var rows = new List<string>();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            rows.Add(string.Join("|", Enumerable.Range(0, reader.FieldCount).Select(i => reader.IsDBNull(i) ? "NULL" : reader.GetValue(i).ToString())));
+        }
+
+        return rows;
+    }
+
+    /// <summary>Columns, indexes and constraints (with their definitions, and the names of foreign keys) of the
+    /// public schema; index and other constraint names Postgres chose itself are left out.</summary>
+    public static async Task<string> SchemaAsync(NpgsqlConnection connection)
+    {
+        var sb = new StringBuilder();
+        foreach (var sql in new[]
+                 {
+                     "SELECT table_name, column_name, data_type, is_nullable, coalesce(column_default, '') FROM information_schema.columns " +
+                     "WHERE table_schema = 'public' AND table_name <> '_filix_migrations' ORDER BY 1, 2",
+                     "SELECT tablename, regexp_replace(indexdef, 'INDEX \\S+ ON', 'INDEX ON') FROM pg_indexes WHERE schemaname = 'public' " +
+                     "AND tablename <> '_filix_migrations' AND indexname NOT IN (SELECT conname FROM pg_constraint) ORDER BY 1, 2",
+                     "SELECT conrelid::regclass::text, contype, CASE contype WHEN 'f' THEN conname ELSE '' END, pg_get_constraintdef(oid) FROM pg_constraint " +
+                     "WHERE connamespace = 'public'::regnamespace AND conrelid::regclass::text <> '_filix_migrations' ORDER BY 1, 2, 4",
+                 })
+        {
+            foreach (var row in await RowsAsync(connection, sql))
+            {
+                sb.AppendLine(row);
+            }
+        }
+
+        return sb.ToString();
+    }
+}
