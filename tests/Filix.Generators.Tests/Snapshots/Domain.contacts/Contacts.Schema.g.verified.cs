@@ -114,7 +114,7 @@ public static partial class ContactsSchema
         "given_name" text,
         "family_name" text,
         "nickname" text,
-        "organization_id" uuid REFERENCES "organizations" ("id") DEFERRABLE INITIALLY DEFERRED,
+        "organization_id" uuid,
         "job_title" text,
         "birthday" date,
         "city" text,
@@ -141,7 +141,7 @@ public static partial class ContactsSchema
     CREATE INDEX "ix_people_updated_at" ON "people" ("updated_at");
 
     CREATE TABLE "emails" (
-        "person_id" uuid NOT NULL REFERENCES "people" ("id") DEFERRABLE INITIALLY DEFERRED,
+        "person_id" uuid NOT NULL,
         "address" text NOT NULL,
         "label" text NOT NULL DEFAULT 'work'::text,
         "is_primary" boolean NOT NULL DEFAULT false,
@@ -152,7 +152,7 @@ public static partial class ContactsSchema
     CREATE INDEX "ix_emails_address" ON "emails" ("address");
 
     CREATE TABLE "phones" (
-        "person_id" uuid NOT NULL REFERENCES "people" ("id") DEFERRABLE INITIALLY DEFERRED,
+        "person_id" uuid NOT NULL,
         "number" text NOT NULL,
         "label" text NOT NULL DEFAULT 'mobile'::text,
         "is_primary" boolean NOT NULL DEFAULT false,
@@ -160,6 +160,12 @@ public static partial class ContactsSchema
     );
 
     CREATE INDEX "ix_phones_number" ON "phones" ("number");
+
+    ALTER TABLE "people" ADD CONSTRAINT "people_organization_id_fkey" FOREIGN KEY ("organization_id") REFERENCES "organizations" ("id") DEFERRABLE INITIALLY DEFERRED;
+
+    ALTER TABLE "emails" ADD CONSTRAINT "emails_person_id_fkey" FOREIGN KEY ("person_id") REFERENCES "people" ("id") DEFERRABLE INITIALLY DEFERRED;
+
+    ALTER TABLE "phones" ADD CONSTRAINT "phones_person_id_fkey" FOREIGN KEY ("person_id") REFERENCES "people" ("id") DEFERRABLE INITIALLY DEFERRED;
     """;
 
     public static global::Filix.Runtime.DatabaseSchema Definition { get; } = new()
@@ -263,7 +269,7 @@ public static partial class ContactsSchema
                 "given_name" text,
                 "family_name" text,
                 "nickname" text,
-                "organization_id" uuid REFERENCES "organizations" ("id") DEFERRABLE INITIALLY DEFERRED,
+                "organization_id" uuid,
                 "job_title" text,
                 "birthday" date,
                 "city" text,
@@ -286,7 +292,7 @@ public static partial class ContactsSchema
             "CREATE INDEX \"ix_people_updated_at\" ON \"people\" (\"updated_at\")",
             """
             CREATE TABLE "emails" (
-                "person_id" uuid NOT NULL REFERENCES "people" ("id") DEFERRABLE INITIALLY DEFERRED,
+                "person_id" uuid NOT NULL,
                 "address" text NOT NULL,
                 "label" text NOT NULL DEFAULT 'work'::text,
                 "is_primary" boolean NOT NULL DEFAULT false,
@@ -297,7 +303,7 @@ public static partial class ContactsSchema
             "CREATE INDEX \"ix_emails_address\" ON \"emails\" (\"address\")",
             """
             CREATE TABLE "phones" (
-                "person_id" uuid NOT NULL REFERENCES "people" ("id") DEFERRABLE INITIALLY DEFERRED,
+                "person_id" uuid NOT NULL,
                 "number" text NOT NULL,
                 "label" text NOT NULL DEFAULT 'mobile'::text,
                 "is_primary" boolean NOT NULL DEFAULT false,
@@ -305,6 +311,9 @@ public static partial class ContactsSchema
             )
             """,
             "CREATE INDEX \"ix_phones_number\" ON \"phones\" (\"number\")",
+            "ALTER TABLE \"people\" ADD CONSTRAINT \"people_organization_id_fkey\" FOREIGN KEY (\"organization_id\") REFERENCES \"organizations\" (\"id\") DEFERRABLE INITIALLY DEFERRED",
+            "ALTER TABLE \"emails\" ADD CONSTRAINT \"emails_person_id_fkey\" FOREIGN KEY (\"person_id\") REFERENCES \"people\" (\"id\") DEFERRABLE INITIALLY DEFERRED",
+            "ALTER TABLE \"phones\" ADD CONSTRAINT \"phones_person_id_fkey\" FOREIGN KEY (\"person_id\") REFERENCES \"people\" (\"id\") DEFERRABLE INITIALLY DEFERRED",
         },
         Migrations = MigrationSet.All,
     };

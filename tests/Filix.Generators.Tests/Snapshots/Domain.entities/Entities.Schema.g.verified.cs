@@ -87,7 +87,7 @@ public static partial class EntitiesSchema
     CREATE INDEX "ix_entities_updated_at" ON "entities" ("updated_at");
 
     CREATE TABLE "events" (
-        "entity_id" text NOT NULL REFERENCES "entities" ("id") DEFERRABLE INITIALLY DEFERRED,
+        "entity_id" text NOT NULL,
         "role" text NOT NULL,
         "role_type" text NOT NULL,
         "status" text NOT NULL DEFAULT 'active'::text,
@@ -110,6 +110,8 @@ public static partial class EntitiesSchema
     CREATE INDEX "ix_events_status" ON "events" ("status");
 
     CREATE INDEX "ix_events_updated_at" ON "events" ("updated_at");
+
+    ALTER TABLE "events" ADD CONSTRAINT "events_entity_id_fkey" FOREIGN KEY ("entity_id") REFERENCES "entities" ("id") DEFERRABLE INITIALLY DEFERRED;
     """;
 
     public static global::Filix.Runtime.DatabaseSchema Definition { get; } = new()
@@ -182,7 +184,7 @@ public static partial class EntitiesSchema
             "CREATE INDEX \"ix_entities_updated_at\" ON \"entities\" (\"updated_at\")",
             """
             CREATE TABLE "events" (
-                "entity_id" text NOT NULL REFERENCES "entities" ("id") DEFERRABLE INITIALLY DEFERRED,
+                "entity_id" text NOT NULL,
                 "role" text NOT NULL,
                 "role_type" text NOT NULL,
                 "status" text NOT NULL DEFAULT 'active'::text,
@@ -201,6 +203,7 @@ public static partial class EntitiesSchema
             "CREATE INDEX \"ix_events_role_type_role\" ON \"events\" (\"role_type\", \"role\")",
             "CREATE INDEX \"ix_events_status\" ON \"events\" (\"status\")",
             "CREATE INDEX \"ix_events_updated_at\" ON \"events\" (\"updated_at\")",
+            "ALTER TABLE \"events\" ADD CONSTRAINT \"events_entity_id_fkey\" FOREIGN KEY (\"entity_id\") REFERENCES \"entities\" (\"id\") DEFERRABLE INITIALLY DEFERRED",
         },
         Migrations = MigrationSet.All,
     };

@@ -149,7 +149,7 @@ public static partial class MusicSchema
     CREATE TABLE "albums" (
         "id" uuid NOT NULL,
         "title" text NOT NULL,
-        "artist_id" uuid REFERENCES "artists" ("id") DEFERRABLE INITIALLY DEFERRED,
+        "artist_id" uuid,
         "year" bigint,
         "label" text,
         "catalog_number" text,
@@ -166,8 +166,8 @@ public static partial class MusicSchema
     CREATE TABLE "tracks" (
         "id" uuid NOT NULL,
         "title" text NOT NULL,
-        "artist_id" uuid NOT NULL REFERENCES "artists" ("id") DEFERRABLE INITIALLY DEFERRED,
-        "album_id" uuid REFERENCES "albums" ("id") DEFERRABLE INITIALLY DEFERRED,
+        "artist_id" uuid NOT NULL,
+        "album_id" uuid,
         "mix_name" text,
         "disc_number" bigint NOT NULL DEFAULT 1,
         "track_number" bigint,
@@ -207,7 +207,7 @@ public static partial class MusicSchema
     CREATE INDEX "ix_tracks_file_sha256" ON "tracks" ("file_sha256");
 
     CREATE TABLE "cues" (
-        "track_id" uuid NOT NULL REFERENCES "tracks" ("id") DEFERRABLE INITIALLY DEFERRED,
+        "track_id" uuid NOT NULL,
         "kind" text NOT NULL,
         "slot" bigint NOT NULL,
         "position_ms" bigint NOT NULL,
@@ -221,7 +221,7 @@ public static partial class MusicSchema
         "id" uuid NOT NULL,
         "name" text NOT NULL,
         "kind" text NOT NULL DEFAULT 'playlist'::text,
-        "parent_id" uuid REFERENCES "playlists" ("id") DEFERRABLE INITIALLY DEFERRED,
+        "parent_id" uuid,
         "description" text,
         "played_at" timestamptz,
         "venue" text,
@@ -235,15 +235,29 @@ public static partial class MusicSchema
     CREATE INDEX "ix_playlists_kind_name" ON "playlists" ("kind", "name");
 
     CREATE TABLE "playlist_tracks" (
-        "playlist_id" uuid NOT NULL REFERENCES "playlists" ("id") DEFERRABLE INITIALLY DEFERRED,
+        "playlist_id" uuid NOT NULL,
         "position" bigint NOT NULL,
-        "track_id" uuid NOT NULL REFERENCES "tracks" ("id") DEFERRABLE INITIALLY DEFERRED,
+        "track_id" uuid NOT NULL,
         "transition" text,
         "added_at" timestamptz NOT NULL DEFAULT now(),
         PRIMARY KEY ("playlist_id", "position")
     );
 
     CREATE INDEX "ix_playlist_tracks_track_id" ON "playlist_tracks" ("track_id");
+
+    ALTER TABLE "albums" ADD CONSTRAINT "albums_artist_id_fkey" FOREIGN KEY ("artist_id") REFERENCES "artists" ("id") DEFERRABLE INITIALLY DEFERRED;
+
+    ALTER TABLE "tracks" ADD CONSTRAINT "tracks_artist_id_fkey" FOREIGN KEY ("artist_id") REFERENCES "artists" ("id") DEFERRABLE INITIALLY DEFERRED;
+
+    ALTER TABLE "tracks" ADD CONSTRAINT "tracks_album_id_fkey" FOREIGN KEY ("album_id") REFERENCES "albums" ("id") DEFERRABLE INITIALLY DEFERRED;
+
+    ALTER TABLE "cues" ADD CONSTRAINT "cues_track_id_fkey" FOREIGN KEY ("track_id") REFERENCES "tracks" ("id") DEFERRABLE INITIALLY DEFERRED;
+
+    ALTER TABLE "playlists" ADD CONSTRAINT "playlists_parent_id_fkey" FOREIGN KEY ("parent_id") REFERENCES "playlists" ("id") DEFERRABLE INITIALLY DEFERRED;
+
+    ALTER TABLE "playlist_tracks" ADD CONSTRAINT "playlist_tracks_playlist_id_fkey" FOREIGN KEY ("playlist_id") REFERENCES "playlists" ("id") DEFERRABLE INITIALLY DEFERRED;
+
+    ALTER TABLE "playlist_tracks" ADD CONSTRAINT "playlist_tracks_track_id_fkey" FOREIGN KEY ("track_id") REFERENCES "tracks" ("id") DEFERRABLE INITIALLY DEFERRED;
     """;
 
     public static global::Filix.Runtime.DatabaseSchema Definition { get; } = new()
@@ -379,7 +393,7 @@ public static partial class MusicSchema
             CREATE TABLE "albums" (
                 "id" uuid NOT NULL,
                 "title" text NOT NULL,
-                "artist_id" uuid REFERENCES "artists" ("id") DEFERRABLE INITIALLY DEFERRED,
+                "artist_id" uuid,
                 "year" bigint,
                 "label" text,
                 "catalog_number" text,
@@ -395,8 +409,8 @@ public static partial class MusicSchema
             CREATE TABLE "tracks" (
                 "id" uuid NOT NULL,
                 "title" text NOT NULL,
-                "artist_id" uuid NOT NULL REFERENCES "artists" ("id") DEFERRABLE INITIALLY DEFERRED,
-                "album_id" uuid REFERENCES "albums" ("id") DEFERRABLE INITIALLY DEFERRED,
+                "artist_id" uuid NOT NULL,
+                "album_id" uuid,
                 "mix_name" text,
                 "disc_number" bigint NOT NULL DEFAULT 1,
                 "track_number" bigint,
@@ -430,7 +444,7 @@ public static partial class MusicSchema
             "CREATE INDEX \"ix_tracks_file_sha256\" ON \"tracks\" (\"file_sha256\")",
             """
             CREATE TABLE "cues" (
-                "track_id" uuid NOT NULL REFERENCES "tracks" ("id") DEFERRABLE INITIALLY DEFERRED,
+                "track_id" uuid NOT NULL,
                 "kind" text NOT NULL,
                 "slot" bigint NOT NULL,
                 "position_ms" bigint NOT NULL,
@@ -445,7 +459,7 @@ public static partial class MusicSchema
                 "id" uuid NOT NULL,
                 "name" text NOT NULL,
                 "kind" text NOT NULL DEFAULT 'playlist'::text,
-                "parent_id" uuid REFERENCES "playlists" ("id") DEFERRABLE INITIALLY DEFERRED,
+                "parent_id" uuid,
                 "description" text,
                 "played_at" timestamptz,
                 "venue" text,
@@ -458,15 +472,22 @@ public static partial class MusicSchema
             "CREATE INDEX \"ix_playlists_kind_name\" ON \"playlists\" (\"kind\", \"name\")",
             """
             CREATE TABLE "playlist_tracks" (
-                "playlist_id" uuid NOT NULL REFERENCES "playlists" ("id") DEFERRABLE INITIALLY DEFERRED,
+                "playlist_id" uuid NOT NULL,
                 "position" bigint NOT NULL,
-                "track_id" uuid NOT NULL REFERENCES "tracks" ("id") DEFERRABLE INITIALLY DEFERRED,
+                "track_id" uuid NOT NULL,
                 "transition" text,
                 "added_at" timestamptz NOT NULL DEFAULT now(),
                 PRIMARY KEY ("playlist_id", "position")
             )
             """,
             "CREATE INDEX \"ix_playlist_tracks_track_id\" ON \"playlist_tracks\" (\"track_id\")",
+            "ALTER TABLE \"albums\" ADD CONSTRAINT \"albums_artist_id_fkey\" FOREIGN KEY (\"artist_id\") REFERENCES \"artists\" (\"id\") DEFERRABLE INITIALLY DEFERRED",
+            "ALTER TABLE \"tracks\" ADD CONSTRAINT \"tracks_artist_id_fkey\" FOREIGN KEY (\"artist_id\") REFERENCES \"artists\" (\"id\") DEFERRABLE INITIALLY DEFERRED",
+            "ALTER TABLE \"tracks\" ADD CONSTRAINT \"tracks_album_id_fkey\" FOREIGN KEY (\"album_id\") REFERENCES \"albums\" (\"id\") DEFERRABLE INITIALLY DEFERRED",
+            "ALTER TABLE \"cues\" ADD CONSTRAINT \"cues_track_id_fkey\" FOREIGN KEY (\"track_id\") REFERENCES \"tracks\" (\"id\") DEFERRABLE INITIALLY DEFERRED",
+            "ALTER TABLE \"playlists\" ADD CONSTRAINT \"playlists_parent_id_fkey\" FOREIGN KEY (\"parent_id\") REFERENCES \"playlists\" (\"id\") DEFERRABLE INITIALLY DEFERRED",
+            "ALTER TABLE \"playlist_tracks\" ADD CONSTRAINT \"playlist_tracks_playlist_id_fkey\" FOREIGN KEY (\"playlist_id\") REFERENCES \"playlists\" (\"id\") DEFERRABLE INITIALLY DEFERRED",
+            "ALTER TABLE \"playlist_tracks\" ADD CONSTRAINT \"playlist_tracks_track_id_fkey\" FOREIGN KEY (\"track_id\") REFERENCES \"tracks\" (\"id\") DEFERRABLE INITIALLY DEFERRED",
         },
         Migrations = MigrationSet.All,
     };

@@ -138,7 +138,7 @@ public static partial class PapersSchema
     CREATE INDEX "ix_papers_updated_at" ON "papers" ("updated_at");
 
     CREATE TABLE "paper_authors" (
-        "paper_id" text NOT NULL REFERENCES "papers" ("id") DEFERRABLE INITIALLY DEFERRED,
+        "paper_id" text NOT NULL,
         "position" bigint NOT NULL,
         "name" text NOT NULL,
         "family_name" text NOT NULL,
@@ -153,9 +153,9 @@ public static partial class PapersSchema
     CREATE INDEX "ix_paper_authors_orcid" ON "paper_authors" ("orcid");
 
     CREATE TABLE "citations" (
-        "citing_id" text NOT NULL REFERENCES "papers" ("id") DEFERRABLE INITIALLY DEFERRED,
+        "citing_id" text NOT NULL,
         "cited_doi" text NOT NULL,
-        "cited_id" text REFERENCES "papers" ("id") DEFERRABLE INITIALLY DEFERRED,
+        "cited_id" text,
         "context" text,
         "added_at" timestamptz NOT NULL DEFAULT now(),
         PRIMARY KEY ("citing_id", "cited_doi")
@@ -164,6 +164,12 @@ public static partial class PapersSchema
     CREATE INDEX "ix_citations_cited_doi" ON "citations" ("cited_doi");
 
     CREATE INDEX "ix_citations_cited_id" ON "citations" ("cited_id");
+
+    ALTER TABLE "paper_authors" ADD CONSTRAINT "paper_authors_paper_id_fkey" FOREIGN KEY ("paper_id") REFERENCES "papers" ("id") DEFERRABLE INITIALLY DEFERRED;
+
+    ALTER TABLE "citations" ADD CONSTRAINT "citations_citing_id_fkey" FOREIGN KEY ("citing_id") REFERENCES "papers" ("id") DEFERRABLE INITIALLY DEFERRED;
+
+    ALTER TABLE "citations" ADD CONSTRAINT "citations_cited_id_fkey" FOREIGN KEY ("cited_id") REFERENCES "papers" ("id") DEFERRABLE INITIALLY DEFERRED;
     """;
 
     public static global::Filix.Runtime.DatabaseSchema Definition { get; } = new()
@@ -283,7 +289,7 @@ public static partial class PapersSchema
             "CREATE INDEX \"ix_papers_updated_at\" ON \"papers\" (\"updated_at\")",
             """
             CREATE TABLE "paper_authors" (
-                "paper_id" text NOT NULL REFERENCES "papers" ("id") DEFERRABLE INITIALLY DEFERRED,
+                "paper_id" text NOT NULL,
                 "position" bigint NOT NULL,
                 "name" text NOT NULL,
                 "family_name" text NOT NULL,
@@ -297,9 +303,9 @@ public static partial class PapersSchema
             "CREATE INDEX \"ix_paper_authors_orcid\" ON \"paper_authors\" (\"orcid\")",
             """
             CREATE TABLE "citations" (
-                "citing_id" text NOT NULL REFERENCES "papers" ("id") DEFERRABLE INITIALLY DEFERRED,
+                "citing_id" text NOT NULL,
                 "cited_doi" text NOT NULL,
-                "cited_id" text REFERENCES "papers" ("id") DEFERRABLE INITIALLY DEFERRED,
+                "cited_id" text,
                 "context" text,
                 "added_at" timestamptz NOT NULL DEFAULT now(),
                 PRIMARY KEY ("citing_id", "cited_doi")
@@ -307,6 +313,9 @@ public static partial class PapersSchema
             """,
             "CREATE INDEX \"ix_citations_cited_doi\" ON \"citations\" (\"cited_doi\")",
             "CREATE INDEX \"ix_citations_cited_id\" ON \"citations\" (\"cited_id\")",
+            "ALTER TABLE \"paper_authors\" ADD CONSTRAINT \"paper_authors_paper_id_fkey\" FOREIGN KEY (\"paper_id\") REFERENCES \"papers\" (\"id\") DEFERRABLE INITIALLY DEFERRED",
+            "ALTER TABLE \"citations\" ADD CONSTRAINT \"citations_citing_id_fkey\" FOREIGN KEY (\"citing_id\") REFERENCES \"papers\" (\"id\") DEFERRABLE INITIALLY DEFERRED",
+            "ALTER TABLE \"citations\" ADD CONSTRAINT \"citations_cited_id_fkey\" FOREIGN KEY (\"cited_id\") REFERENCES \"papers\" (\"id\") DEFERRABLE INITIALLY DEFERRED",
         },
         Migrations = MigrationSet.All,
     };

@@ -88,7 +88,7 @@ public static partial class StorageSchema
     );
 
     CREATE TABLE "objects" (
-        "bucket" text NOT NULL REFERENCES "buckets" ("name") DEFERRABLE INITIALLY DEFERRED,
+        "bucket" text NOT NULL,
         "key" text NOT NULL,
         "size" bigint NOT NULL,
         "etag" text NOT NULL,
@@ -120,7 +120,7 @@ public static partial class StorageSchema
 
     CREATE TABLE "scans" (
         "id" uuid NOT NULL,
-        "bucket" text NOT NULL REFERENCES "buckets" ("name") DEFERRABLE INITIALLY DEFERRED,
+        "bucket" text NOT NULL,
         "started_at" timestamptz NOT NULL,
         "finished_at" timestamptz,
         "objects_seen" bigint NOT NULL DEFAULT 0,
@@ -134,6 +134,10 @@ public static partial class StorageSchema
     );
 
     CREATE INDEX "ix_scans_bucket_started_at" ON "scans" ("bucket", "started_at");
+
+    ALTER TABLE "objects" ADD CONSTRAINT "objects_bucket_fkey" FOREIGN KEY ("bucket") REFERENCES "buckets" ("name") DEFERRABLE INITIALLY DEFERRED;
+
+    ALTER TABLE "scans" ADD CONSTRAINT "scans_bucket_fkey" FOREIGN KEY ("bucket") REFERENCES "buckets" ("name") DEFERRABLE INITIALLY DEFERRED;
     """;
 
     public static global::Filix.Runtime.DatabaseSchema Definition { get; } = new()
@@ -214,7 +218,7 @@ public static partial class StorageSchema
             """,
             """
             CREATE TABLE "objects" (
-                "bucket" text NOT NULL REFERENCES "buckets" ("name") DEFERRABLE INITIALLY DEFERRED,
+                "bucket" text NOT NULL,
                 "key" text NOT NULL,
                 "size" bigint NOT NULL,
                 "etag" text NOT NULL,
@@ -241,7 +245,7 @@ public static partial class StorageSchema
             """
             CREATE TABLE "scans" (
                 "id" uuid NOT NULL,
-                "bucket" text NOT NULL REFERENCES "buckets" ("name") DEFERRABLE INITIALLY DEFERRED,
+                "bucket" text NOT NULL,
                 "started_at" timestamptz NOT NULL,
                 "finished_at" timestamptz,
                 "objects_seen" bigint NOT NULL DEFAULT 0,
@@ -255,6 +259,8 @@ public static partial class StorageSchema
             )
             """,
             "CREATE INDEX \"ix_scans_bucket_started_at\" ON \"scans\" (\"bucket\", \"started_at\")",
+            "ALTER TABLE \"objects\" ADD CONSTRAINT \"objects_bucket_fkey\" FOREIGN KEY (\"bucket\") REFERENCES \"buckets\" (\"name\") DEFERRABLE INITIALLY DEFERRED",
+            "ALTER TABLE \"scans\" ADD CONSTRAINT \"scans_bucket_fkey\" FOREIGN KEY (\"bucket\") REFERENCES \"buckets\" (\"name\") DEFERRABLE INITIALLY DEFERRED",
         },
         Migrations = MigrationSet.All,
     };

@@ -99,7 +99,7 @@ public static partial class TranscriptsSchema
     CREATE UNIQUE INDEX "ux_transcripts_source_source_id" ON "transcripts" ("source", "source_id");
 
     CREATE TABLE "speakers" (
-        "transcript_id" text NOT NULL REFERENCES "transcripts" ("id") DEFERRABLE INITIALLY DEFERRED,
+        "transcript_id" text NOT NULL,
         "label" text NOT NULL,
         "name" text,
         "contact_id" uuid,
@@ -113,7 +113,7 @@ public static partial class TranscriptsSchema
     CREATE INDEX "ix_speakers_contact_id" ON "speakers" ("contact_id");
 
     CREATE TABLE "segments" (
-        "transcript_id" text NOT NULL REFERENCES "transcripts" ("id") DEFERRABLE INITIALLY DEFERRED,
+        "transcript_id" text NOT NULL,
         "seq" bigint NOT NULL,
         "start_ms" bigint NOT NULL,
         "end_ms" bigint NOT NULL,
@@ -126,6 +126,10 @@ public static partial class TranscriptsSchema
     CREATE INDEX "ix_segments_transcript_id_start_ms" ON "segments" ("transcript_id", "start_ms");
 
     CREATE INDEX "ix_segments_transcript_id_speaker_label" ON "segments" ("transcript_id", "speaker_label");
+
+    ALTER TABLE "speakers" ADD CONSTRAINT "speakers_transcript_id_fkey" FOREIGN KEY ("transcript_id") REFERENCES "transcripts" ("id") DEFERRABLE INITIALLY DEFERRED;
+
+    ALTER TABLE "segments" ADD CONSTRAINT "segments_transcript_id_fkey" FOREIGN KEY ("transcript_id") REFERENCES "transcripts" ("id") DEFERRABLE INITIALLY DEFERRED;
     """;
 
     public static global::Filix.Runtime.DatabaseSchema Definition { get; } = new()
@@ -214,7 +218,7 @@ public static partial class TranscriptsSchema
             "CREATE UNIQUE INDEX \"ux_transcripts_source_source_id\" ON \"transcripts\" (\"source\", \"source_id\")",
             """
             CREATE TABLE "speakers" (
-                "transcript_id" text NOT NULL REFERENCES "transcripts" ("id") DEFERRABLE INITIALLY DEFERRED,
+                "transcript_id" text NOT NULL,
                 "label" text NOT NULL,
                 "name" text,
                 "contact_id" uuid,
@@ -227,7 +231,7 @@ public static partial class TranscriptsSchema
             "CREATE INDEX \"ix_speakers_contact_id\" ON \"speakers\" (\"contact_id\")",
             """
             CREATE TABLE "segments" (
-                "transcript_id" text NOT NULL REFERENCES "transcripts" ("id") DEFERRABLE INITIALLY DEFERRED,
+                "transcript_id" text NOT NULL,
                 "seq" bigint NOT NULL,
                 "start_ms" bigint NOT NULL,
                 "end_ms" bigint NOT NULL,
@@ -239,6 +243,8 @@ public static partial class TranscriptsSchema
             """,
             "CREATE INDEX \"ix_segments_transcript_id_start_ms\" ON \"segments\" (\"transcript_id\", \"start_ms\")",
             "CREATE INDEX \"ix_segments_transcript_id_speaker_label\" ON \"segments\" (\"transcript_id\", \"speaker_label\")",
+            "ALTER TABLE \"speakers\" ADD CONSTRAINT \"speakers_transcript_id_fkey\" FOREIGN KEY (\"transcript_id\") REFERENCES \"transcripts\" (\"id\") DEFERRABLE INITIALLY DEFERRED",
+            "ALTER TABLE \"segments\" ADD CONSTRAINT \"segments_transcript_id_fkey\" FOREIGN KEY (\"transcript_id\") REFERENCES \"transcripts\" (\"id\") DEFERRABLE INITIALLY DEFERRED",
         },
         Migrations = MigrationSet.All,
     };

@@ -64,11 +64,13 @@ public static partial class KeywordsSchema
     CREATE UNIQUE INDEX "ux_order_group_from" ON "order" ("group", "from");
 
     CREATE TABLE "where" (
-        "order" bigint NOT NULL REFERENCES "order" ("id") DEFERRABLE INITIALLY DEFERRED,
+        "order" bigint NOT NULL,
         "in" text NOT NULL,
         "string" text,
         PRIMARY KEY ("order", "in")
     );
+
+    ALTER TABLE "where" ADD CONSTRAINT "where_order_fkey" FOREIGN KEY ("order") REFERENCES "order" ("id") DEFERRABLE INITIALLY DEFERRED;
     """;
 
     public static global::Filix.Runtime.DatabaseSchema Definition { get; } = new()
@@ -128,12 +130,13 @@ public static partial class KeywordsSchema
             "CREATE UNIQUE INDEX \"ux_order_group_from\" ON \"order\" (\"group\", \"from\")",
             """
             CREATE TABLE "where" (
-                "order" bigint NOT NULL REFERENCES "order" ("id") DEFERRABLE INITIALLY DEFERRED,
+                "order" bigint NOT NULL,
                 "in" text NOT NULL,
                 "string" text,
                 PRIMARY KEY ("order", "in")
             )
             """,
+            "ALTER TABLE \"where\" ADD CONSTRAINT \"where_order_fkey\" FOREIGN KEY (\"order\") REFERENCES \"order\" (\"id\") DEFERRABLE INITIALLY DEFERRED",
         },
         Migrations = MigrationSet.All,
     };
