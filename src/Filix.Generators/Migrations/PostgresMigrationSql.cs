@@ -36,12 +36,14 @@ internal static class PostgresMigrationSql
         // Foreign keys come after every table and column they may name exists (new tables, added columns, a cycle).
         var foreignKeys = new List<string>();
         var keysAdded = false;
-        foreach (var operation in UpstreamOrder(operations))
+        var ordered = UpstreamOrder(operations).ToList();
+        foreach (var operation in ordered)
         {
             if (!keysAdded && IsTableDrop(operation))
             {
                 keysAdded = true;
                 foreignKeys.ForEach(script.Add);
+                DropCycleKeys(script, ordered, renames.DroppedTable);
             }
 
             var table = SqlDialect.Quote(operation.Table);
@@ -102,6 +104,28 @@ internal static class PostgresMigrationSql
         }
 
         return script;
+    }
+
+    /// <summary>
+    /// Tables leave upstream children first, but in a cycle of dropped tables some table is still referenced by
+    /// one dropped after it, which Postgres refuses: drop those keys first (by column, whatever their names).
+    /// </summary>
+    private static void DropCycleKeys(MigrationScript script, List<MigrationOperation> ordered, System.Func<string, string> storedName)
+    {
+        var dropped = ordered.Select(o => o switch
+        {
+            DropTableOperation drop => drop.Old,
+            ChangeSyncOperation { DropsUpstream: true } change => change.Old,
+            _ => null,
+        }).OfType<TableSpec>().ToList();
+        for (var i = 0; i < dropped.Count; i++)
+        {
+            var earlier = dropped.Take(i).Select(t => t.Name).ToList();
+            foreach (var column in dropped[i].Columns.Where(c => c.References is { } r && earlier.Contains(r.Table)))
+            {
+                script.Add(DropConstraint(storedName(dropped[i].Name), "f", column.Name));
+            }
+        }
     }
 
     private static bool IsTableDrop(MigrationOperation operation) =>
