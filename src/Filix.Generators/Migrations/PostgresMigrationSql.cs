@@ -9,7 +9,8 @@ namespace Filix.Generators.Migrations;
 /// Rewrites operations into Postgres statements for the shared upstream, which holds only the tables whose sync tag
 /// is not <c>local</c>. Postgres's ALTER TABLE expresses every change, so nothing is rebuilt. Constraints Postgres
 /// named itself (primary key, unique, foreign key) are found in pg_constraint by column rather than guessed by name,
-/// because a renamed table keeps its old constraint names.
+/// because a renamed table keeps its old constraint names. Every rename runs first (<see cref="RenameSteps"/>), and
+/// foreign keys are added after every table and column they may name exists, so cycles and any order apply.
 /// </summary>
 internal static class PostgresMigrationSql
 {

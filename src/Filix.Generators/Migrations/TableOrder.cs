@@ -4,8 +4,9 @@ using Filix.Generators.Model;
 
 namespace Filix.Generators.Migrations;
 
-/// <summary>Orders tables by their foreign keys: Postgres checks that a REFERENCES target exists when a table is
-/// created, and refuses to drop a table another one still references.</summary>
+/// <summary>Orders tables by their foreign keys, for readable migrations: new tables parents first, dropped ones
+/// children first. Postgres no longer depends on it for creation (keys are added after every table exists), and
+/// drops in a cycle first lose the keys that point back (PostgresMigrationSql), so a cycle may keep any order.</summary>
 internal static class TableOrder
 {
     /// <summary>Each table's place when every table comes after the tables it references among
