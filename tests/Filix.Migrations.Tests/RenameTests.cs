@@ -57,6 +57,39 @@ public sealed class RenameTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task A_unique_column_referenced_by_another_table_can_be_dropped_while_a_rename_takes_its_name()
+    {
+        // SQLite rebuilds people (a unique column is dropped) from the renamed table; the reference of badges now
+        // means the new 'name' and is made again in both dialects.
+        const string v1 = """
+            domain: library
+            tables:
+              people:
+                sync: sync
+                columns:
+                  id: { type: integer, primary_key: true }
+                  name: { type: text, unique: true }
+                  title: { type: text, nullable: true, unique: true }
+              badges:
+                sync: sync
+                columns:
+                  id: { type: integer, primary_key: true }
+                  holder: { type: text, references: people.name }
+            """;
+        var v2 = Allow(v1, "people.name").Replace(
+            "      name: { type: text, unique: true }\n      title: { type: text, nullable: true, unique: true }\n",
+            "      name: { type: text, nullable: true, unique: true, renamed_from: title }\n");
+        var plan = Plan(v1, v2);
+        Assert.Contains(plan.Operations, o => o is AlterColumnOperation { Table: "badges", Rebinds: true });
+        Assert.Contains("ALTER TABLE \"people\" RENAME COLUMN \"name\" TO \"_filix_old_name\"", plan.PostgresSql);
+
+        await ApplyAsync("unique_over_drop", v1, v2,
+            fill: "INSERT INTO people (id, name, title) VALUES (1, 'Ann', 'Dr'), (2, 'Dr', 'Prof'); INSERT INTO badges (id, holder) VALUES (1, 'Dr')",
+            check: "SELECT p.id, p.name, coalesce(b.id::text, '') FROM people p LEFT JOIN badges b ON b.holder = p.name ORDER BY p.id",
+            expected: ["1|Dr|1", "2|Prof|"]);
+    }
+
+    [Fact]
     public async Task A_swap_and_a_chain_of_column_renames_keep_each_value_under_its_new_name()
     {
         const string v1 = """
