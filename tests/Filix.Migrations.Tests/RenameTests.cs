@@ -138,6 +138,38 @@ public sealed class RenameTests(PostgresFixture postgres)
             expected: ["1|one|10|x1|y1", "2|two|NULL|NULL|NULL"]);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(5)]
+    [InlineData(6)]
+    public async Task Random_renames_drops_swaps_and_chains_put_every_kept_value_under_its_new_name(int seed)
+    {
+        // Recorded columns a..d; a random subset is kept under random distinct names from a..f (so swaps, chains
+        // and renames onto dropped names all occur), the rest dropped; a random unique flag makes SQLite rebuild.
+        var random = new Random(seed);
+        var old = new[] { "a", "b", "c", "d" };
+        var kept = old.Where(_ => random.Next(3) > 0).DefaultIfEmpty("a").ToList();
+        var names = new[] { "a", "b", "c", "d", "e", "f" }.OrderBy(_ => random.Next()).Take(kept.Count).ToList();
+        var unique = random.Next(2) == 0;
+        var v1 = "domain: library\ntables:\n  t:\n    sync: sync\n    columns:\n      id: { type: integer, primary_key: true }\n" +
+                 string.Concat(old.Select(c => $"      {c}: text\n"));
+        var dropped = old.Except(kept).Select(c => "t." + c).ToList();
+        var v2 = "domain: library\n" + (dropped.Count > 0 ? $"allow_destructive: [{string.Join(", ", dropped)}]\n" : string.Empty) +
+                 "tables:\n  t:\n    sync: sync\n    columns:\n      id: { type: integer, primary_key: true }\n" +
+                 string.Concat(kept.Select((c, i) => $"      {names[i]}: {{ type: text{(unique && i == 0 ? ", unique: true" : string.Empty)}" +
+                                                     $"{(names[i] == c ? string.Empty : ", renamed_from: " + c)} }}\n"));
+        var check = "SELECT " + string.Join(" || '|' || ", names.Select(n => SqlQuote(n))) + " FROM t ORDER BY id";
+        var expected = Enumerable.Range(1, 3).Select(row => string.Join("|", kept.Select(c => c + row))).ToArray();
+        await ApplyAsync("random_" + seed, v1, v2,
+            fill: "INSERT INTO t (id, a, b, c, d) VALUES " + string.Join(", ", Enumerable.Range(1, 3).Select(r => $"({r}, 'a{r}', 'b{r}', 'c{r}', 'd{r}')")),
+            check: check, expected: expected);
+    }
+
+    private static string SqlQuote(string name) => "\"" + name + "\"";
+
     private const string Tables = """
         domain: library
         tables:

@@ -29,7 +29,7 @@ internal static class PostgresMigrationSql
             script.Add(step.Sql);
         }
 
-        foreach (var (dropped, sql) in renames.DroppedIndexes.Where(d => wasShared.Contains(d.Table)))
+        foreach (var (_, sql) in renames.DroppedIndexes.Where(d => wasShared.Contains(d.Table)))
         {
             script.Add(sql);
         }
