@@ -68,6 +68,23 @@ public sealed class ForeignKeyOrderTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task Foreign_key_names_are_the_ones_Postgres_gives_cut_to_63_bytes_and_numbered_when_they_collide()
+    {
+        var table = "orders_of_customers_" + new string('x', 30) + "_é";
+        var columns = new[] { "customer_reference_" + new string('y', 30) + "_first", "customer_reference_" + new string('y', 30) + "_second", "id" };
+        await using var database = await OpenAsync(await postgres.CreateDatabaseAsync("fk_names"));
+        await ExecuteAsync(database, "CREATE TABLE parent (id bigint PRIMARY KEY); CREATE TABLE \"" + table + "\" (" +
+            string.Join(", ", columns.Select(c => $"\"{c}\" bigint REFERENCES parent (id)")) + ")");
+
+        var taken = new HashSet<string>();
+        var ours = columns.Select(c => Filix.Generators.Sql.DdlBuilder.ForeignKeyName(table, c, taken)).ToList();
+        Assert.All(ours, name => Assert.True(System.Text.Encoding.UTF8.GetByteCount(name) <= 63, name));
+        Assert.Equal(
+            (await RowsAsync(database, $"SELECT conname FROM pg_constraint WHERE contype = 'f' ORDER BY conkey")).Order(StringComparer.Ordinal),
+            ours.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task A_migration_adding_a_cycle_between_new_tables_and_a_column_referencing_one_of_them_applies_and_dropping_it_too()
     {
         using var history = new TestHistory();
