@@ -100,6 +100,30 @@ public sealed class PostgresUpgradeTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task A_role_granted_only_its_domains_schema_migrates_it_without_the_right_to_create_schemas()
+    {
+        using var history = new TestHistory();
+        var connectionString = await postgres.CreateDatabaseAsync("granted");
+        await using var admin = await OpenAsync(connectionString);
+        var role = "owner_" + admin.Database; // roles are per cluster, databases per test
+        await ExecuteAsync(admin, $"CREATE ROLE {role} LOGIN; CREATE SCHEMA other; CREATE TABLE other._filix_migrations (domain text NOT NULL, id text NOT NULL)");
+
+        // The role may not create schemas (no CREATE on the database) nor read the other schema's history.
+        await using var owner = await OpenAsync(new NpgsqlConnectionStringBuilder(connectionString) { Username = role }.ConnectionString);
+        var v1 = history.RecordVersion(1);
+        var error = await Assert.ThrowsAsync<FilixException>(() => PostgresMigrations.MigrateAsync(owner, v1));
+        Assert.Contains($"has no schema \"library\" for domain 'library', and user '{role}' may not create it (permission denied for database {admin.Database}). Nothing was changed.", error.Message);
+        Assert.Contains($"CREATE SCHEMA \"library\" AUTHORIZATION \"{role}\";", error.Message);
+
+        await ExecuteAsync(admin, $"CREATE SCHEMA library AUTHORIZATION {role}");
+        Assert.Single((await PostgresMigrations.MigrateAsync(owner, v1)).Pending);
+        Assert.Empty((await PostgresMigrations.MigrateAsync(owner, v1)).Pending);
+
+        Assert.Equal(1L, await ScalarAsync(admin, "SELECT count(*) FROM library._filix_migrations"));
+        Assert.Equal(role, await ScalarAsync(admin, "SELECT tableowner FROM pg_tables WHERE schemaname = 'library' AND tablename = 'books'"));
+    }
+
+    [Fact]
     public async Task Tables_that_become_shared_are_created_upstream_before_what_references_them_and_drops_go_children_first()
     {
         using var history = new TestHistory();

@@ -36,7 +36,17 @@ public static class PostgresMigrations
         var schemaExists = await ScalarAsync(connection, "SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1)", cancellationToken, schema.PostgresSchema).ConfigureAwait(false) is true;
         if (!schemaExists && !dryRun)
         {
-            await ExecuteAsync(connection, $"CREATE SCHEMA {quotedSchema}", cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await ExecuteAsync(connection, $"CREATE SCHEMA {quotedSchema}", cancellationToken).ConfigureAwait(false);
+            }
+            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.InsufficientPrivilege)
+            {
+                throw new FilixException(
+                    $"{where} has no schema {quotedSchema} for domain '{schema.Domain}', and user '{connection.UserName}' may not create it ({ex.MessageText}). " +
+                    $"Nothing was changed. Have an administrator create it for that user (CREATE SCHEMA {quotedSchema} AUTHORIZATION {UpstreamLayout.Quote(connection.UserName ?? "<user>")};), then migrate again.",
+                    innerException: ex);
+            }
         }
 
         // Only the domain's schema on the path (pg_catalog is always searched): an unqualified name in a migration

@@ -28,10 +28,12 @@ internal static class UpstreamLayout
     public static async Task RefuseEarlierLayoutAsync(NpgsqlConnection connection, DatabaseSchema schema, MigrationTarget where, CancellationToken cancellationToken)
     {
         // A Filix history on Postgres always had the "domain" column; a user's table of that name without it is not one.
+        // Only histories this role may read: another domain's schema, not granted to it, is none of its business.
         const string HistoriesSql = """
             SELECT n.nspname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
             WHERE c.relname = '_filix_migrations' AND c.relkind IN ('r', 'p') AND n.nspname <> $1
               AND EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'domain' AND NOT a.attisdropped)
+              AND has_schema_privilege(n.oid, 'USAGE') AND has_table_privilege(c.oid, 'SELECT')
             ORDER BY 1
             """;
         var others = new List<string>();
