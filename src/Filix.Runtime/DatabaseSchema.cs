@@ -28,6 +28,11 @@ public sealed class DatabaseSchema
     /// without any (code built without schema/migrations) falls back to creating the DDL and checking its hash.</summary>
     public IReadOnlyList<Migrations.Migration> Migrations { get; init; } = Array.Empty<Migrations.Migration>();
 
+    /// <summary>The Postgres schema that holds this domain's shared tables and its migration history upstream: the
+    /// domain name (snake_case already), so several domains share one upstream database, even with tables of the same
+    /// name. The migrations create it; the generated <c>&lt;Table&gt;Upstream</c> adapters qualify their SQL with it.</summary>
+    public string PostgresSchema => Domain;
+
     /// <summary>The default file name of this domain's database in a data folder.</summary>
     public string FileName => Domain + ".db";
 }

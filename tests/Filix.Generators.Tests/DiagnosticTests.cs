@@ -333,7 +333,56 @@ public sealed partial class DiagnosticTests
                 columns:
                   id: { type: text, primary_key: true }
                   »role-type: text
-            """, "FLX0009", "'role-type' is not a valid column name. Use lower snake_case", "for example 'role_type'");
+            """, "FLX0009", "'role-type' is not a valid column name. Use lower snake_case: 'role_type'. A name is a letter, then letters, digits or underscores, at most 63 characters.");
+    }
+
+    [Fact]
+    public void FLX0009_SuggestsTheSnakeCaseOfTheNameWritten()
+    {
+        // Not a generic example: the name the user wrote, in snake_case (and so the C# name they meant).
+        AssertReportsAll("""
+            domain: shop
+            tables:
+              »OrderItems:
+                sync: sync
+                columns:
+                  id: { type: text, primary_key: true }
+                  »RoleType: text
+                  »HTTPServer: text
+                  »s3Key: text
+            """, ["FLX0009", "FLX0009", "FLX0009", "FLX0009"],
+            "'OrderItems' is not a valid table name. Use lower snake_case: 'order_items'.",
+            "'RoleType' is not a valid column name. Use lower snake_case: 'role_type'.",
+            "'HTTPServer' is not a valid column name. Use lower snake_case: 'http_server'.",
+            "'s3Key' is not a valid column name. Use lower snake_case: 's3_key'.");
+    }
+
+    [Fact]
+    public void FLX0009_NoSuggestionWhenTheSnakeCaseIsNoValidName()
+    {
+        AssertReports("""
+            domain: shop
+            tables:
+              items:
+                sync: sync
+                columns:
+                  id: { type: text, primary_key: true }
+                  »3DModel: text
+            """, "FLX0009", "'3DModel' is not a valid column name. Use lower snake_case. A name is a letter, then");
+    }
+
+    [Fact]
+    public void FLX0009_PostgresReservedDomainName()
+    {
+        // The domain's shared tables live upstream in the Postgres schema of its name; Postgres refuses 'pg_' ones.
+        AssertReports("""
+            domain: »pg_shop
+            tables:
+              items:
+                sync: sync
+                columns:
+                  id: { type: text, primary_key: true }
+            """, "FLX0009", "'pg_shop' is not a valid domain name. Use lower snake_case.", "names starting with 'pg_' are reserved by Postgres for its own schemas");
     }
 
     [Fact]
@@ -359,7 +408,7 @@ public sealed partial class DiagnosticTests
                 sync: sync
                 columns:
                   id: { type: text, primary_key: true }
-            """, "FLX0009", "'My Shop' is not a valid domain name");
+            """, "FLX0009", "'My Shop' is not a valid domain name. Use lower snake_case: 'my_shop'.");
     }
 
     [Fact]
@@ -375,7 +424,7 @@ public sealed partial class DiagnosticTests
                   name: text
                 indexes:
                   - { columns: [name], name: »ByName }
-            """, "FLX0009", "'ByName' is not a valid index name");
+            """, "FLX0009", "'ByName' is not a valid index name. Use lower snake_case: 'by_name'.");
     }
 
     [Fact]

@@ -6,7 +6,8 @@ using Npgsql;
 
 namespace Filix.Migrations.Tests;
 
-/// <summary>The same history applied to a real Postgres upstream (shared tables only).</summary>
+/// <summary>The same history applied to a real Postgres upstream (shared tables only), in the domain's own schema
+/// <c>library</c>; the tests' own SQL names it or sets its search_path to it.</summary>
 [Collection(PostgresFixture.Collection)]
 public sealed class PostgresUpgradeTests(PostgresFixture postgres)
 {
@@ -16,6 +17,7 @@ public sealed class PostgresUpgradeTests(PostgresFixture postgres)
         using var history = new TestHistory();
         await using var upstream = await OpenNewDatabaseAsync("upgrade");
         await PostgresMigrations.MigrateAsync(upstream, history.RecordVersion(1));
+        await ExecuteAsync(upstream, "SET search_path TO library");
         await ExecuteAsync(upstream,
             "INSERT INTO authors (id, name, born) SELECT 'author-' || i, 'Author ' || i, 1900 + i FROM generate_series(0, 49) i;" +
             "INSERT INTO books (id, author_id, title, price, notes, flag) SELECT i, 'author-' || (i % 50), 'Title ' || i, " +
@@ -35,12 +37,12 @@ public sealed class PostgresUpgradeTests(PostgresFixture postgres)
         Assert.Empty((await PostgresMigrations.StatusAsync(upstream, v4)).Pending);
 
         await using var fresh = await OpenNewDatabaseAsync("fresh");
-        await ExecuteAsync(fresh, string.Join(";\n", v4.PostgresDdl));
+        await ExecuteAsync(fresh, "CREATE SCHEMA library; SET search_path TO library;\n" + string.Join(";\n", v4.PostgresDdl));
         Assert.Equal(await DumpAsync(fresh), await DumpAsync(upstream));
     }
 
     [Fact]
-    public async Task An_upstream_whose_search_path_is_not_public_keeps_its_history_there_and_migrates_again()
+    public async Task An_upstream_whose_search_path_is_another_schema_still_gets_the_domain_in_its_own_schema_and_keeps_its_search_path()
     {
         using var history = new TestHistory();
         await using var upstream = await OpenNewDatabaseAsync("app_schema");
@@ -50,7 +52,75 @@ public sealed class PostgresUpgradeTests(PostgresFixture postgres)
         var v2 = history.RecordVersion(2);
         Assert.Single((await PostgresMigrations.MigrateAsync(upstream, v2)).Pending);
         Assert.Empty((await PostgresMigrations.StatusAsync(upstream, v2)).Pending);
-        Assert.Equal(2L, await ScalarAsync(upstream, "SELECT count(*) FROM app._filix_migrations"));
+
+        Assert.Equal(2L, await ScalarAsync(upstream, "SELECT count(*) FROM library._filix_migrations"));
+        Assert.Equal(0L, await ScalarAsync(upstream, "SELECT count(*) FROM pg_class WHERE relnamespace = 'app'::regnamespace"));
+        Assert.Equal("app", await ScalarAsync(upstream, "SHOW search_path"));
+    }
+
+    [Fact]
+    public async Task An_upstream_laid_out_by_an_earlier_Filix_is_refused_with_the_statements_that_move_it_and_they_work()
+    {
+        using var history = new TestHistory();
+        await using var upstream = await OpenNewDatabaseAsync("earlier_layout");
+        var v1 = history.RecordVersion(1);
+
+        // What the earlier Filix left: the tables in the connection's schema (public), and one history keyed by
+        // domain beside them holding another domain's row too.
+        await ExecuteAsync(upstream, v1.Migrations[0].PostgresSql);
+        await ExecuteAsync(upstream,
+            "CREATE TABLE _filix_migrations (domain text NOT NULL, id text NOT NULL, name text NOT NULL, checksum text NOT NULL, " +
+            "applied_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (domain, id));" +
+            $"INSERT INTO _filix_migrations (domain, id, name, checksum) VALUES ('library', '0001', 'initial', '{v1.Migrations[0].Checksum}'), ('other', '0001', 'initial', 'x');" +
+            "INSERT INTO authors (id, name) VALUES ('a1', 'Ann')");
+        var v2 = history.RecordVersion(2);
+
+        foreach (var attempt in new Func<Task>[] { () => PostgresMigrations.MigrateAsync(upstream, v2), () => PostgresMigrations.StatusAsync(upstream, v2) })
+        {
+            var error = await Assert.ThrowsAsync<FilixException>(attempt);
+            Assert.Contains("holds domain 'library' as an earlier Filix laid it out: its history (1 migration applied, the last 0001_initial) is in \"public\".\"_filix_migrations\"", error.Message);
+            Assert.Contains("this build's tables of 'library' found there: authors, books)", error.Message);
+            Assert.Contains("its own Postgres schema, \"library\"", error.Message);
+            Assert.Contains("Nothing was changed.", error.Message);
+            Assert.Contains("ALTER TABLE \"public\".\"authors\" SET SCHEMA \"library\"; ALTER TABLE \"public\".\"books\" SET SCHEMA \"library\";", error.Message);
+        }
+
+        Assert.Equal(0L, await ScalarAsync(upstream, "SELECT count(*) FROM pg_namespace WHERE nspname = 'library'"));
+
+        // The statements the message gives move the domain; then the upstream migrates from where it was.
+        var message = (await Assert.ThrowsAsync<FilixException>(() => PostgresMigrations.MigrateAsync(upstream, v2))).Message;
+        var start = message.IndexOf("BEGIN;", StringComparison.Ordinal);
+        await ExecuteAsync(upstream, message[start..(message.IndexOf("COMMIT;", start, StringComparison.Ordinal) + "COMMIT;".Length)]);
+
+        var report = await PostgresMigrations.MigrateAsync(upstream, v2);
+        Assert.Equal(["0001"], report.Applied.Select(a => a.Id));
+        Assert.Equal(["0002"], report.Pending.Select(m => m.Id));
+        Assert.Equal(1L, await ScalarAsync(upstream, "SELECT count(*) FROM library.authors WHERE id = 'a1'"));
+        Assert.Equal("other", await ScalarAsync(upstream, "SELECT string_agg(domain, ',') FROM public._filix_migrations"));
+    }
+
+    [Fact]
+    public async Task A_role_granted_only_its_domains_schema_migrates_it_without_the_right_to_create_schemas()
+    {
+        using var history = new TestHistory();
+        var connectionString = await postgres.CreateDatabaseAsync("granted");
+        await using var admin = await OpenAsync(connectionString);
+        var role = "owner_" + admin.Database; // roles are per cluster, databases per test
+        await ExecuteAsync(admin, $"CREATE ROLE {role} LOGIN; CREATE SCHEMA other; CREATE TABLE other._filix_migrations (domain text NOT NULL, id text NOT NULL)");
+
+        // The role may not create schemas (no CREATE on the database) nor read the other schema's history.
+        await using var owner = await OpenAsync(new NpgsqlConnectionStringBuilder(connectionString) { Username = role }.ConnectionString);
+        var v1 = history.RecordVersion(1);
+        var error = await Assert.ThrowsAsync<FilixException>(() => PostgresMigrations.MigrateAsync(owner, v1));
+        Assert.Contains($"has no schema \"library\" for domain 'library', and user '{role}' may not create it (permission denied for database {admin.Database}). Nothing was changed.", error.Message);
+        Assert.Contains($"CREATE SCHEMA \"library\" AUTHORIZATION \"{role}\";", error.Message);
+
+        await ExecuteAsync(admin, $"CREATE SCHEMA library AUTHORIZATION {role}");
+        Assert.Single((await PostgresMigrations.MigrateAsync(owner, v1)).Pending);
+        Assert.Empty((await PostgresMigrations.MigrateAsync(owner, v1)).Pending);
+
+        Assert.Equal(1L, await ScalarAsync(admin, "SELECT count(*) FROM library._filix_migrations"));
+        Assert.Equal(role, await ScalarAsync(admin, "SELECT tableowner FROM pg_tables WHERE schemaname = 'library' AND tablename = 'books'"));
     }
 
     [Fact]
@@ -112,7 +182,7 @@ public sealed class PostgresUpgradeTests(PostgresFixture postgres)
             await PostgresMigrations.MigrateAsync(upstream, history.Schema());
         }
 
-        Assert.Equal(3L, await ScalarAsync(upstream, "SELECT count(*) FROM _filix_migrations"));
+        Assert.Equal(3L, await ScalarAsync(upstream, "SELECT count(*) FROM library._filix_migrations"));
         Assert.Equal(0L, await ScalarAsync(upstream, "SELECT count(*) FROM pg_tables WHERE tablename IN ('shelves', 'labels')"));
     }
 
@@ -133,15 +203,15 @@ public sealed class PostgresUpgradeTests(PostgresFixture postgres)
             """;
         Assert.Empty(history.Record(v1).Diagnostics);
         await PostgresMigrations.MigrateAsync(upstream, history.Schema());
-        await ExecuteAsync(upstream, "INSERT INTO visits VALUES (1, '2024-01-31 12:00:00.123456+00', '2024-01-31')");
+        await ExecuteAsync(upstream, "INSERT INTO library.visits VALUES (1, '2024-01-31 12:00:00.123456+00', '2024-01-31')");
 
         // Settings that change how Postgres prints a timestamp or a date as text.
         await ExecuteAsync(upstream, "SET TimeZone = 'America/New_York'; SET DateStyle = 'SQL, DMY'");
         Assert.Empty(history.Record(v1.Replace("at: timestamp", "at: text").Replace("day: date", "day: text")).Diagnostics);
         await PostgresMigrations.MigrateAsync(upstream, history.Schema());
 
-        Assert.Equal("2024-01-31T12:00:00.1234560Z", await ScalarAsync(upstream, "SELECT at FROM visits"));
-        Assert.Equal("2024-01-31", await ScalarAsync(upstream, "SELECT day FROM visits"));
+        Assert.Equal("2024-01-31T12:00:00.1234560Z", await ScalarAsync(upstream, "SELECT at FROM library.visits"));
+        Assert.Equal("2024-01-31", await ScalarAsync(upstream, "SELECT day FROM library.visits"));
     }
 
     [Fact]
@@ -156,7 +226,7 @@ public sealed class PostgresUpgradeTests(PostgresFixture postgres)
         await Task.WhenAll(
             Task.Run(() => PostgresMigrations.MigrateAsync(first, v2)),
             Task.Run(() => PostgresMigrations.MigrateAsync(second, v2)));
-        Assert.Equal(2L, await ScalarAsync(first, "SELECT count(*) FROM _filix_migrations"));
+        Assert.Equal(2L, await ScalarAsync(first, "SELECT count(*) FROM library._filix_migrations"));
 
         var error = await Assert.ThrowsAsync<FilixException>(() => PostgresMigrations.MigrateAsync(first, v1));
         Assert.Contains("newer than this build", error.Message);
@@ -164,18 +234,18 @@ public sealed class PostgresUpgradeTests(PostgresFixture postgres)
         Assert.Null(error.Path); // an upstream is not a file
     }
 
-    /// <summary>Columns, indexes and constraints of the public schema, without names Postgres chose itself.</summary>
+    /// <summary>Columns, indexes and constraints of the domain's schema, without names Postgres chose itself.</summary>
     private static async Task<string> DumpAsync(NpgsqlConnection connection)
     {
         var sb = new StringBuilder();
         foreach (var sql in new[]
                  {
                      "SELECT table_name, column_name, data_type, is_nullable, coalesce(column_default, '') FROM information_schema.columns " +
-                     "WHERE table_schema = 'public' AND table_name <> '_filix_migrations' ORDER BY 1, 2",
-                     "SELECT tablename, regexp_replace(indexdef, 'INDEX \\S+ ON', 'INDEX ON') FROM pg_indexes WHERE schemaname = 'public' " +
+                     "WHERE table_schema = 'library' AND table_name <> '_filix_migrations' ORDER BY 1, 2",
+                     "SELECT tablename, regexp_replace(indexdef, 'INDEX \\S+ ON', 'INDEX ON') FROM pg_indexes WHERE schemaname = 'library' " +
                      "AND tablename <> '_filix_migrations' AND indexname NOT IN (SELECT conname FROM pg_constraint) ORDER BY 1, 2",
-                     "SELECT conrelid::regclass::text, contype, pg_get_constraintdef(oid) FROM pg_constraint WHERE connamespace = 'public'::regnamespace " +
-                     "AND conrelid::regclass::text <> '_filix_migrations' ORDER BY 1, 2, 3",
+                     "SELECT conrelid::regclass::text, contype, pg_get_constraintdef(oid) FROM pg_constraint WHERE connamespace = 'library'::regnamespace " +
+                     "AND conrelid::regclass::text NOT LIKE '%_filix_migrations' ORDER BY 1, 2, 3",
                  })
         {
             await using var command = new NpgsqlCommand(sql, connection);

@@ -65,17 +65,20 @@ internal static class BenchRunner
     {
         await using var source = PostgresTarget.DataSource(settings, 1);
         await using var connection = await source.OpenConnectionAsync().ConfigureAwait(false);
-        var drop = settings.Workload == BenchWorkload.Log ? "DROP TABLE IF EXISTS \"agent_log\"" : "DROP TABLE IF EXISTS \"events\", \"entities\"";
-        await using (var command = new Npgsql.NpgsqlCommand(drop, connection))
+        // The tables go where the migrations would put them and the adapters address them: the domain's own schema.
+        var schema = settings.Workload == BenchWorkload.Log ? BenchSchema.Definition : EntitiesSchema.Definition;
+        var quoted = "\"" + schema.PostgresSchema + "\"";
+        await using (var transaction = await connection.BeginTransactionAsync().ConfigureAwait(false))
         {
-            await command.ExecuteNonQueryAsync().ConfigureAwait(false);
-        }
+            var drop = settings.Workload == BenchWorkload.Log ? "DROP TABLE IF EXISTS \"agent_log\"" : "DROP TABLE IF EXISTS \"events\", \"entities\"";
+            var statements = new[] { $"CREATE SCHEMA IF NOT EXISTS {quoted}", $"SET LOCAL search_path TO {quoted}", drop }.Concat(schema.PostgresDdl);
+            foreach (var statement in statements)
+            {
+                await using var command = new Npgsql.NpgsqlCommand(statement, connection);
+                await command.ExecuteNonQueryAsync().ConfigureAwait(false);
+            }
 
-        var ddl = settings.Workload == BenchWorkload.Log ? BenchSchema.Definition.PostgresDdl : EntitiesSchema.Definition.PostgresDdl;
-        foreach (var statement in ddl)
-        {
-            await using var command = new Npgsql.NpgsqlCommand(statement, connection);
-            await command.ExecuteNonQueryAsync().ConfigureAwait(false);
+            await transaction.CommitAsync().ConfigureAwait(false);
         }
 
         if (settings.Workload == BenchWorkload.Events)

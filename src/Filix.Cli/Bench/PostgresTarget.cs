@@ -23,7 +23,7 @@ internal sealed class PostgresTarget : BenchTarget
     {
         if (string.IsNullOrWhiteSpace(settings.Upstream))
         {
-            throw new BenchException("Mode postgres needs --upstream \"Host=...;Username=...;Database=...\" (a Postgres the benchmark may create tables in).");
+            throw new BenchException("Mode postgres needs --upstream \"Host=...;Username=...;Database=...\" (a Postgres database the benchmark may create a schema and tables in: it writes to the domain's schema, as the upstream adapters do).");
         }
 
         var builder = new NpgsqlConnectionStringBuilder(settings.Upstream)

@@ -108,7 +108,7 @@ internal static class MigrateOptions
         var settings = new NpgsqlConnectionStringBuilder(connectionString);
         var cause = ex.InnerException is { } inner && !ex.Message.Contains(inner.Message, StringComparison.Ordinal) ? $"{ex.Message} ({inner.Message})" : ex.Message;
         var check = ex is PostgresException && doing != Connecting
-            ? "Check that the user in --upstream may create and change tables in that database."
+            ? "Check that the user in --upstream may create the domain's schema (named after the domain) in that database, or that it exists and is granted to the user, and may create and change tables in it."
             : "Check that Postgres is running and reachable at that host and port, and that the database, user and password in --upstream are right.";
         return new FilixException(
             $"The Postgres upstream given by --upstream (host {settings.Host ?? "localhost"}, port {settings.Port}, database {settings.Database ?? "(the user's)"}, " +

@@ -38,9 +38,16 @@ internal static class SchemaCommand
             {
                 context.Output.WriteLine("-- every table of this domain is local (sync: local): nothing goes to Postgres.");
             }
+            else if (postgres)
+            {
+                // The DDL is unqualified, as the migrations are: it belongs in the domain's own schema.
+                var schema = "\"" + domain.Schema.PostgresSchema + "\"";
+                context.Output.WriteLine($"CREATE SCHEMA IF NOT EXISTS {schema};\nSET search_path TO {schema};\n");
+                context.Output.WriteLine(domain.PostgresDdl);
+            }
             else
             {
-                context.Output.WriteLine(postgres ? domain.PostgresDdl : domain.SqliteDdl);
+                context.Output.WriteLine(domain.SqliteDdl);
             }
 
             context.Output.WriteLine();

@@ -40,7 +40,7 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor InvalidIdentifier = Error(
         "FLX0009", "Invalid identifier",
-        "'{0}' is not a valid {1} name. Use lower snake_case: a letter, then letters, digits or underscores (for example 'role_type'), at most 63 characters{2}.");
+        "'{0}' is not a valid {1} name. Use lower snake_case{2}. A name is a letter, then letters, digits or underscores, at most 63 characters{3}.");
 
     public static readonly DiagnosticDescriptor InvalidSyncTag = Error(
         "FLX0010", "Invalid sync tag", "Table '{0}' has sync tag '{1}'. Use 'sync' (always shared), 'local' (never leaves this machine) or 'optional' (shared when enabled).");

@@ -25,7 +25,7 @@ internal static partial class Emitter
             w.WriteLine("/// <summary>The SQLite DDL: every table.</summary>");
             w.WriteLine($"public const string SqliteDdl = {SourceWriter.Literal(Script(schema.SqliteDdl))};");
             w.WriteLine();
-            w.WriteLine("/// <summary>The Postgres DDL: the shared ('sync' and 'optional') tables only.</summary>");
+            w.WriteLine($"/// <summary>The Postgres DDL: the shared ('sync' and 'optional') tables only. Unqualified, like the migrations: run it with search_path set to the domain's schema, \"{domain.Name}\" (filix migrate --upstream creates it).</summary>");
             w.WriteLine($"public const string PostgresDdl = {SourceWriter.Literal(Script(schema.PostgresDdl))};");
             w.WriteLine();
             using (w.Open("public static global::Filix.Runtime.DatabaseSchema Definition { get; } = new()", "};"))

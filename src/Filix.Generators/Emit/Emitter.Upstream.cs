@@ -9,13 +9,15 @@ internal static partial class Emitter
     private const string NpgsqlConnection = "global::Npgsql.NpgsqlConnection";
 
     /// <summary>The Postgres side of a shared table: upsert, scan and count with Npgsql's native types. Sync
-    /// builds on these; they take an open connection (and the caller's transaction) and never open their own.</summary>
+    /// builds on these; they take an open connection (and the caller's transaction) and never open their own.
+    /// The table is qualified with the domain's schema (named after the domain, where the migrations create it), so
+    /// the adapters work whatever the connection's search_path and beside another domain's table of the same name.</summary>
     private static string EmitUpstream(DomainSpec domain, TableSpec table)
     {
-        var sql = new DmlBuilder(table, SqlDialect.Postgres);
+        var sql = new DmlBuilder(table, SqlDialect.Postgres, schema: domain.Name);
         var record = table.RecordName;
         var w = Begin(domain);
-        w.WriteSummary($"The '{table.Name}' table in the Postgres upstream.");
+        w.WriteSummary($"The '{table.Name}' table in the Postgres upstream, in the domain's schema '{domain.Name}'.");
         using (w.Open($"public static partial class {table.PluralName}Upstream"))
         {
             WriteConstant(w, "UpsertSql", sql.Upsert);

@@ -31,6 +31,42 @@ internal static class Naming
         return !name.StartsWith("sqlite_", StringComparison.Ordinal) && !name.StartsWith("_filix", StringComparison.Ordinal);
     }
 
+    /// <summary>A name as the user wrote it in lower snake_case, for the suggestion of FLX0009: <c>RoleType</c> ->
+    /// <c>role_type</c>, <c>HTTPServer</c> -> <c>http_server</c>, <c>S3Key</c> -> <c>s3_key</c>, <c>role-type</c> ->
+    /// <c>role_type</c>. The result may still be invalid (a leading digit, too long); the caller checks.</summary>
+    public static string ToSnakeCase(string name)
+    {
+        var sb = new StringBuilder(name.Length + 4);
+        for (var i = 0; i < name.Length; i++)
+        {
+            var c = name[i];
+            if (c >= 'A' && c <= 'Z')
+            {
+                // A word starts at an upper-case letter after a lower-case letter or digit, or at the last capital
+                // of an acronym that a lower-case letter follows (HTTPServer: HTTP + Server).
+                var previous = i > 0 ? name[i - 1] : '_';
+                var next = i + 1 < name.Length ? name[i + 1] : '_';
+                if ((previous >= 'a' && previous <= 'z') || (previous >= '0' && previous <= '9') || (previous >= 'A' && previous <= 'Z' && next >= 'a' && next <= 'z'))
+                {
+                    sb.Append('_');
+                }
+
+                sb.Append((char)(c + ('a' - 'A')));
+            }
+            else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
+            {
+                sb.Append(c);
+            }
+            else if (sb.Length > 0 && sb[sb.Length - 1] != '_')
+            {
+                // Any other character separates words; never two underscores, none leading.
+                sb.Append('_');
+            }
+        }
+
+        return sb.ToString().TrimEnd('_');
+    }
+
     /// <summary><c>role_type</c> -> <c>RoleType</c>; <c>s3_key</c> -> <c>S3Key</c>.</summary>
     public static string ToPascalCase(string name)
     {

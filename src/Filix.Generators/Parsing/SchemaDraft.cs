@@ -44,6 +44,11 @@ internal sealed class ColumnDraft
     public SourceSpan? ReferencesSpan;
     public string Description = string.Empty;
     public string? RenamedFrom;
+
+    /// <summary>The definition had an error, already reported (an unknown type, no type, not a definition). The
+    /// column still exists for the checks of keys, indexes and references, which say nothing more about it (one
+    /// mistake, one message), but no spec is built from it.</summary>
+    public bool Broken;
 }
 
 internal sealed class IndexDraft

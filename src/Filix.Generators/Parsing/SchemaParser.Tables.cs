@@ -79,28 +79,28 @@ internal sealed partial class SchemaParser
 
         foreach (var (name, definition) in Pairs(map, null, $"the columns of table '{table.Name}'"))
         {
-            var column = ReadColumn(table.Name, name, definition);
-            if (column is not null)
-            {
-                table.Columns.Add(column);
-            }
+            table.Columns.Add(ReadColumn(table.Name, name, definition));
         }
     }
 
-    private ColumnDraft? ReadColumn(string table, YScalar name, YNode value)
+    /// <summary>The column as declared; one whose definition has an error is <see cref="ColumnDraft.Broken"/>, not
+    /// left out, so keys, indexes and references naming it do not add "no such column" to the real mistake.</summary>
+    private ColumnDraft ReadColumn(string table, YScalar name, YNode value)
     {
         var column = new ColumnDraft { Name = name.Value, Span = name.Span };
 
         // Shorthand: 'title: text' is a NOT NULL text column.
         if (value is YScalar shorthand && !shorthand.IsNull)
         {
-            return ReadType(column, shorthand) ? column : null;
+            column.Broken = !ReadType(column, shorthand);
+            return column;
         }
 
         if (value is not YMapping map)
         {
             Report(D.WrongNodeKind, value.Span, name.Value, "a column type such as 'text' or a mapping such as '{ type: text, nullable: true }'", value.KindName, string.Empty);
-            return null;
+            column.Broken = true;
+            return column;
         }
 
         YNode? defaultNode = null;
@@ -142,12 +142,14 @@ internal sealed partial class SchemaParser
         if (!Has(map, "type"))
         {
             Report(D.MissingKey, name.Span, $"column '{table}.{name.Value}'", "type", "Add 'type: <type>' with one of: " + string.Join(", ", TypeNames.All) + ".");
-            return null;
+            column.Broken = true;
+            return column;
         }
 
         if (!typed)
         {
-            return null;
+            column.Broken = true;
+            return column;
         }
 
         if (defaultNode is not null)

@@ -41,7 +41,12 @@ internal sealed partial class SchemaParser
     {
         if (draft.Name.Length > 0 && !Naming.IsValidIdentifier(draft.Name))
         {
-            Report(D.InvalidIdentifier, draft.NameSpan, draft.Name, "domain", string.Empty);
+            ReportInvalidName(draft.NameSpan, draft.Name, "domain", string.Empty);
+        }
+        else if (draft.Name.StartsWith("pg_", StringComparison.Ordinal))
+        {
+            // The domain's shared tables live upstream in the Postgres schema of its name, and Postgres refuses those.
+            ReportInvalidName(draft.NameSpan, draft.Name, "domain", "; names starting with 'pg_' are reserved by Postgres for its own schemas, and a domain's shared tables live in the Postgres schema named after it");
         }
 
         var tables = new Dictionary<string, TableDraft>(StringComparer.OrdinalIgnoreCase);
@@ -49,7 +54,7 @@ internal sealed partial class SchemaParser
         {
             if (!Naming.IsValidIdentifier(table.Name))
             {
-                Report(D.InvalidIdentifier, table.Span, table.Name, "table", table.Name.StartsWith("sqlite_", StringComparison.Ordinal) || table.Name.StartsWith("_filix", StringComparison.Ordinal) ? "; names starting with 'sqlite_' or '_filix' are reserved" : string.Empty);
+                ReportInvalidName(table.Span, table.Name, "table", table.Name.StartsWith("sqlite_", StringComparison.Ordinal) || table.Name.StartsWith("_filix", StringComparison.Ordinal) ? "; names starting with 'sqlite_' or '_filix' are reserved" : string.Empty);
             }
 
             if (tables.TryGetValue(table.Name, out var first))
@@ -125,13 +130,16 @@ internal sealed partial class SchemaParser
             Report(D.InvalidValue, table.RecordSpan!, "record", "a C# type name in PascalCase such as 'Person'", table.RecordName);
         }
 
-        // No column was read: the reason (no 'columns', not a mapping, every column broken) is already reported,
-        // and key or index checks against an empty table would only add noise.
+        // No column was read: the reason (no 'columns', not a mapping) is already reported, and key or index
+        // checks against an empty table would only add noise.
         if (table.Columns.Count == 0)
         {
             return null;
         }
 
+        // A column with a reported mistake (a broken definition, an invalid name) still exists for the checks of
+        // keys, indexes and references below; the table just gets no spec.
+        var complete = true;
         var columns = new Dictionary<string, ColumnDraft>(StringComparer.OrdinalIgnoreCase);
         var names = new Dictionary<string, ColumnDraft>(StringComparer.OrdinalIgnoreCase);
         var properties = new Dictionary<string, ColumnDraft>(StringComparer.Ordinal);
@@ -142,7 +150,7 @@ internal sealed partial class SchemaParser
             var valid = Naming.IsValidIdentifier(column.Name);
             if (!valid)
             {
-                Report(D.InvalidIdentifier, column.Span, column.Name, "column", string.Empty);
+                ReportInvalidName(column.Span, column.Name, "column", string.Empty);
             }
 
             var property = PropertyName(column.Name, recordName);
@@ -161,10 +169,8 @@ internal sealed partial class SchemaParser
 
             names.Add(column.Name, column);
             properties.Add(property, column);
-            if (valid)
-            {
-                columns.Add(column.Name, column);
-            }
+            columns.Add(column.Name, column);
+            complete &= valid && !column.Broken;
         }
 
         var primaryKey = ValidatePrimaryKey(table, columns);
@@ -175,6 +181,12 @@ internal sealed partial class SchemaParser
                 Report(D.NullablePrimaryKey, column.Span, column.Name, table.Name);
             }
 
+            var reference = ValidateReference(table, column, tables);
+            if (column.Broken || !Naming.IsValidIdentifier(column.Name))
+            {
+                continue;
+            }
+
             columnSpecs.Add(new ColumnSpec
             {
                 Name = column.Name,
@@ -183,14 +195,14 @@ internal sealed partial class SchemaParser
                 Nullable = column.Nullable,
                 Default = column.Default,
                 Unique = column.Unique,
-                References = ValidateReference(table, column, tables),
+                References = reference,
                 Description = column.Description,
                 RenamedFrom = column.RenamedFrom,
             });
         }
 
         var indexes = ValidateIndexes(table, columns, schemaNames);
-        if (table.Sync is null || primaryKey.Count == 0)
+        if (table.Sync is null || primaryKey.Count == 0 || !complete)
         {
             return null;
         }
@@ -398,14 +410,14 @@ internal sealed partial class SchemaParser
             var indexName = index.Name ?? $"{(index.Unique ? "ux" : "ix")}_{table.Name}_{string.Join("_", names)}";
             if (index.Name is not null && !Naming.IsValidIdentifier(index.Name))
             {
-                Report(D.InvalidIdentifier, index.NameSpan ?? index.Span, index.Name, "index", string.Empty);
+                ReportInvalidName(index.NameSpan ?? index.Span, index.Name, "index", string.Empty);
                 continue;
             }
 
             // A default name is checked like a declared one: Postgres would truncate it and two could collide.
             if (index.Name is null && indexName.Length > Naming.MaxIdentifierLength)
             {
-                Report(D.InvalidIdentifier, index.Span, indexName, "index", $"; it is this index's default name, so give the index a shorter 'name:'");
+                ReportInvalidName(index.Span, indexName, "index", "; it is this index's default name, so give the index a shorter 'name:'");
                 continue;
             }
 
@@ -470,7 +482,8 @@ internal sealed partial class SchemaParser
             return null;
         }
 
-        if (referenced.Type != column.Type)
+        // A broken column's type is unknown: its own error says so, a type mismatch would be a guess.
+        if (!referenced.Broken && !column.Broken && referenced.Type != column.Type)
         {
             Report(D.ReferenceTypeMismatch, span, column.Name, TypeNames.Name(column.Type), column.References, TypeNames.Name(referenced.Type));
         }
@@ -491,6 +504,15 @@ internal sealed partial class SchemaParser
         SyncMode.Sync => 2,
         _ => throw Unhandled.Value(mode),
     };
+
+    /// <summary>FLX0009, suggesting the lower snake_case form of what the user wrote (<c>RoleType</c> ->
+    /// <c>role_type</c>) when that is a valid name.</summary>
+    private void ReportInvalidName(SourceSpan span, string name, string kind, string reason)
+    {
+        var snake = Naming.ToSnakeCase(name);
+        var suggestion = snake != name && Naming.IsValidIdentifier(snake) ? $": '{snake}'" : string.Empty;
+        Report(D.InvalidIdentifier, span, name, kind, suggestion, reason);
+    }
 
     private static string PropertyName(string column, string recordName)
     {

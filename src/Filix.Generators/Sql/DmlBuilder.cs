@@ -12,14 +12,18 @@ internal sealed class DmlBuilder
 {
     private readonly TableSpec _table;
     private readonly SqlDialect _dialect;
+    private readonly string? _schema;
 
-    public DmlBuilder(TableSpec table, SqlDialect dialect)
+    /// <param name="schema">The schema that qualifies the table name (the domain's Postgres schema), or null for an
+    /// unqualified name (SQLite: one database per domain).</param>
+    public DmlBuilder(TableSpec table, SqlDialect dialect, string? schema = null)
     {
         _table = table;
         _dialect = dialect;
+        _schema = schema;
     }
 
-    private string Table => SqlDialect.Quote(_table.Name);
+    private string Table => _schema is null ? SqlDialect.Quote(_table.Name) : SqlDialect.Qualified(_schema, _table.Name);
 
     private IEnumerable<string> ColumnNames => _table.Columns.Select(c => c.Name);
 

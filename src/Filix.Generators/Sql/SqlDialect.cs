@@ -18,6 +18,11 @@ internal abstract class SqlDialect
     /// every statement goes through here, so a column named <c>order</c> or <c>group</c> just works.</summary>
     public static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"") + "\"";
 
+    /// <summary><c>"schema"."name"</c>: each part through <see cref="Quote"/>. On Postgres every domain lives in the
+    /// schema named after it (<c>DatabaseSchema.PostgresSchema</c>), so two domains may both have a table
+    /// <c>items</c>; the upstream adapters address their own.</summary>
+    public static string Qualified(string schema, string name) => Quote(schema) + "." + Quote(name);
+
     /// <summary>A SQL string literal: single quotes, embedded quotes doubled.</summary>
     public static string Literal(string value) => "'" + value.Replace("'", "''") + "'";
 

@@ -6,8 +6,8 @@ internal sealed record MigrationTarget(string Description, string? Path)
 {
     public static MigrationTarget File(string path) => new($"'{path}'", path);
 
-    public static MigrationTarget Upstream(Npgsql.NpgsqlConnection connection) =>
-        new($"the Postgres upstream '{connection.Database}' on {connection.Host}", null);
+    public static MigrationTarget Upstream(Npgsql.NpgsqlConnection connection, string schema) =>
+        new($"the Postgres upstream '{connection.Database}' on {connection.Host} (schema {schema})", null);
 
     public override string ToString() => Description;
 }

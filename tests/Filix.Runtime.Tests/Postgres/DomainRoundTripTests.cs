@@ -27,7 +27,7 @@ public sealed class DomainRoundTripTests(PostgresFixture postgres)
     {
         var domain = DomainSchemas.Get(domainName);
         await using var connection = await UpstreamDatabase.CreateAsync(postgres, domain.Definition);
-        var catalog = await PostgresCatalog.ReadAsync(connection);
+        var catalog = await PostgresCatalog.ReadAsync(connection, domain.Definition.PostgresSchema);
         var samples = new SampleRows(catalog);
         var tables = domain.Tables();
 
@@ -70,7 +70,7 @@ public sealed class DomainRoundTripTests(PostgresFixture postgres)
     {
         var domain = DomainSchemas.Get(domainName);
         await using var connection = await UpstreamDatabase.CreateAsync(postgres, domain.Definition);
-        var catalog = await PostgresCatalog.ReadAsync(connection);
+        var catalog = await PostgresCatalog.ReadAsync(connection, domain.Definition.PostgresSchema);
         var samples = new SampleRows(catalog);
 
         var shared = domain.Tables().Where(t => t.Upstream is not null).ToList();

@@ -3,32 +3,35 @@ using Npgsql;
 namespace Filix.Runtime.Tests.Postgres;
 
 /// <summary>What the applied DDL created, read back from Postgres's catalog: the columns of each table with their
-/// types, keys, unique columns and foreign keys. Sample rows are made from this, so they fit whatever a domain declares.</summary>
+/// types, keys, unique columns and foreign keys. Sample rows are made from this, so they fit whatever a domain declares.
+/// Only the tables of one Postgres schema: a domain's (<see cref="DatabaseSchema.PostgresSchema"/>).</summary>
 internal sealed record PostgresCatalog(IReadOnlyDictionary<string, IReadOnlyList<PgColumn>> Tables)
 {
-    public static async Task<PostgresCatalog> ReadAsync(NpgsqlConnection connection)
+    public static async Task<PostgresCatalog> ReadAsync(NpgsqlConnection connection, string schema)
     {
         var constraints = new Dictionary<(string Table, string Column), (bool Key, bool Unique, (string, string)? Reference)>();
         const string ConstraintSql = """
-            SELECT c.conrelid::regclass::text, a.attname, c.contype, r.confrelid::regclass::text, ra.attname
+            SELECT t.relname, a.attname, c.contype, rt.relname, ra.attname
             FROM pg_constraint c
+            JOIN pg_class t ON t.oid = c.conrelid
             JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = ANY (c.conkey)
             LEFT JOIN pg_constraint r ON r.oid = c.oid AND c.contype = 'f'
+            LEFT JOIN pg_class rt ON rt.oid = r.confrelid
             LEFT JOIN pg_attribute ra ON ra.attrelid = r.confrelid AND ra.attnum = r.confkey[array_position(r.conkey, a.attnum)]
-            WHERE c.connamespace = 'public'::regnamespace AND c.contype IN ('p', 'u', 'f')
+            WHERE c.connamespace = (SELECT oid FROM pg_namespace WHERE nspname = $1) AND c.contype IN ('p', 'u', 'f')
             """;
-        await using (var command = new NpgsqlCommand(ConstraintSql, connection))
+        await using (var command = new NpgsqlCommand(ConstraintSql, connection) { Parameters = { new() { Value = schema } } })
         await using (var reader = await command.ExecuteReaderAsync())
         {
             while (await reader.ReadAsync())
             {
-                var key = (Unquote(reader.GetString(0)), reader.GetString(1));
+                var key = (reader.GetString(0), reader.GetString(1));
                 var current = constraints.GetValueOrDefault(key);
                 switch (reader.GetChar(2))
                 {
                     case 'p': current.Key = true; break;
                     case 'u': current.Unique = true; break;
-                    default: current.Reference = (Unquote(reader.GetString(3)), reader.GetString(4)); break;
+                    default: current.Reference = (reader.GetString(3), reader.GetString(4)); break;
                 }
 
                 constraints[key] = current;
@@ -37,17 +40,17 @@ internal sealed record PostgresCatalog(IReadOnlyDictionary<string, IReadOnlyList
 
         // Unique indexes declared in YAML are indexes, not constraints.
         const string UniqueIndexSql = """
-            SELECT i.indrelid::regclass::text, a.attname
+            SELECT t.relname, a.attname
             FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey)
             JOIN pg_class t ON t.oid = i.indrelid
-            WHERE i.indisunique AND NOT i.indisprimary AND t.relnamespace = 'public'::regnamespace
+            WHERE i.indisunique AND NOT i.indisprimary AND t.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = $1)
             """;
-        await using (var command = new NpgsqlCommand(UniqueIndexSql, connection))
+        await using (var command = new NpgsqlCommand(UniqueIndexSql, connection) { Parameters = { new() { Value = schema } } })
         await using (var reader = await command.ExecuteReaderAsync())
         {
             while (await reader.ReadAsync())
             {
-                var key = (Unquote(reader.GetString(0)), reader.GetString(1));
+                var key = (reader.GetString(0), reader.GetString(1));
                 var current = constraints.GetValueOrDefault(key);
                 current.Unique = true;
                 constraints[key] = current;
@@ -57,9 +60,9 @@ internal sealed record PostgresCatalog(IReadOnlyDictionary<string, IReadOnlyList
         var tables = new Dictionary<string, List<PgColumn>>();
         const string ColumnSql = """
             SELECT table_name, column_name, udt_name, is_nullable = 'YES'
-            FROM information_schema.columns WHERE table_schema = 'public' ORDER BY table_name, ordinal_position
+            FROM information_schema.columns WHERE table_schema = $1 AND table_name <> '_filix_migrations' ORDER BY table_name, ordinal_position
             """;
-        await using (var command = new NpgsqlCommand(ColumnSql, connection))
+        await using (var command = new NpgsqlCommand(ColumnSql, connection) { Parameters = { new() { Value = schema } } })
         await using (var reader = await command.ExecuteReaderAsync())
         {
             while (await reader.ReadAsync())
@@ -80,8 +83,6 @@ internal sealed record PostgresCatalog(IReadOnlyDictionary<string, IReadOnlyList
     }
 
     public PgColumn Column(string table, string column) => Tables[table].Single(c => c.Name == column);
-
-    private static string Unquote(string regclass) => regclass.Length > 1 && regclass[0] == '"' ? regclass[1..^1].Replace("\"\"", "\"", StringComparison.Ordinal) : regclass;
 }
 
 /// <summary>One column as Postgres holds it (<see cref="Type"/> is the udt name: text, int8, float8, bool, bytea,

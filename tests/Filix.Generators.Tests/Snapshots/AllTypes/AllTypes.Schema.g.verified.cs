@@ -49,7 +49,7 @@ public static partial class AllTypesSchema
     ) STRICT;
     """;
 
-    /// <summary>The Postgres DDL: the shared ('sync' and 'optional') tables only.</summary>
+    /// <summary>The Postgres DDL: the shared ('sync' and 'optional') tables only. Unqualified, like the migrations: run it with search_path set to the domain's schema, "all_types" (filix migrate --upstream creates it).</summary>
     public const string PostgresDdl = """
     CREATE TABLE "samples" (
         "id" uuid NOT NULL,

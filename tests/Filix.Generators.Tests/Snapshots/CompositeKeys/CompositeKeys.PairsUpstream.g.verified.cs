@@ -5,13 +5,13 @@
 namespace Filix.Tests.CompositeKeys;
 
 /// <summary>
-/// The 'pairs' table in the Postgres upstream.
+/// The 'pairs' table in the Postgres upstream, in the domain's schema 'composite_keys'.
 /// </summary>
 public static partial class PairsUpstream
 {
-    private const string UpsertSql = "INSERT INTO \"pairs\" (\"left_id\", \"right_id\", \"weight\") VALUES ($1, $2, $3) ON CONFLICT (\"left_id\", \"right_id\") DO UPDATE SET \"weight\" = excluded.\"weight\"";
-    private const string ScanSql = "SELECT \"left_id\", \"right_id\", \"weight\" FROM \"pairs\" ORDER BY \"left_id\", \"right_id\"";
-    private const string CountSql = "SELECT count(*) FROM \"pairs\"";
+    private const string UpsertSql = "INSERT INTO \"composite_keys\".\"pairs\" (\"left_id\", \"right_id\", \"weight\") VALUES ($1, $2, $3) ON CONFLICT (\"left_id\", \"right_id\") DO UPDATE SET \"weight\" = excluded.\"weight\"";
+    private const string ScanSql = "SELECT \"left_id\", \"right_id\", \"weight\" FROM \"composite_keys\".\"pairs\" ORDER BY \"left_id\", \"right_id\"";
+    private const string CountSql = "SELECT count(*) FROM \"composite_keys\".\"pairs\"";
 
     /// <summary>
     /// Upserts the rows, one prepared statement reused for each; returns the number written.

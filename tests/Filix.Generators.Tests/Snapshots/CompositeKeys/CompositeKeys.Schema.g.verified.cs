@@ -32,7 +32,7 @@ public static partial class CompositeKeysSchema
     ) STRICT;
     """;
 
-    /// <summary>The Postgres DDL: the shared ('sync' and 'optional') tables only.</summary>
+    /// <summary>The Postgres DDL: the shared ('sync' and 'optional') tables only. Unqualified, like the migrations: run it with search_path set to the domain's schema, "composite_keys" (filix migrate --upstream creates it).</summary>
     public const string PostgresDdl = """
     CREATE TABLE "statements" (
         "entity_id" text NOT NULL,

@@ -5,13 +5,13 @@
 namespace Filix.Tests.CompositeKeys;
 
 /// <summary>
-/// The 'statements' table in the Postgres upstream.
+/// The 'statements' table in the Postgres upstream, in the domain's schema 'composite_keys'.
 /// </summary>
 public static partial class StatementsUpstream
 {
-    private const string UpsertSql = "INSERT INTO \"statements\" (\"entity_id\", \"role\", \"role_type\", \"status\") VALUES ($1, $2, $3, $4) ON CONFLICT (\"entity_id\", \"role\", \"role_type\") DO UPDATE SET \"status\" = excluded.\"status\"";
-    private const string ScanSql = "SELECT \"entity_id\", \"role\", \"role_type\", \"status\" FROM \"statements\" ORDER BY \"entity_id\", \"role\", \"role_type\"";
-    private const string CountSql = "SELECT count(*) FROM \"statements\"";
+    private const string UpsertSql = "INSERT INTO \"composite_keys\".\"statements\" (\"entity_id\", \"role\", \"role_type\", \"status\") VALUES ($1, $2, $3, $4) ON CONFLICT (\"entity_id\", \"role\", \"role_type\") DO UPDATE SET \"status\" = excluded.\"status\"";
+    private const string ScanSql = "SELECT \"entity_id\", \"role\", \"role_type\", \"status\" FROM \"composite_keys\".\"statements\" ORDER BY \"entity_id\", \"role\", \"role_type\"";
+    private const string CountSql = "SELECT count(*) FROM \"composite_keys\".\"statements\"";
 
     /// <summary>
     /// Upserts the rows, one prepared statement reused for each; returns the number written.

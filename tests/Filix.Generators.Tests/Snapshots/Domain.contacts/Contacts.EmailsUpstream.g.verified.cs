@@ -5,13 +5,13 @@
 namespace Filix.Tests.Contacts;
 
 /// <summary>
-/// The 'emails' table in the Postgres upstream.
+/// The 'emails' table in the Postgres upstream, in the domain's schema 'contacts'.
 /// </summary>
 public static partial class EmailsUpstream
 {
-    private const string UpsertSql = "INSERT INTO \"emails\" (\"person_id\", \"address\", \"label\", \"is_primary\", \"verified_at\") VALUES ($1, $2, $3, $4, $5) ON CONFLICT (\"person_id\", \"address\") DO UPDATE SET \"label\" = excluded.\"label\", \"is_primary\" = excluded.\"is_primary\", \"verified_at\" = excluded.\"verified_at\"";
-    private const string ScanSql = "SELECT \"person_id\", \"address\", \"label\", \"is_primary\", \"verified_at\" FROM \"emails\" ORDER BY \"person_id\", \"address\"";
-    private const string CountSql = "SELECT count(*) FROM \"emails\"";
+    private const string UpsertSql = "INSERT INTO \"contacts\".\"emails\" (\"person_id\", \"address\", \"label\", \"is_primary\", \"verified_at\") VALUES ($1, $2, $3, $4, $5) ON CONFLICT (\"person_id\", \"address\") DO UPDATE SET \"label\" = excluded.\"label\", \"is_primary\" = excluded.\"is_primary\", \"verified_at\" = excluded.\"verified_at\"";
+    private const string ScanSql = "SELECT \"person_id\", \"address\", \"label\", \"is_primary\", \"verified_at\" FROM \"contacts\".\"emails\" ORDER BY \"person_id\", \"address\"";
+    private const string CountSql = "SELECT count(*) FROM \"contacts\".\"emails\"";
 
     /// <summary>
     /// Upserts the rows, one prepared statement reused for each; returns the number written.

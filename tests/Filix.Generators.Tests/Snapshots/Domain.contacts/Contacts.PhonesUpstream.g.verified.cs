@@ -5,13 +5,13 @@
 namespace Filix.Tests.Contacts;
 
 /// <summary>
-/// The 'phones' table in the Postgres upstream.
+/// The 'phones' table in the Postgres upstream, in the domain's schema 'contacts'.
 /// </summary>
 public static partial class PhonesUpstream
 {
-    private const string UpsertSql = "INSERT INTO \"phones\" (\"person_id\", \"number\", \"label\", \"is_primary\") VALUES ($1, $2, $3, $4) ON CONFLICT (\"person_id\", \"number\") DO UPDATE SET \"label\" = excluded.\"label\", \"is_primary\" = excluded.\"is_primary\"";
-    private const string ScanSql = "SELECT \"person_id\", \"number\", \"label\", \"is_primary\" FROM \"phones\" ORDER BY \"person_id\", \"number\"";
-    private const string CountSql = "SELECT count(*) FROM \"phones\"";
+    private const string UpsertSql = "INSERT INTO \"contacts\".\"phones\" (\"person_id\", \"number\", \"label\", \"is_primary\") VALUES ($1, $2, $3, $4) ON CONFLICT (\"person_id\", \"number\") DO UPDATE SET \"label\" = excluded.\"label\", \"is_primary\" = excluded.\"is_primary\"";
+    private const string ScanSql = "SELECT \"person_id\", \"number\", \"label\", \"is_primary\" FROM \"contacts\".\"phones\" ORDER BY \"person_id\", \"number\"";
+    private const string CountSql = "SELECT count(*) FROM \"contacts\".\"phones\"";
 
     /// <summary>
     /// Upserts the rows, one prepared statement reused for each; returns the number written.

@@ -88,7 +88,7 @@ public static partial class ContactsSchema
     CREATE INDEX "ix_phones_number" ON "phones" ("number");
     """;
 
-    /// <summary>The Postgres DDL: the shared ('sync' and 'optional') tables only.</summary>
+    /// <summary>The Postgres DDL: the shared ('sync' and 'optional') tables only. Unqualified, like the migrations: run it with search_path set to the domain's schema, "contacts" (filix migrate --upstream creates it).</summary>
     public const string PostgresDdl = """
     CREATE TABLE "organizations" (
         "id" uuid NOT NULL,

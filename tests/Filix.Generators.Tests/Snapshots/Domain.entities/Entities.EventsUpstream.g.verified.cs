@@ -5,13 +5,13 @@
 namespace Filix.Tests.Entities;
 
 /// <summary>
-/// The 'events' table in the Postgres upstream.
+/// The 'events' table in the Postgres upstream, in the domain's schema 'entities'.
 /// </summary>
 public static partial class EventsUpstream
 {
-    private const string UpsertSql = "INSERT INTO \"events\" (\"entity_id\", \"role\", \"role_type\", \"status\", \"start_date\", \"end_date\", \"source\", \"confidence\", \"note\", \"created_at\", \"updated_at\") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (\"entity_id\", \"role\", \"role_type\") DO UPDATE SET \"status\" = excluded.\"status\", \"start_date\" = excluded.\"start_date\", \"end_date\" = excluded.\"end_date\", \"source\" = excluded.\"source\", \"confidence\" = excluded.\"confidence\", \"note\" = excluded.\"note\", \"created_at\" = excluded.\"created_at\", \"updated_at\" = excluded.\"updated_at\"";
-    private const string ScanSql = "SELECT \"entity_id\", \"role\", \"role_type\", \"status\", \"start_date\", \"end_date\", \"source\", \"confidence\", \"note\", \"created_at\", \"updated_at\" FROM \"events\" ORDER BY \"entity_id\", \"role\", \"role_type\"";
-    private const string CountSql = "SELECT count(*) FROM \"events\"";
+    private const string UpsertSql = "INSERT INTO \"entities\".\"events\" (\"entity_id\", \"role\", \"role_type\", \"status\", \"start_date\", \"end_date\", \"source\", \"confidence\", \"note\", \"created_at\", \"updated_at\") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (\"entity_id\", \"role\", \"role_type\") DO UPDATE SET \"status\" = excluded.\"status\", \"start_date\" = excluded.\"start_date\", \"end_date\" = excluded.\"end_date\", \"source\" = excluded.\"source\", \"confidence\" = excluded.\"confidence\", \"note\" = excluded.\"note\", \"created_at\" = excluded.\"created_at\", \"updated_at\" = excluded.\"updated_at\"";
+    private const string ScanSql = "SELECT \"entity_id\", \"role\", \"role_type\", \"status\", \"start_date\", \"end_date\", \"source\", \"confidence\", \"note\", \"created_at\", \"updated_at\" FROM \"entities\".\"events\" ORDER BY \"entity_id\", \"role\", \"role_type\"";
+    private const string CountSql = "SELECT count(*) FROM \"entities\".\"events\"";
 
     /// <summary>
     /// Upserts the rows, one prepared statement reused for each; returns the number written.

@@ -63,7 +63,7 @@ public static partial class EntitiesSchema
     CREATE INDEX "ix_events_updated_at" ON "events" ("updated_at");
     """;
 
-    /// <summary>The Postgres DDL: the shared ('sync' and 'optional') tables only.</summary>
+    /// <summary>The Postgres DDL: the shared ('sync' and 'optional') tables only. Unqualified, like the migrations: run it with search_path set to the domain's schema, "entities" (filix migrate --upstream creates it).</summary>
     public const string PostgresDdl = """
     CREATE TABLE "entities" (
         "id" text NOT NULL,

@@ -75,7 +75,7 @@ public static partial class FilesSchema
     CREATE INDEX "ix_changes_observed_at" ON "changes" ("observed_at");
     """;
 
-    /// <summary>The Postgres DDL: the shared ('sync' and 'optional') tables only.</summary>
+    /// <summary>The Postgres DDL: the shared ('sync' and 'optional') tables only. Unqualified, like the migrations: run it with search_path set to the domain's schema, "files" (filix migrate --upstream creates it).</summary>
     public const string PostgresDdl = "-- no shared tables: every table of this domain is local";
 
     public static global::Filix.Runtime.DatabaseSchema Definition { get; } = new()

@@ -5,13 +5,13 @@
 namespace Filix.Tests.Music;
 
 /// <summary>
-/// The 'artists' table in the Postgres upstream.
+/// The 'artists' table in the Postgres upstream, in the domain's schema 'music'.
 /// </summary>
 public static partial class ArtistsUpstream
 {
-    private const string UpsertSql = "INSERT INTO \"artists\" (\"id\", \"name\", \"sort_name\", \"country\", \"musicbrainz_id\", \"created_at\") VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (\"id\") DO UPDATE SET \"name\" = excluded.\"name\", \"sort_name\" = excluded.\"sort_name\", \"country\" = excluded.\"country\", \"musicbrainz_id\" = excluded.\"musicbrainz_id\", \"created_at\" = excluded.\"created_at\"";
-    private const string ScanSql = "SELECT \"id\", \"name\", \"sort_name\", \"country\", \"musicbrainz_id\", \"created_at\" FROM \"artists\" ORDER BY \"id\"";
-    private const string CountSql = "SELECT count(*) FROM \"artists\"";
+    private const string UpsertSql = "INSERT INTO \"music\".\"artists\" (\"id\", \"name\", \"sort_name\", \"country\", \"musicbrainz_id\", \"created_at\") VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (\"id\") DO UPDATE SET \"name\" = excluded.\"name\", \"sort_name\" = excluded.\"sort_name\", \"country\" = excluded.\"country\", \"musicbrainz_id\" = excluded.\"musicbrainz_id\", \"created_at\" = excluded.\"created_at\"";
+    private const string ScanSql = "SELECT \"id\", \"name\", \"sort_name\", \"country\", \"musicbrainz_id\", \"created_at\" FROM \"music\".\"artists\" ORDER BY \"id\"";
+    private const string CountSql = "SELECT count(*) FROM \"music\".\"artists\"";
 
     /// <summary>
     /// Upserts the rows, one prepared statement reused for each; returns the number written.

@@ -5,13 +5,13 @@
 namespace Filix.Tests.Music;
 
 /// <summary>
-/// The 'cues' table in the Postgres upstream.
+/// The 'cues' table in the Postgres upstream, in the domain's schema 'music'.
 /// </summary>
 public static partial class CuesUpstream
 {
-    private const string UpsertSql = "INSERT INTO \"cues\" (\"track_id\", \"kind\", \"slot\", \"position_ms\", \"loop_length_ms\", \"label\", \"color\") VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (\"track_id\", \"kind\", \"slot\") DO UPDATE SET \"position_ms\" = excluded.\"position_ms\", \"loop_length_ms\" = excluded.\"loop_length_ms\", \"label\" = excluded.\"label\", \"color\" = excluded.\"color\"";
-    private const string ScanSql = "SELECT \"track_id\", \"kind\", \"slot\", \"position_ms\", \"loop_length_ms\", \"label\", \"color\" FROM \"cues\" ORDER BY \"track_id\", \"kind\", \"slot\"";
-    private const string CountSql = "SELECT count(*) FROM \"cues\"";
+    private const string UpsertSql = "INSERT INTO \"music\".\"cues\" (\"track_id\", \"kind\", \"slot\", \"position_ms\", \"loop_length_ms\", \"label\", \"color\") VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (\"track_id\", \"kind\", \"slot\") DO UPDATE SET \"position_ms\" = excluded.\"position_ms\", \"loop_length_ms\" = excluded.\"loop_length_ms\", \"label\" = excluded.\"label\", \"color\" = excluded.\"color\"";
+    private const string ScanSql = "SELECT \"track_id\", \"kind\", \"slot\", \"position_ms\", \"loop_length_ms\", \"label\", \"color\" FROM \"music\".\"cues\" ORDER BY \"track_id\", \"kind\", \"slot\"";
+    private const string CountSql = "SELECT count(*) FROM \"music\".\"cues\"";
 
     /// <summary>
     /// Upserts the rows, one prepared statement reused for each; returns the number written.

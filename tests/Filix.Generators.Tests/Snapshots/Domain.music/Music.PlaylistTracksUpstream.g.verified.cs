@@ -5,13 +5,13 @@
 namespace Filix.Tests.Music;
 
 /// <summary>
-/// The 'playlist_tracks' table in the Postgres upstream.
+/// The 'playlist_tracks' table in the Postgres upstream, in the domain's schema 'music'.
 /// </summary>
 public static partial class PlaylistTracksUpstream
 {
-    private const string UpsertSql = "INSERT INTO \"playlist_tracks\" (\"playlist_id\", \"position\", \"track_id\", \"transition\", \"added_at\") VALUES ($1, $2, $3, $4, $5) ON CONFLICT (\"playlist_id\", \"position\") DO UPDATE SET \"track_id\" = excluded.\"track_id\", \"transition\" = excluded.\"transition\", \"added_at\" = excluded.\"added_at\"";
-    private const string ScanSql = "SELECT \"playlist_id\", \"position\", \"track_id\", \"transition\", \"added_at\" FROM \"playlist_tracks\" ORDER BY \"playlist_id\", \"position\"";
-    private const string CountSql = "SELECT count(*) FROM \"playlist_tracks\"";
+    private const string UpsertSql = "INSERT INTO \"music\".\"playlist_tracks\" (\"playlist_id\", \"position\", \"track_id\", \"transition\", \"added_at\") VALUES ($1, $2, $3, $4, $5) ON CONFLICT (\"playlist_id\", \"position\") DO UPDATE SET \"track_id\" = excluded.\"track_id\", \"transition\" = excluded.\"transition\", \"added_at\" = excluded.\"added_at\"";
+    private const string ScanSql = "SELECT \"playlist_id\", \"position\", \"track_id\", \"transition\", \"added_at\" FROM \"music\".\"playlist_tracks\" ORDER BY \"playlist_id\", \"position\"";
+    private const string CountSql = "SELECT count(*) FROM \"music\".\"playlist_tracks\"";
 
     /// <summary>
     /// Upserts the rows, one prepared statement reused for each; returns the number written.

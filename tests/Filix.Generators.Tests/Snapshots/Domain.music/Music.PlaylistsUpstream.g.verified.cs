@@ -5,13 +5,13 @@
 namespace Filix.Tests.Music;
 
 /// <summary>
-/// The 'playlists' table in the Postgres upstream.
+/// The 'playlists' table in the Postgres upstream, in the domain's schema 'music'.
 /// </summary>
 public static partial class PlaylistsUpstream
 {
-    private const string UpsertSql = "INSERT INTO \"playlists\" (\"id\", \"name\", \"kind\", \"parent_id\", \"description\", \"played_at\", \"venue\", \"created_at\", \"updated_at\") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (\"id\") DO UPDATE SET \"name\" = excluded.\"name\", \"kind\" = excluded.\"kind\", \"parent_id\" = excluded.\"parent_id\", \"description\" = excluded.\"description\", \"played_at\" = excluded.\"played_at\", \"venue\" = excluded.\"venue\", \"created_at\" = excluded.\"created_at\", \"updated_at\" = excluded.\"updated_at\"";
-    private const string ScanSql = "SELECT \"id\", \"name\", \"kind\", \"parent_id\", \"description\", \"played_at\", \"venue\", \"created_at\", \"updated_at\" FROM \"playlists\" ORDER BY \"id\"";
-    private const string CountSql = "SELECT count(*) FROM \"playlists\"";
+    private const string UpsertSql = "INSERT INTO \"music\".\"playlists\" (\"id\", \"name\", \"kind\", \"parent_id\", \"description\", \"played_at\", \"venue\", \"created_at\", \"updated_at\") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (\"id\") DO UPDATE SET \"name\" = excluded.\"name\", \"kind\" = excluded.\"kind\", \"parent_id\" = excluded.\"parent_id\", \"description\" = excluded.\"description\", \"played_at\" = excluded.\"played_at\", \"venue\" = excluded.\"venue\", \"created_at\" = excluded.\"created_at\", \"updated_at\" = excluded.\"updated_at\"";
+    private const string ScanSql = "SELECT \"id\", \"name\", \"kind\", \"parent_id\", \"description\", \"played_at\", \"venue\", \"created_at\", \"updated_at\" FROM \"music\".\"playlists\" ORDER BY \"id\"";
+    private const string CountSql = "SELECT count(*) FROM \"music\".\"playlists\"";
 
     /// <summary>
     /// Upserts the rows, one prepared statement reused for each; returns the number written.

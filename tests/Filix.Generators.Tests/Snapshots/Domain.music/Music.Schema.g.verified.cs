@@ -130,7 +130,7 @@ public static partial class MusicSchema
     CREATE INDEX "ix_playlist_tracks_track_id" ON "playlist_tracks" ("track_id");
     """;
 
-    /// <summary>The Postgres DDL: the shared ('sync' and 'optional') tables only.</summary>
+    /// <summary>The Postgres DDL: the shared ('sync' and 'optional') tables only. Unqualified, like the migrations: run it with search_path set to the domain's schema, "music" (filix migrate --upstream creates it).</summary>
     public const string PostgresDdl = """
     CREATE TABLE "artists" (
         "id" uuid NOT NULL,

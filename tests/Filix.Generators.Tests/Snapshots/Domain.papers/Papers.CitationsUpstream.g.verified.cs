@@ -5,13 +5,13 @@
 namespace Filix.Tests.Papers;
 
 /// <summary>
-/// The 'citations' table in the Postgres upstream.
+/// The 'citations' table in the Postgres upstream, in the domain's schema 'papers'.
 /// </summary>
 public static partial class CitationsUpstream
 {
-    private const string UpsertSql = "INSERT INTO \"citations\" (\"citing_id\", \"cited_doi\", \"cited_id\", \"context\", \"added_at\") VALUES ($1, $2, $3, $4, $5) ON CONFLICT (\"citing_id\", \"cited_doi\") DO UPDATE SET \"cited_id\" = excluded.\"cited_id\", \"context\" = excluded.\"context\", \"added_at\" = excluded.\"added_at\"";
-    private const string ScanSql = "SELECT \"citing_id\", \"cited_doi\", \"cited_id\", \"context\", \"added_at\" FROM \"citations\" ORDER BY \"citing_id\", \"cited_doi\"";
-    private const string CountSql = "SELECT count(*) FROM \"citations\"";
+    private const string UpsertSql = "INSERT INTO \"papers\".\"citations\" (\"citing_id\", \"cited_doi\", \"cited_id\", \"context\", \"added_at\") VALUES ($1, $2, $3, $4, $5) ON CONFLICT (\"citing_id\", \"cited_doi\") DO UPDATE SET \"cited_id\" = excluded.\"cited_id\", \"context\" = excluded.\"context\", \"added_at\" = excluded.\"added_at\"";
+    private const string ScanSql = "SELECT \"citing_id\", \"cited_doi\", \"cited_id\", \"context\", \"added_at\" FROM \"papers\".\"citations\" ORDER BY \"citing_id\", \"cited_doi\"";
+    private const string CountSql = "SELECT count(*) FROM \"papers\".\"citations\"";
 
     /// <summary>
     /// Upserts the rows, one prepared statement reused for each; returns the number written.

@@ -5,13 +5,13 @@
 namespace Filix.Tests.Papers;
 
 /// <summary>
-/// The 'paper_authors' table in the Postgres upstream.
+/// The 'paper_authors' table in the Postgres upstream, in the domain's schema 'papers'.
 /// </summary>
 public static partial class PaperAuthorsUpstream
 {
-    private const string UpsertSql = "INSERT INTO \"paper_authors\" (\"paper_id\", \"position\", \"name\", \"family_name\", \"orcid\", \"affiliation\", \"corresponding\") VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (\"paper_id\", \"position\") DO UPDATE SET \"name\" = excluded.\"name\", \"family_name\" = excluded.\"family_name\", \"orcid\" = excluded.\"orcid\", \"affiliation\" = excluded.\"affiliation\", \"corresponding\" = excluded.\"corresponding\"";
-    private const string ScanSql = "SELECT \"paper_id\", \"position\", \"name\", \"family_name\", \"orcid\", \"affiliation\", \"corresponding\" FROM \"paper_authors\" ORDER BY \"paper_id\", \"position\"";
-    private const string CountSql = "SELECT count(*) FROM \"paper_authors\"";
+    private const string UpsertSql = "INSERT INTO \"papers\".\"paper_authors\" (\"paper_id\", \"position\", \"name\", \"family_name\", \"orcid\", \"affiliation\", \"corresponding\") VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (\"paper_id\", \"position\") DO UPDATE SET \"name\" = excluded.\"name\", \"family_name\" = excluded.\"family_name\", \"orcid\" = excluded.\"orcid\", \"affiliation\" = excluded.\"affiliation\", \"corresponding\" = excluded.\"corresponding\"";
+    private const string ScanSql = "SELECT \"paper_id\", \"position\", \"name\", \"family_name\", \"orcid\", \"affiliation\", \"corresponding\" FROM \"papers\".\"paper_authors\" ORDER BY \"paper_id\", \"position\"";
+    private const string CountSql = "SELECT count(*) FROM \"papers\".\"paper_authors\"";
 
     /// <summary>
     /// Upserts the rows, one prepared statement reused for each; returns the number written.

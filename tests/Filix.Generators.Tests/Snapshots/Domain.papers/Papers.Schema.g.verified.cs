@@ -90,7 +90,7 @@ public static partial class PapersSchema
     CREATE INDEX "ix_citations_cited_id" ON "citations" ("cited_id");
     """;
 
-    /// <summary>The Postgres DDL: the shared ('sync' and 'optional') tables only.</summary>
+    /// <summary>The Postgres DDL: the shared ('sync' and 'optional') tables only. Unqualified, like the migrations: run it with search_path set to the domain's schema, "papers" (filix migrate --upstream creates it).</summary>
     public const string PostgresDdl = """
     CREATE TABLE "papers" (
         "id" text NOT NULL,

@@ -5,13 +5,13 @@
 namespace Filix.Tests.Storage;
 
 /// <summary>
-/// The 'buckets' table in the Postgres upstream.
+/// The 'buckets' table in the Postgres upstream, in the domain's schema 'storage'.
 /// </summary>
 public static partial class BucketsUpstream
 {
-    private const string UpsertSql = "INSERT INTO \"buckets\" (\"name\", \"endpoint\", \"region\", \"purpose\", \"versioning\", \"created_at\") VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (\"name\") DO UPDATE SET \"endpoint\" = excluded.\"endpoint\", \"region\" = excluded.\"region\", \"purpose\" = excluded.\"purpose\", \"versioning\" = excluded.\"versioning\", \"created_at\" = excluded.\"created_at\"";
-    private const string ScanSql = "SELECT \"name\", \"endpoint\", \"region\", \"purpose\", \"versioning\", \"created_at\" FROM \"buckets\" ORDER BY \"name\"";
-    private const string CountSql = "SELECT count(*) FROM \"buckets\"";
+    private const string UpsertSql = "INSERT INTO \"storage\".\"buckets\" (\"name\", \"endpoint\", \"region\", \"purpose\", \"versioning\", \"created_at\") VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (\"name\") DO UPDATE SET \"endpoint\" = excluded.\"endpoint\", \"region\" = excluded.\"region\", \"purpose\" = excluded.\"purpose\", \"versioning\" = excluded.\"versioning\", \"created_at\" = excluded.\"created_at\"";
+    private const string ScanSql = "SELECT \"name\", \"endpoint\", \"region\", \"purpose\", \"versioning\", \"created_at\" FROM \"storage\".\"buckets\" ORDER BY \"name\"";
+    private const string CountSql = "SELECT count(*) FROM \"storage\".\"buckets\"";
 
     /// <summary>
     /// Upserts the rows, one prepared statement reused for each; returns the number written.

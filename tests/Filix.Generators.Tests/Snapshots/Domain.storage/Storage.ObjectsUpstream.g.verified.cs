@@ -5,13 +5,13 @@
 namespace Filix.Tests.Storage;
 
 /// <summary>
-/// The 'objects' table in the Postgres upstream.
+/// The 'objects' table in the Postgres upstream, in the domain's schema 'storage'.
 /// </summary>
 public static partial class ObjectsUpstream
 {
-    private const string UpsertSql = "INSERT INTO \"objects\" (\"bucket\", \"key\", \"size\", \"etag\", \"sha256\", \"content_type\", \"storage_class\", \"last_modified\", \"version_id\", \"metadata\", \"status\", \"triage\", \"first_seen_at\", \"last_seen_at\", \"deleted_at\") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) ON CONFLICT (\"bucket\", \"key\") DO UPDATE SET \"size\" = excluded.\"size\", \"etag\" = excluded.\"etag\", \"sha256\" = excluded.\"sha256\", \"content_type\" = excluded.\"content_type\", \"storage_class\" = excluded.\"storage_class\", \"last_modified\" = excluded.\"last_modified\", \"version_id\" = excluded.\"version_id\", \"metadata\" = excluded.\"metadata\", \"status\" = excluded.\"status\", \"triage\" = excluded.\"triage\", \"first_seen_at\" = excluded.\"first_seen_at\", \"last_seen_at\" = excluded.\"last_seen_at\", \"deleted_at\" = excluded.\"deleted_at\"";
-    private const string ScanSql = "SELECT \"bucket\", \"key\", \"size\", \"etag\", \"sha256\", \"content_type\", \"storage_class\", \"last_modified\", \"version_id\", \"metadata\", \"status\", \"triage\", \"first_seen_at\", \"last_seen_at\", \"deleted_at\" FROM \"objects\" ORDER BY \"bucket\", \"key\"";
-    private const string CountSql = "SELECT count(*) FROM \"objects\"";
+    private const string UpsertSql = "INSERT INTO \"storage\".\"objects\" (\"bucket\", \"key\", \"size\", \"etag\", \"sha256\", \"content_type\", \"storage_class\", \"last_modified\", \"version_id\", \"metadata\", \"status\", \"triage\", \"first_seen_at\", \"last_seen_at\", \"deleted_at\") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) ON CONFLICT (\"bucket\", \"key\") DO UPDATE SET \"size\" = excluded.\"size\", \"etag\" = excluded.\"etag\", \"sha256\" = excluded.\"sha256\", \"content_type\" = excluded.\"content_type\", \"storage_class\" = excluded.\"storage_class\", \"last_modified\" = excluded.\"last_modified\", \"version_id\" = excluded.\"version_id\", \"metadata\" = excluded.\"metadata\", \"status\" = excluded.\"status\", \"triage\" = excluded.\"triage\", \"first_seen_at\" = excluded.\"first_seen_at\", \"last_seen_at\" = excluded.\"last_seen_at\", \"deleted_at\" = excluded.\"deleted_at\"";
+    private const string ScanSql = "SELECT \"bucket\", \"key\", \"size\", \"etag\", \"sha256\", \"content_type\", \"storage_class\", \"last_modified\", \"version_id\", \"metadata\", \"status\", \"triage\", \"first_seen_at\", \"last_seen_at\", \"deleted_at\" FROM \"storage\".\"objects\" ORDER BY \"bucket\", \"key\"";
+    private const string CountSql = "SELECT count(*) FROM \"storage\".\"objects\"";
 
     /// <summary>
     /// Upserts the rows, one prepared statement reused for each; returns the number written.

@@ -5,13 +5,13 @@
 namespace Filix.Tests.Storage;
 
 /// <summary>
-/// The 'scans' table in the Postgres upstream.
+/// The 'scans' table in the Postgres upstream, in the domain's schema 'storage'.
 /// </summary>
 public static partial class ScansUpstream
 {
-    private const string UpsertSql = "INSERT INTO \"scans\" (\"id\", \"bucket\", \"started_at\", \"finished_at\", \"objects_seen\", \"bytes_seen\", \"added\", \"changed\", \"removed\", \"machine\", \"error\") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (\"id\") DO UPDATE SET \"bucket\" = excluded.\"bucket\", \"started_at\" = excluded.\"started_at\", \"finished_at\" = excluded.\"finished_at\", \"objects_seen\" = excluded.\"objects_seen\", \"bytes_seen\" = excluded.\"bytes_seen\", \"added\" = excluded.\"added\", \"changed\" = excluded.\"changed\", \"removed\" = excluded.\"removed\", \"machine\" = excluded.\"machine\", \"error\" = excluded.\"error\"";
-    private const string ScanSql = "SELECT \"id\", \"bucket\", \"started_at\", \"finished_at\", \"objects_seen\", \"bytes_seen\", \"added\", \"changed\", \"removed\", \"machine\", \"error\" FROM \"scans\" ORDER BY \"id\"";
-    private const string CountSql = "SELECT count(*) FROM \"scans\"";
+    private const string UpsertSql = "INSERT INTO \"storage\".\"scans\" (\"id\", \"bucket\", \"started_at\", \"finished_at\", \"objects_seen\", \"bytes_seen\", \"added\", \"changed\", \"removed\", \"machine\", \"error\") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (\"id\") DO UPDATE SET \"bucket\" = excluded.\"bucket\", \"started_at\" = excluded.\"started_at\", \"finished_at\" = excluded.\"finished_at\", \"objects_seen\" = excluded.\"objects_seen\", \"bytes_seen\" = excluded.\"bytes_seen\", \"added\" = excluded.\"added\", \"changed\" = excluded.\"changed\", \"removed\" = excluded.\"removed\", \"machine\" = excluded.\"machine\", \"error\" = excluded.\"error\"";
+    private const string ScanSql = "SELECT \"id\", \"bucket\", \"started_at\", \"finished_at\", \"objects_seen\", \"bytes_seen\", \"added\", \"changed\", \"removed\", \"machine\", \"error\" FROM \"storage\".\"scans\" ORDER BY \"id\"";
+    private const string CountSql = "SELECT count(*) FROM \"storage\".\"scans\"";
 
     /// <summary>
     /// Upserts the rows, one prepared statement reused for each; returns the number written.

@@ -75,7 +75,7 @@ public static partial class StorageSchema
     CREATE INDEX "ix_scans_bucket_started_at" ON "scans" ("bucket", "started_at");
     """;
 
-    /// <summary>The Postgres DDL: the shared ('sync' and 'optional') tables only.</summary>
+    /// <summary>The Postgres DDL: the shared ('sync' and 'optional') tables only. Unqualified, like the migrations: run it with search_path set to the domain's schema, "storage" (filix migrate --upstream creates it).</summary>
     public const string PostgresDdl = """
     CREATE TABLE "buckets" (
         "name" text NOT NULL,

@@ -71,7 +71,7 @@ public static partial class TranscriptsSchema
     CREATE INDEX "ix_segments_transcript_id_speaker_label" ON "segments" ("transcript_id", "speaker_label");
     """;
 
-    /// <summary>The Postgres DDL: the shared ('sync' and 'optional') tables only.</summary>
+    /// <summary>The Postgres DDL: the shared ('sync' and 'optional') tables only. Unqualified, like the migrations: run it with search_path set to the domain's schema, "transcripts" (filix migrate --upstream creates it).</summary>
     public const string PostgresDdl = """
     CREATE TABLE "transcripts" (
         "id" text NOT NULL,

@@ -5,13 +5,13 @@
 namespace Filix.Tests.Transcripts;
 
 /// <summary>
-/// The 'segments' table in the Postgres upstream.
+/// The 'segments' table in the Postgres upstream, in the domain's schema 'transcripts'.
 /// </summary>
 public static partial class SegmentsUpstream
 {
-    private const string UpsertSql = "INSERT INTO \"segments\" (\"transcript_id\", \"seq\", \"start_ms\", \"end_ms\", \"speaker_label\", \"text\", \"confidence\") VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (\"transcript_id\", \"seq\") DO UPDATE SET \"start_ms\" = excluded.\"start_ms\", \"end_ms\" = excluded.\"end_ms\", \"speaker_label\" = excluded.\"speaker_label\", \"text\" = excluded.\"text\", \"confidence\" = excluded.\"confidence\"";
-    private const string ScanSql = "SELECT \"transcript_id\", \"seq\", \"start_ms\", \"end_ms\", \"speaker_label\", \"text\", \"confidence\" FROM \"segments\" ORDER BY \"transcript_id\", \"seq\"";
-    private const string CountSql = "SELECT count(*) FROM \"segments\"";
+    private const string UpsertSql = "INSERT INTO \"transcripts\".\"segments\" (\"transcript_id\", \"seq\", \"start_ms\", \"end_ms\", \"speaker_label\", \"text\", \"confidence\") VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (\"transcript_id\", \"seq\") DO UPDATE SET \"start_ms\" = excluded.\"start_ms\", \"end_ms\" = excluded.\"end_ms\", \"speaker_label\" = excluded.\"speaker_label\", \"text\" = excluded.\"text\", \"confidence\" = excluded.\"confidence\"";
+    private const string ScanSql = "SELECT \"transcript_id\", \"seq\", \"start_ms\", \"end_ms\", \"speaker_label\", \"text\", \"confidence\" FROM \"transcripts\".\"segments\" ORDER BY \"transcript_id\", \"seq\"";
+    private const string CountSql = "SELECT count(*) FROM \"transcripts\".\"segments\"";
 
     /// <summary>
     /// Upserts the rows, one prepared statement reused for each; returns the number written.

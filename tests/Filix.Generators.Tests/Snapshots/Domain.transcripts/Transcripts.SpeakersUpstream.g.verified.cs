@@ -5,13 +5,13 @@
 namespace Filix.Tests.Transcripts;
 
 /// <summary>
-/// The 'speakers' table in the Postgres upstream.
+/// The 'speakers' table in the Postgres upstream, in the domain's schema 'transcripts'.
 /// </summary>
 public static partial class SpeakersUpstream
 {
-    private const string UpsertSql = "INSERT INTO \"speakers\" (\"transcript_id\", \"label\", \"name\", \"contact_id\", \"role\", \"talk_seconds\") VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (\"transcript_id\", \"label\") DO UPDATE SET \"name\" = excluded.\"name\", \"contact_id\" = excluded.\"contact_id\", \"role\" = excluded.\"role\", \"talk_seconds\" = excluded.\"talk_seconds\"";
-    private const string ScanSql = "SELECT \"transcript_id\", \"label\", \"name\", \"contact_id\", \"role\", \"talk_seconds\" FROM \"speakers\" ORDER BY \"transcript_id\", \"label\"";
-    private const string CountSql = "SELECT count(*) FROM \"speakers\"";
+    private const string UpsertSql = "INSERT INTO \"transcripts\".\"speakers\" (\"transcript_id\", \"label\", \"name\", \"contact_id\", \"role\", \"talk_seconds\") VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (\"transcript_id\", \"label\") DO UPDATE SET \"name\" = excluded.\"name\", \"contact_id\" = excluded.\"contact_id\", \"role\" = excluded.\"role\", \"talk_seconds\" = excluded.\"talk_seconds\"";
+    private const string ScanSql = "SELECT \"transcript_id\", \"label\", \"name\", \"contact_id\", \"role\", \"talk_seconds\" FROM \"transcripts\".\"speakers\" ORDER BY \"transcript_id\", \"label\"";
+    private const string CountSql = "SELECT count(*) FROM \"transcripts\".\"speakers\"";
 
     /// <summary>
     /// Upserts the rows, one prepared statement reused for each; returns the number written.

@@ -5,13 +5,13 @@
 namespace Filix.Tests.Transcripts;
 
 /// <summary>
-/// The 'transcripts' table in the Postgres upstream.
+/// The 'transcripts' table in the Postgres upstream, in the domain's schema 'transcripts'.
 /// </summary>
 public static partial class TranscriptsUpstream
 {
-    private const string UpsertSql = "INSERT INTO \"transcripts\" (\"id\", \"title\", \"kind\", \"source\", \"source_id\", \"recorded_at\", \"duration_seconds\", \"language\", \"media_key\", \"transcriber\", \"summary\", \"tags\", \"word_count\", \"created_at\", \"updated_at\") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) ON CONFLICT (\"id\") DO UPDATE SET \"title\" = excluded.\"title\", \"kind\" = excluded.\"kind\", \"source\" = excluded.\"source\", \"source_id\" = excluded.\"source_id\", \"recorded_at\" = excluded.\"recorded_at\", \"duration_seconds\" = excluded.\"duration_seconds\", \"language\" = excluded.\"language\", \"media_key\" = excluded.\"media_key\", \"transcriber\" = excluded.\"transcriber\", \"summary\" = excluded.\"summary\", \"tags\" = excluded.\"tags\", \"word_count\" = excluded.\"word_count\", \"created_at\" = excluded.\"created_at\", \"updated_at\" = excluded.\"updated_at\"";
-    private const string ScanSql = "SELECT \"id\", \"title\", \"kind\", \"source\", \"source_id\", \"recorded_at\", \"duration_seconds\", \"language\", \"media_key\", \"transcriber\", \"summary\", \"tags\", \"word_count\", \"created_at\", \"updated_at\" FROM \"transcripts\" ORDER BY \"id\"";
-    private const string CountSql = "SELECT count(*) FROM \"transcripts\"";
+    private const string UpsertSql = "INSERT INTO \"transcripts\".\"transcripts\" (\"id\", \"title\", \"kind\", \"source\", \"source_id\", \"recorded_at\", \"duration_seconds\", \"language\", \"media_key\", \"transcriber\", \"summary\", \"tags\", \"word_count\", \"created_at\", \"updated_at\") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) ON CONFLICT (\"id\") DO UPDATE SET \"title\" = excluded.\"title\", \"kind\" = excluded.\"kind\", \"source\" = excluded.\"source\", \"source_id\" = excluded.\"source_id\", \"recorded_at\" = excluded.\"recorded_at\", \"duration_seconds\" = excluded.\"duration_seconds\", \"language\" = excluded.\"language\", \"media_key\" = excluded.\"media_key\", \"transcriber\" = excluded.\"transcriber\", \"summary\" = excluded.\"summary\", \"tags\" = excluded.\"tags\", \"word_count\" = excluded.\"word_count\", \"created_at\" = excluded.\"created_at\", \"updated_at\" = excluded.\"updated_at\"";
+    private const string ScanSql = "SELECT \"id\", \"title\", \"kind\", \"source\", \"source_id\", \"recorded_at\", \"duration_seconds\", \"language\", \"media_key\", \"transcriber\", \"summary\", \"tags\", \"word_count\", \"created_at\", \"updated_at\" FROM \"transcripts\".\"transcripts\" ORDER BY \"id\"";
+    private const string CountSql = "SELECT count(*) FROM \"transcripts\".\"transcripts\"";
 
     /// <summary>
     /// Upserts the rows, one prepared statement reused for each; returns the number written.

@@ -5,13 +5,13 @@
 namespace Filix.Tests.Keywords;
 
 /// <summary>
-/// The 'order' table in the Postgres upstream.
+/// The 'order' table in the Postgres upstream, in the domain's schema 'keywords'.
 /// </summary>
 public static partial class OrderUpstream
 {
-    private const string UpsertSql = "INSERT INTO \"order\" (\"id\", \"class\", \"group\", \"select\", \"default\", \"from\", \"order\") VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (\"id\") DO UPDATE SET \"class\" = excluded.\"class\", \"group\" = excluded.\"group\", \"select\" = excluded.\"select\", \"default\" = excluded.\"default\", \"from\" = excluded.\"from\", \"order\" = excluded.\"order\"";
-    private const string ScanSql = "SELECT \"id\", \"class\", \"group\", \"select\", \"default\", \"from\", \"order\" FROM \"order\" ORDER BY \"id\"";
-    private const string CountSql = "SELECT count(*) FROM \"order\"";
+    private const string UpsertSql = "INSERT INTO \"keywords\".\"order\" (\"id\", \"class\", \"group\", \"select\", \"default\", \"from\", \"order\") VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (\"id\") DO UPDATE SET \"class\" = excluded.\"class\", \"group\" = excluded.\"group\", \"select\" = excluded.\"select\", \"default\" = excluded.\"default\", \"from\" = excluded.\"from\", \"order\" = excluded.\"order\"";
+    private const string ScanSql = "SELECT \"id\", \"class\", \"group\", \"select\", \"default\", \"from\", \"order\" FROM \"keywords\".\"order\" ORDER BY \"id\"";
+    private const string CountSql = "SELECT count(*) FROM \"keywords\".\"order\"";
 
     /// <summary>
     /// Upserts the rows, one prepared statement reused for each; returns the number written.

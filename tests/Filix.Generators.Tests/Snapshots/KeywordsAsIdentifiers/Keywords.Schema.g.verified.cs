@@ -46,7 +46,7 @@ public static partial class KeywordsSchema
     ) STRICT;
     """;
 
-    /// <summary>The Postgres DDL: the shared ('sync' and 'optional') tables only.</summary>
+    /// <summary>The Postgres DDL: the shared ('sync' and 'optional') tables only. Unqualified, like the migrations: run it with search_path set to the domain's schema, "keywords" (filix migrate --upstream creates it).</summary>
     public const string PostgresDdl = """
     CREATE TABLE "order" (
         "id" bigint NOT NULL,

@@ -5,13 +5,13 @@
 namespace Filix.Tests.Keywords;
 
 /// <summary>
-/// The 'where' table in the Postgres upstream.
+/// The 'where' table in the Postgres upstream, in the domain's schema 'keywords'.
 /// </summary>
 public static partial class WhereUpstream
 {
-    private const string UpsertSql = "INSERT INTO \"where\" (\"order\", \"in\", \"string\") VALUES ($1, $2, $3) ON CONFLICT (\"order\", \"in\") DO UPDATE SET \"string\" = excluded.\"string\"";
-    private const string ScanSql = "SELECT \"order\", \"in\", \"string\" FROM \"where\" ORDER BY \"order\", \"in\"";
-    private const string CountSql = "SELECT count(*) FROM \"where\"";
+    private const string UpsertSql = "INSERT INTO \"keywords\".\"where\" (\"order\", \"in\", \"string\") VALUES ($1, $2, $3) ON CONFLICT (\"order\", \"in\") DO UPDATE SET \"string\" = excluded.\"string\"";
+    private const string ScanSql = "SELECT \"order\", \"in\", \"string\" FROM \"keywords\".\"where\" ORDER BY \"order\", \"in\"";
+    private const string CountSql = "SELECT count(*) FROM \"keywords\".\"where\"";
 
     /// <summary>
     /// Upserts the rows, one prepared statement reused for each; returns the number written.

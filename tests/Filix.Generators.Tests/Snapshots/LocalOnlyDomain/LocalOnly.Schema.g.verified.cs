@@ -30,7 +30,7 @@ public static partial class LocalOnlySchema
     ) STRICT;
     """;
 
-    /// <summary>The Postgres DDL: the shared ('sync' and 'optional') tables only.</summary>
+    /// <summary>The Postgres DDL: the shared ('sync' and 'optional') tables only. Unqualified, like the migrations: run it with search_path set to the domain's schema, "local_only" (filix migrate --upstream creates it).</summary>
     public const string PostgresDdl = "-- no shared tables: every table of this domain is local";
 
     public static global::Filix.Runtime.DatabaseSchema Definition { get; } = new()

@@ -5,13 +5,13 @@
 namespace Filix.Tests.UniqueIndexes;
 
 /// <summary>
-/// The 'accounts' table in the Postgres upstream.
+/// The 'accounts' table in the Postgres upstream, in the domain's schema 'unique_indexes'.
 /// </summary>
 public static partial class AccountsUpstream
 {
-    private const string UpsertSql = "INSERT INTO \"accounts\" (\"id\", \"email\", \"handle\", \"tenant\", \"slug\", \"region\", \"created_at\") VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (\"id\") DO UPDATE SET \"email\" = excluded.\"email\", \"handle\" = excluded.\"handle\", \"tenant\" = excluded.\"tenant\", \"slug\" = excluded.\"slug\", \"region\" = excluded.\"region\", \"created_at\" = excluded.\"created_at\"";
-    private const string ScanSql = "SELECT \"id\", \"email\", \"handle\", \"tenant\", \"slug\", \"region\", \"created_at\" FROM \"accounts\" ORDER BY \"id\"";
-    private const string CountSql = "SELECT count(*) FROM \"accounts\"";
+    private const string UpsertSql = "INSERT INTO \"unique_indexes\".\"accounts\" (\"id\", \"email\", \"handle\", \"tenant\", \"slug\", \"region\", \"created_at\") VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (\"id\") DO UPDATE SET \"email\" = excluded.\"email\", \"handle\" = excluded.\"handle\", \"tenant\" = excluded.\"tenant\", \"slug\" = excluded.\"slug\", \"region\" = excluded.\"region\", \"created_at\" = excluded.\"created_at\"";
+    private const string ScanSql = "SELECT \"id\", \"email\", \"handle\", \"tenant\", \"slug\", \"region\", \"created_at\" FROM \"unique_indexes\".\"accounts\" ORDER BY \"id\"";
+    private const string CountSql = "SELECT count(*) FROM \"unique_indexes\".\"accounts\"";
 
     /// <summary>
     /// Upserts the rows, one prepared statement reused for each; returns the number written.

@@ -36,7 +36,7 @@ public static partial class UniqueIndexesSchema
     CREATE INDEX "ix_accounts_region" ON "accounts" ("region");
     """;
 
-    /// <summary>The Postgres DDL: the shared ('sync' and 'optional') tables only.</summary>
+    /// <summary>The Postgres DDL: the shared ('sync' and 'optional') tables only. Unqualified, like the migrations: run it with search_path set to the domain's schema, "unique_indexes" (filix migrate --upstream creates it).</summary>
     public const string PostgresDdl = """
     CREATE TABLE "accounts" (
         "id" bigint NOT NULL,
