@@ -1,5 +1,6 @@
 using Filix.Generators.Diagnostics;
 using Filix.Generators.Migrations;
+using Filix.Generators.Model;
 using Filix.Generators.Parsing;
 
 namespace Filix.Migrations.Tool;
@@ -46,8 +47,18 @@ internal static class MigrationRecorder
             return new RecordResult(schemaFile, desired.Name, plan, Array.Empty<string>(), plan.Diagnostics);
         }
 
-        return check
-            ? new RecordResult(schemaFile, desired.Name, plan, Array.Empty<string>(), Array.Empty<SchemaDiagnostic>())
-            : new RecordResult(schemaFile, desired.Name, plan, history.Write(plan), Array.Empty<SchemaDiagnostic>());
+        if (check)
+        {
+            return new RecordResult(schemaFile, desired.Name, plan, Array.Empty<string>(), Array.Empty<SchemaDiagnostic>());
+        }
+
+        // Never record a migration that has not been proved to apply: once written and checksummed it is history.
+        if (MigrationProof.Check(history, recorded, desired, plan) is { } failure)
+        {
+            return new RecordResult(schemaFile, desired.Name, null, Array.Empty<string>(),
+                [SchemaDiagnostic.Create(DiagnosticDescriptors.MigrationDoesNotApply, SourceSpan.None(schemaFile), desired.Name, plan.FileStem, failure)]);
+        }
+
+        return new RecordResult(schemaFile, desired.Name, plan, history.Write(plan), Array.Empty<SchemaDiagnostic>());
     }
 }
