@@ -23,7 +23,7 @@ public sealed class ProofTests
         Assert.Null(MigrationProof.Check(folder, recorded, desired, plan));
 
         // The shape of defect 8's migration: a rebuild copying no column.
-        var broken = plan with { SqliteSql = plan.SqliteSql + "\nINSERT INTO \"books\" () SELECT FROM \"authors\";\n" };
+        var broken = plan with { SqliteSql = "INSERT INTO \"books\" () SELECT FROM \"authors\";\n" + plan.SqliteSql };
         var failure = MigrationProof.Check(folder, recorded, desired, broken);
 
         Assert.NotNull(failure);
