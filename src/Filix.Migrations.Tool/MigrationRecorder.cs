@@ -18,7 +18,8 @@ internal sealed record RecordResult(string SchemaFile, string? Domain, PlannedMi
 internal static class MigrationRecorder
 {
     /// <param name="check">Only report whether a migration is missing; write nothing (CI).</param>
-    public static RecordResult Record(string schemaFile, string historyRoot, bool check = false)
+    /// <param name="planned">Tests only: stands in for a planner defect by changing the plan before its proof.</param>
+    public static RecordResult Record(string schemaFile, string historyRoot, bool check = false, Func<PlannedMigration, PlannedMigration>? planned = null)
     {
         var yaml = File.ReadAllText(schemaFile);
         var parsed = SchemaParser.Parse(schemaFile, yaml, string.Empty);
@@ -41,6 +42,8 @@ internal static class MigrationRecorder
         {
             return new RecordResult(schemaFile, desired.Name, null, Array.Empty<string>(), diagnostics);
         }
+
+        plan = planned?.Invoke(plan) ?? plan;
 
         if (plan.Diagnostics.Count > 0)
         {

@@ -31,4 +31,32 @@ public sealed class ProofTests
         Assert.Contains("syntax error", failure);
         Assert.Empty(diagnostics);
     }
+
+    [Fact]
+    public void The_build_refuses_a_migration_that_does_not_apply_at_the_yaml_and_writes_nothing()
+    {
+        using var history = new TestHistory();
+        history.RecordVersion(1);
+        var before = Snapshot(history);
+        File.WriteAllText(history.SchemaFile, TestHistory.Version(2));
+
+        // A planner defect (defect 8's rebuild that copies no column) stood in for by editing the plan.
+        var result = MigrationRecorder.Record(history.SchemaFile, history.HistoryDir,
+            planned: plan => plan with { SqliteSql = "INSERT INTO \"books\" () SELECT FROM \"authors\";\n" + plan.SqliteSql });
+
+        var diagnostic = Assert.Single(result.Diagnostics);
+        Assert.Equal("FLX0120", diagnostic.Id);
+        Assert.Equal(history.SchemaFile, diagnostic.Span.Path);
+        Assert.StartsWith("The next migration of 'library' (0002_rename_drafts_and_more) was not recorded: applied to a scratch SQLite database at the previous migration, with rows, it failed: Migration 0002_rename_drafts_and_more failed on 'the scratch database'", diagnostic.Message);
+        Assert.Contains("syntax error", diagnostic.Message);
+        Assert.Null(result.Created);
+        Assert.Empty(result.Files);
+        Assert.Equal(before, Snapshot(history));
+
+        // The same edit, planned correctly, is proved and recorded.
+        Assert.NotNull(history.Record(TestHistory.Version(2)).Created);
+    }
+
+    private static Dictionary<string, string> Snapshot(TestHistory history) =>
+        Directory.GetFiles(history.HistoryDir, "*", SearchOption.AllDirectories).ToDictionary(f => f, File.ReadAllText);
 }

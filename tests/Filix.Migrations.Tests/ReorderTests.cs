@@ -28,7 +28,8 @@ public sealed class ReorderTests
     }
 
     /// <summary>The seven domains' committed <c>0001_initial</c> carries the legacy hash (over the DDL in YAML order),
-    /// as do the databases made from it: a reorder of such a domain keeps that hash, so both keep opening.</summary>
+    /// as do the databases made from it: a reorder of such a domain keeps the hash of its last migration, so both
+    /// keep opening.</summary>
     [Fact]
     public async Task A_reordered_live_domain_keeps_the_legacy_hash_of_its_committed_history()
     {
@@ -43,12 +44,14 @@ public sealed class ReorderTests
 
         var schemaFile = Path.Combine(history.SchemaDir, "entities.filix.yaml");
         File.Copy(Path.Combine(RepoRoot(), "schema", "entities.filix.yaml"), schemaFile);
-        var legacyHash = Filix.Generators.Migrations.MigrationScript.ReadSchemaHash(File.ReadAllText(Path.Combine(folder, "0001_initial.sqlite.sql")));
+        // The live history: 0001_initial (legacy hash) and whatever the build recorded since.
+        var last = Directory.GetFiles(folder, "*.sqlite.sql").Order(StringComparer.Ordinal).Last();
+        var legacyHash = Filix.Generators.Migrations.MigrationScript.ReadSchemaHash(File.ReadAllText(last));
         var existing = history.DatabasePath("entities.db");
         await SqliteUpgradeTests.OpenAndCloseAsync(existing, Filix.Migrations.Tool.RuntimeSchema.Load(schemaFile, history.HistoryDir));
         SqliteDump.Execute(existing, "INSERT INTO entities (id, type, name) VALUES ('e1', 'person', 'Ada')");
 
-        File.WriteAllText(schemaFile, Reordered(File.ReadAllText(Path.Combine(folder, "0001_initial.snapshot.json"))));
+        File.WriteAllText(schemaFile, Reordered(File.ReadAllText(last.Replace(".sqlite.sql", ".snapshot.json", StringComparison.Ordinal))));
         var result = Filix.Migrations.Tool.MigrationRecorder.Record(schemaFile, history.HistoryDir);
 
         Assert.Empty(result.Diagnostics);
