@@ -18,7 +18,7 @@ internal static class RuntimeSchema
         var spec = parsed.Spec ?? throw new InvalidOperationException($"{schemaFile} is not valid: {string.Join("; ", parsed.Diagnostics)}");
         var folder = Path.Combine(historyRoot, spec.Name);
         var files = Directory.Exists(folder)
-            ? Directory.GetFiles(folder).Select(f => MigrationFile.TryParse(f, string.Empty, out _) && MigrationFile.TryParse(f, File.ReadAllText(f), out var file) ? file : null).OfType<MigrationFile>().ToList()
+            ? Directory.GetFiles(folder).Select(f => MigrationFile.TryParse(f, string.Empty, out var file) ? file with { Text = File.ReadAllText(f) } : null).OfType<MigrationFile>().ToList()
             : new List<MigrationFile>();
         var schema = SchemaArtifacts.For(spec);
         var migrations = MigrationFile.Pair(spec.Name, files);

@@ -50,7 +50,7 @@ public sealed class MigrateCommandTests
         var status = await Cli.RunAsync("migrations", "--data", data, "--domain", "ENTITIES");
 
         Assert.True(migrate.ExitCode == 0, migrate.ToString());
-        Assert.Contains($"entities ({Path.Combine(data, "entities.db")}): applied {LiveHistory.Joined("entities")}", migrate.Output, StringComparison.Ordinal);
+        Assert.All(LiveHistory.Of("entities"), m => Assert.Contains($"entities ({Path.Combine(data, "entities.db")}): applied {m}", migrate.Output, StringComparison.Ordinal));
         Assert.Equal(["entities.db"], Directory.GetFiles(data, "*.db").Select(Path.GetFileName));
         Assert.True(status.ExitCode == 0, status.ToString());
         Assert.All(LiveHistory.Of("entities"), m => Assert.Contains("  applied  " + m, status.Output, StringComparison.Ordinal));

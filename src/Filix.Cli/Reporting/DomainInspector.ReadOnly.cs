@@ -67,7 +67,7 @@ internal static partial class DomainInspector
         foreach (var table in schema.Tables.Where(present.Contains))
         {
             using var count = connection.CreateCommand();
-            count.CommandText = "SELECT count(*) FROM \"" + table.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+            count.CommandText = "SELECT count(*) FROM " + Quote(table);
             tables.Add(new Domains.TableRows(table, (long)count.ExecuteScalar()!));
         }
 
@@ -75,4 +75,7 @@ internal static partial class DomainInspector
         journal.CommandText = "PRAGMA journal_mode";
         return (tables, journal.ExecuteScalar() as string);
     }
+
+    /// <summary>Filix's one quoting rule (the generator's <c>SqlDialect.Quote</c>): wrap in " and double any embedded ".</summary>
+    private static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 }
