@@ -78,8 +78,9 @@ public sealed class FilixGenerator : IIncrementalGenerator
             }
         });
 
-        // Recorded migrations (schema/migrations/<domain>/NNNN_name.<dialect>.sql) are embedded per domain. The
-        // path is parsed first, so the text of other additional files is never read.
+        // Recorded migrations (migrations/<domain>/NNNN_name.<dialect>.sql) are embedded per domain, and the last
+        // one's snapshot decides the schema hash the code carries (SchemaHash.ForCode). The path is parsed first,
+        // so the text of other additional files is never read.
         var migrationFiles = context.AdditionalTextsProvider
             .Select(static (file, cancellationToken) =>
                 Migrations.MigrationFile.TryParse(file.Path, string.Empty, out var parsed)
@@ -89,17 +90,21 @@ public sealed class FilixGenerator : IIncrementalGenerator
             .Collect();
         var withMigrations = specs
             .Combine(migrationFiles)
-            .Select(static (input, _) => (Spec: input.Left, Migrations: Migrations.MigrationFile.Pair(input.Left.Name, input.Right!)))
+            .Select(static (input, _) =>
+            {
+                var migrations = Migrations.MigrationFile.Pair(input.Left.Name, input.Right!);
+                return (Spec: input.Left, Migrations: migrations, Hash: Migrations.MigrationFile.CodeHash(input.Left, migrations, input.Right!));
+            })
             .WithTrackingName(Steps.Migrations);
         context.RegisterSourceOutput(withMigrations.Combine(duplicates), static (spc, input) =>
         {
-            var ((spec, migrations), clashes) = input;
+            var ((spec, migrations, hash), clashes) = input;
             if (clashes.Any(clash => clash.Span.Path == spec.SourcePath))
             {
                 return;
             }
 
-            var file = Emitter.EmitMigrations(spec, migrations);
+            var file = Emitter.EmitMigrations(spec, migrations, hash);
             spc.AddSource(file.HintName, file.Source);
         });
     }

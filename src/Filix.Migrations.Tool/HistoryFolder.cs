@@ -36,6 +36,12 @@ internal sealed class HistoryFolder
 
     public string SumPath => System.IO.Path.Combine(Path, MigrationFile.SumFile);
 
+    /// <summary>Where a schema file's domains keep their histories unless told otherwise: <c>migrations/</c> beside
+    /// the file (<c>schema/x.filix.yaml</c> -> <c>schema/migrations/&lt;domain&gt;/</c>), so a project's migrations
+    /// sit next to its own schemas and never next to another project's.</summary>
+    public static string DefaultRoot(string schemaFile) =>
+        System.IO.Path.Combine(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(schemaFile))!, "migrations");
+
     /// <summary>Reads and verifies the folder; a missing folder is an empty history.</summary>
     public static HistoryFolder Load(string path, string domain, List<SchemaDiagnostic> diagnostics)
     {

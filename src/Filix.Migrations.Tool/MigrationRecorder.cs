@@ -1,5 +1,6 @@
 using Filix.Generators.Diagnostics;
 using Filix.Generators.Migrations;
+using Filix.Generators.Model;
 using Filix.Generators.Parsing;
 
 namespace Filix.Migrations.Tool;
@@ -17,7 +18,8 @@ internal sealed record RecordResult(string SchemaFile, string? Domain, PlannedMi
 internal static class MigrationRecorder
 {
     /// <param name="check">Only report whether a migration is missing; write nothing (CI).</param>
-    public static RecordResult Record(string schemaFile, string historyRoot, bool check = false)
+    /// <param name="planned">Tests only: stands in for a planner defect by changing the plan before its proof.</param>
+    public static RecordResult Record(string schemaFile, string historyRoot, bool check = false, Func<PlannedMigration, PlannedMigration>? planned = null)
     {
         var yaml = File.ReadAllText(schemaFile);
         var parsed = SchemaParser.Parse(schemaFile, yaml, string.Empty);
@@ -41,13 +43,25 @@ internal static class MigrationRecorder
             return new RecordResult(schemaFile, desired.Name, null, Array.Empty<string>(), diagnostics);
         }
 
+        plan = planned?.Invoke(plan) ?? plan;
+
         if (plan.Diagnostics.Count > 0)
         {
             return new RecordResult(schemaFile, desired.Name, plan, Array.Empty<string>(), plan.Diagnostics);
         }
 
-        return check
-            ? new RecordResult(schemaFile, desired.Name, plan, Array.Empty<string>(), Array.Empty<SchemaDiagnostic>())
-            : new RecordResult(schemaFile, desired.Name, plan, history.Write(plan), Array.Empty<SchemaDiagnostic>());
+        if (check)
+        {
+            return new RecordResult(schemaFile, desired.Name, plan, Array.Empty<string>(), Array.Empty<SchemaDiagnostic>());
+        }
+
+        // Never record a migration that has not been proved to apply: once written and checksummed it is history.
+        if (MigrationProof.Check(history, recorded, desired, plan) is { } failure)
+        {
+            return new RecordResult(schemaFile, desired.Name, null, Array.Empty<string>(),
+                [SchemaDiagnostic.Create(DiagnosticDescriptors.MigrationDoesNotApply, SourceSpan.None(schemaFile), desired.Name, plan.FileStem, failure)]);
+        }
+
+        return new RecordResult(schemaFile, desired.Name, plan, history.Write(plan), Array.Empty<SchemaDiagnostic>());
     }
 }

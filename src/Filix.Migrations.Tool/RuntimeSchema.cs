@@ -18,19 +18,20 @@ internal static class RuntimeSchema
         var spec = parsed.Spec ?? throw new InvalidOperationException($"{schemaFile} is not valid: {string.Join("; ", parsed.Diagnostics)}");
         var folder = Path.Combine(historyRoot, spec.Name);
         var files = Directory.Exists(folder)
-            ? Directory.GetFiles(folder, "*.sql").Select(f => MigrationFile.TryParse(f, File.ReadAllText(f), out var file) ? file : null).OfType<MigrationFile>()
-            : Enumerable.Empty<MigrationFile>();
+            ? Directory.GetFiles(folder).Select(f => MigrationFile.TryParse(f, string.Empty, out var file) ? file with { Text = File.ReadAllText(f) } : null).OfType<MigrationFile>().ToList()
+            : new List<MigrationFile>();
         var schema = SchemaArtifacts.For(spec);
+        var migrations = MigrationFile.Pair(spec.Name, files);
         return new DatabaseSchema
         {
             Domain = schema.Domain,
-            SchemaHash = schema.Hash,
+            SchemaHash = MigrationFile.CodeHash(spec, migrations, files),
             SourceFile = schema.SourceFile,
             Tables = schema.Tables,
             SqliteDdl = schema.SqliteDdl,
             PostgresDdl = schema.PostgresDdl,
             Migrations = withMigrations
-                ? MigrationFile.Pair(spec.Name, files).Select(m => new Migration(m.Id, m.Name, m.Checksum, m.SchemaHash, m.SqliteSql, m.PostgresSql)).ToList()
+                ? migrations.Select(m => new Migration(m.Id, m.Name, m.Checksum, m.SchemaHash, m.SqliteSql, m.PostgresSql)).ToList()
                 : Array.Empty<Migration>(),
         };
     }

@@ -4,17 +4,17 @@ using Filix.Generators.Sql;
 namespace Filix.Generators.Tests;
 
 /// <summary>
-/// What the generator writes, pinned by baselines under Snapshots/, for every domain in schema/ and for focused
-/// schemas under Schemas/. Every output must also compile against Filix.Runtime with no error and no warning.
+/// What the generator writes, pinned by baselines under Snapshots/, for fixture copies of the seven domains
+/// (Schemas/domains/) and for focused schemas under Schemas/. Every output must also compile against Filix.Runtime with no error and no warning.
 /// </summary>
 public sealed class SnapshotTests
 {
-    /// <summary>The repository's domain files, found when the tests run, so a new domain is covered (and fails
-    /// until its baselines are accepted).</summary>
+    /// <summary>The domain fixtures (copies of schema/*.filix.yaml taken when they were last accepted), found when
+    /// the tests run, so a new fixture is covered (and fails until its baselines are accepted).</summary>
     public static TheoryData<string> DomainFiles()
     {
         var data = new TheoryData<string>();
-        foreach (var path in Directory.GetFiles(TestPaths.SchemaDir, "*" + FilixGenerator.SchemaFileSuffix).Order(StringComparer.Ordinal))
+        foreach (var path in Directory.GetFiles(TestPaths.DomainSchemaDir, "*" + FilixGenerator.SchemaFileSuffix).Order(StringComparer.Ordinal))
         {
             data.Add(Path.GetFileName(path));
         }
@@ -26,7 +26,7 @@ public sealed class SnapshotTests
     [MemberData(nameof(DomainFiles))]
     public void Domain(string fileName)
     {
-        var output = GenerateAndCompile(Path.Combine(TestPaths.SchemaDir, fileName));
+        var output = GenerateAndCompile(Path.Combine(TestPaths.DomainSchemaDir, fileName));
         Snapshot.Verify("Domain." + fileName[..^FilixGenerator.SchemaFileSuffix.Length], output.Files);
     }
 

@@ -8,7 +8,9 @@ internal static class TestPaths
 
     public static string ProjectDir => Path.Combine(RepoRoot, "tests", "Filix.Generators.Tests");
 
-    public static string SchemaDir => Path.Combine(RepoRoot, "schema");
+    /// <summary>Copies of the seven domains' schemas (schema/*.filix.yaml) as fixtures: the snapshots pin the
+    /// generator's output for fixed inputs, so editing a live schema (the README's walk) does not break them.</summary>
+    public static string DomainSchemaDir => Path.Combine(TestSchemaDir, "domains");
 
     public static string TestSchemaDir => Path.Combine(ProjectDir, "Schemas");
 

@@ -34,6 +34,39 @@ public sealed class EmbeddingTests
             File.ReadAllText(history.MigrationFilePath(expected[1].ToString(), ".postgres.sql"))), expected[1].Checksum);
     }
 
+    /// <summary>Defect 1 of issue 10 through the generator: a reordered schema whose history ends in a migration with
+    /// the legacy hash (the seven domains' 0001_initial) carries that migration's hash, read from its snapshot.</summary>
+    [Fact]
+    public void A_reordered_schema_carries_the_hash_of_the_migration_whose_snapshot_it_equals()
+    {
+        var repo = AppContext.BaseDirectory;
+        while (!File.Exists(Path.Combine(repo, "Filix.Schema.sln")))
+        {
+            repo = Path.GetDirectoryName(repo.TrimEnd(Path.DirectorySeparatorChar))!;
+        }
+
+        var history = Path.Combine(repo, "schema", "migrations", "music");
+        var legacyHash = MigrationScript.ReadSchemaHash(File.ReadAllText(Path.Combine(history, "0001_initial.sqlite.sql")))!;
+        var reordered = ReorderTests.Reordered(File.ReadAllText(Path.Combine(history, "0001_initial.snapshot.json")));
+        // Only the committed 0001_initial (never rewritten), so later recorded migrations of music do not change the case.
+        var texts = Directory.GetFiles(history, "0001_initial.*").Select(path => (AdditionalText)new FileText(path))
+            .Append(new InlineText(Path.Combine(repo, "schema", "music.filix.yaml"), reordered)).ToImmutableArray();
+        var driver = CSharpGeneratorDriver.Create(new FilixGenerator()).AddAdditionalTexts(texts);
+        var result = driver.RunGenerators(CSharpCompilation.Create("test")).GetRunResult();
+
+        var source = Assert.Single(result.GeneratedTrees, t => t.FilePath.EndsWith("Music.Migrations.g.cs", StringComparison.Ordinal)).ToString();
+        Assert.Contains($"public const string Hash = \"{legacyHash}\";", source);
+        Assert.NotEqual(legacyHash, SchemaHash.Legacy(Filix.Generators.Sql.DdlBuilder.Statements(
+            Filix.Generators.Parsing.SchemaParser.Parse("music.filix.yaml", reordered, string.Empty).Spec!, Filix.Generators.Sql.SqlDialect.Sqlite)));
+    }
+
+    private sealed class InlineText(string path, string text) : AdditionalText
+    {
+        public override string Path { get; } = path;
+
+        public override SourceText GetText(CancellationToken cancellationToken = default) => SourceText.From(text);
+    }
+
     private sealed class FileText(string path) : AdditionalText
     {
         public override string Path { get; } = path;

@@ -8,9 +8,10 @@ namespace Filix.Cli.Reporting;
 
 /// <summary>
 /// Opens one domain's database and reports on it; for <c>filix run</c> it first fills an empty database and reads
-/// the data back. A database that already holds rows is never re-seeded or changed.
+/// the data back. A database that already holds rows is never re-seeded or changed. <c>filix report</c> only reads
+/// (<see cref="ReportAsync"/>): it neither migrates nor adopts, and says what opening the file would apply.
 /// </summary>
-internal static class DomainInspector
+internal static partial class DomainInspector
 {
     /// <param name="seedScale">Fill empty databases at this fraction of the seed's sizes; null to only report
     /// (then a missing database is reported, not created).</param>
@@ -18,9 +19,9 @@ internal static class DomainInspector
     {
         var path = domain.PathIn(dataFolder);
         var watch = Stopwatch.StartNew();
-        if (seedScale is null && !File.Exists(path))
+        if (seedScale is null)
         {
-            return new DomainReport { Domain = domain.Name, Path = path, Status = "missing", Shared = domain.Shared };
+            return await ReportAsync(domain.Schema, domain.Shared, path, cancellationToken).ConfigureAwait(false);
         }
 
         try
@@ -100,12 +101,15 @@ internal static class DomainInspector
         }
     }
 
-    private static DomainReport Failed(DomainDefinition domain, string path, string message, Stopwatch watch) => new()
+    private static DomainReport Failed(DomainDefinition domain, string path, string message, Stopwatch watch) =>
+        Failed(domain.Name, domain.Shared, path, message, watch);
+
+    private static DomainReport Failed(string domain, bool shared, string path, string message, Stopwatch watch) => new()
     {
-        Domain = domain.Name,
+        Domain = domain,
         Path = path,
         Status = "error",
-        Shared = domain.Shared,
+        Shared = shared,
         Bytes = FileSize(path),
         Seconds = watch.Elapsed.TotalSeconds,
         Error = message,

@@ -6,8 +6,9 @@ namespace Filix.Cli.Reporting;
 internal sealed record MigrationSummary
 {
     /// <summary><c>created</c> (a new file: every migration applied), <c>upgraded</c> (the migrations it lacked
-    /// applied) or <c>adopted</c> (made before Filix kept a history: the migrations that produce its schema recorded
-    /// without running, then any later ones applied).</summary>
+    /// applied), <c>adopted</c> (made before Filix kept a history: the migrations that produce its schema recorded
+    /// without running, then any later ones applied), or, from <c>filix report</c>, which changes nothing,
+    /// <c>pending</c> (what opening or <c>filix migrate</c> would apply and adopt).</summary>
     public required string Change { get; init; }
 
     /// <summary>The migrations this open ran, oldest first.</summary>
@@ -15,6 +16,20 @@ internal sealed record MigrationSummary
 
     /// <summary>The migrations recorded as already applied (adoption only).</summary>
     public IReadOnlyList<string> Adopted { get; init; } = [];
+
+    /// <summary>The migrations the file lacks (<c>pending</c> only): not applied by the report.</summary>
+    public IReadOnlyList<string> Pending { get; init; } = [];
+
+    /// <summary>What a dry run (the runtime's status check) found pending; null when the file is up to date.</summary>
+    public static MigrationSummary? FromStatus(MigrationReport status) =>
+        status.Pending.Count == 0 && status.Adopted.Count == 0
+            ? null
+            : new MigrationSummary
+            {
+                Change = "pending",
+                Pending = [.. status.Pending.Select(m => m.ToString())],
+                Adopted = [.. status.Adopted.Select(m => m.ToString())],
+            };
 
     /// <summary>The summary of an open's report; null when the open changed nothing.</summary>
     public static MigrationSummary? From(MigrationReport report)
@@ -36,6 +51,13 @@ internal sealed record MigrationSummary
     /// <summary>One line: <c>upgraded, applied 0002_add_x</c>; <c>adopted 0001_initial (it already had that schema)</c>.</summary>
     public override string ToString()
     {
+        if (Change == "pending")
+        {
+            var adopt = Adopted.Count > 0 ? $"would adopt {string.Join(", ", Adopted)} (it already has that schema)" : null;
+            var apply = Pending.Count > 0 ? $"would apply {string.Join(", ", Pending)}" : null;
+            return $"pending: {string.Join("; ", new[] { adopt, apply }.OfType<string>())}. Nothing was changed; 'filix migrate' (or opening the database) does it.";
+        }
+
         var applied = Applied.Count > 0 ? "applied " + string.Join(", ", Applied) : null;
         return Adopted.Count > 0
             ? $"adopted {string.Join(", ", Adopted)} (it already had that schema){(applied is null ? string.Empty : "; " + applied)}"

@@ -134,6 +134,10 @@ internal static class DiagnosticDescriptors
         "FLX0112", "Schema change has no recorded migration",
         "The schema of '{0}' changed but its migration {1} is not recorded. Run 'dotnet build src/Filix.Domains' and commit schema/migrations/{0}/.");
 
+    public static readonly DiagnosticDescriptor MigrationDoesNotApply = Error(
+        "FLX0120", "Migration does not apply",
+        "The next migration of '{0}' ({1}) was not recorded: applied to a scratch SQLite database at the previous migration, with rows, it failed: {2}. Nothing was written; change the YAML (or report the failure with it).");
+
     private static DiagnosticDescriptor Error(string id, string title, string message) =>
         new(id, title, message, SchemaCategory, DiagnosticSeverity.Error, isEnabledByDefault: true,
             helpLinkUri: "https://github.com/filix/filix/blob/main/docs/diagnostics.md#" + id.ToLowerInvariant());

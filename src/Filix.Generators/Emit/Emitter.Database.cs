@@ -19,9 +19,6 @@ internal static partial class Emitter
         {
             w.WriteLine($"public const string Domain = {SourceWriter.Literal(schema.Domain)};");
             w.WriteLine();
-            w.WriteLine("/// <summary>A hash of the schema, recorded in each database created from it.</summary>");
-            w.WriteLine($"public const string Hash = {SourceWriter.Literal(schema.Hash)};");
-            w.WriteLine();
             w.WriteLine("/// <summary>The SQLite DDL: every table.</summary>");
             w.WriteLine($"public const string SqliteDdl = {SourceWriter.Literal(Script(schema.SqliteDdl))};");
             w.WriteLine();

@@ -6,8 +6,8 @@ using Filix.Generators.Model;
 namespace Filix.Generators.Sql;
 
 /// <summary>
-/// What a domain's schema turns into for the runtime: the DDL in each dialect, the schema hash (over the SQLite
-/// DDL), the table names and the source file name. Generated code embeds it as <c>&lt;Domain&gt;Schema.Definition</c>,
+/// What a domain's schema turns into for the runtime: the DDL in each dialect, the canonical schema hash (see
+/// <see cref="SchemaHash"/>: order-independent), the table names and the source file name. Generated code embeds it as <c>&lt;Domain&gt;Schema.Definition</c>,
 /// the migration planner stamps the hash into each migration, and the migrations tool builds the same definition
 /// at run time, all from here, so the three cannot drift apart.
 /// </summary>
@@ -20,7 +20,7 @@ internal sealed class SchemaArtifacts
         Tables = domain.Tables.Select(t => t.Name).ToList();
         SqliteDdl = DdlBuilder.Statements(domain, SqlDialect.Sqlite);
         PostgresDdl = DdlBuilder.Statements(domain, SqlDialect.Postgres);
-        Hash = SchemaHash.Compute(SqliteDdl);
+        Hash = SchemaHash.Compute(domain);
     }
 
     public static SchemaArtifacts For(DomainSpec domain) => new(domain);
@@ -39,6 +39,7 @@ internal sealed class SchemaArtifacts
     /// <summary>The same for the Postgres upstream: shared ('sync' and 'optional') tables only.</summary>
     public IReadOnlyList<string> PostgresDdl { get; }
 
-    /// <summary><see cref="SchemaHash.Compute"/> over <see cref="SqliteDdl"/>: what each database records.</summary>
+    /// <summary>The canonical hash (<see cref="SchemaHash.Compute"/>): what a new migration records. The code carries
+    /// <see cref="SchemaHash.ForCode"/>, which is this unless the history recorded the same schema in the legacy form.</summary>
     public string Hash { get; }
 }

@@ -6,6 +6,10 @@ namespace Filix.Tests.AllTypes;
 
 public static partial class AllTypesSchema
 {
+    /// <summary>A hash of the schema, recorded in each database created from it: the last recorded migration's when the
+    /// schema is that migration's (declaration order does not count).</summary>
+    public const string Hash = "815add5f65be0683";
+
     /// <summary>
     /// The recorded migrations of 'all_types', oldest first: ids, names, checksums and the SQL per dialect.
     /// </summary>

@@ -11,9 +11,6 @@ public static partial class AllTypesSchema
 {
     public const string Domain = "all_types";
 
-    /// <summary>A hash of the schema, recorded in each database created from it.</summary>
-    public const string Hash = "686cdc578940592b";
-
     /// <summary>The SQLite DDL: every table.</summary>
     public const string SqliteDdl = """
     CREATE TABLE "samples" (

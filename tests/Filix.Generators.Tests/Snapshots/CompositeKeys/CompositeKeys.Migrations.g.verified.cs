@@ -6,6 +6,10 @@ namespace Filix.Tests.CompositeKeys;
 
 public static partial class CompositeKeysSchema
 {
+    /// <summary>A hash of the schema, recorded in each database created from it: the last recorded migration's when the
+    /// schema is that migration's (declaration order does not count).</summary>
+    public const string Hash = "ab1b15d30b532956";
+
     /// <summary>
     /// The recorded migrations of 'composite_keys', oldest first: ids, names, checksums and the SQL per dialect.
     /// </summary>

@@ -11,9 +11,6 @@ public static partial class CompositeKeysSchema
 {
     public const string Domain = "composite_keys";
 
-    /// <summary>A hash of the schema, recorded in each database created from it.</summary>
-    public const string Hash = "e500496e8e24a412";
-
     /// <summary>The SQLite DDL: every table.</summary>
     public const string SqliteDdl = """
     CREATE TABLE "statements" (

@@ -6,6 +6,10 @@ namespace Filix.Tests.Contacts;
 
 public static partial class ContactsSchema
 {
+    /// <summary>A hash of the schema, recorded in each database created from it: the last recorded migration's when the
+    /// schema is that migration's (declaration order does not count).</summary>
+    public const string Hash = "01c949c1326ae91f";
+
     /// <summary>
     /// The recorded migrations of 'contacts', oldest first: ids, names, checksums and the SQL per dialect.
     /// </summary>

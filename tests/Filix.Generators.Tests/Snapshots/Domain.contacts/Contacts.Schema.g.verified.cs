@@ -11,9 +11,6 @@ public static partial class ContactsSchema
 {
     public const string Domain = "contacts";
 
-    /// <summary>A hash of the schema, recorded in each database created from it.</summary>
-    public const string Hash = "8b4005e0470ed1a7";
-
     /// <summary>The SQLite DDL: every table.</summary>
     public const string SqliteDdl = """
     CREATE TABLE "organizations" (

@@ -6,6 +6,10 @@ namespace Filix.Tests.Entities;
 
 public static partial class EntitiesSchema
 {
+    /// <summary>A hash of the schema, recorded in each database created from it: the last recorded migration's when the
+    /// schema is that migration's (declaration order does not count).</summary>
+    public const string Hash = "c959715202785363";
+
     /// <summary>
     /// The recorded migrations of 'entities', oldest first: ids, names, checksums and the SQL per dialect.
     /// </summary>

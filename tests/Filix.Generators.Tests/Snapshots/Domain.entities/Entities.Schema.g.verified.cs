@@ -11,9 +11,6 @@ public static partial class EntitiesSchema
 {
     public const string Domain = "entities";
 
-    /// <summary>A hash of the schema, recorded in each database created from it.</summary>
-    public const string Hash = "cc33b7276104c06f";
-
     /// <summary>The SQLite DDL: every table.</summary>
     public const string SqliteDdl = """
     CREATE TABLE "entities" (

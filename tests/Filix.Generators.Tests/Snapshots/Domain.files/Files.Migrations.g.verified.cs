@@ -6,6 +6,10 @@ namespace Filix.Tests.Files;
 
 public static partial class FilesSchema
 {
+    /// <summary>A hash of the schema, recorded in each database created from it: the last recorded migration's when the
+    /// schema is that migration's (declaration order does not count).</summary>
+    public const string Hash = "5bec9dc6d7b69334";
+
     /// <summary>
     /// The recorded migrations of 'files', oldest first: ids, names, checksums and the SQL per dialect.
     /// </summary>

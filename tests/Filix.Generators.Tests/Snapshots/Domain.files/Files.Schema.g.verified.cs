@@ -11,9 +11,6 @@ public static partial class FilesSchema
 {
     public const string Domain = "files";
 
-    /// <summary>A hash of the schema, recorded in each database created from it.</summary>
-    public const string Hash = "6695556c51b3dc88";
-
     /// <summary>The SQLite DDL: every table.</summary>
     public const string SqliteDdl = """
     CREATE TABLE "roots" (

@@ -6,6 +6,10 @@ namespace Filix.Tests.Music;
 
 public static partial class MusicSchema
 {
+    /// <summary>A hash of the schema, recorded in each database created from it: the last recorded migration's when the
+    /// schema is that migration's (declaration order does not count).</summary>
+    public const string Hash = "c97b7defa2098ca1";
+
     /// <summary>
     /// The recorded migrations of 'music', oldest first: ids, names, checksums and the SQL per dialect.
     /// </summary>

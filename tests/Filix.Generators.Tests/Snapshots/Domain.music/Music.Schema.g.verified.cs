@@ -11,9 +11,6 @@ public static partial class MusicSchema
 {
     public const string Domain = "music";
 
-    /// <summary>A hash of the schema, recorded in each database created from it.</summary>
-    public const string Hash = "8687b165526628d2";
-
     /// <summary>The SQLite DDL: every table.</summary>
     public const string SqliteDdl = """
     CREATE TABLE "artists" (

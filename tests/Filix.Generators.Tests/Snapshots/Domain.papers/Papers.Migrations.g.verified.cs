@@ -6,6 +6,10 @@ namespace Filix.Tests.Papers;
 
 public static partial class PapersSchema
 {
+    /// <summary>A hash of the schema, recorded in each database created from it: the last recorded migration's when the
+    /// schema is that migration's (declaration order does not count).</summary>
+    public const string Hash = "3de51aa52ae9aa5a";
+
     /// <summary>
     /// The recorded migrations of 'papers', oldest first: ids, names, checksums and the SQL per dialect.
     /// </summary>

@@ -11,9 +11,6 @@ public static partial class PapersSchema
 {
     public const string Domain = "papers";
 
-    /// <summary>A hash of the schema, recorded in each database created from it.</summary>
-    public const string Hash = "ce1e65163516a32b";
-
     /// <summary>The SQLite DDL: every table.</summary>
     public const string SqliteDdl = """
     CREATE TABLE "papers" (

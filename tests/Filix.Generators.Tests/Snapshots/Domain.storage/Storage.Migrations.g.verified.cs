@@ -6,6 +6,10 @@ namespace Filix.Tests.Storage;
 
 public static partial class StorageSchema
 {
+    /// <summary>A hash of the schema, recorded in each database created from it: the last recorded migration's when the
+    /// schema is that migration's (declaration order does not count).</summary>
+    public const string Hash = "e76d174849ed193c";
+
     /// <summary>
     /// The recorded migrations of 'storage', oldest first: ids, names, checksums and the SQL per dialect.
     /// </summary>

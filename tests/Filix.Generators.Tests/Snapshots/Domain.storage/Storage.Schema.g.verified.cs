@@ -11,9 +11,6 @@ public static partial class StorageSchema
 {
     public const string Domain = "storage";
 
-    /// <summary>A hash of the schema, recorded in each database created from it.</summary>
-    public const string Hash = "ebed4cf7439d5bd5";
-
     /// <summary>The SQLite DDL: every table.</summary>
     public const string SqliteDdl = """
     CREATE TABLE "buckets" (

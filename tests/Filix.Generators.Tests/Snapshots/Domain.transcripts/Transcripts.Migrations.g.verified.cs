@@ -6,6 +6,10 @@ namespace Filix.Tests.Transcripts;
 
 public static partial class TranscriptsSchema
 {
+    /// <summary>A hash of the schema, recorded in each database created from it: the last recorded migration's when the
+    /// schema is that migration's (declaration order does not count).</summary>
+    public const string Hash = "7a38fe315fe33c00";
+
     /// <summary>
     /// The recorded migrations of 'transcripts', oldest first: ids, names, checksums and the SQL per dialect.
     /// </summary>

@@ -11,9 +11,6 @@ public static partial class TranscriptsSchema
 {
     public const string Domain = "transcripts";
 
-    /// <summary>A hash of the schema, recorded in each database created from it.</summary>
-    public const string Hash = "21aafc2dc4eb0e91";
-
     /// <summary>The SQLite DDL: every table.</summary>
     public const string SqliteDdl = """
     CREATE TABLE "transcripts" (

@@ -6,6 +6,10 @@ namespace Filix.Tests.Keywords;
 
 public static partial class KeywordsSchema
 {
+    /// <summary>A hash of the schema, recorded in each database created from it: the last recorded migration's when the
+    /// schema is that migration's (declaration order does not count).</summary>
+    public const string Hash = "34ae276df3405177";
+
     /// <summary>
     /// The recorded migrations of 'keywords', oldest first: ids, names, checksums and the SQL per dialect.
     /// </summary>

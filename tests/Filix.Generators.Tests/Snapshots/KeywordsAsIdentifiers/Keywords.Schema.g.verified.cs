@@ -11,9 +11,6 @@ public static partial class KeywordsSchema
 {
     public const string Domain = "keywords";
 
-    /// <summary>A hash of the schema, recorded in each database created from it.</summary>
-    public const string Hash = "6f9c315e3c318c79";
-
     /// <summary>The SQLite DDL: every table.</summary>
     public const string SqliteDdl = """
     CREATE TABLE "order" (

@@ -6,6 +6,10 @@ namespace Filix.Tests.LocalOnly;
 
 public static partial class LocalOnlySchema
 {
+    /// <summary>A hash of the schema, recorded in each database created from it: the last recorded migration's when the
+    /// schema is that migration's (declaration order does not count).</summary>
+    public const string Hash = "b24e212f36cf2336";
+
     /// <summary>
     /// The recorded migrations of 'local_only', oldest first: ids, names, checksums and the SQL per dialect.
     /// </summary>

@@ -11,9 +11,6 @@ public static partial class LocalOnlySchema
 {
     public const string Domain = "local_only";
 
-    /// <summary>A hash of the schema, recorded in each database created from it.</summary>
-    public const string Hash = "ad280dfadc1e55f3";
-
     /// <summary>The SQLite DDL: every table.</summary>
     public const string SqliteDdl = """
     CREATE TABLE "settings" (

@@ -6,6 +6,10 @@ namespace Filix.Tests.UniqueIndexes;
 
 public static partial class UniqueIndexesSchema
 {
+    /// <summary>A hash of the schema, recorded in each database created from it: the last recorded migration's when the
+    /// schema is that migration's (declaration order does not count).</summary>
+    public const string Hash = "fe070ca3de82f376";
+
     /// <summary>
     /// The recorded migrations of 'unique_indexes', oldest first: ids, names, checksums and the SQL per dialect.
     /// </summary>

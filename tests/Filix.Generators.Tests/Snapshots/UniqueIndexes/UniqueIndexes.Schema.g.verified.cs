@@ -11,9 +11,6 @@ public static partial class UniqueIndexesSchema
 {
     public const string Domain = "unique_indexes";
 
-    /// <summary>A hash of the schema, recorded in each database created from it.</summary>
-    public const string Hash = "e2b99ddfc9c33fc8";
-
     /// <summary>The SQLite DDL: every table.</summary>
     public const string SqliteDdl = """
     CREATE TABLE "accounts" (

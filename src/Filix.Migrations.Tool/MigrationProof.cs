@@ -1,0 +1,127 @@
+using Filix.Generators.Migrations;
+using Filix.Generators.Model;
+using Filix.Generators.Sql;
+using Filix.Runtime;
+using Filix.Runtime.Migrations;
+using Microsoft.Data.Sqlite;
+
+namespace Filix.Migrations.Tool;
+
+/// <summary>
+/// Proves a planned migration applies before it is recorded (issue 10, defect 8: a migration that no database can
+/// apply, once recorded and checksummed, leaves the domain's history stuck). The previous migrations are applied to
+/// a scratch SQLite file, three rows are put in each table, and the new one is applied through the runtime's own
+/// migrator, as an open would. Rows the migration's data checks refuse by design (a column becoming NOT NULL
+/// without a default on a table with rows, ...) are removed first: that refusal happens at open, on real data.
+/// </summary>
+internal static class MigrationProof
+{
+    private const int Rows = 3;
+
+    /// <returns>Null when the migration applies; otherwise what failed.</returns>
+    public static string? Check(HistoryFolder history, DomainSpec? recorded, DomainSpec desired, PlannedMigration plan)
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "filix-proof-" + Guid.NewGuid().ToString("N")[..12]);
+        Directory.CreateDirectory(folder);
+        var path = Path.Combine(folder, desired.Name + ".db");
+        try
+        {
+            var previous = history.Migrations.Select(m =>
+            {
+                var sqlite = File.ReadAllText(m.SqlitePath);
+                return new Migration(m.Id, m.Name, m.Checksum, MigrationScript.ReadSchemaHash(sqlite) ?? string.Empty, sqlite, File.ReadAllText(m.PostgresPath));
+            }).ToList();
+            if (recorded is not null && previous.Count > 0)
+            {
+                Wait(SqliteMigrations.MigrateAsync(path, Schema(recorded, previous[^1].SchemaHash, previous)));
+                Seed(path, recorded, plan.SqliteSql);
+            }
+
+            var next = new Migration(plan.Id, plan.Name, plan.Checksum, plan.SchemaHash, plan.SqliteSql, plan.PostgresSql);
+            Wait(SqliteMigrations.MigrateAsync(path, Schema(desired, plan.SchemaHash, [.. previous, next])));
+            return null;
+        }
+        catch (Exception ex) when (ex is FilixException or SqliteException)
+        {
+            return ex.Message.Replace(path, "the scratch database", StringComparison.Ordinal).TrimEnd('.');
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private static void Wait(Task<MigrationReport> task) => task.GetAwaiter().GetResult();
+
+    private static DatabaseSchema Schema(DomainSpec spec, string hash, IReadOnlyList<Migration> migrations) => new()
+    {
+        Domain = spec.Name,
+        SchemaHash = hash,
+        SourceFile = Path.GetFileName(spec.SourcePath),
+        Tables = [.. spec.Tables.Select(t => t.Name)],
+        SqliteDdl = [],
+        PostgresDdl = [],
+        Migrations = migrations,
+    };
+
+    /// <summary>Rows 1..3 in every table: each column holds the value for its row number and type, so a reference
+    /// (same type, FLX0018) finds its row, and unique columns stay unique. A table whose rows do not fit (a
+    /// constraint this simple fill cannot meet) is left empty: the proof then covers its shape only.</summary>
+    private static void Seed(string path, DomainSpec recorded, string migrationSql)
+    {
+        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
+        connection.Open();
+        Execute(connection, "PRAGMA foreign_keys = OFF");
+        foreach (var table in recorded.Tables)
+        {
+            var columns = table.Columns.ToList();
+            var insert = $"INSERT INTO {SqlDialect.Quote(table.Name)} ({SqlDialect.ColumnList(columns.Select(c => c.Name))}) VALUES ";
+            var rows = Enumerable.Range(1, Rows).Select(i => "(" + string.Join(", ", columns.Select(c => Value(c.Type, i))) + ")");
+            try
+            {
+                Execute(connection, insert + string.Join(", ", rows));
+            }
+            catch (SqliteException)
+            {
+            }
+        }
+
+        // A data check that counts seeded rows is a refusal by design (it names the rows at open): prove on empty tables.
+        foreach (var line in migrationSql.Split('\n').Where(l => l.StartsWith("-- filix:check ", StringComparison.Ordinal)))
+        {
+            var count = line.Split('|', 4)[^1];
+            using var command = connection.CreateCommand();
+            command.CommandText = count;
+            if (Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) > 0)
+            {
+                foreach (var table in recorded.Tables)
+                {
+                    Execute(connection, "DELETE FROM " + SqlDialect.Quote(table.Name));
+                }
+
+                break;
+            }
+        }
+    }
+
+    private static string Value(ColumnType type, int i) => type switch
+    {
+        ColumnType.Integer => i.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ColumnType.Real => i.ToString(System.Globalization.CultureInfo.InvariantCulture) + ".5",
+        ColumnType.Boolean => (i % 2).ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ColumnType.Blob => $"x'0{i}'",
+        ColumnType.Timestamp => $"'2024-01-0{i}T00:00:00.0000000Z'",
+        ColumnType.Date => $"'2024-01-0{i}'",
+        ColumnType.Json => $"'[{i}]'",
+        ColumnType.Uuid => $"'00000000-0000-0000-0000-00000000000{i}'",
+        _ => $"'{i}'",
+    };
+
+    private static void Execute(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+}

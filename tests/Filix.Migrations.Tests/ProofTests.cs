@@ -1,0 +1,62 @@
+using Filix.Generators.Migrations;
+using Filix.Generators.Parsing;
+using Filix.Migrations.Tool;
+
+namespace Filix.Migrations.Tests;
+
+/// <summary>Issue 10, defect 8 (second half): the build proves each new migration on a scratch database at the
+/// previous migration, with rows, before it records it; one that does not apply is refused and nothing is written.</summary>
+public sealed class ProofTests
+{
+    [Fact]
+    public void A_migration_that_does_not_apply_is_refused_with_FLX0120_naming_the_failure()
+    {
+        using var history = new TestHistory();
+        history.RecordVersion(1);
+        var diagnostics = new List<Filix.Generators.Diagnostics.SchemaDiagnostic>();
+        var folder = HistoryFolder.Load(Path.Combine(history.HistoryDir, "library"), "library", diagnostics);
+        var recorded = folder.RecordedSchema(diagnostics);
+        File.WriteAllText(history.SchemaFile, TestHistory.Version(2));
+        var desired = SchemaParser.Parse(history.SchemaFile, TestHistory.Version(2), string.Empty).Spec!;
+        var plan = MigrationPlanner.Plan(recorded, desired, 2, TestHistory.Version(2))!;
+
+        Assert.Null(MigrationProof.Check(folder, recorded, desired, plan));
+
+        // The shape of defect 8's migration: a rebuild copying no column.
+        var broken = plan with { SqliteSql = "INSERT INTO \"books\" () SELECT FROM \"authors\";\n" + plan.SqliteSql };
+        var failure = MigrationProof.Check(folder, recorded, desired, broken);
+
+        Assert.NotNull(failure);
+        Assert.Contains("Migration 0002_rename_drafts_and_more failed on 'the scratch database'", failure);
+        Assert.Contains("syntax error", failure);
+        Assert.Empty(diagnostics);
+    }
+
+    [Fact]
+    public void The_build_refuses_a_migration_that_does_not_apply_at_the_yaml_and_writes_nothing()
+    {
+        using var history = new TestHistory();
+        history.RecordVersion(1);
+        var before = Snapshot(history);
+        File.WriteAllText(history.SchemaFile, TestHistory.Version(2));
+
+        // A planner defect (defect 8's rebuild that copies no column) stood in for by editing the plan.
+        var result = MigrationRecorder.Record(history.SchemaFile, history.HistoryDir,
+            planned: plan => plan with { SqliteSql = "INSERT INTO \"books\" () SELECT FROM \"authors\";\n" + plan.SqliteSql });
+
+        var diagnostic = Assert.Single(result.Diagnostics);
+        Assert.Equal("FLX0120", diagnostic.Id);
+        Assert.Equal(history.SchemaFile, diagnostic.Span.Path);
+        Assert.StartsWith("The next migration of 'library' (0002_rename_drafts_and_more) was not recorded: applied to a scratch SQLite database at the previous migration, with rows, it failed: Migration 0002_rename_drafts_and_more failed on 'the scratch database'", diagnostic.Message);
+        Assert.Contains("syntax error", diagnostic.Message);
+        Assert.Null(result.Created);
+        Assert.Empty(result.Files);
+        Assert.Equal(before, Snapshot(history));
+
+        // The same edit, planned correctly, is proved and recorded.
+        Assert.NotNull(history.Record(TestHistory.Version(2)).Created);
+    }
+
+    private static Dictionary<string, string> Snapshot(TestHistory history) =>
+        Directory.GetFiles(history.HistoryDir, "*", SearchOption.AllDirectories).ToDictionary(f => f, File.ReadAllText);
+}
