@@ -8,7 +8,8 @@ namespace Filix.Runtime.Migrations;
 /// that would make the migration fail or lose data. All checks of a migration run before its first statement, so a
 /// failing one stops the migration with a clear message while nothing has changed. A check may be followed by
 /// <c>-- filix:examples SELECT ...</c>, a query for a few of the offending values, which the message shows.
-/// <see cref="Problem"/> may hold <c>{count}</c>, where the count goes (else it is shown as a number of rows).
+/// <see cref="Problem"/> may hold <c>{count:value/values}</c> (not a bar: it separates the fields of the line), where the count goes with the noun for one or for
+/// several (else the count is shown as a number of rows).
 /// </summary>
 /// <param name="Table">The table's name after the migration.</param>
 /// <param name="Column">The column's name after the migration, or several joined by commas.</param>
@@ -37,8 +38,9 @@ internal sealed partial record MigrationCheck(string Table, string Column, strin
             {
                 columns[(table, now)] = old;
             }
-            else
+            else if (!table.StartsWith("_filix_new_", StringComparison.Ordinal))
             {
+                // A rebuild renames its new table to the final name: that is no rename of the user's table.
                 tables[now] = table;
             }
         }
@@ -80,8 +82,8 @@ internal sealed partial record MigrationCheck(string Table, string Column, strin
     public FilixException Failure(Migration migration, MigrationTarget where, long rows, IReadOnlyList<string>? examples = null)
     {
         var count = rows.ToString(CultureInfo.InvariantCulture);
-        var problem = Problem.Contains("{count}", StringComparison.Ordinal)
-            ? Problem.Replace("{count}", count, StringComparison.Ordinal)
+        var problem = Count().IsMatch(Problem)
+            ? Count().Replace(Problem, m => $"{count} {(rows == 1 ? m.Groups["one"].Value : m.Groups["many"].Value)}", 1)
             : $"{Problem} ({count} {(rows == 1 ? "row" : "rows")})";
         var shown = examples is { Count: > 0 } ? $", for example {string.Join(", ", examples)}" : string.Empty;
         return new FilixException(
@@ -90,21 +92,21 @@ internal sealed partial record MigrationCheck(string Table, string Column, strin
             where.Path);
     }
 
-    /// <summary>"column books.notes", or "columns (a, b) of table books", by the database's current names, with
-    /// the names after the migration when it renames them.</summary>
+    /// <summary>"column books.notes", or "columns (a, b) of table books", by the names the database has while
+    /// the check runs, and the new names when this migration renames them. A column renamed inside a table rebuild
+    /// has no RENAME statement to learn its old name from: it is named as the YAML names it.</summary>
     private string Subject()
     {
         var now = Column.Split(',');
-        var columns = RecordedColumns ?? now;
-        var table = RecordedTable ?? Table;
-        var subject = columns.Count == 1 ? $"column {table}.{columns[0]}" : $"columns ({string.Join(", ", columns)}) of table {table}";
-        if (RecordedTable is null && RecordedColumns is null)
+        string Columns(IReadOnlyList<string> names) => names.Count == 1 ? names[0] : $"({string.Join(", ", names)})";
+        string Of(IReadOnlyList<string> names, string table) => names.Count == 1 ? $"column {table}.{names[0]}" : $"columns {Columns(names)} of table {table}";
+        return (RecordedTable, RecordedColumns) switch
         {
-            return subject;
-        }
-
-        var renamed = now.Length == 1 ? $"{Table}.{now[0]}" : $"({string.Join(", ", now)}) of {Table}";
-        return $"{subject} (renamed to {renamed} by this migration)";
+            (null, null) => Of(now, Table),
+            (null, { } old) => $"{Of(old, Table)} (renamed to {Columns(now)} by this migration)",
+            ({ } table, null) => $"{(now.Length == 1 ? "column " + now[0] : "columns " + Columns(now))} of table {table} (renamed to {Table} by this migration)",
+            ({ } table, { } old) => $"{Of(old, table)} (renamed to {(now.Length == 1 ? $"{Table}.{now[0]}" : $"{Columns(now)} of {Table}")} by this migration)",
+        };
     }
 
     /// <summary>Text without its closing full stop, for a message that goes on after it.</summary>
@@ -122,6 +124,9 @@ internal sealed partial record MigrationCheck(string Table, string Column, strin
 
     private static string Unquote(string name) =>
         name.StartsWith('"') ? name[1..^1].Replace("\"\"", "\"", StringComparison.Ordinal) : name;
+
+    [GeneratedRegex(@"\{count:(?<one>[^/}]*)/(?<many>[^}]*)\}")]
+    private static partial Regex Count();
 
     // The renames Filix's migrations write (SqlDialect.Quote around every name).
     [GeneratedRegex("""^ALTER TABLE (?<table>"(?:[^"]|"")*") RENAME (?:(?<column>COLUMN) (?<old>"(?:[^"]|"")*") TO (?<new>"(?:[^"]|"")*")|TO (?<new>"(?:[^"]|"")*"))""", RegexOptions.Multiline)]
