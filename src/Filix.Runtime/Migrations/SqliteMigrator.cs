@@ -153,7 +153,7 @@ internal static partial class SqliteMigrator
     /// <summary>The first line of a statement, for a message.</summary>
     private static string Excerpt(string statement)
     {
-        var line = statement.Split('\n')[0].Trim();
+        var line = statement.Split('\n')[0].Trim().TrimEnd(';').TrimEnd();
         return "`" + (line.Length > 160 ? line[..160] + "…" : line) + "`";
     }
 
