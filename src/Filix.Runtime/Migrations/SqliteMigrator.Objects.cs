@@ -100,9 +100,7 @@ internal static partial class SqliteMigrator
         catch (SqliteException ex)
         {
             writer.Execute("DROP TABLE IF EXISTS \"_filix_probe\"");
-            return ex.Message.Contains('\'', StringComparison.Ordinal)
-                ? ex.Message[(ex.Message.IndexOf('\'', StringComparison.Ordinal) + 1)..].TrimEnd('.').TrimEnd('\'')
-                : ex.Message;
+            return SqliteStatements.Reason(ex);
         }
     }
 

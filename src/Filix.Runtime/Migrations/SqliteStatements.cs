@@ -88,6 +88,21 @@ internal static partial class SqliteStatements
     /// trigger mentions: a migration file starts with these, before any statement views could not survive.</summary>
     public static bool KeepsViewsAndTriggers(string statement) => LeadingStatement().IsMatch(WithoutLeadingComments(statement));
 
+    /// <summary>SQLite's own words (sqlite3_errmsg), without the "SQLite Error 1: '...'." that
+    /// <see cref="SqliteException"/> wraps them in, for a message that quotes them.</summary>
+    public static string Reason(SqliteException error)
+    {
+        if (error.Data["reason"] is string reason)
+        {
+            return reason;
+        }
+
+        var message = error.Message;
+        var start = message.IndexOf('\'', StringComparison.Ordinal);
+        var end = message.LastIndexOf('\'', message.Length - 1);
+        return start >= 0 && end > start ? message[(start + 1)..end] : message;
+    }
+
     private static SqliteException Error(sqlite3 db, int rc)
     {
         var message = raw.sqlite3_errmsg(db).utf8_to_string();
@@ -111,5 +126,5 @@ internal sealed class StatementFailedException(int number, string statement, Sql
     public SqliteException Error { get; } = error;
 
     /// <summary>SQLite's own words (sqlite3_errmsg), without the wrapping of <see cref="SqliteException"/>'s message.</summary>
-    public string Reason => Error.Data["reason"] as string ?? Error.Message;
+    public string Reason => SqliteStatements.Reason(Error);
 }
