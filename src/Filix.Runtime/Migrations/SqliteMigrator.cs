@@ -8,8 +8,11 @@ namespace Filix.Runtime.Migrations;
 /// all in one transaction taken with BEGIN IMMEDIATE (so two processes opening at once apply them exactly once:
 /// the second waits for the lock, then finds nothing pending). Foreign keys are off for the duration (they cannot be
 /// switched inside a transaction, and a table rebuild drops and recreates referenced tables) and checked with
-/// PRAGMA foreign_key_check before COMMIT. A database Filix did not create, one of another domain, one newer than
-/// the code, or one whose applied migrations were edited is refused before anything is written.
+/// PRAGMA foreign_key_check before COMMIT. Every statement runs and is checked on its own
+/// (<see cref="SqliteStatements"/>), views and triggers survive table rebuilds (SqliteMigrator.Objects.cs), and
+/// before COMMIT the schema must equal a new database's (SqliteMigrator.SelfCheck.cs). A database Filix did not
+/// create, one of another domain, one newer than the code, or one whose applied migrations were edited is refused
+/// before anything is written.
 /// </summary>
 internal static partial class SqliteMigrator
 {
@@ -49,7 +52,6 @@ internal static partial class SqliteMigrator
 
             var pending = MigrationHistory.Pending(schema, applied, MigrationTarget.File(path)).Where(m => !adopted.Contains(m)).ToList();
             var report = new MigrationReport(applied, pending, adopted, dryRun);
-            SqliteFunctions.Register(writer.Connection);
             if (dryRun || (pending.Count == 0 && adopted.Count == 0))
             {
                 writer.Execute("ROLLBACK");
@@ -69,6 +71,7 @@ internal static partial class SqliteMigrator
                 Record(writer, migration);
             }
 
+            SqliteFunctions.Register(writer.Connection); // the data checks' REGEXP
             var removed = new List<string>();
             foreach (var migration in pending)
             {

@@ -1,0 +1,71 @@
+using Filix.Runtime.Migrations;
+using Filix.Testing.Postgres;
+using Npgsql;
+
+namespace Filix.Migrations.Tests;
+
+/// <summary>Type changes other than text to X: what has no faithful conversion is refused at the YAML line, and
+/// what has one gives the same value in both dialects.</summary>
+[Collection(PostgresFixture.Collection)]
+public sealed class ConversionTests(PostgresFixture postgres)
+{
+    private const string V1 = """
+        domain: library
+        allow_destructive: [visits.code]
+        tables:
+          visits:
+            sync: sync
+            columns:
+              id: { type: integer, primary_key: true }
+              at: timestamp
+              code: { type: integer, nullable: true }
+        """;
+
+    [Theory]
+    [InlineData("integer", "date")]
+    [InlineData("integer", "uuid")]
+    [InlineData("integer", "json")]
+    [InlineData("uuid", "integer")]
+    [InlineData("blob", "integer")]
+    [InlineData("real", "blob")]
+    public void A_change_Postgres_cannot_convert_or_that_would_differ_between_the_dialects_is_refused_at_its_line(string from, string to)
+    {
+        using var history = new TestHistory();
+        var yaml = V1.Replace("code: { type: integer", $"code: {{ type: {from}");
+        Assert.Empty(history.Record(yaml).Diagnostics);
+
+        var result = history.Record(yaml.Replace($"code: {{ type: {from}", $"code: {{ type: {to}"));
+        var diagnostic = Assert.Single(result.Diagnostics);
+        Assert.Equal("FLX0106", diagnostic.Id);
+        Assert.Contains($"Column 'visits.code' changes from {from} to {to}, which no migration can do safely: ", diagnostic.Message);
+        Assert.Empty(result.Files);
+    }
+
+    [Fact]
+    public async Task A_timestamp_becomes_its_UTC_date_in_SQLite_and_in_Postgres_whatever_the_session_time_zone()
+    {
+        using var history = new TestHistory();
+        Assert.Empty(history.Record(V1).Diagnostics);
+        var v1 = history.Schema();
+        Assert.Empty(history.Record(V1.Replace("at: timestamp", "at: date").Replace("allow_destructive: [visits.code]", "allow_destructive: [visits.at]")).Diagnostics);
+        var v2 = history.Schema();
+
+        var path = history.DatabasePath();
+        await SqliteUpgradeTests.OpenAndCloseAsync(path, v1);
+        SqliteDump.Execute(path, "INSERT INTO visits (id, at) VALUES (1, '2024-01-31T20:00:00.0000000Z')");
+        await SqliteUpgradeTests.OpenAndCloseAsync(path, v2);
+        Assert.Equal(["2024-01-31"], SqliteDump.Rows(path, "SELECT at FROM visits"));
+
+        await using var upstream = new NpgsqlConnection(await postgres.CreateDatabaseAsync("ts_date"));
+        await upstream.OpenAsync();
+        await PostgresMigrations.MigrateAsync(upstream, v1);
+        await using (var setup = new NpgsqlCommand("INSERT INTO visits (id, at) VALUES (1, '2024-01-31T20:00:00Z'); SET TimeZone = 'Pacific/Kiritimati'", upstream))
+        {
+            await setup.ExecuteNonQueryAsync();
+        }
+
+        await PostgresMigrations.MigrateAsync(upstream, v2);
+        await using var read = new NpgsqlCommand("SELECT to_char(at, 'YYYY-MM-DD') FROM visits", upstream);
+        Assert.Equal("2024-01-31", await read.ExecuteScalarAsync());
+    }
+}
