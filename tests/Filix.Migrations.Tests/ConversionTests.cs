@@ -68,4 +68,48 @@ public sealed class ConversionTests(PostgresFixture postgres)
         await using var read = new NpgsqlCommand("SELECT to_char(at, 'YYYY-MM-DD') FROM visits", upstream);
         Assert.Equal("2024-01-31", await read.ExecuteScalarAsync());
     }
+
+    [Theory]
+    [InlineData("integer", "2")]
+    [InlineData("real", "0.5")]
+    public async Task Numbers_become_booleans_when_they_are_0_or_1_and_anything_else_is_refused_by_both_checks(string from, string other)
+    {
+        using var history = new TestHistory();
+        var yaml = V1.Replace("code: { type: integer", $"code: {{ type: {from}");
+        Assert.Empty(history.Record(yaml).Diagnostics);
+        var v1 = history.Schema();
+        Assert.Empty(history.Record(yaml.Replace($"code: {{ type: {from}", "code: { type: boolean")).Diagnostics);
+        var v2 = history.Schema();
+
+        var path = history.DatabasePath();
+        await SqliteUpgradeTests.OpenAndCloseAsync(path, v1);
+        await using var upstream = new NpgsqlConnection(await postgres.CreateDatabaseAsync("to_boolean"));
+        await upstream.OpenAsync();
+        await PostgresMigrations.MigrateAsync(upstream, v1);
+        var rows = $"INSERT INTO visits (id, at, code) VALUES (1, '2024-01-31T20:00:00.0000000Z', 0), (2, '2024-01-31T20:00:00.0000000Z', 1), (3, '2024-01-31T20:00:00.0000000Z', {other})";
+        SqliteDump.Execute(path, rows);
+        await using (var insert = new NpgsqlCommand(rows, upstream))
+        {
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        var local = await Assert.ThrowsAsync<Filix.Runtime.FilixException>(() => SqliteUpgradeTests.OpenAndCloseAsync(path, v2));
+        var remote = await Assert.ThrowsAsync<Filix.Runtime.FilixException>(() => PostgresMigrations.MigrateAsync(upstream, v2));
+        foreach (var error in new[] { local, remote })
+        {
+            Assert.Contains($"column visits.code holds values that do not convert from {from} to boolean alike in SQLite and Postgres (1 row), for example {other}.", error.Message);
+        }
+
+        SqliteDump.Execute(path, "DELETE FROM visits WHERE id = 3");
+        await using (var delete = new NpgsqlCommand("DELETE FROM visits WHERE id = 3", upstream))
+        {
+            await delete.ExecuteNonQueryAsync();
+        }
+
+        await SqliteUpgradeTests.OpenAndCloseAsync(path, v2);
+        await PostgresMigrations.MigrateAsync(upstream, v2);
+        Assert.Equal(["1|0", "2|1"], SqliteDump.Rows(path, "SELECT id, code FROM visits ORDER BY id"));
+        await using var read = new NpgsqlCommand("SELECT string_agg(id || '|' || code, ',' ORDER BY id) FROM visits", upstream);
+        Assert.Equal("1|false,2|true", await read.ExecuteScalarAsync());
+    }
 }
