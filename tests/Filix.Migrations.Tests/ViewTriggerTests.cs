@@ -123,4 +123,22 @@ public sealed class ViewTriggerTests
             report.Removed);
         Assert.Equal(["titles"], SqliteDump.Rows(path, "SELECT name FROM sqlite_schema WHERE type IN ('view', 'trigger')"));
     }
+
+    [Fact]
+    public async Task An_instead_of_trigger_on_a_view_of_a_rebuilt_table_survives_with_its_view()
+    {
+        using var folder = Filix.Testing.TempDirectory.Create("views");
+        var realPrice = Books.Replace("\"price\" INTEGER", "\"price\" REAL");
+        var domain = new HandSchema("shop",
+            ([Books], Books + ";"),
+            ([realPrice], Rebuild("books", realPrice.Replace("\"books\"", "\"_filix_new_books\""), "\"id\", \"title\", \"notes\", \"price\"", "\"id\", \"title\", \"notes\", CAST(\"price\" AS REAL)")));
+        var path = domain.PathIn(folder.Path);
+        await SqliteMigrations.MigrateAsync(path, domain.At(1));
+        SqliteDump.Execute(path, "CREATE VIEW titles AS SELECT id, title FROM books; CREATE TRIGGER add_title INSTEAD OF INSERT ON titles BEGIN INSERT INTO books (id, title) VALUES (new.id, new.title); END");
+
+        var report = await SqliteMigrations.MigrateAsync(path, domain.At(2));
+        Assert.Empty(report.Removed);
+        SqliteDump.Execute(path, "INSERT INTO titles (id, title) VALUES (7, 'Seven')");
+        Assert.Equal(["7|Seven"], SqliteDump.Rows(path, "SELECT id, title FROM books"));
+    }
 }

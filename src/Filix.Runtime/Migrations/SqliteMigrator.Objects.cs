@@ -41,7 +41,8 @@ internal static partial class SqliteMigrator
         var gone = aside.Tables.Where(t => !tables.Contains(t)).ToHashSet(StringComparer.OrdinalIgnoreCase);
         foreach (var item in aside.Objects.Where(o => !present.Contains(o.Name)))
         {
-            if (item.Type == "trigger" && !tables.Contains(item.Table))
+            // A trigger is on a table, or (INSTEAD OF) on a view, which was put back before it if it is one.
+            if (item.Type == "trigger" && !tables.Contains(item.Table) && !IsView(writer, item.Table))
             {
                 removed.Add($"{item} of {migration} was not recreated: its table \"{item.Table}\" was dropped");
                 gone.Add(item.Name);
@@ -102,6 +103,13 @@ internal static partial class SqliteMigrator
             writer.Execute("DROP TABLE IF EXISTS \"_filix_probe\"");
             return SqliteStatements.Reason(ex);
         }
+    }
+
+    private static bool IsView(SqliteSession session, string name)
+    {
+        var command = session.Command("SELECT count(*) FROM sqlite_schema WHERE type = 'view' AND name = $p0 COLLATE NOCASE", 1);
+        command.Parameters[0].Value = name;
+        return (long)command.ExecuteScalar()! > 0;
     }
 
     /// <summary>The views and triggers of the file, in creation order (sqlite_schema's rowid).</summary>
