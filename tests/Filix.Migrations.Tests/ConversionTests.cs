@@ -112,4 +112,63 @@ public sealed class ConversionTests(PostgresFixture postgres)
         await using var read = new NpgsqlCommand("SELECT string_agg(id || '|' || code, ',' ORDER BY id) FROM visits", upstream);
         Assert.Equal("1|false,2|true", await read.ExecuteScalarAsync());
     }
+
+    [Fact]
+    public async Task Text_becomes_json_in_SQLite_only_when_Postgres_jsonb_would_hold_it_too()
+    {
+        using var history = new TestHistory();
+        var yaml = V1.Replace("code: { type: integer", "code: { type: text");
+        Assert.Empty(history.Record(yaml).Diagnostics);
+        var v1 = history.Schema();
+        Assert.Empty(history.Record(yaml.Replace("code: { type: text", "code: { type: json")).Diagnostics);
+        var v2 = history.Schema();
+        await using var upstream = new NpgsqlConnection(await postgres.CreateDatabaseAsync("to_json"));
+        await upstream.OpenAsync();
+
+        var wrong = new List<string>();
+        var i = 0;
+        foreach (var value in new[] { "{\"a\": 1}", "[1, 2.5, \"x\"]", "\"\\u0000\"", "{\"a\": \"\\u0000\"}", "not json", "{\"a\": 1,}", "", " 1 " })
+        {
+            bool postgresHolds;
+            await using (var cast = new NpgsqlCommand("SELECT $1::text::jsonb", upstream) { Parameters = { new() { Value = value } } })
+            {
+                try
+                {
+                    await cast.ExecuteScalarAsync();
+                    postgresHolds = true;
+                }
+                catch (PostgresException)
+                {
+                    postgresHolds = false;
+                }
+            }
+
+            var path = history.DatabasePath($"json{i++}.db");
+            await SqliteUpgradeTests.OpenAndCloseAsync(path, v1);
+            using (var connection = SqliteDump.Open(path))
+            using (var insert = connection.CreateCommand())
+            {
+                insert.CommandText = "INSERT INTO visits (id, at, code) VALUES (1, '2024-01-31T20:00:00.0000000Z', $v)";
+                insert.Parameters.AddWithValue("$v", value);
+                insert.ExecuteNonQuery();
+            }
+
+            var refused = false;
+            try
+            {
+                await SqliteMigrations.MigrateAsync(path, v2);
+            }
+            catch (Filix.Runtime.FilixException ex) when (ex.Message.Contains("do not convert", StringComparison.Ordinal))
+            {
+                refused = true;
+            }
+
+            if (refused == postgresHolds)
+            {
+                wrong.Add($"'{value}': Postgres {(postgresHolds ? "holds" : "refuses")} it, the SQLite check {(refused ? "refuses" : "accepts")} it");
+            }
+        }
+
+        Assert.True(wrong.Count == 0, string.Join("\n", wrong));
+    }
 }

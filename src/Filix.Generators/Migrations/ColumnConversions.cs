@@ -141,8 +141,9 @@ internal static class ColumnConversions
             (ColumnType.Text, ColumnType.Timestamp) => Unless(TimestampPattern, Calendar(x)),
             (ColumnType.Text, ColumnType.Uuid) => $"NOT ({Matches(UuidPattern)})",
 
-            // Postgres 15 has no test that does not fail on invalid JSON; its jsonb also refuses \u0000.
-            (ColumnType.Text, ColumnType.Json) => sqlite ? $"NOT json_valid({x})" : null,
+            // Postgres 15 has no test that does not fail on invalid JSON, so the check is SQLite's; it also refuses
+            // what Postgres's jsonb cannot hold, the escape \u0000 (conservatively, even after an escaped backslash).
+            (ColumnType.Text, ColumnType.Json) => sqlite ? $"(NOT json_valid({x}) OR instr({x}, '\\u0000') > 0)" : null,
             (ColumnType.Real, ColumnType.Integer) => sqlite
                 ? $"{x} <> CAST({x} AS INTEGER)"
                 : $"NOT ({x} = trunc({x}) AND {x} >= -9223372036854775808 AND {x} < 9223372036854775808)",

@@ -116,7 +116,8 @@ internal sealed partial record MigrationCheck(string Table, string Column, strin
     internal static string Show(object? value) => value switch
     {
         null or DBNull => "NULL",
-        string s => "'" + (s.Length > 40 ? s[..40] + "…" : s).Replace("'", "''", StringComparison.Ordinal) + "'",
+        string s => "'" + (s.Length > 40 ? s[..40] + "…" : s).Replace("'", "''", StringComparison.Ordinal)
+            .Replace("\n", "\\n", StringComparison.Ordinal).Replace("\r", "\\r", StringComparison.Ordinal).Replace("\t", "\\t", StringComparison.Ordinal) + "'",
         byte[] b => "x'" + Convert.ToHexString(b.Length > 20 ? b[..20] : b) + (b.Length > 20 ? "…'" : "'"),
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
         _ => value.ToString() ?? string.Empty,
