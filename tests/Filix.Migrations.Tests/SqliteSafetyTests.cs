@@ -109,7 +109,7 @@ public sealed class SqliteSafetyTests
 
         var error = await Assert.ThrowsAsync<FilixException>(() => SqliteUpgradeTests.OpenAndCloseAsync(path, history.Schema()));
         Assert.Contains("books.notes", error.Message);
-        Assert.Contains("(200 row(s))", error.Message);
+        Assert.Contains("(200 rows)", error.Message);
         Assert.Contains("Nothing was changed", error.Message);
         Assert.Equal(before, SqliteDump.Schema(path));
         Assert.Equal(["0001"], SqliteDump.Rows(path, "SELECT id FROM _filix_migrations"));
@@ -129,7 +129,7 @@ public sealed class SqliteSafetyTests
         Assert.Empty(history.Record(narrowed).Diagnostics);
 
         var error = await Assert.ThrowsAsync<FilixException>(() => SqliteUpgradeTests.OpenAndCloseAsync(path, history.Schema()));
-        Assert.Contains("books.notes holds values that do not convert from text to integer (199 row(s))", error.Message);
+        Assert.Contains("books.notes holds values that do not convert from text to integer alike in SQLite and Postgres (199 rows), for example ", error.Message);
         Assert.Equal("42", SqliteDump.Rows(path, "SELECT notes FROM books WHERE id = 1")[0]);
 
         SqliteDump.Execute(path, "UPDATE books SET notes = NULL WHERE id <> 1");
@@ -154,12 +154,12 @@ public sealed class SqliteSafetyTests
         Assert.Empty(history.Record(changed).Diagnostics);
 
         var error = await Assert.ThrowsAsync<FilixException>(() => SqliteUpgradeTests.OpenAndCloseAsync(path, history.Schema()));
-        Assert.Contains("volumes.remarks holds NULL", error.Message);
-        Assert.Contains("(200 row(s))", error.Message);
+        Assert.Contains("column remarks of table books (renamed to volumes by this migration) holds NULL", error.Message);
+        Assert.Contains("(200 rows)", error.Message);
 
         SqliteDump.Execute(path, "UPDATE books SET notes = 'n' WHERE notes IS NULL");
         error = await Assert.ThrowsAsync<FilixException>(() => SqliteUpgradeTests.OpenAndCloseAsync(path, history.Schema()));
-        Assert.Contains("volumes.author_id,isbn has duplicate values", error.Message);
+        Assert.Contains("columns (author_id, isbn) of table books (renamed to volumes by this migration) have 50 combinations of values that occur in more than one row", error.Message);
 
         SqliteDump.Execute(path, "DELETE FROM books WHERE id > 50");
         await SqliteUpgradeTests.OpenAndCloseAsync(path, history.Schema());

@@ -16,10 +16,21 @@ internal sealed class MigrationScript
     private readonly List<string> _checks = new();
     private readonly List<string> _statements = new();
 
+    public const string ExamplesPrefix = "-- filix:examples ";
+
     /// <summary>A check: <paramref name="countSql"/> counts the rows that would make the migration fail or lose
-    /// data; <paramref name="problem"/> says what is wrong with them (the runtime adds table, column and count).</summary>
-    public void Check(string table, string column, string problem, string countSql) =>
+    /// data; <paramref name="problem"/> says what is wrong with them (the runtime adds table and column, and the
+    /// count where the text says <c>{count}</c>, else as a number of rows); <paramref name="examplesSql"/>, when
+    /// given, selects a few offending values for the message (on a line of its own, so the check line keeps the
+    /// form older runtimes read).</summary>
+    public void Check(string table, string column, string problem, string countSql, string? examplesSql = null)
+    {
         _checks.Add(CheckPrefix + table + "|" + column + "|" + problem + "|" + countSql);
+        if (examplesSql is not null)
+        {
+            _checks.Add(ExamplesPrefix + examplesSql);
+        }
+    }
 
     public void Add(string statement) => _statements.Add(statement);
 

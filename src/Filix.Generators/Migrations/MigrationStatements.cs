@@ -61,9 +61,12 @@ internal static class MigrationStatements
         }
     }
 
-    /// <summary>Counts duplicate groups before a unique index, constraint or key is created on existing rows, by
-    /// the recorded names. When the key includes a column the migration adds, the check covers the existing ones
-    /// (conservative); a key made only of new columns is left to the database's own error (rolled back).</summary>
+    /// <summary>Counts the values that occur more than once before a unique index, constraint or key is created on
+    /// existing rows, by the recorded names, and selects a few of them for the message. As SQL's UNIQUE does in
+    /// SQLite and Postgres, rows with a NULL in a key column are left out (NULLs are distinct); a primary key
+    /// admits no NULL, so there every row counts. When the key includes a column the migration adds, the check
+    /// covers the existing ones (conservative); a key made only of new columns is left to the database's own
+    /// error (rolled back).</summary>
     public static void UniqueCheck(MigrationScript script, RecordedNames names, string table, IEnumerable<string> columns, bool unique, string what = "unique constraint")
     {
         var list = columns.ToList();
@@ -73,7 +76,12 @@ internal static class MigrationStatements
             return;
         }
 
-        script.Check(table, string.Join(",", list), $"has duplicate values, but the new {what} on ({string.Join(", ", list)}) needs them unique",
-            $"SELECT count(*) FROM (SELECT 1 FROM {SqlDialect.Quote(names.Table(table))} GROUP BY {SqlDialect.ColumnList(recorded)} HAVING count(*) > 1) AS duplicates");
+        var keys = SqlDialect.ColumnList(recorded);
+        var nulls = what == "primary key" ? string.Empty : " WHERE " + string.Join(" AND ", recorded.Select(c => SqlDialect.Quote(c) + " IS NOT NULL"));
+        var groups = $"FROM {SqlDialect.Quote(names.Table(table))}{nulls} GROUP BY {keys} HAVING count(*) > 1";
+        var problem = list.Count == 1
+            ? $"has {{count:value that occurs/values that occur}} in more than one row, but the new {what} needs each value once"
+            : $"have {{count:combination of values that occurs/combinations of values that occur}} in more than one row, but the new {what} needs each combination once";
+        script.Check(table, string.Join(",", list), problem, $"SELECT count(*) FROM (SELECT 1 {groups}) AS duplicates", $"SELECT {keys} {groups} LIMIT 3");
     }
 }

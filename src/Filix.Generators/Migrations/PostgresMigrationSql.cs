@@ -188,6 +188,7 @@ internal static class PostgresMigrationSql
                 script.Add(prefix + "DROP DEFAULT");
             }
 
+            ColumnConversions.Check(script, alter.Table, now.Name, names.Table(alter.Table), old.Name, old.Type, now.Type, SqlDialect.Postgres);
             script.Add(prefix + $"TYPE {SqlDialect.Postgres.TypeName(now.Type)} USING {ColumnConversions.PostgresUsing(now.Name, old.Type, now.Type)}");
         }
 

@@ -129,11 +129,7 @@ internal static class SqliteMigrationSql
             }
 
             var expression = ColumnConversions.SqliteCopy(column.Name, source.Type, column.Type);
-            if (ColumnConversions.SqliteInvalid(source.Name, source.Type, column.Type) is { } invalid)
-            {
-                script.Check(after.Name, column.Name, $"holds values that do not convert from {TypeNames.Name(source.Type)} to {TypeNames.Name(column.Type)}",
-                    $"SELECT count(*) FROM {recordedTable} WHERE {SqlDialect.Quote(source.Name)} IS NOT NULL AND {invalid}");
-            }
+            ColumnConversions.Check(script, after.Name, column.Name, before.Name, source.Name, source.Type, column.Type, SqlDialect.Sqlite);
 
             if (source.Nullable && !column.Nullable)
             {

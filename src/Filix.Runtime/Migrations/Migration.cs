@@ -23,4 +23,9 @@ public sealed record AppliedMigration(string Id, string Name, string Checksum, s
 /// <param name="Adopted">Migrations recorded without running them, because the database (made before Filix kept a
 /// history) already had the schema they produce.</param>
 /// <param name="DryRun">True when nothing was changed.</param>
-public sealed record MigrationReport(IReadOnlyList<AppliedMigration> Applied, IReadOnlyList<Migration> Pending, IReadOnlyList<Migration> Adopted, bool DryRun);
+public sealed record MigrationReport(IReadOnlyList<AppliedMigration> Applied, IReadOnlyList<Migration> Pending, IReadOnlyList<Migration> Adopted, bool DryRun)
+{
+    /// <summary>Views and triggers (created outside Filix) that a migration of this run did not recreate because it
+    /// dropped their table, one sentence each (<c>view "v" of 0003_drop_notes was not recreated: ...</c>).</summary>
+    public IReadOnlyList<string> Removed { get; init; } = Array.Empty<string>();
+}

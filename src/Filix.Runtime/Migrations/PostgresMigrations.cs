@@ -76,14 +76,7 @@ public static class PostgresMigrations
         await ExecuteAsync(connection, "SET CONSTRAINTS ALL IMMEDIATE", cancellationToken).ConfigureAwait(false);
         foreach (var migration in pending)
         {
-            foreach (var check in MigrationCheck.Parse(migration.PostgresSql))
-            {
-                var rows = Convert.ToInt64(await ScalarAsync(connection, check.CountSql, cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
-                if (rows > 0)
-                {
-                    throw check.Failure(migration, where, rows);
-                }
-            }
+            await PostgresChecks.RunAsync(connection, migration, where, cancellationToken).ConfigureAwait(false);
 
             try
             {

@@ -123,7 +123,7 @@ internal static partial class SqliteMigrator
                 CreateMeta(writer, schema);
                 foreach (var statement in schema.SqliteDdl)
                 {
-                    writer.Execute(statement);
+                    SqliteStatements.Run(writer.Connection, statement);
                 }
 
                 SetMeta(writer, "schema_hash", schema.SchemaHash);

@@ -8,8 +8,11 @@ namespace Filix.Runtime.Migrations;
 /// all in one transaction taken with BEGIN IMMEDIATE (so two processes opening at once apply them exactly once:
 /// the second waits for the lock, then finds nothing pending). Foreign keys are off for the duration (they cannot be
 /// switched inside a transaction, and a table rebuild drops and recreates referenced tables) and checked with
-/// PRAGMA foreign_key_check before COMMIT. A database Filix did not create, one of another domain, one newer than
-/// the code, or one whose applied migrations were edited is refused before anything is written.
+/// PRAGMA foreign_key_check before COMMIT. Every statement runs and is checked on its own
+/// (<see cref="SqliteStatements"/>), views and triggers survive table rebuilds (SqliteMigrator.Objects.cs), and
+/// before COMMIT the schema must equal a new database's (SqliteMigrator.SelfCheck.cs). A database Filix did not
+/// create, one of another domain, one newer than the code, or one whose applied migrations were edited is refused
+/// before anything is written.
 /// </summary>
 internal static partial class SqliteMigrator
 {
@@ -60,18 +63,29 @@ internal static partial class SqliteMigrator
                 CreateMeta(writer, schema);
             }
 
+            var tablesBefore = Tables(writer.Connection);
+            var objectsBefore = ViewsAndTriggers(writer);
             writer.Execute($"CREATE TABLE IF NOT EXISTS {MigrationHistory.QuotedTable} (\"id\" TEXT NOT NULL PRIMARY KEY, \"name\" TEXT NOT NULL, \"checksum\" TEXT NOT NULL, \"applied_at\" TEXT NOT NULL) STRICT");
             foreach (var migration in adopted)
             {
                 Record(writer, migration);
             }
 
+            SqliteFunctions.Register(writer.Connection); // the data checks' REGEXP
+            var removed = new List<string>();
             foreach (var migration in pending)
             {
-                Apply(writer, migration, path);
+                Apply(writer, migration, path, removed);
             }
 
             CheckForeignKeys(writer, path, pending);
+            if (pending.Count > 0)
+            {
+                CheckSchema(writer, schema, path, pending, tablesBefore);
+                CheckViewsAndTriggers(writer, path, pending, objectsBefore, removed);
+            }
+
+            report = report with { Removed = removed };
             SetMeta(writer, "schema_hash", schema.Migrations[^1].SchemaHash);
             writer.Execute("COMMIT");
             return report;
@@ -90,36 +104,81 @@ internal static partial class SqliteMigrator
         }
     }
 
-    private static void Apply(SqliteSession writer, Migration migration, string path)
+    /// <summary>Runs one migration: its data checks, then each statement on its own (a failure names the
+    /// statement), with the views and triggers set aside after the leading renames and put back at the end.</summary>
+    private static void Apply(SqliteSession writer, Migration migration, string path, List<string> removed)
     {
         foreach (var check in MigrationCheck.Parse(migration.SqliteSql))
         {
             var rows = Convert.ToInt64(writer.Scalar(check.CountSql), System.Globalization.CultureInfo.InvariantCulture);
             if (rows > 0)
             {
-                throw check.Failure(migration, MigrationTarget.File(path), rows);
+                throw check.Failure(migration, MigrationTarget.File(path), rows, Examples(writer, check.ExamplesSql));
             }
         }
 
-        // A rebuild drops the old table and with it its triggers: keep them, and put back the ones that vanished.
-        var triggers = Triggers(writer);
+        SetAside? aside = null;
         try
         {
-            writer.Execute(migration.SqliteSql);
-            var left = Triggers(writer).Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
-            foreach (var trigger in triggers.Where(t => !left.Contains(t.Name) && HasTable(writer, t.Table)))
+            SqliteStatements.Run(writer.Connection, migration.SqliteSql, statement =>
             {
-                writer.Execute(trigger.Sql);
-            }
+                if (aside is null && !SqliteStatements.KeepsViewsAndTriggers(statement))
+                {
+                    aside = SetAsideViewsAndTriggers(writer);
+                }
+            });
         }
-        catch (SqliteException ex)
+        catch (StatementFailedException ex)
         {
+            var statement = SqliteStatements.WithoutLeadingComments(ex.Statement);
             throw new FilixException(
-                $"Migration {migration} failed on '{path}': {ex.Message}. Nothing was changed (the transaction was rolled back). " +
-                "The statements are in the build output's migrations folder; report this with that file.", path, ex);
+                $"Migration {migration} failed on '{path}' at its statement {ex.Number}, {Excerpt(statement)}: SQLite says \"{MigrationCheck.Sentence(ex.Reason)}\". " +
+                $"Nothing was changed (the transaction was rolled back, the migration is not recorded). {Advice(ex)}",
+                path, ex.Error);
+        }
+
+        if (aside is not null)
+        {
+            PutBack(writer, aside, migration, path, removed);
         }
 
         Record(writer, migration);
+    }
+
+    /// <summary>What to do about a statement SQLite refused: the data's fault (a constraint) or the file's.</summary>
+    private static string Advice(StatementFailedException ex) => ex.Error.SqliteErrorCode switch
+    {
+        19 => "Existing rows break a constraint the migration adds: fix or delete those rows (or change the YAML so the migration keeps them), then open the database again.",
+        9 => "The migration was interrupted; open the database again to migrate.",
+        _ => "The statements are in the build output's migrations folder (and schema/migrations): report this with that file; the database stays usable with the previous build.",
+    };
+
+    /// <summary>The first line of a statement, for a message.</summary>
+    private static string Excerpt(string statement)
+    {
+        var line = statement.Split('\n')[0].Trim().TrimEnd(';').TrimEnd();
+        return "`" + (line.Length > 160 ? line[..160] + "…" : line) + "`";
+    }
+
+    /// <summary>Up to three of the values a failed check counted.</summary>
+    private static List<string> Examples(SqliteSession writer, string? sql)
+    {
+        var examples = new List<string>();
+        if (sql is null)
+        {
+            return examples;
+        }
+
+        using var command = writer.Connection.CreateCommand();
+        command.CommandText = sql;
+        using var reader = command.ExecuteReader();
+        while (examples.Count < 3 && reader.Read())
+        {
+            var values = Enumerable.Range(0, reader.FieldCount).Select(i => MigrationCheck.Show(reader.GetValue(i))).ToList();
+            examples.Add(values.Count == 1 ? values[0] : "(" + string.Join(", ", values) + ")");
+        }
+
+        return examples;
     }
 
     /// <summary>Rolls back, keeping the original error: SQLite has already rolled back after some failures, and
@@ -176,19 +235,5 @@ internal static partial class SqliteMigrator
         }
 
         return rows;
-    }
-
-    private static List<(string Name, string Table, string Sql)> Triggers(SqliteSession session)
-    {
-        var triggers = new List<(string, string, string)>();
-        using var command = session.Connection.CreateCommand();
-        command.CommandText = "SELECT name, tbl_name, sql FROM sqlite_schema WHERE type = 'trigger' AND sql IS NOT NULL";
-        using var reader = command.ExecuteReader();
-        while (reader.Read())
-        {
-            triggers.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2)));
-        }
-
-        return triggers;
     }
 }
