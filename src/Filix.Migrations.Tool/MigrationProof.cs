@@ -54,16 +54,22 @@ internal static class MigrationProof
 
     private static void Wait(Task<MigrationReport> task) => task.GetAwaiter().GetResult();
 
-    private static DatabaseSchema Schema(DomainSpec spec, string hash, IReadOnlyList<Migration> migrations) => new()
+    /// <summary>What generated code would hand the runtime at that state: its DDL too, since the migrator's
+    /// self-check compares the migrated file with a new database made from it.</summary>
+    private static DatabaseSchema Schema(DomainSpec spec, string hash, IReadOnlyList<Migration> migrations)
     {
-        Domain = spec.Name,
-        SchemaHash = hash,
-        SourceFile = Path.GetFileName(spec.SourcePath),
-        Tables = [.. spec.Tables.Select(t => t.Name)],
-        SqliteDdl = [],
-        PostgresDdl = [],
-        Migrations = migrations,
-    };
+        var artifacts = SchemaArtifacts.For(spec);
+        return new()
+        {
+            Domain = spec.Name,
+            SchemaHash = hash,
+            SourceFile = artifacts.SourceFile,
+            Tables = artifacts.Tables,
+            SqliteDdl = artifacts.SqliteDdl,
+            PostgresDdl = artifacts.PostgresDdl,
+            Migrations = migrations,
+        };
+    }
 
     /// <summary>Rows 1..3 in every table: each column holds the value for its row number and type, so a reference
     /// (same type, FLX0018) finds its row, and unique columns stay unique. A table whose rows do not fit (a
@@ -72,6 +78,7 @@ internal static class MigrationProof
     {
         using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
         connection.Open();
+        SqliteFunctions.Register(connection); // the data checks below use REGEXP, as the migrator's do
         Execute(connection, "PRAGMA foreign_keys = OFF");
         foreach (var table in recorded.Tables)
         {

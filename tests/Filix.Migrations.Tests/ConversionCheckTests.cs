@@ -59,7 +59,7 @@ public sealed class ConversionCheckTests(PostgresFixture postgres)
         var migration = v2.Migrations[^1];
         var postgresCheck = CountSql(migration.PostgresSql);
 
-        await using var upstream = await OpenAsync(await postgres.CreateDatabaseAsync("conversions"));
+        await using var upstream = await OpenAsync(PostgresDump.InLibrary(await postgres.CreateDatabaseAsync("conversions")));
         await PostgresMigrations.MigrateAsync(upstream, v1);
         var wrong = new List<string>();
         for (var i = 0; i < Tricky.Length; i++)
@@ -94,7 +94,7 @@ public sealed class ConversionCheckTests(PostgresFixture postgres)
         var v2 = Record(history, yaml.Replace("v: { type: real", "v: { type: integer").Replace("domain: library", "domain: library\nallow_destructive: [samples.v]"));
         var reals = new[] { 2.0, 2.5, -3.0, 1e15, 9.2e18, 9.3e18, -9.223372036854775808e18, 1e300, double.PositiveInfinity };
 
-        await using var upstream = await OpenAsync(await postgres.CreateDatabaseAsync("reals"));
+        await using var upstream = await OpenAsync(PostgresDump.InLibrary(await postgres.CreateDatabaseAsync("reals")));
         await PostgresMigrations.MigrateAsync(upstream, v1);
         var postgresCheck = CountSql(v2.Migrations[^1].PostgresSql);
         var wrong = new List<string>();

@@ -56,7 +56,7 @@ public sealed class ConversionTests(PostgresFixture postgres)
         await SqliteUpgradeTests.OpenAndCloseAsync(path, v2);
         Assert.Equal(["2024-01-31"], SqliteDump.Rows(path, "SELECT at FROM visits"));
 
-        await using var upstream = new NpgsqlConnection(await postgres.CreateDatabaseAsync("ts_date"));
+        await using var upstream = new NpgsqlConnection(PostgresDump.InLibrary(await postgres.CreateDatabaseAsync("ts_date")));
         await upstream.OpenAsync();
         await PostgresMigrations.MigrateAsync(upstream, v1);
         await using (var setup = new NpgsqlCommand("INSERT INTO visits (id, at) VALUES (1, '2024-01-31T20:00:00Z'); SET TimeZone = 'Pacific/Kiritimati'", upstream))
@@ -83,7 +83,7 @@ public sealed class ConversionTests(PostgresFixture postgres)
 
         var path = history.DatabasePath();
         await SqliteUpgradeTests.OpenAndCloseAsync(path, v1);
-        await using var upstream = new NpgsqlConnection(await postgres.CreateDatabaseAsync("to_boolean"));
+        await using var upstream = new NpgsqlConnection(PostgresDump.InLibrary(await postgres.CreateDatabaseAsync("to_boolean")));
         await upstream.OpenAsync();
         await PostgresMigrations.MigrateAsync(upstream, v1);
         var rows = $"INSERT INTO visits (id, at, code) VALUES (1, '2024-01-31T20:00:00.0000000Z', 0), (2, '2024-01-31T20:00:00.0000000Z', 1), (3, '2024-01-31T20:00:00.0000000Z', {other})";
@@ -122,7 +122,7 @@ public sealed class ConversionTests(PostgresFixture postgres)
         var v1 = history.Schema();
         Assert.Empty(history.Record(yaml.Replace("code: { type: text", "code: { type: json")).Diagnostics);
         var v2 = history.Schema();
-        await using var upstream = new NpgsqlConnection(await postgres.CreateDatabaseAsync("to_json"));
+        await using var upstream = new NpgsqlConnection(PostgresDump.InLibrary(await postgres.CreateDatabaseAsync("to_json")));
         await upstream.OpenAsync();
 
         var wrong = new List<string>();

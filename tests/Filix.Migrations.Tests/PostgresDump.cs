@@ -17,6 +17,11 @@ internal static class PostgresDump
         return connection;
     }
 
+    /// <summary>The connection string with the test domain's schema as its search_path, for tests that read
+    /// and write the domain's tables unqualified once a migration has created the schema.</summary>
+    public static string InLibrary(string connectionString) =>
+        new NpgsqlConnectionStringBuilder(connectionString) { SearchPath = "library" }.ConnectionString;
+
     public static async Task ExecuteAsync(NpgsqlConnection connection, string sql)
     {
         await using var command = new NpgsqlCommand(sql, connection);

@@ -154,7 +154,7 @@ public sealed class SqliteSafetyTests
         Assert.Empty(history.Record(changed).Diagnostics);
 
         var error = await Assert.ThrowsAsync<FilixException>(() => SqliteUpgradeTests.OpenAndCloseAsync(path, history.Schema()));
-        Assert.Contains("column remarks of table books (renamed to volumes by this migration) holds NULL", error.Message);
+        Assert.Contains("column books.notes (renamed to volumes.remarks by this migration) holds NULL", error.Message);
         Assert.Contains("(200 rows)", error.Message);
 
         SqliteDump.Execute(path, "UPDATE books SET notes = 'n' WHERE notes IS NULL");

@@ -28,7 +28,7 @@ public sealed class UniqueCheckTests(PostgresFixture postgres)
         Assert.Equal(["0001", "0002"], SqliteDump.Rows(path, "SELECT id FROM _filix_migrations ORDER BY id"));
         Assert.Equal(200, SqliteDump.Count(path, "SELECT count(*) FROM books WHERE notes IS NULL"));
 
-        await using var upstream = new NpgsqlConnection(await postgres.CreateDatabaseAsync("unique_nulls"));
+        await using var upstream = new NpgsqlConnection(PostgresDump.InLibrary(await postgres.CreateDatabaseAsync("unique_nulls")));
         await upstream.OpenAsync();
         await PostgresMigrations.MigrateAsync(upstream, v1);
         await using (var fill = new NpgsqlCommand(
@@ -57,5 +57,46 @@ public sealed class UniqueCheckTests(PostgresFixture postgres)
             "but the new unique constraint needs each value once, for example 'same', 'twice'. " +
             "Nothing was changed. Fix those rows (or change the YAML so the migration keeps them), then open the database again.",
             error.Message);
+    }
+
+    /// <summary>A new column with a default gives every existing row the same value: a unique constraint or index
+    /// over it can hold only while the table has at most one row, so more rows are refused by a check before
+    /// anything changes (both dialects), instead of failing inside the migration; one row migrates.</summary>
+    [Theory]
+    [InlineData("code: { type: integer, default: 7, unique: true }", "column books.code")]
+    [InlineData("code: { type: integer, default: 7 }\n    indexes:\n      - { columns: [code], unique: true }", "column books.code")]
+    public async Task A_new_column_with_a_default_cannot_become_unique_over_several_rows(string column, string named)
+    {
+        using var history = new TestHistory();
+        var path = history.DatabasePath();
+        var v1 = history.RecordVersion(1);
+        await SqliteUpgradeTests.OpenAndCloseAsync(path, v1);
+        SqliteDump.Execute(path, "INSERT INTO authors (id, name) VALUES ('a', 'A'); INSERT INTO books (id, author_id, title) VALUES (1, 'a', 'x'), (2, 'a', 'y'), (3, 'a', 'z')");
+        var v2 = TestHistory.Version(1).Replace("      flag: { type: boolean, default: false }\n    indexes:\n      - [title]\n",
+            "      flag: { type: boolean, default: false }\n      " + column + (column.Contains("indexes") ? "\n      - [title]\n" : "\n    indexes:\n      - [title]\n"));
+        var recorded = history.Record(v2);
+        Assert.True(recorded.Diagnostics.Count == 0, string.Join("\n", recorded.Diagnostics));
+
+        var before = File.ReadAllBytes(path);
+        var error = await Assert.ThrowsAsync<FilixException>(() => SqliteUpgradeTests.OpenAndCloseAsync(path, history.Schema()));
+        Assert.Contains(named + " is new and its default gives every existing row the same value", error.Message);
+        Assert.Contains("the table has 2 rows more than one", error.Message);
+        Assert.Equal(["0001"], SqliteDump.Rows(path, "SELECT id FROM _filix_migrations ORDER BY id"));
+
+        await using var upstream = new NpgsqlConnection(PostgresDump.InLibrary(await postgres.CreateDatabaseAsync("unique_default")));
+        await upstream.OpenAsync();
+        await PostgresMigrations.MigrateAsync(upstream, v1);
+        await using (var fill = new NpgsqlCommand("INSERT INTO library.authors (id, name) VALUES ('a', 'A'); INSERT INTO library.books (id, author_id, title) VALUES (1, 'a', 'x'), (2, 'a', 'y')", upstream))
+        {
+            await fill.ExecuteNonQueryAsync();
+        }
+
+        var refused = await Assert.ThrowsAsync<FilixException>(() => PostgresMigrations.MigrateAsync(upstream, history.Schema()));
+        Assert.Contains(named + " is new and its default gives every existing row the same value", refused.Message);
+
+        // One row keeps the constraint satisfiable: it migrates.
+        SqliteDump.Execute(path, "DELETE FROM books WHERE id > 1");
+        await SqliteUpgradeTests.OpenAndCloseAsync(path, history.Schema());
+        Assert.Equal(["1|7"], SqliteDump.Rows(path, "SELECT id, code FROM books"));
     }
 }

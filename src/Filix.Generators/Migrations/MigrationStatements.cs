@@ -35,14 +35,16 @@ internal static class MigrationStatements
                     script.Check(add.Table, add.Column.Name, "is a new NOT NULL column without a default, but the table has rows", $"SELECT count(*) FROM {SqlDialect.Quote(names.Table(add.Table))}");
                 }
 
+                UniqueCheck(script, names, add.Table, new[] { add.Column.Name }, add.Column.Unique, desired: desired.Tables.First(t => t.Name == add.Table));
                 script.Add($"ALTER TABLE {table} ADD COLUMN {DdlBuilder.ColumnDefinition(add.Column, dialect)}");
                 return true;
             case DropColumnOperation drop:
                 script.Add($"ALTER TABLE {table} DROP COLUMN {SqlDialect.Quote(drop.Column.Name)}");
                 return true;
             case CreateIndexOperation create:
-                UniqueCheck(script, names, create.Table, create.Index.Columns, create.Index.Unique);
-                script.Add(DdlBuilder.CreateIndex(desired.Tables.First(t => t.Name == create.Table), create.Index));
+                var indexed = desired.Tables.First(t => t.Name == create.Table);
+                UniqueCheck(script, names, create.Table, create.Index.Columns, create.Index.Unique, desired: indexed);
+                script.Add(DdlBuilder.CreateIndex(indexed, create.Index));
                 return true;
             case DropTableOperation:
                 script.Add("DROP TABLE " + table);
@@ -65,14 +67,27 @@ internal static class MigrationStatements
     /// existing rows, by the recorded names, and selects a few of them for the message. As SQL's UNIQUE does in
     /// SQLite and Postgres, rows with a NULL in a key column are left out (NULLs are distinct); a primary key
     /// admits no NULL, so there every row counts. When the key includes a column the migration adds, the check
-    /// covers the existing ones (conservative); a key made only of new columns is left to the database's own
-    /// error (rolled back).</summary>
-    public static void UniqueCheck(MigrationScript script, RecordedNames names, string table, IEnumerable<string> columns, bool unique, string what = "unique constraint")
+    /// covers the existing ones (conservative). A key made only of new columns gives every existing row the same
+    /// value when each column has a default (<paramref name="desired"/> says), so then more than one row is the
+    /// duplicate; without a default the new columns are NULL, which UNIQUE allows any number of times.</summary>
+    public static void UniqueCheck(MigrationScript script, RecordedNames names, string table, IEnumerable<string> columns, bool unique, string what = "unique constraint", TableSpec? desired = null)
     {
         var list = columns.ToList();
         var recorded = list.Select(c => names.Column(table, c)).OfType<string>().ToList();
-        if (!unique || recorded.Count == 0)
+        if (!unique)
         {
+            return;
+        }
+
+        if (recorded.Count == 0)
+        {
+            if (desired is not null && list.All(c => desired.Columns.FirstOrDefault(d => d.Name == c)?.Default is not null))
+            {
+                script.Check(table, string.Join(",", list),
+                    $"is new and its default gives every existing row the same value, but the new {what} needs each value once and the table has {{count:row/rows}} more than one",
+                    $"SELECT count(*) - 1 FROM {SqlDialect.Quote(names.Table(table))} HAVING count(*) > 1");
+            }
+
             return;
         }
 

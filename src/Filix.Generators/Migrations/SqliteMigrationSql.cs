@@ -150,12 +150,12 @@ internal static class SqliteMigrationSql
 
         if (!after.PrimaryKey.SequenceEqual(before.PrimaryKey.Select(k => after.Columns.FirstOrDefault(c => sourceOf.TryGetValue(c.Name, out var s) && s.Name == k)?.Name ?? k)))
         {
-            MigrationStatements.UniqueCheck(script, names, after.Name, after.PrimaryKey, true, "primary key");
+            MigrationStatements.UniqueCheck(script, names, after.Name, after.PrimaryKey, true, "primary key", after);
         }
 
-        foreach (var column in after.Columns.Where(c => c.Unique && sourceOf.TryGetValue(c.Name, out var s) && !s.Unique))
+        foreach (var column in after.Columns.Where(c => c.Unique && (!sourceOf.TryGetValue(c.Name, out var s) || !s.Unique)))
         {
-            MigrationStatements.UniqueCheck(script, names, after.Name, new[] { column.Name }, true);
+            MigrationStatements.UniqueCheck(script, names, after.Name, new[] { column.Name }, true, desired: after);
         }
 
         script.Add(DdlBuilder.CreateTable(after with { Name = temp }, SqlDialect.Sqlite));
@@ -174,7 +174,7 @@ internal static class SqliteMigrationSql
         script.Add($"ALTER TABLE {SqlDialect.Quote(temp)} RENAME TO {table}");
         foreach (var index in after.Indexes)
         {
-            MigrationStatements.UniqueCheck(script, names, after.Name, index.Columns, index.Unique && !before.Indexes.Any(i => i.Unique && i.Name == index.Name));
+            MigrationStatements.UniqueCheck(script, names, after.Name, index.Columns, index.Unique && !before.Indexes.Any(i => i.Unique && i.Name == index.Name), desired: after);
             script.Add(DdlBuilder.CreateIndex(after, index));
         }
     }
