@@ -32,8 +32,5 @@ public sealed class FilixStatement
     /// <summary>Parameters per row.</summary>
     public int ParameterCount => Write.ParameterCount;
 
-    /// <summary>The rows it binds (its values in whole rows).</summary>
-    public int RowCount => ParameterCount == 0 ? 1 : Write.Values.Length / ParameterCount;
-
     internal StatementWrite Write { get; }
 }

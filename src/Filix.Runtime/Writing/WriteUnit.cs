@@ -77,23 +77,13 @@ internal sealed class WriteUnit(FilixStatement[] statements, string path)
         var more = 0;
         foreach (var table in statements.Select(s => s.Table).Distinct(StringComparer.Ordinal))
         {
-            var command = session.Command(
-                "SELECT c.\"rowid\", c.\"parent\", group_concat(k.\"from\", ', '), group_concat(coalesce(k.\"to\", '(its primary key)'), ', ') " +
-                "FROM pragma_foreign_key_check($p0) AS c JOIN pragma_foreign_key_list($p0) AS k ON k.\"id\" = c.\"fkid\" " +
-                "GROUP BY c.\"rowid\", c.\"fkid\" LIMIT 6", // Named + 1: enough to say there are more
-                1);
-            command.Parameters[0].Value = table;
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
+            try
             {
-                if (found.Count == Named)
-                {
-                    more++;
-                    continue;
-                }
-
-                var row = reader.IsDBNull(0) ? "a row" : $"the row with rowid {reader.GetInt64(0)}";
-                found.Add($"{row} of '{table}' refers by ({reader.GetString(2)}) to '{reader.GetString(1)}' ({reader.GetString(3)}), which has no such row");
+                Describe(session, table, found, ref more);
+            }
+            catch (SqliteException)
+            {
+                // A statement made by hand may name no real table: the unit still fails, with what was found.
             }
         }
 
@@ -101,9 +91,32 @@ internal sealed class WriteUnit(FilixStatement[] statements, string path)
             ? "rows of other tables still refer to rows this unit deletes or re-keys"
             : string.Join("; ", found) + (more > 0 ? "; and more" : string.Empty);
         return new FilixException(
-            $"A unit of {statements.Length} statement(s) written together to '{path}' (tables {string.Join(", ", statements.Select(s => $"'{s.Table}'").Distinct(StringComparer.Ordinal))}) " +
+            $"A unit of {statements.Length} {(statements.Length == 1 ? "statement" : "statements")} written together to '{path}' (tables {string.Join(", ", statements.Select(s => $"'{s.Table}'").Distinct(StringComparer.Ordinal))}) " +
             $"would leave rows pointing at missing rows, so none of it was stored: {what}. " +
             "Add the missing rows to the same unit (or write them before it), or remove the references to them.",
             path);
+    }
+
+    /// <summary>Adds the broken references of <paramref name="table"/>'s rows to <paramref name="found"/>.</summary>
+    private static void Describe(SqliteSession session, string table, List<string> found, ref int more)
+    {
+        var command = session.Command(
+            "SELECT c.\"rowid\", c.\"parent\", group_concat(k.\"from\", ', '), group_concat(coalesce(k.\"to\", '(its primary key)'), ', ') " +
+            "FROM pragma_foreign_key_check($p0) AS c JOIN pragma_foreign_key_list($p0) AS k ON k.\"id\" = c.\"fkid\" " +
+            "GROUP BY c.\"rowid\", c.\"fkid\" LIMIT 6", // Named + 1: enough to say there are more
+            1);
+        command.Parameters[0].Value = table;
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            if (found.Count == Named)
+            {
+                more++;
+                continue;
+            }
+
+            var row = reader.IsDBNull(0) ? "a row" : $"the row with rowid {reader.GetInt64(0)}";
+            found.Add($"{row} of '{table}' refers by ({reader.GetString(2)}) to '{reader.GetString(1)}' ({reader.GetString(3)}), which has no such row");
+        }
     }
 }
