@@ -25,15 +25,19 @@ internal sealed class WriteUnit(FilixStatement[] statements, string path)
     /// <exception cref="FilixException">The unit leaves rows referring to rows that do not exist.</exception>
     public int[] Execute(SqliteSession session)
     {
-        session.Command(DeferOn, 0).ExecuteNonQuery();
+        // A batch-mate may have left a violation of a key declared DEFERRABLE (not Filix's own SQLite DDL, whose keys
+        // are immediate). Turning the pragma off would clear it (SQLite 3.53 resets both deferred counts, so the
+        // batch would commit a dangling row), and the count, a yes or no, could not tell this unit's references from
+        // it. COMMIT will fail the whole batch for it anyway, so the unit then runs with the checks as they are.
+        if (MissingReferences(session))
+        {
+            return Run(session);
+        }
+
+        Pragma(session, DeferOn);
         try
         {
-            var changes = new int[statements.Length];
-            for (var i = 0; i < statements.Length; i++)
-            {
-                changes[i] = statements[i].Write.Execute(session);
-            }
-
+            var changes = Run(session);
             if (MissingReferences(session))
             {
                 throw Dangling(session);
@@ -49,6 +53,17 @@ internal sealed class WriteUnit(FilixStatement[] statements, string path)
         }
     }
 
+    private int[] Run(SqliteSession session)
+    {
+        var changes = new int[statements.Length];
+        for (var i = 0; i < statements.Length; i++)
+        {
+            changes[i] = statements[i].Write.Execute(session);
+        }
+
+        return changes;
+    }
+
     private static bool MissingReferences(SqliteSession session)
     {
         var rc = raw.sqlite3_db_status(session.Connection.Handle!, raw.SQLITE_DBSTATUS_DEFERRED_FKS, out var current, out _, 0);
@@ -56,11 +71,19 @@ internal sealed class WriteUnit(FilixStatement[] statements, string path)
         return current != 0;
     }
 
+    /// <summary>Runs a pragma through <c>sqlite3_exec</c>, compiled each time: a flag pragma takes effect when it is
+    /// compiled, so a cached prepared one would act only through SQLite's re-preparation.</summary>
+    private static void Pragma(SqliteSession session, string sql)
+    {
+        var db = session.Connection.Handle!;
+        SqliteException.ThrowExceptionForRC(raw.sqlite3_exec(db, sql), db);
+    }
+
     private static void TurnOff(SqliteSession session)
     {
         try
         {
-            session.Command(DeferOff, 0).ExecuteNonQuery();
+            Pragma(session, DeferOff);
         }
         catch (SqliteException)
         {

@@ -143,6 +143,48 @@ public sealed class WriteTogetherTests : IAsyncLifetime
         Assert.Equal(1, await Db.Employees.CountAsync());
     }
 
+    [Fact]
+    public async Task A_process_that_sends_its_writes_to_another_commits_a_unit_with_its_own_writer()
+    {
+        // A second open of the file in this process is a second opener: it sends its statement writes to the first.
+        await using var client = await CyclesDatabase.OpenAsync(Db.Database.Path);
+        Assert.True(client.Database.Shared!.IsClient);
+
+        await client.WriteTogetherAsync(client.Authors.InsertStatement(Author(1, 10)), client.Books.InsertStatement(Book(10, 1)));
+        await client.Employees.InsertAsync(Employee(1, 1));
+
+        // The unit ran on the client's own writer (under the cross-process write lock); the single write went to the owner.
+        Assert.Equal(1, client.Database.Writer.Batches);
+        Assert.Equal(Book(10, 1), await Db.Books.GetAsync(10));
+        Assert.Equal(Author(1, 10), await Db.Authors.GetAsync(1));
+        Assert.Equal(1, await Db.Employees.CountAsync());
+    }
+
+    [Fact]
+    public async Task A_unit_never_clears_a_deferrable_key_a_batch_mate_left_unresolved()
+    {
+        // A table made by hand whose key is DEFERRABLE (Filix's own SQLite keys are immediate): SQLite checks it at
+        // COMMIT. Turning the unit's deferral off clears SQLite's deferred counts, which once let this batch commit
+        // the batch-mate's dangling row.
+        await Db.Database.WriteAsync(static (session, _) => session.Execute(
+            "CREATE TABLE notes (id INTEGER PRIMARY KEY, employee_id INTEGER NOT NULL REFERENCES employees (id) DEFERRABLE INITIALLY DEFERRED)"), 0);
+
+        using var gate = new ManualResetEventSlim();
+        var blocker = Db.Database.WriteAsync(static (_, gate) => gate.Wait(TimeSpan.FromSeconds(30)), gate);
+        await Eventually(() => Db.Database.Writer.QueueDepth == 0);
+        var mate = Db.Database.ExecuteAsync("INSERT INTO notes (id, employee_id) VALUES ($p0, $p1)", 2, [1L, 404L]);
+        var unit = Db.WriteTogetherAsync(Db.Employees.InsertStatement(Employee(2, 1)), Db.Employees.InsertStatement(Employee(1, 1)));
+        gate.Set();
+        await blocker;
+
+        // The batch's COMMIT fails for the batch-mate's key, and with it every write of the batch.
+        var mateError = await Assert.ThrowsAsync<FilixException>(() => mate);
+        Assert.Contains("Committing a batch", mateError.Message, StringComparison.Ordinal);
+        await Assert.ThrowsAsync<FilixException>(() => unit);
+        Assert.Equal(0L, await Db.Database.ReadAsync(static (session, _) => (long)session.Scalar("SELECT count(*) FROM notes")!, 0));
+        Assert.Equal(0, await Db.Employees.CountAsync());
+    }
+
     private static async Task Eventually(Func<bool> condition)
     {
         var until = DateTime.UtcNow.AddSeconds(30);
