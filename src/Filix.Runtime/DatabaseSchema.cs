@@ -33,6 +33,15 @@ public sealed class DatabaseSchema
     /// name. The migrations create it; the generated <c>&lt;Table&gt;Upstream</c> adapters qualify their SQL with it.</summary>
     public string PostgresSchema => Domain;
 
+    /// <summary><see cref="SqliteDdl"/> as one script (statements ended by <c>;</c>), for tools and for reading.</summary>
+    public string SqliteScript => Script(SqliteDdl, "-- no tables");
+
+    /// <summary><see cref="PostgresDdl"/> as one script; a comment alone when every table is local.</summary>
+    public string PostgresScript => Script(PostgresDdl, "-- no shared tables: every table of this domain is local");
+
     /// <summary>The default file name of this domain's database in a data folder.</summary>
     public string FileName => Domain + ".db";
+
+    private static string Script(IReadOnlyList<string> statements, string whenEmpty) =>
+        statements.Count == 0 ? whenEmpty : string.Join(";\n\n", statements) + ";";
 }

@@ -18,7 +18,7 @@ namespace Filix.Runtime;
 /// thread (a keyed read takes microseconds; a thread hop would cost more than the read) and return completed
 /// <see cref="ValueTask"/>s. Only waiting for a free connection or for the writer is truly asynchronous.
 /// </remarks>
-public sealed class FilixDatabase : IAsyncDisposable, IDisposable
+public sealed partial class FilixDatabase : IAsyncDisposable, IDisposable
 {
     private readonly ReaderPool _readers;
     private readonly Writer _writer;

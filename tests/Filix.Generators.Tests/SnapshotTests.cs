@@ -105,7 +105,7 @@ public sealed class SnapshotTests
         Assert.Equal(2, DdlBuilder.Statements(spec, SqlDialect.Sqlite).Count);
         Assert.DoesNotContain(output.Files, f => f.HintName.Contains("Upstream", StringComparison.Ordinal));
         var schema = Source(output, "LocalOnly.Schema.g.cs");
-        Assert.Contains("PostgresDdl = \"-- no shared tables: every table of this domain is local\";", schema);
+        Assert.Contains("public static string PostgresDdl => Definition.PostgresScript;", schema);
         Assert.Contains("PostgresDdl = new string[]\n        {\n        },", schema);
         Assert.Contains("public sealed partial record CachedItem", Source(output, "LocalOnly.CachedItem.g.cs"));
     }

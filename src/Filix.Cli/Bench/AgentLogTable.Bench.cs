@@ -7,7 +7,7 @@ namespace Filix.Cli.Bench.Schema;
 /// ceiling): they must write exactly what the repository writes.</summary>
 public sealed partial class AgentLogTable
 {
-    internal const string InsertStatement = InsertSql;
+    internal const string BenchInsertSql = InsertSql;
 
     internal static void BindRow(SqliteCommand command, AgentLog row) => SqliteValues.Bind(command, Values(row), 0);
 }

@@ -34,7 +34,7 @@ internal static class SqliteRows
     public static SqliteCommand Prepare(SqliteConnection connection, BenchWorkload workload)
     {
         var command = connection.CreateCommand();
-        command.CommandText = workload == BenchWorkload.Log ? AgentLogTable.InsertStatement : EventsTable.UpsertStatement;
+        command.CommandText = workload == BenchWorkload.Log ? AgentLogTable.BenchInsertSql : EventsTable.BenchUpsertSql;
 
         // The generated statements number their parameters $p0, $p1, ... in column order.
         for (var i = 0; command.CommandText.Contains(Parameter(i), StringComparison.Ordinal); i++)

@@ -4,8 +4,8 @@ namespace Filix.Domains.Entities;
 /// writer (naive, ceiling): they must write exactly what <see cref="UpsertAsync"/> writes.</summary>
 public sealed partial class EventsTable
 {
-    internal const string UpsertStatement = UpsertSql;
+    internal const string BenchUpsertSql = UpsertSql;
 
-    /// <summary>The values of <see cref="UpsertStatement"/>'s parameters <c>$p0</c>, <c>$p1</c>, ... for <paramref name="row"/>.</summary>
+    /// <summary>The values of <see cref="BenchUpsertSql"/>'s parameters <c>$p0</c>, <c>$p1</c>, ... for <paramref name="row"/>.</summary>
     internal static object?[] UpsertValues(Event row) => Values(row);
 }

@@ -15,15 +15,18 @@ internal static partial class Emitter
         var schema = SchemaArtifacts.For(domain);
         var w = Begin(domain);
         w.WriteSummary($"The {domain.Name} schema as SQL, generated from {schema.SourceFile}.");
+        WriteGeneratedCode(w);
         using (w.Open($"public static partial class {domain.TypeName}Schema"))
         {
             w.WriteLine($"public const string Domain = {SourceWriter.Literal(schema.Domain)};");
             w.WriteLine();
-            w.WriteLine("/// <summary>The SQLite DDL: every table.</summary>");
-            w.WriteLine($"public const string SqliteDdl = {SourceWriter.Literal(Script(schema.SqliteDdl))};");
+            // The statements are emitted once, in Definition; the scripts are joined from them. (The schema hash is
+            // in the Migrations partial: it follows the recorded history.)
+            w.WriteLine("/// <summary>The SQLite DDL as one script: every table.</summary>");
+            w.WriteLine("public static string SqliteDdl => Definition.SqliteScript;");
             w.WriteLine();
-            w.WriteLine($"/// <summary>The Postgres DDL: the shared ('sync' and 'optional') tables only. Unqualified, like the migrations: run it with search_path set to the domain's schema, \"{domain.Name}\" (filix migrate --upstream creates it).</summary>");
-            w.WriteLine($"public const string PostgresDdl = {SourceWriter.Literal(Script(schema.PostgresDdl))};");
+            w.WriteLine($"/// <summary>The Postgres DDL as one script: the shared ('sync' and 'optional') tables only. Unqualified, like the migrations: run it with search_path set to the domain's schema, \"{domain.Name}\" (filix migrate --upstream creates it).</summary>");
+            w.WriteLine("public static string PostgresDdl => Definition.PostgresScript;");
             w.WriteLine();
             using (w.Open("public static global::Filix.Runtime.DatabaseSchema Definition { get; } = new()", "};"))
             {
@@ -51,15 +54,13 @@ internal static partial class Emitter
         }
     }
 
-    private static string Script(IReadOnlyList<string> statements) =>
-        statements.Count == 0 ? "-- no shared tables: every table of this domain is local" : string.Join(";\n\n", statements) + ";";
-
     /// <summary>The typed database: opens the file and exposes one repository per table.</summary>
     private static string EmitDatabase(DomainSpec domain)
     {
         var name = domain.TypeName + "Database";
         var w = Begin(domain);
         w.WriteSummary(domain.Description.Length > 0 ? domain.Description : $"The {domain.Name} database.");
+        WriteGeneratedCode(w);
         using (w.Open($"public sealed partial class {name} : global::System.IAsyncDisposable, global::System.IDisposable"))
         {
             w.WriteLine($"/// <summary>The database's file name in a data folder.</summary>");
@@ -92,6 +93,9 @@ internal static partial class Emitter
             w.WriteLine($"/// <summary>Opens <c>{domain.Name}.db</c> in the data folder <paramref name=\"dataFolder\"/>.</summary>");
             w.WriteLine($"public static global::System.Threading.Tasks.Task<{name}> OpenInFolderAsync(string dataFolder, global::Filix.Runtime.FilixOptions? options = null, {Ct} cancellationToken = default) =>");
             w.WriteLine("    OpenAsync(global::System.IO.Path.Combine(dataFolder, FileName), options, cancellationToken);");
+            w.WriteLine();
+            w.WriteLine("/// <summary>Writes the statements (a repository's <c>InsertStatement</c>, ...) as one unit whose foreign keys are checked at its end: rows that refer to each other. See <see cref=\"global::Filix.Runtime.FilixDatabase.WriteTogetherAsync(global::Filix.Runtime.FilixStatement[])\"/>.</summary>");
+            w.WriteLine("public global::System.Threading.Tasks.Task<int[]> WriteTogetherAsync(params global::Filix.Runtime.FilixStatement[] statements) => Database.WriteTogetherAsync(statements);");
             w.WriteLine();
             w.WriteLine("public void Dispose() => Database.Dispose();");
             w.WriteLine();

@@ -12,6 +12,7 @@ internal static partial class Emitter
     {
         var w = Begin(domain);
         w.WriteSummary(table.Description.Length > 0 ? table.Description : $"A row of the '{table.Name}' table.");
+        WriteGeneratedCode(w);
         using (w.Open($"public sealed partial record {table.RecordName}"))
         {
             var first = true;

@@ -9,13 +9,18 @@ namespace Filix.Generators.Emit;
 internal static partial class Emitter
 {
     private const string Db = "global::Filix.Runtime.FilixDatabase";
-    private const string Session = "global::Filix.Runtime.Sqlite.SqliteSession";
+    private const string Reads = "global::Filix.Runtime.Repositories.TableReads";
+    private const string Writes = "global::Filix.Runtime.Repositories.TableWrites";
+    private const string Statement = "global::Filix.Runtime.FilixStatement";
     private const string Reader = "global::Microsoft.Data.Sqlite.SqliteDataReader";
     private const string Ct = "global::System.Threading.CancellationToken";
+    private const string AsyncTask = "global::System.Threading.Tasks.Task";
+    private const string AsyncValueTask = "global::System.Threading.Tasks.ValueTask";
 
-    /// <summary>The typed repository of a table: CRUD by key, batches, count, streaming scan and one lookup per
-    /// declared index (and per proper prefix of a composite key). Statements are constants; readers use typed
-    /// getters at constant ordinals; nothing is reflected.</summary>
+    /// <summary>The typed repository of a table: CRUD by key, batches, statements for units, count, streaming
+    /// scan and one lookup per planned <see cref="LookupSpec"/>. Only what differs per table is generated (the SQL
+    /// constants, the column binds, the typed read); the bodies are the runtime's (<c>TableReads</c>,
+    /// <c>TableWrites</c>), so a fix to them needs no regenerated code.</summary>
     private static string EmitRepository(DomainSpec domain, TableSpec table)
     {
         var sql = new DmlBuilder(table, SqlDialect.Sqlite);
@@ -23,8 +28,13 @@ internal static partial class Emitter
         var keys = KeyColumns(table);
         var w = Begin(domain);
         w.WriteSummary($"The '{table.Name}' table of the {domain.Name} database ({SyncTags.Name(table.Sync)}).");
+        WriteGeneratedCode(w);
         using (w.Open($"public sealed partial class {table.PluralName}Table"))
         {
+            w.WriteLine("/// <summary>The table's name in SQL.</summary>");
+            w.WriteLine($"public const string Name = {SourceWriter.Literal(table.Name)};");
+            w.WriteLine();
+            w.WriteLine($"private const int ColumnCount = {Int(table.Columns.Count)};");
             WriteConstant(w, "ScanSql", sql.Scan);
             WriteConstant(w, "CountSql", sql.Count);
             WriteConstant(w, "GetSql", sql.GetByKey);
@@ -36,33 +46,30 @@ internal static partial class Emitter
             }
 
             WriteConstant(w, "DeleteSql", sql.Delete);
-            w.WriteLine();
-            w.WriteLine($"private static readonly global::System.Func<{Reader}, {record}> ReadRow = Read;");
+            foreach (var lookup in table.Lookups)
+            {
+                WriteConstant(w, lookup.Name + "Sql", sql.SelectWhere(lookup.Columns, lookup.NullableArguments));
+            }
+
             w.WriteLine();
             w.WriteLine($"private readonly {Db} _database;");
             w.WriteLine();
             w.WriteLine($"internal {table.PluralName}Table({Db} database) => _database = database;");
-            w.WriteLine();
-            w.WriteLine($"/// <summary>The table's name in SQL.</summary>");
-            w.WriteLine($"public const string Name = {SourceWriter.Literal(table.Name)};");
 
-            WriteGet(w, "GetAsync", $"The row with this primary key, or null.", "GetSql", keys, record);
-            WriteWrite(w, "InsertAsync", "Inserts a row; fails if a row with its key exists.", "InsertSql", table, returnsBool: false);
-            WriteWrite(w, "UpsertAsync", "Inserts a row, or updates every column of the row with the same key.", "UpsertSql", table, returnsBool: false);
-            if (sql.Update is not null)
+            WriteRead(w, "GetAsync", "The row with this primary key, or null.", "GetSql", keys, record, unique: true);
+            WriteWrites(w, table, keys, hasUpdate: sql.Update is not null);
+            WriteUnitStatements(w, table, keys, hasUpdate: sql.Update is not null);
+            WriteCountAndScan(w, record);
+            foreach (var lookup in table.Lookups)
             {
-                WriteWrite(w, "UpdateAsync", "Updates the row with the same key; false if there is none.", "UpdateSql", table, returnsBool: true);
+                var columns = lookup.Columns.Select((n, i) => Column(table, n) with { Nullable = lookup.NullableArguments[i] }).ToList();
+                var summary = lookup.Unique
+                    ? $"The row whose {string.Join(", ", lookup.Columns)} equal the arguments, or null."
+                    : $"The rows whose {string.Join(", ", lookup.Columns)} equal the arguments, in primary key order.";
+                WriteRead(w, lookup.Name + "Async", summary, lookup.Name + "Sql", columns, record, lookup.Unique);
             }
 
-            WriteDelete(w, keys);
-            WriteMany(w, "InsertManyAsync", "Inserts all rows in one transaction: all of them are stored, or none. Returns the number of rows written.", "InsertSql", table);
-            // Upsert is DO NOTHING when every column is in the key, and SQLite counts no change for an existing row.
-            WriteMany(w, "UpsertManyAsync", "Upserts all rows in one transaction: all of them are stored, or none. " + (sql.Update is null
-                ? "Returns the number of rows inserted (a row whose key exists is already as given)."
-                : "Returns the number of rows written."), "UpsertSql", table);
-            WriteCountAndScan(w, record);
-            WriteLookups(w, table, sql);
-            WriteReadAndFill(w, table);
+            WriteReadAndFill(w, table, keys);
         }
 
         return w.ToString();
@@ -74,169 +81,103 @@ internal static partial class Emitter
     private static string Parameters(IEnumerable<ColumnSpec> columns) =>
         string.Join(", ", columns.Select(c => $"{CSharpTypes.PropertyType(c)} {Naming.ToParameterName(c.Name)}"));
 
-    /// <summary>The state passed to a static lambda: the one argument, or a tuple of them.</summary>
-    private static (string Value, List<string> Access) State(List<ColumnSpec> columns)
+    private static string Arguments(IEnumerable<ColumnSpec> columns) =>
+        string.Join(", ", columns.Select(c => Naming.ToParameterName(c.Name)));
+
+    /// <summary>A read by key or lookup: the arguments go to the runtime as one value or a named tuple
+    /// (<c>state.EntityId</c>), bound by a static lambda, so the read allocates nothing of its own.</summary>
+    private static void WriteRead(SourceWriter w, string method, string summary, string sqlName, List<ColumnSpec> columns, string record, bool unique)
     {
         var names = columns.Select(c => Naming.ToParameterName(c.Name)).ToList();
-        if (names.Count == 1)
-        {
-            return (names[0], new List<string> { "state" });
-        }
-
-        return ("(" + string.Join(", ", names) + ")", Enumerable.Range(1, names.Count).Select(i => "state.Item" + Int(i)).ToList());
-    }
-
-    private static void BindState(SourceWriter w, List<ColumnSpec> columns, List<string> access)
-    {
-        for (var i = 0; i < columns.Count; i++)
-        {
-            w.WriteLine($"command.Parameters[{Int(i)}].Value = {CSharpTypes.SqliteBind(columns[i], access[i])};");
-        }
-    }
-
-    private static void WriteGet(SourceWriter w, string method, string summary, string sqlName, List<ColumnSpec> columns, string record)
-    {
-        var (state, access) = State(columns);
+        var elements = columns.Select(c => Naming.ToTupleElementName(c.PropertyName)).ToList();
+        var state = names.Count == 1 ? names[0] : "(" + string.Join(", ", names.Select((n, i) => $"{elements[i]}: {n}")) + ")";
+        var access = names.Count == 1 ? new List<string> { "state" } : elements.Select(e => "state." + e).ToList();
+        var result = unique ? $"{record}?" : $"global::System.Collections.Generic.IReadOnlyList<{record}>";
         w.WriteLine();
         w.WriteSummary(summary);
-        w.WriteLine($"public global::System.Threading.Tasks.ValueTask<{record}?> {method}({Parameters(columns)}, {Ct} cancellationToken = default) =>");
+        w.WriteLine($"public {AsyncValueTask}<{result}> {method}({Parameters(columns)}, {Ct} cancellationToken = default) =>");
         w.Indentation++;
-        using (w.Open($"_database.ReadAsync<{StateType(columns)}, {record}?>(static (session, state) =>", $"}}, {state}, cancellationToken);"))
+        var call = $"{Reads}.{(unique ? "OneAsync" : "ListAsync")}(_database, {sqlName}, {Int(columns.Count)}, static (command, state) =>";
+        if (columns.Count == 1)
         {
-            w.WriteLine($"var command = session.Command({sqlName}, {Int(columns.Count)});");
-            BindState(w, columns, access);
-            w.WriteLine("using var reader = command.ExecuteReader();");
-            w.WriteLine("return reader.Read() ? Read(reader) : null;");
+            w.WriteLine($"{call} command.Parameters[0].Value = {CSharpTypes.SqliteBind(columns[0], "state")}, {state}, Read, cancellationToken);");
+        }
+        else
+        {
+            using (w.Open(call, $"}}, {state}, Read, cancellationToken);"))
+            {
+                for (var i = 0; i < columns.Count; i++)
+                {
+                    w.WriteLine($"command.Parameters[{Int(i)}].Value = {CSharpTypes.SqliteBind(columns[i], access[i])};");
+                }
+            }
         }
 
         w.Indentation--;
     }
 
-    private static void WriteWrite(SourceWriter w, string method, string summary, string sqlName, TableSpec table, bool returnsBool)
+    /// <summary>The writes, each a statement and its stored values (<c>FilixDatabase.ExecuteAsync</c>), so they
+    /// can go to another process's writer.</summary>
+    private static void WriteWrites(SourceWriter w, TableSpec table, List<ColumnSpec> keys, bool hasUpdate)
+    {
+        var record = table.RecordName;
+        var row = $"{record} row, {Ct} cancellationToken = default";
+        WriteMember(w, "Inserts a row; fails if a row with its key exists.",
+            $"public {AsyncTask} InsertAsync({row}) => _database.ExecuteAsync(InsertSql, ColumnCount, Values(row), cancellationToken);");
+        WriteMember(w, "Inserts a row, or updates every column of the row with the same key.",
+            $"public {AsyncTask} UpsertAsync({row}) => _database.ExecuteAsync(UpsertSql, ColumnCount, Values(row), cancellationToken);");
+        if (hasUpdate)
+        {
+            WriteMember(w, "Updates the row with the same key; false if there is none.",
+                $"public {AsyncTask}<bool> UpdateAsync({row}) =>\n    {Writes}.ChangedOneAsync(_database.ExecuteAsync(UpdateSql, ColumnCount, Values(row), cancellationToken));");
+        }
+
+        WriteMember(w, "Deletes the row with this primary key; false if there is none.",
+            $"public {AsyncTask}<bool> DeleteAsync({Parameters(keys)}, {Ct} cancellationToken = default) =>\n    {Writes}.ChangedOneAsync(_database.ExecuteAsync(DeleteSql, {Int(keys.Count)}, Key({Arguments(keys)}), cancellationToken));");
+        var rows = $"global::System.Collections.Generic.IEnumerable<{record}> rows, {Ct} cancellationToken = default";
+        WriteMember(w, "Inserts all rows in one transaction: all of them are stored, or none. Returns the number of rows written.",
+            $"public {AsyncTask}<int> InsertManyAsync({rows}) =>\n    {Writes}.ManyAsync(_database, InsertSql, ColumnCount, rows, Fill, cancellationToken);");
+
+        // Upsert is DO NOTHING when every column is in the key, and SQLite counts no change for an existing row.
+        WriteMember(w, "Upserts all rows in one transaction: all of them are stored, or none. " + (hasUpdate
+                ? "Returns the number of rows written."
+                : "Returns the number of rows inserted (a row whose key exists is already as given)."),
+            $"public {AsyncTask}<int> UpsertManyAsync({rows}) =>\n    {Writes}.ManyAsync(_database, UpsertSql, ColumnCount, rows, Fill, cancellationToken);");
+    }
+
+    /// <summary>The same writes as statements, for <c>FilixDatabase.WriteTogetherAsync</c>: rows written as one
+    /// unit whose foreign keys are checked at its end.</summary>
+    private static void WriteUnitStatements(SourceWriter w, TableSpec table, List<ColumnSpec> keys, bool hasUpdate)
+    {
+        const string Unit = " Write it with others as one unit (WriteTogetherAsync).";
+        var row = $"{table.RecordName} row";
+        WriteMember(w, "The insert of a row, as a statement." + Unit, $"public {Statement} InsertStatement({row}) => new(Name, InsertSql, ColumnCount, Values(row));");
+        WriteMember(w, "The upsert of a row, as a statement." + Unit, $"public {Statement} UpsertStatement({row}) => new(Name, UpsertSql, ColumnCount, Values(row));");
+        if (hasUpdate)
+        {
+            WriteMember(w, "The update of a row by its key, as a statement." + Unit, $"public {Statement} UpdateStatement({row}) => new(Name, UpdateSql, ColumnCount, Values(row));");
+        }
+
+        WriteMember(w, "The delete of the row with this primary key, as a statement." + Unit,
+            $"public {Statement} DeleteStatement({Parameters(keys)}) => new(Name, DeleteSql, {Int(keys.Count)}, Key({Arguments(keys)}));");
+    }
+
+    private static void WriteMember(SourceWriter w, string summary, string code)
     {
         w.WriteLine();
         w.WriteSummary(summary);
-        var type = returnsBool ? "global::System.Threading.Tasks.Task<bool>" : "global::System.Threading.Tasks.Task";
-        using (w.Open($"public {type} {method}({table.RecordName} row, {Ct} cancellationToken = default)"))
-        {
-            w.WriteLine("global::System.ArgumentNullException.ThrowIfNull(row);");
-            w.WriteLine($"return {Execute(sqlName, table.Columns.Count, "Values(row)", returnsBool)};");
-        }
-    }
-
-    /// <summary>A call of <c>FilixDatabase.ExecuteAsync</c>: the write as a statement and its stored values, so it
-    /// can go to another process's writer. <paramref name="one"/>: the task is whether exactly one row changed.</summary>
-    private static string Execute(string sqlName, int parameterCount, string values, bool one)
-    {
-        var call = $"_database.ExecuteAsync({sqlName}, {Int(parameterCount)}, {values}, cancellationToken)";
-        return one ? $"ChangedOneAsync({call})" : call;
-    }
-
-    private static void WriteMany(SourceWriter w, string method, string summary, string sqlName, TableSpec table)
-    {
-        var list = $"global::System.Collections.Generic.IReadOnlyCollection<{table.RecordName}>";
-        var count = Int(table.Columns.Count);
-        w.WriteLine();
-        w.WriteSummary(summary);
-        using (w.Open($"public global::System.Threading.Tasks.Task<int> {method}(global::System.Collections.Generic.IEnumerable<{table.RecordName}> rows, {Ct} cancellationToken = default)"))
-        {
-            w.WriteLine("global::System.ArgumentNullException.ThrowIfNull(rows);");
-            w.WriteLine("// Materialise first: the count sizes the values, and the caller's sequence is enumerated once.");
-            w.WriteLine($"var batch = rows as {list} ?? global::System.Linq.Enumerable.ToList(rows);");
-            w.WriteLine($"var values = new object?[batch.Count * {count}];");
-            w.WriteLine("var offset = 0;");
-            using (w.Open("foreach (var row in batch)"))
-            {
-                w.WriteLine("global::System.ArgumentNullException.ThrowIfNull(row, nameof(rows));");
-                w.WriteLine("Fill(values, offset, row);");
-                w.WriteLine($"offset += {count};");
-            }
-
-            w.WriteLine($"return {Execute(sqlName, table.Columns.Count, "values", one: false)};");
-        }
-    }
-
-    private static void WriteDelete(SourceWriter w, List<ColumnSpec> keys)
-    {
-        var values = "new object?[] { " + string.Join(", ", keys.Select(k => CSharpTypes.SqliteBind(k, Naming.ToParameterName(k.Name)))) + " }";
-        w.WriteLine();
-        w.WriteSummary("Deletes the row with this primary key; false if there is none.");
-        w.WriteLine($"public global::System.Threading.Tasks.Task<bool> DeleteAsync({Parameters(keys)}, {Ct} cancellationToken = default) =>");
-        w.WriteLine($"    {Execute("DeleteSql", keys.Count, values, one: true)};");
+        w.WriteLine(code);
     }
 
     private static void WriteCountAndScan(SourceWriter w, string record)
     {
-        w.WriteLine();
-        w.WriteSummary("The number of rows.");
-        w.WriteLine($"public global::System.Threading.Tasks.ValueTask<long> CountAsync({Ct} cancellationToken = default) =>");
-        w.WriteLine("    _database.ReadAsync(static (session, _) => (long)session.Command(CountSql, 0).ExecuteScalar()!, 0, cancellationToken);");
-        w.WriteLine();
-        w.WriteSummary("Every row in primary key order, streamed: one read connection is held until the enumeration ends.");
-        w.WriteLine($"public global::System.Collections.Generic.IAsyncEnumerable<{record}> ScanAsync({Ct} cancellationToken = default) =>");
-        w.WriteLine("    _database.QueryAsync(ScanSql, 0, static (_, _) => { }, 0, ReadRow, cancellationToken);");
+        WriteMember(w, "The number of rows.",
+            $"public {AsyncValueTask}<long> CountAsync({Ct} cancellationToken = default) => {Reads}.CountAsync(_database, CountSql, cancellationToken);");
+        WriteMember(w, "Every row in primary key order, streamed: one read connection is held until the enumeration ends.",
+            $"public global::System.Collections.Generic.IAsyncEnumerable<{record}> ScanAsync({Ct} cancellationToken = default) =>\n    {Reads}.ScanAsync(_database, ScanSql, Read, cancellationToken);");
     }
 
-    /// <summary>The lookups the parser planned (<see cref="TableSpec.Lookups"/>). Unique ones return one row
-    /// (<c>GetBy…</c>), the others a list in key order (<c>FindBy…</c>).</summary>
-    private static void WriteLookups(SourceWriter w, TableSpec table, DmlBuilder sql)
-    {
-        foreach (var lookup in table.Lookups)
-        {
-            var (names, unique) = (lookup.Columns, lookup.Unique);
-            // SQL lets many rows hold NULL under UNIQUE, so a unique lookup takes non-null arguments: "the row
-            // whose x is null" is not one row. Non-unique lookups of null are null-safe (IS).
-            var columns = names.Select(n => Column(table, n)).Select(c => unique ? c with { Nullable = false } : c).ToList();
-            var method = lookup.Name + "Async";
-            var sqlName = lookup.Name + "Sql";
-            WriteConstantSpaced(w, sqlName, sql.SelectWhere(names, columns.Select(c => c.Nullable)));
-            if (unique)
-            {
-                WriteGet(w, method, $"The row whose {string.Join(", ", names)} equal the arguments, or null.", sqlName, columns, table.RecordName);
-            }
-            else
-            {
-                WriteFind(w, method, sqlName, columns, table.RecordName);
-            }
-        }
-    }
-
-    private static void WriteConstantSpaced(SourceWriter w, string name, string value)
-    {
-        w.WriteLine();
-        WriteConstant(w, name, value);
-    }
-
-    private static void WriteFind(SourceWriter w, string method, string sqlName, List<ColumnSpec> columns, string record)
-    {
-        var (state, access) = State(columns);
-        var list = $"global::System.Collections.Generic.List<{record}>";
-        w.WriteLine();
-        w.WriteSummary($"The rows whose {string.Join(", ", columns.Select(c => c.Name))} equal the arguments, in primary key order.");
-        w.WriteLine($"public global::System.Threading.Tasks.ValueTask<global::System.Collections.Generic.IReadOnlyList<{record}>> {method}({Parameters(columns)}, {Ct} cancellationToken = default) =>");
-        w.Indentation++;
-        using (w.Open($"_database.ReadAsync<{StateType(columns)}, global::System.Collections.Generic.IReadOnlyList<{record}>>(static (session, state) =>", $"}}, {state}, cancellationToken);"))
-        {
-            w.WriteLine($"var command = session.Command({sqlName}, {Int(columns.Count)});");
-            BindState(w, columns, access);
-            w.WriteLine($"var rows = new {list}();");
-            w.WriteLine("using var reader = command.ExecuteReader();");
-            using (w.Open("while (reader.Read())"))
-            {
-                w.WriteLine("rows.Add(Read(reader));");
-            }
-
-            w.WriteLine("return rows;");
-        }
-
-        w.Indentation--;
-    }
-
-    private static string StateType(List<ColumnSpec> columns) => columns.Count == 1
-        ? CSharpTypes.PropertyType(columns[0])
-        : "(" + string.Join(", ", columns.Select(CSharpTypes.PropertyType)) + ")";
-
-    private static void WriteReadAndFill(SourceWriter w, TableSpec table)
+    private static void WriteReadAndFill(SourceWriter w, TableSpec table, List<ColumnSpec> keys)
     {
         w.WriteLine();
         w.WriteSummary("Reads the current row of a reader over the table's columns in declaration order.");
@@ -249,15 +190,8 @@ internal static partial class Emitter
             }
         }
 
-        w.WriteLine();
-        w.WriteSummary("The stored forms of a row's columns in declaration order, the parameters of every row statement.");
-        using (w.Open($"internal static object?[] Values({table.RecordName} row)"))
-        {
-            w.WriteLine($"var values = new object?[{Int(table.Columns.Count)}];");
-            w.WriteLine("Fill(values, 0, row);");
-            w.WriteLine("return values;");
-        }
-
+        WriteMember(w, "The stored forms of a row's columns in declaration order, the parameters of every row statement.",
+            $"internal static object?[] Values({table.RecordName} row) => {Writes}.Values(row, ColumnCount, Fill);");
         w.WriteLine();
         using (w.Open($"internal static void Fill(object?[] values, int offset, {table.RecordName} row)"))
         {
@@ -268,10 +202,8 @@ internal static partial class Emitter
             }
         }
 
-        // A helper, not an async UpdateAsync/DeleteAsync: their argument checks still throw at the call.
-        w.WriteLine();
-        w.WriteSummary("Whether a write by key changed its row (Update, Delete).");
-        w.WriteLine("private static async global::System.Threading.Tasks.Task<bool> ChangedOneAsync(global::System.Threading.Tasks.Task<int> changes) =>");
-        w.WriteLine("    await changes.ConfigureAwait(false) == 1;");
+        var stored = string.Join(", ", keys.Select(k => CSharpTypes.SqliteBind(k, Naming.ToParameterName(k.Name))));
+        WriteMember(w, "The stored forms of a primary key, the parameters of the delete.",
+            $"private static object?[] Key({Parameters(keys)}) => new object?[] {{ {stored} }};");
     }
 }

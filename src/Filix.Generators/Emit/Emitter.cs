@@ -40,6 +40,14 @@ internal static partial class Emitter
         return writer;
     }
 
+    /// <summary>This generator's version, named by the <c>[GeneratedCode]</c> attribute on every generated type.</summary>
+    private static readonly string Version = typeof(Emitter).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
+
+    /// <summary>Marks the type that follows as generated (analyzers and coverage tools skip it), naming Filix and
+    /// its version.</summary>
+    private static void WriteGeneratedCode(SourceWriter writer) =>
+        writer.WriteLine($"[global::System.CodeDom.Compiler.GeneratedCode(\"Filix\", \"{Version}\")]");
+
     private static string Int(int value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>The key columns of a table, in key order.</summary>

@@ -86,6 +86,11 @@ public sealed record LookupSpec
     public required EquatableArray<string> Columns { get; init; }
 
     public required bool Unique { get; init; }
+
+    /// <summary>Per column, whether the method's argument may be null. SQL lets many rows hold NULL under UNIQUE,
+    /// so a unique lookup takes non-null arguments ("the row whose x is null" is not one row); a non-unique lookup
+    /// of a nullable column takes null and compares null-safely (<c>IS</c>).</summary>
+    public required EquatableArray<bool> NullableArguments { get; init; }
 }
 
 public sealed record IndexSpec

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Text;
 using Microsoft.CodeAnalysis.CSharp;
 
@@ -99,6 +100,14 @@ internal static class Naming
         var camel = char.ToLowerInvariant(pascal[0]) + pascal.Substring(1);
         return camel == CancellationTokenParameter ? camel + "Value" : EscapeKeyword(camel);
     }
+
+    /// <summary>The element name of a named tuple for a property name: C# refuses some names in tuples (CS8125,
+    /// CS8126: <c>Rest</c>, <c>ToString</c>, <c>Item2</c> outside position 2, ...), so those get a <c>Value</c> suffix.</summary>
+    public static string ToTupleElementName(string propertyName) =>
+        propertyName is "CompareTo" or "Deconstruct" or "Equals" or "GetHashCode" or "Rest" or "ToString"
+            || (propertyName.StartsWith("Item", StringComparison.Ordinal) && propertyName.Length > 4 && propertyName.Substring(4).All(char.IsDigit))
+            ? propertyName + "Value"
+            : propertyName;
 
     public static string EscapeKeyword(string identifier) =>
         SyntaxFacts.GetKeywordKind(identifier) != SyntaxKind.None || SyntaxFacts.GetContextualKeywordKind(identifier) != SyntaxKind.None

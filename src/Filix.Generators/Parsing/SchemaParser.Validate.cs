@@ -377,7 +377,13 @@ internal sealed partial class SchemaParser
             }
 
             planned.Add(name, (names, what, span));
-            lookups.Add(new LookupSpec { Name = name, Columns = names.ToEquatableArray(), Unique = unique });
+            lookups.Add(new LookupSpec
+            {
+                Name = name,
+                Columns = names.ToEquatableArray(),
+                Unique = unique,
+                NullableArguments = names.Select(n => !unique && columnSpecs.First(c => c.Name == n).Nullable).ToEquatableArray(),
+            });
         }
 
         return lookups;

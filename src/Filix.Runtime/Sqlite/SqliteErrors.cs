@@ -50,7 +50,9 @@ internal static class SqliteErrors
             1555 => $"A row with the same primary key already exists ({detail}). Use Upsert to replace it or Update to change it.",
             2067 => $"Another row already has this value in a unique column ({detail}). Unique values may appear in one row only.",
             787 => "A foreign key check failed: the write refers to a row that does not exist, or deletes a row that others still refer to. " +
-                   "Write the referenced row first (or earlier in the same batch), or delete the referring rows first.",
+                   "Write the referenced row first (or earlier in the same batch), or delete the referring rows first. " +
+                   "Rows that refer to each other (a cycle) cannot be written one after the other: write them as one unit, whose keys are checked at its end " +
+                   "(FilixDatabase.WriteTogetherAsync(table.InsertStatement(a), other.InsertStatement(b))).",
             1299 => $"A required column was given no value ({detail} is NOT NULL). Set it, or declare the column 'nullable: true'.",
             275 => $"A value breaks a column's CHECK ({detail}): json columns hold valid JSON text, boolean columns 0 or 1.",
             3091 => $"A value has the wrong type for a STRICT column ({detail}). Bind the column's declared type.",

@@ -7,6 +7,7 @@ namespace Filix.Tests.AllTypes;
 /// <summary>
 /// A row of the 'samples' table.
 /// </summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Filix", "0.1.0")]
 public sealed partial record Sample
 {
     /// <summary>

@@ -7,8 +7,13 @@ namespace Filix.Tests.AllTypes;
 /// <summary>
 /// The 'samples' table of the all_types database (sync).
 /// </summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Filix", "0.1.0")]
 public sealed partial class SamplesTable
 {
+    /// <summary>The table's name in SQL.</summary>
+    public const string Name = "samples";
+
+    private const int ColumnCount = 28;
     private const string ScanSql = "SELECT \"id\", \"title\", \"note\", \"status\", \"quoted\", \"count\", \"offset_by\", \"maybe_count\", \"ratio\", \"whole_ratio\", \"maybe_ratio\", \"enabled\", \"archived\", \"maybe_flag\", \"payload\", \"thumbnail\", \"created_at\", \"epoch\", \"seen_at\", \"born_on\", \"fixed_on\", \"ends_on\", \"tags\", \"attributes\", \"settings\", \"extra\", \"external_id\", \"parent_id\" FROM \"samples\" ORDER BY \"id\"";
     private const string CountSql = "SELECT count(*) FROM \"samples\"";
     private const string GetSql = "SELECT \"id\", \"title\", \"note\", \"status\", \"quoted\", \"count\", \"offset_by\", \"maybe_count\", \"ratio\", \"whole_ratio\", \"maybe_ratio\", \"enabled\", \"archived\", \"maybe_flag\", \"payload\", \"thumbnail\", \"created_at\", \"epoch\", \"seen_at\", \"born_on\", \"fixed_on\", \"ends_on\", \"tags\", \"attributes\", \"settings\", \"extra\", \"external_id\", \"parent_id\" FROM \"samples\" WHERE \"id\" = $p0";
@@ -17,109 +22,80 @@ public sealed partial class SamplesTable
     private const string UpdateSql = "UPDATE \"samples\" SET \"title\" = $p1, \"note\" = $p2, \"status\" = $p3, \"quoted\" = $p4, \"count\" = $p5, \"offset_by\" = $p6, \"maybe_count\" = $p7, \"ratio\" = $p8, \"whole_ratio\" = $p9, \"maybe_ratio\" = $p10, \"enabled\" = $p11, \"archived\" = $p12, \"maybe_flag\" = $p13, \"payload\" = $p14, \"thumbnail\" = $p15, \"created_at\" = $p16, \"epoch\" = $p17, \"seen_at\" = $p18, \"born_on\" = $p19, \"fixed_on\" = $p20, \"ends_on\" = $p21, \"tags\" = $p22, \"attributes\" = $p23, \"settings\" = $p24, \"extra\" = $p25, \"external_id\" = $p26, \"parent_id\" = $p27 WHERE \"id\" = $p0";
     private const string DeleteSql = "DELETE FROM \"samples\" WHERE \"id\" = $p0";
 
-    private static readonly global::System.Func<global::Microsoft.Data.Sqlite.SqliteDataReader, Sample> ReadRow = Read;
-
     private readonly global::Filix.Runtime.FilixDatabase _database;
 
     internal SamplesTable(global::Filix.Runtime.FilixDatabase database) => _database = database;
-
-    /// <summary>The table's name in SQL.</summary>
-    public const string Name = "samples";
 
     /// <summary>
     /// The row with this primary key, or null.
     /// </summary>
     public global::System.Threading.Tasks.ValueTask<Sample?> GetAsync(global::System.Guid id, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync<global::System.Guid, Sample?>(static (session, state) =>
-        {
-            var command = session.Command(GetSql, 1);
-            command.Parameters[0].Value = global::Filix.Runtime.Sqlite.SqliteValues.Uuid(state);
-            using var reader = command.ExecuteReader();
-            return reader.Read() ? Read(reader) : null;
-        }, id, cancellationToken);
+        global::Filix.Runtime.Repositories.TableReads.OneAsync(_database, GetSql, 1, static (command, state) => command.Parameters[0].Value = global::Filix.Runtime.Sqlite.SqliteValues.Uuid(state), id, Read, cancellationToken);
 
     /// <summary>
     /// Inserts a row; fails if a row with its key exists.
     /// </summary>
-    public global::System.Threading.Tasks.Task InsertAsync(Sample row, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(row);
-        return _database.ExecuteAsync(InsertSql, 28, Values(row), cancellationToken);
-    }
+    public global::System.Threading.Tasks.Task InsertAsync(Sample row, global::System.Threading.CancellationToken cancellationToken = default) => _database.ExecuteAsync(InsertSql, ColumnCount, Values(row), cancellationToken);
 
     /// <summary>
     /// Inserts a row, or updates every column of the row with the same key.
     /// </summary>
-    public global::System.Threading.Tasks.Task UpsertAsync(Sample row, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(row);
-        return _database.ExecuteAsync(UpsertSql, 28, Values(row), cancellationToken);
-    }
+    public global::System.Threading.Tasks.Task UpsertAsync(Sample row, global::System.Threading.CancellationToken cancellationToken = default) => _database.ExecuteAsync(UpsertSql, ColumnCount, Values(row), cancellationToken);
 
     /// <summary>
     /// Updates the row with the same key; false if there is none.
     /// </summary>
-    public global::System.Threading.Tasks.Task<bool> UpdateAsync(Sample row, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(row);
-        return ChangedOneAsync(_database.ExecuteAsync(UpdateSql, 28, Values(row), cancellationToken));
-    }
+    public global::System.Threading.Tasks.Task<bool> UpdateAsync(Sample row, global::System.Threading.CancellationToken cancellationToken = default) =>
+        global::Filix.Runtime.Repositories.TableWrites.ChangedOneAsync(_database.ExecuteAsync(UpdateSql, ColumnCount, Values(row), cancellationToken));
 
     /// <summary>
     /// Deletes the row with this primary key; false if there is none.
     /// </summary>
     public global::System.Threading.Tasks.Task<bool> DeleteAsync(global::System.Guid id, global::System.Threading.CancellationToken cancellationToken = default) =>
-        ChangedOneAsync(_database.ExecuteAsync(DeleteSql, 1, new object?[] { global::Filix.Runtime.Sqlite.SqliteValues.Uuid(id) }, cancellationToken));
+        global::Filix.Runtime.Repositories.TableWrites.ChangedOneAsync(_database.ExecuteAsync(DeleteSql, 1, Key(id), cancellationToken));
 
     /// <summary>
     /// Inserts all rows in one transaction: all of them are stored, or none. Returns the number of rows written.
     /// </summary>
-    public global::System.Threading.Tasks.Task<int> InsertManyAsync(global::System.Collections.Generic.IEnumerable<Sample> rows, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(rows);
-        // Materialise first: the count sizes the values, and the caller's sequence is enumerated once.
-        var batch = rows as global::System.Collections.Generic.IReadOnlyCollection<Sample> ?? global::System.Linq.Enumerable.ToList(rows);
-        var values = new object?[batch.Count * 28];
-        var offset = 0;
-        foreach (var row in batch)
-        {
-            global::System.ArgumentNullException.ThrowIfNull(row, nameof(rows));
-            Fill(values, offset, row);
-            offset += 28;
-        }
-        return _database.ExecuteAsync(InsertSql, 28, values, cancellationToken);
-    }
+    public global::System.Threading.Tasks.Task<int> InsertManyAsync(global::System.Collections.Generic.IEnumerable<Sample> rows, global::System.Threading.CancellationToken cancellationToken = default) =>
+        global::Filix.Runtime.Repositories.TableWrites.ManyAsync(_database, InsertSql, ColumnCount, rows, Fill, cancellationToken);
 
     /// <summary>
     /// Upserts all rows in one transaction: all of them are stored, or none. Returns the number of rows written.
     /// </summary>
-    public global::System.Threading.Tasks.Task<int> UpsertManyAsync(global::System.Collections.Generic.IEnumerable<Sample> rows, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(rows);
-        // Materialise first: the count sizes the values, and the caller's sequence is enumerated once.
-        var batch = rows as global::System.Collections.Generic.IReadOnlyCollection<Sample> ?? global::System.Linq.Enumerable.ToList(rows);
-        var values = new object?[batch.Count * 28];
-        var offset = 0;
-        foreach (var row in batch)
-        {
-            global::System.ArgumentNullException.ThrowIfNull(row, nameof(rows));
-            Fill(values, offset, row);
-            offset += 28;
-        }
-        return _database.ExecuteAsync(UpsertSql, 28, values, cancellationToken);
-    }
+    public global::System.Threading.Tasks.Task<int> UpsertManyAsync(global::System.Collections.Generic.IEnumerable<Sample> rows, global::System.Threading.CancellationToken cancellationToken = default) =>
+        global::Filix.Runtime.Repositories.TableWrites.ManyAsync(_database, UpsertSql, ColumnCount, rows, Fill, cancellationToken);
+
+    /// <summary>
+    /// The insert of a row, as a statement. Write it with others as one unit (WriteTogetherAsync).
+    /// </summary>
+    public global::Filix.Runtime.FilixStatement InsertStatement(Sample row) => new(Name, InsertSql, ColumnCount, Values(row));
+
+    /// <summary>
+    /// The upsert of a row, as a statement. Write it with others as one unit (WriteTogetherAsync).
+    /// </summary>
+    public global::Filix.Runtime.FilixStatement UpsertStatement(Sample row) => new(Name, UpsertSql, ColumnCount, Values(row));
+
+    /// <summary>
+    /// The update of a row by its key, as a statement. Write it with others as one unit (WriteTogetherAsync).
+    /// </summary>
+    public global::Filix.Runtime.FilixStatement UpdateStatement(Sample row) => new(Name, UpdateSql, ColumnCount, Values(row));
+
+    /// <summary>
+    /// The delete of the row with this primary key, as a statement. Write it with others as one unit (WriteTogetherAsync).
+    /// </summary>
+    public global::Filix.Runtime.FilixStatement DeleteStatement(global::System.Guid id) => new(Name, DeleteSql, 1, Key(id));
 
     /// <summary>
     /// The number of rows.
     /// </summary>
-    public global::System.Threading.Tasks.ValueTask<long> CountAsync(global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync(static (session, _) => (long)session.Command(CountSql, 0).ExecuteScalar()!, 0, cancellationToken);
+    public global::System.Threading.Tasks.ValueTask<long> CountAsync(global::System.Threading.CancellationToken cancellationToken = default) => global::Filix.Runtime.Repositories.TableReads.CountAsync(_database, CountSql, cancellationToken);
 
     /// <summary>
     /// Every row in primary key order, streamed: one read connection is held until the enumeration ends.
     /// </summary>
     public global::System.Collections.Generic.IAsyncEnumerable<Sample> ScanAsync(global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.QueryAsync(ScanSql, 0, static (_, _) => { }, 0, ReadRow, cancellationToken);
+        global::Filix.Runtime.Repositories.TableReads.ScanAsync(_database, ScanSql, Read, cancellationToken);
 
     /// <summary>
     /// Reads the current row of a reader over the table's columns in declaration order.
@@ -159,12 +135,7 @@ public sealed partial class SamplesTable
     /// <summary>
     /// The stored forms of a row's columns in declaration order, the parameters of every row statement.
     /// </summary>
-    internal static object?[] Values(Sample row)
-    {
-        var values = new object?[28];
-        Fill(values, 0, row);
-        return values;
-    }
+    internal static object?[] Values(Sample row) => global::Filix.Runtime.Repositories.TableWrites.Values(row, ColumnCount, Fill);
 
     internal static void Fill(object?[] values, int offset, Sample row)
     {
@@ -199,8 +170,7 @@ public sealed partial class SamplesTable
     }
 
     /// <summary>
-    /// Whether a write by key changed its row (Update, Delete).
+    /// The stored forms of a primary key, the parameters of the delete.
     /// </summary>
-    private static async global::System.Threading.Tasks.Task<bool> ChangedOneAsync(global::System.Threading.Tasks.Task<int> changes) =>
-        await changes.ConfigureAwait(false) == 1;
+    private static object?[] Key(global::System.Guid id) => new object?[] { global::Filix.Runtime.Sqlite.SqliteValues.Uuid(id) };
 }

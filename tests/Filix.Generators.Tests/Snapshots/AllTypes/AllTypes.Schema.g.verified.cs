@@ -7,79 +7,19 @@ namespace Filix.Tests.AllTypes;
 /// <summary>
 /// The all_types schema as SQL, generated from all_types.filix.yaml.
 /// </summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Filix", "0.1.0")]
 public static partial class AllTypesSchema
 {
     public const string Domain = "all_types";
 
-    /// <summary>The SQLite DDL: every table.</summary>
-    public const string SqliteDdl = """
-    CREATE TABLE "samples" (
-        "id" TEXT NOT NULL,
-        "title" TEXT NOT NULL,
-        "note" TEXT,
-        "status" TEXT NOT NULL DEFAULT 'active',
-        "quoted" TEXT NOT NULL DEFAULT 'it''s "quoted"',
-        "count" INTEGER NOT NULL DEFAULT 0,
-        "offset_by" INTEGER NOT NULL DEFAULT -12,
-        "maybe_count" INTEGER,
-        "ratio" REAL NOT NULL DEFAULT 0.5,
-        "whole_ratio" REAL NOT NULL DEFAULT 2,
-        "maybe_ratio" REAL,
-        "enabled" INTEGER NOT NULL DEFAULT 1 CHECK ("enabled" IN (0, 1)),
-        "archived" INTEGER NOT NULL DEFAULT 0 CHECK ("archived" IN (0, 1)),
-        "maybe_flag" INTEGER CHECK ("maybe_flag" IN (0, 1)),
-        "payload" BLOB NOT NULL,
-        "thumbnail" BLOB,
-        "created_at" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%f0000Z', 'now')),
-        "epoch" TEXT NOT NULL DEFAULT '2024-01-31T10:00:00.0000000Z',
-        "seen_at" TEXT,
-        "born_on" TEXT NOT NULL DEFAULT (date('now')),
-        "fixed_on" TEXT NOT NULL DEFAULT '2024-01-31',
-        "ends_on" TEXT,
-        "tags" TEXT NOT NULL DEFAULT '[]' CHECK (json_valid("tags")),
-        "attributes" TEXT NOT NULL DEFAULT '{}' CHECK (json_valid("attributes")),
-        "settings" TEXT NOT NULL DEFAULT '{"theme": "dark", "sizes": [1, 2]}' CHECK (json_valid("settings")),
-        "extra" TEXT CHECK (json_valid("extra")),
-        "external_id" TEXT NOT NULL DEFAULT '6f9619ff-8b86-d011-b42d-00cf4fc964ff',
-        "parent_id" TEXT,
-        PRIMARY KEY ("id")
-    ) STRICT;
-    """;
+    /// <summary>A hash of the schema, recorded in each database created from it.</summary>
+    public const string Hash = "686cdc578940592b";
 
-    /// <summary>The Postgres DDL: the shared ('sync' and 'optional') tables only. Unqualified, like the migrations: run it with search_path set to the domain's schema, "all_types" (filix migrate --upstream creates it).</summary>
-    public const string PostgresDdl = """
-    CREATE TABLE "samples" (
-        "id" uuid NOT NULL,
-        "title" text NOT NULL,
-        "note" text,
-        "status" text NOT NULL DEFAULT 'active'::text,
-        "quoted" text NOT NULL DEFAULT 'it''s "quoted"'::text,
-        "count" bigint NOT NULL DEFAULT 0,
-        "offset_by" bigint NOT NULL DEFAULT -12,
-        "maybe_count" bigint,
-        "ratio" double precision NOT NULL DEFAULT 0.5,
-        "whole_ratio" double precision NOT NULL DEFAULT 2,
-        "maybe_ratio" double precision,
-        "enabled" boolean NOT NULL DEFAULT true,
-        "archived" boolean NOT NULL DEFAULT false,
-        "maybe_flag" boolean,
-        "payload" bytea NOT NULL,
-        "thumbnail" bytea,
-        "created_at" timestamptz NOT NULL DEFAULT now(),
-        "epoch" timestamptz NOT NULL DEFAULT '2024-01-31T10:00:00.0000000Z'::timestamptz,
-        "seen_at" timestamptz,
-        "born_on" date NOT NULL DEFAULT CURRENT_DATE,
-        "fixed_on" date NOT NULL DEFAULT '2024-01-31'::date,
-        "ends_on" date,
-        "tags" jsonb NOT NULL DEFAULT '[]'::jsonb,
-        "attributes" jsonb NOT NULL DEFAULT '{}'::jsonb,
-        "settings" jsonb NOT NULL DEFAULT '{"theme": "dark", "sizes": [1, 2]}'::jsonb,
-        "extra" jsonb,
-        "external_id" uuid NOT NULL DEFAULT '6f9619ff-8b86-d011-b42d-00cf4fc964ff'::uuid,
-        "parent_id" uuid,
-        PRIMARY KEY ("id")
-    );
-    """;
+    /// <summary>The SQLite DDL as one script: every table.</summary>
+    public static string SqliteDdl => Definition.SqliteScript;
+
+    /// <summary>The Postgres DDL as one script: the shared ('sync' and 'optional') tables only.</summary>
+    public static string PostgresDdl => Definition.PostgresScript;
 
     public static global::Filix.Runtime.DatabaseSchema Definition { get; } = new()
     {

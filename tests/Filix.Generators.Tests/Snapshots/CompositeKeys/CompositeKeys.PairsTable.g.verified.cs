@@ -7,8 +7,13 @@ namespace Filix.Tests.CompositeKeys;
 /// <summary>
 /// The 'pairs' table of the composite_keys database (optional).
 /// </summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Filix", "0.1.0")]
 public sealed partial class PairsTable
 {
+    /// <summary>The table's name in SQL.</summary>
+    public const string Name = "pairs";
+
+    private const int ColumnCount = 3;
     private const string ScanSql = "SELECT \"left_id\", \"right_id\", \"weight\" FROM \"pairs\" ORDER BY \"left_id\", \"right_id\"";
     private const string CountSql = "SELECT count(*) FROM \"pairs\"";
     private const string GetSql = "SELECT \"left_id\", \"right_id\", \"weight\" FROM \"pairs\" WHERE \"left_id\" = $p0 AND \"right_id\" = $p1";
@@ -16,130 +21,92 @@ public sealed partial class PairsTable
     private const string UpsertSql = "INSERT INTO \"pairs\" (\"left_id\", \"right_id\", \"weight\") VALUES ($p0, $p1, $p2) ON CONFLICT (\"left_id\", \"right_id\") DO UPDATE SET \"weight\" = excluded.\"weight\"";
     private const string UpdateSql = "UPDATE \"pairs\" SET \"weight\" = $p2 WHERE \"left_id\" = $p0 AND \"right_id\" = $p1";
     private const string DeleteSql = "DELETE FROM \"pairs\" WHERE \"left_id\" = $p0 AND \"right_id\" = $p1";
-
-    private static readonly global::System.Func<global::Microsoft.Data.Sqlite.SqliteDataReader, Pair> ReadRow = Read;
+    private const string FindByLeftIdSql = "SELECT \"left_id\", \"right_id\", \"weight\" FROM \"pairs\" WHERE \"left_id\" = $p0 ORDER BY \"left_id\", \"right_id\"";
 
     private readonly global::Filix.Runtime.FilixDatabase _database;
 
     internal PairsTable(global::Filix.Runtime.FilixDatabase database) => _database = database;
 
-    /// <summary>The table's name in SQL.</summary>
-    public const string Name = "pairs";
-
     /// <summary>
     /// The row with this primary key, or null.
     /// </summary>
     public global::System.Threading.Tasks.ValueTask<Pair?> GetAsync(long leftId, long rightId, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync<(long, long), Pair?>(static (session, state) =>
+        global::Filix.Runtime.Repositories.TableReads.OneAsync(_database, GetSql, 2, static (command, state) =>
         {
-            var command = session.Command(GetSql, 2);
-            command.Parameters[0].Value = state.Item1;
-            command.Parameters[1].Value = state.Item2;
-            using var reader = command.ExecuteReader();
-            return reader.Read() ? Read(reader) : null;
-        }, (leftId, rightId), cancellationToken);
+            command.Parameters[0].Value = state.LeftId;
+            command.Parameters[1].Value = state.RightId;
+        }, (LeftId: leftId, RightId: rightId), Read, cancellationToken);
 
     /// <summary>
     /// Inserts a row; fails if a row with its key exists.
     /// </summary>
-    public global::System.Threading.Tasks.Task InsertAsync(Pair row, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(row);
-        return _database.ExecuteAsync(InsertSql, 3, Values(row), cancellationToken);
-    }
+    public global::System.Threading.Tasks.Task InsertAsync(Pair row, global::System.Threading.CancellationToken cancellationToken = default) => _database.ExecuteAsync(InsertSql, ColumnCount, Values(row), cancellationToken);
 
     /// <summary>
     /// Inserts a row, or updates every column of the row with the same key.
     /// </summary>
-    public global::System.Threading.Tasks.Task UpsertAsync(Pair row, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(row);
-        return _database.ExecuteAsync(UpsertSql, 3, Values(row), cancellationToken);
-    }
+    public global::System.Threading.Tasks.Task UpsertAsync(Pair row, global::System.Threading.CancellationToken cancellationToken = default) => _database.ExecuteAsync(UpsertSql, ColumnCount, Values(row), cancellationToken);
 
     /// <summary>
     /// Updates the row with the same key; false if there is none.
     /// </summary>
-    public global::System.Threading.Tasks.Task<bool> UpdateAsync(Pair row, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(row);
-        return ChangedOneAsync(_database.ExecuteAsync(UpdateSql, 3, Values(row), cancellationToken));
-    }
+    public global::System.Threading.Tasks.Task<bool> UpdateAsync(Pair row, global::System.Threading.CancellationToken cancellationToken = default) =>
+        global::Filix.Runtime.Repositories.TableWrites.ChangedOneAsync(_database.ExecuteAsync(UpdateSql, ColumnCount, Values(row), cancellationToken));
 
     /// <summary>
     /// Deletes the row with this primary key; false if there is none.
     /// </summary>
     public global::System.Threading.Tasks.Task<bool> DeleteAsync(long leftId, long rightId, global::System.Threading.CancellationToken cancellationToken = default) =>
-        ChangedOneAsync(_database.ExecuteAsync(DeleteSql, 2, new object?[] { leftId, rightId }, cancellationToken));
+        global::Filix.Runtime.Repositories.TableWrites.ChangedOneAsync(_database.ExecuteAsync(DeleteSql, 2, Key(leftId, rightId), cancellationToken));
 
     /// <summary>
     /// Inserts all rows in one transaction: all of them are stored, or none. Returns the number of rows written.
     /// </summary>
-    public global::System.Threading.Tasks.Task<int> InsertManyAsync(global::System.Collections.Generic.IEnumerable<Pair> rows, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(rows);
-        // Materialise first: the count sizes the values, and the caller's sequence is enumerated once.
-        var batch = rows as global::System.Collections.Generic.IReadOnlyCollection<Pair> ?? global::System.Linq.Enumerable.ToList(rows);
-        var values = new object?[batch.Count * 3];
-        var offset = 0;
-        foreach (var row in batch)
-        {
-            global::System.ArgumentNullException.ThrowIfNull(row, nameof(rows));
-            Fill(values, offset, row);
-            offset += 3;
-        }
-        return _database.ExecuteAsync(InsertSql, 3, values, cancellationToken);
-    }
+    public global::System.Threading.Tasks.Task<int> InsertManyAsync(global::System.Collections.Generic.IEnumerable<Pair> rows, global::System.Threading.CancellationToken cancellationToken = default) =>
+        global::Filix.Runtime.Repositories.TableWrites.ManyAsync(_database, InsertSql, ColumnCount, rows, Fill, cancellationToken);
 
     /// <summary>
     /// Upserts all rows in one transaction: all of them are stored, or none. Returns the number of rows written.
     /// </summary>
-    public global::System.Threading.Tasks.Task<int> UpsertManyAsync(global::System.Collections.Generic.IEnumerable<Pair> rows, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(rows);
-        // Materialise first: the count sizes the values, and the caller's sequence is enumerated once.
-        var batch = rows as global::System.Collections.Generic.IReadOnlyCollection<Pair> ?? global::System.Linq.Enumerable.ToList(rows);
-        var values = new object?[batch.Count * 3];
-        var offset = 0;
-        foreach (var row in batch)
-        {
-            global::System.ArgumentNullException.ThrowIfNull(row, nameof(rows));
-            Fill(values, offset, row);
-            offset += 3;
-        }
-        return _database.ExecuteAsync(UpsertSql, 3, values, cancellationToken);
-    }
+    public global::System.Threading.Tasks.Task<int> UpsertManyAsync(global::System.Collections.Generic.IEnumerable<Pair> rows, global::System.Threading.CancellationToken cancellationToken = default) =>
+        global::Filix.Runtime.Repositories.TableWrites.ManyAsync(_database, UpsertSql, ColumnCount, rows, Fill, cancellationToken);
+
+    /// <summary>
+    /// The insert of a row, as a statement. Write it with others as one unit (WriteTogetherAsync).
+    /// </summary>
+    public global::Filix.Runtime.FilixStatement InsertStatement(Pair row) => new(Name, InsertSql, ColumnCount, Values(row));
+
+    /// <summary>
+    /// The upsert of a row, as a statement. Write it with others as one unit (WriteTogetherAsync).
+    /// </summary>
+    public global::Filix.Runtime.FilixStatement UpsertStatement(Pair row) => new(Name, UpsertSql, ColumnCount, Values(row));
+
+    /// <summary>
+    /// The update of a row by its key, as a statement. Write it with others as one unit (WriteTogetherAsync).
+    /// </summary>
+    public global::Filix.Runtime.FilixStatement UpdateStatement(Pair row) => new(Name, UpdateSql, ColumnCount, Values(row));
+
+    /// <summary>
+    /// The delete of the row with this primary key, as a statement. Write it with others as one unit (WriteTogetherAsync).
+    /// </summary>
+    public global::Filix.Runtime.FilixStatement DeleteStatement(long leftId, long rightId) => new(Name, DeleteSql, 2, Key(leftId, rightId));
 
     /// <summary>
     /// The number of rows.
     /// </summary>
-    public global::System.Threading.Tasks.ValueTask<long> CountAsync(global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync(static (session, _) => (long)session.Command(CountSql, 0).ExecuteScalar()!, 0, cancellationToken);
+    public global::System.Threading.Tasks.ValueTask<long> CountAsync(global::System.Threading.CancellationToken cancellationToken = default) => global::Filix.Runtime.Repositories.TableReads.CountAsync(_database, CountSql, cancellationToken);
 
     /// <summary>
     /// Every row in primary key order, streamed: one read connection is held until the enumeration ends.
     /// </summary>
     public global::System.Collections.Generic.IAsyncEnumerable<Pair> ScanAsync(global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.QueryAsync(ScanSql, 0, static (_, _) => { }, 0, ReadRow, cancellationToken);
-
-    private const string FindByLeftIdSql = "SELECT \"left_id\", \"right_id\", \"weight\" FROM \"pairs\" WHERE \"left_id\" = $p0 ORDER BY \"left_id\", \"right_id\"";
+        global::Filix.Runtime.Repositories.TableReads.ScanAsync(_database, ScanSql, Read, cancellationToken);
 
     /// <summary>
     /// The rows whose left_id equal the arguments, in primary key order.
     /// </summary>
     public global::System.Threading.Tasks.ValueTask<global::System.Collections.Generic.IReadOnlyList<Pair>> FindByLeftIdAsync(long leftId, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync<long, global::System.Collections.Generic.IReadOnlyList<Pair>>(static (session, state) =>
-        {
-            var command = session.Command(FindByLeftIdSql, 1);
-            command.Parameters[0].Value = state;
-            var rows = new global::System.Collections.Generic.List<Pair>();
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                rows.Add(Read(reader));
-            }
-            return rows;
-        }, leftId, cancellationToken);
+        global::Filix.Runtime.Repositories.TableReads.ListAsync(_database, FindByLeftIdSql, 1, static (command, state) => command.Parameters[0].Value = state, leftId, Read, cancellationToken);
 
     /// <summary>
     /// Reads the current row of a reader over the table's columns in declaration order.
@@ -154,12 +121,7 @@ public sealed partial class PairsTable
     /// <summary>
     /// The stored forms of a row's columns in declaration order, the parameters of every row statement.
     /// </summary>
-    internal static object?[] Values(Pair row)
-    {
-        var values = new object?[3];
-        Fill(values, 0, row);
-        return values;
-    }
+    internal static object?[] Values(Pair row) => global::Filix.Runtime.Repositories.TableWrites.Values(row, ColumnCount, Fill);
 
     internal static void Fill(object?[] values, int offset, Pair row)
     {
@@ -169,8 +131,7 @@ public sealed partial class PairsTable
     }
 
     /// <summary>
-    /// Whether a write by key changed its row (Update, Delete).
+    /// The stored forms of a primary key, the parameters of the delete.
     /// </summary>
-    private static async global::System.Threading.Tasks.Task<bool> ChangedOneAsync(global::System.Threading.Tasks.Task<int> changes) =>
-        await changes.ConfigureAwait(false) == 1;
+    private static object?[] Key(long leftId, long rightId) => new object?[] { leftId, rightId };
 }

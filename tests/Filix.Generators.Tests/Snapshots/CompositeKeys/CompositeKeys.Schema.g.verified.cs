@@ -7,45 +7,19 @@ namespace Filix.Tests.CompositeKeys;
 /// <summary>
 /// The composite_keys schema as SQL, generated from composite_keys.filix.yaml.
 /// </summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Filix", "0.1.0")]
 public static partial class CompositeKeysSchema
 {
     public const string Domain = "composite_keys";
 
-    /// <summary>The SQLite DDL: every table.</summary>
-    public const string SqliteDdl = """
-    CREATE TABLE "statements" (
-        "entity_id" TEXT NOT NULL,
-        "role" TEXT NOT NULL,
-        "role_type" TEXT NOT NULL,
-        "status" TEXT NOT NULL DEFAULT 'active',
-        PRIMARY KEY ("entity_id", "role", "role_type")
-    ) STRICT;
+    /// <summary>A hash of the schema, recorded in each database created from it.</summary>
+    public const string Hash = "e500496e8e24a412";
 
-    CREATE TABLE "pairs" (
-        "left_id" INTEGER NOT NULL,
-        "right_id" INTEGER NOT NULL,
-        "weight" REAL,
-        PRIMARY KEY ("left_id", "right_id")
-    ) STRICT;
-    """;
+    /// <summary>The SQLite DDL as one script: every table.</summary>
+    public static string SqliteDdl => Definition.SqliteScript;
 
-    /// <summary>The Postgres DDL: the shared ('sync' and 'optional') tables only. Unqualified, like the migrations: run it with search_path set to the domain's schema, "composite_keys" (filix migrate --upstream creates it).</summary>
-    public const string PostgresDdl = """
-    CREATE TABLE "statements" (
-        "entity_id" text NOT NULL,
-        "role" text NOT NULL,
-        "role_type" text NOT NULL,
-        "status" text NOT NULL DEFAULT 'active'::text,
-        PRIMARY KEY ("entity_id", "role", "role_type")
-    );
-
-    CREATE TABLE "pairs" (
-        "left_id" bigint NOT NULL,
-        "right_id" bigint NOT NULL,
-        "weight" double precision,
-        PRIMARY KEY ("left_id", "right_id")
-    );
-    """;
+    /// <summary>The Postgres DDL as one script: the shared ('sync' and 'optional') tables only.</summary>
+    public static string PostgresDdl => Definition.PostgresScript;
 
     public static global::Filix.Runtime.DatabaseSchema Definition { get; } = new()
     {

@@ -7,6 +7,7 @@ namespace Filix.Tests.CompositeKeys;
 /// <summary>
 /// A row of the 'statements' table.
 /// </summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Filix", "0.1.0")]
 public sealed partial record Statement
 {
     /// <summary>

@@ -7,8 +7,13 @@ namespace Filix.Tests.CompositeKeys;
 /// <summary>
 /// The 'statements' table of the composite_keys database (sync).
 /// </summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Filix", "0.1.0")]
 public sealed partial class StatementsTable
 {
+    /// <summary>The table's name in SQL.</summary>
+    public const string Name = "statements";
+
+    private const int ColumnCount = 4;
     private const string ScanSql = "SELECT \"entity_id\", \"role\", \"role_type\", \"status\" FROM \"statements\" ORDER BY \"entity_id\", \"role\", \"role_type\"";
     private const string CountSql = "SELECT count(*) FROM \"statements\"";
     private const string GetSql = "SELECT \"entity_id\", \"role\", \"role_type\", \"status\" FROM \"statements\" WHERE \"entity_id\" = $p0 AND \"role\" = $p1 AND \"role_type\" = $p2";
@@ -16,151 +21,104 @@ public sealed partial class StatementsTable
     private const string UpsertSql = "INSERT INTO \"statements\" (\"entity_id\", \"role\", \"role_type\", \"status\") VALUES ($p0, $p1, $p2, $p3) ON CONFLICT (\"entity_id\", \"role\", \"role_type\") DO UPDATE SET \"status\" = excluded.\"status\"";
     private const string UpdateSql = "UPDATE \"statements\" SET \"status\" = $p3 WHERE \"entity_id\" = $p0 AND \"role\" = $p1 AND \"role_type\" = $p2";
     private const string DeleteSql = "DELETE FROM \"statements\" WHERE \"entity_id\" = $p0 AND \"role\" = $p1 AND \"role_type\" = $p2";
-
-    private static readonly global::System.Func<global::Microsoft.Data.Sqlite.SqliteDataReader, Statement> ReadRow = Read;
+    private const string FindByEntityIdSql = "SELECT \"entity_id\", \"role\", \"role_type\", \"status\" FROM \"statements\" WHERE \"entity_id\" = $p0 ORDER BY \"entity_id\", \"role\", \"role_type\"";
+    private const string FindByEntityIdAndRoleSql = "SELECT \"entity_id\", \"role\", \"role_type\", \"status\" FROM \"statements\" WHERE \"entity_id\" = $p0 AND \"role\" = $p1 ORDER BY \"entity_id\", \"role\", \"role_type\"";
 
     private readonly global::Filix.Runtime.FilixDatabase _database;
 
     internal StatementsTable(global::Filix.Runtime.FilixDatabase database) => _database = database;
 
-    /// <summary>The table's name in SQL.</summary>
-    public const string Name = "statements";
-
     /// <summary>
     /// The row with this primary key, or null.
     /// </summary>
     public global::System.Threading.Tasks.ValueTask<Statement?> GetAsync(string entityId, string role, string roleType, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync<(string, string, string), Statement?>(static (session, state) =>
+        global::Filix.Runtime.Repositories.TableReads.OneAsync(_database, GetSql, 3, static (command, state) =>
         {
-            var command = session.Command(GetSql, 3);
-            command.Parameters[0].Value = state.Item1;
-            command.Parameters[1].Value = state.Item2;
-            command.Parameters[2].Value = state.Item3;
-            using var reader = command.ExecuteReader();
-            return reader.Read() ? Read(reader) : null;
-        }, (entityId, role, roleType), cancellationToken);
+            command.Parameters[0].Value = state.EntityId;
+            command.Parameters[1].Value = state.Role;
+            command.Parameters[2].Value = state.RoleType;
+        }, (EntityId: entityId, Role: role, RoleType: roleType), Read, cancellationToken);
 
     /// <summary>
     /// Inserts a row; fails if a row with its key exists.
     /// </summary>
-    public global::System.Threading.Tasks.Task InsertAsync(Statement row, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(row);
-        return _database.ExecuteAsync(InsertSql, 4, Values(row), cancellationToken);
-    }
+    public global::System.Threading.Tasks.Task InsertAsync(Statement row, global::System.Threading.CancellationToken cancellationToken = default) => _database.ExecuteAsync(InsertSql, ColumnCount, Values(row), cancellationToken);
 
     /// <summary>
     /// Inserts a row, or updates every column of the row with the same key.
     /// </summary>
-    public global::System.Threading.Tasks.Task UpsertAsync(Statement row, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(row);
-        return _database.ExecuteAsync(UpsertSql, 4, Values(row), cancellationToken);
-    }
+    public global::System.Threading.Tasks.Task UpsertAsync(Statement row, global::System.Threading.CancellationToken cancellationToken = default) => _database.ExecuteAsync(UpsertSql, ColumnCount, Values(row), cancellationToken);
 
     /// <summary>
     /// Updates the row with the same key; false if there is none.
     /// </summary>
-    public global::System.Threading.Tasks.Task<bool> UpdateAsync(Statement row, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(row);
-        return ChangedOneAsync(_database.ExecuteAsync(UpdateSql, 4, Values(row), cancellationToken));
-    }
+    public global::System.Threading.Tasks.Task<bool> UpdateAsync(Statement row, global::System.Threading.CancellationToken cancellationToken = default) =>
+        global::Filix.Runtime.Repositories.TableWrites.ChangedOneAsync(_database.ExecuteAsync(UpdateSql, ColumnCount, Values(row), cancellationToken));
 
     /// <summary>
     /// Deletes the row with this primary key; false if there is none.
     /// </summary>
     public global::System.Threading.Tasks.Task<bool> DeleteAsync(string entityId, string role, string roleType, global::System.Threading.CancellationToken cancellationToken = default) =>
-        ChangedOneAsync(_database.ExecuteAsync(DeleteSql, 3, new object?[] { entityId, role, roleType }, cancellationToken));
+        global::Filix.Runtime.Repositories.TableWrites.ChangedOneAsync(_database.ExecuteAsync(DeleteSql, 3, Key(entityId, role, roleType), cancellationToken));
 
     /// <summary>
     /// Inserts all rows in one transaction: all of them are stored, or none. Returns the number of rows written.
     /// </summary>
-    public global::System.Threading.Tasks.Task<int> InsertManyAsync(global::System.Collections.Generic.IEnumerable<Statement> rows, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(rows);
-        // Materialise first: the count sizes the values, and the caller's sequence is enumerated once.
-        var batch = rows as global::System.Collections.Generic.IReadOnlyCollection<Statement> ?? global::System.Linq.Enumerable.ToList(rows);
-        var values = new object?[batch.Count * 4];
-        var offset = 0;
-        foreach (var row in batch)
-        {
-            global::System.ArgumentNullException.ThrowIfNull(row, nameof(rows));
-            Fill(values, offset, row);
-            offset += 4;
-        }
-        return _database.ExecuteAsync(InsertSql, 4, values, cancellationToken);
-    }
+    public global::System.Threading.Tasks.Task<int> InsertManyAsync(global::System.Collections.Generic.IEnumerable<Statement> rows, global::System.Threading.CancellationToken cancellationToken = default) =>
+        global::Filix.Runtime.Repositories.TableWrites.ManyAsync(_database, InsertSql, ColumnCount, rows, Fill, cancellationToken);
 
     /// <summary>
     /// Upserts all rows in one transaction: all of them are stored, or none. Returns the number of rows written.
     /// </summary>
-    public global::System.Threading.Tasks.Task<int> UpsertManyAsync(global::System.Collections.Generic.IEnumerable<Statement> rows, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(rows);
-        // Materialise first: the count sizes the values, and the caller's sequence is enumerated once.
-        var batch = rows as global::System.Collections.Generic.IReadOnlyCollection<Statement> ?? global::System.Linq.Enumerable.ToList(rows);
-        var values = new object?[batch.Count * 4];
-        var offset = 0;
-        foreach (var row in batch)
-        {
-            global::System.ArgumentNullException.ThrowIfNull(row, nameof(rows));
-            Fill(values, offset, row);
-            offset += 4;
-        }
-        return _database.ExecuteAsync(UpsertSql, 4, values, cancellationToken);
-    }
+    public global::System.Threading.Tasks.Task<int> UpsertManyAsync(global::System.Collections.Generic.IEnumerable<Statement> rows, global::System.Threading.CancellationToken cancellationToken = default) =>
+        global::Filix.Runtime.Repositories.TableWrites.ManyAsync(_database, UpsertSql, ColumnCount, rows, Fill, cancellationToken);
+
+    /// <summary>
+    /// The insert of a row, as a statement. Write it with others as one unit (WriteTogetherAsync).
+    /// </summary>
+    public global::Filix.Runtime.FilixStatement InsertStatement(Statement row) => new(Name, InsertSql, ColumnCount, Values(row));
+
+    /// <summary>
+    /// The upsert of a row, as a statement. Write it with others as one unit (WriteTogetherAsync).
+    /// </summary>
+    public global::Filix.Runtime.FilixStatement UpsertStatement(Statement row) => new(Name, UpsertSql, ColumnCount, Values(row));
+
+    /// <summary>
+    /// The update of a row by its key, as a statement. Write it with others as one unit (WriteTogetherAsync).
+    /// </summary>
+    public global::Filix.Runtime.FilixStatement UpdateStatement(Statement row) => new(Name, UpdateSql, ColumnCount, Values(row));
+
+    /// <summary>
+    /// The delete of the row with this primary key, as a statement. Write it with others as one unit (WriteTogetherAsync).
+    /// </summary>
+    public global::Filix.Runtime.FilixStatement DeleteStatement(string entityId, string role, string roleType) => new(Name, DeleteSql, 3, Key(entityId, role, roleType));
 
     /// <summary>
     /// The number of rows.
     /// </summary>
-    public global::System.Threading.Tasks.ValueTask<long> CountAsync(global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync(static (session, _) => (long)session.Command(CountSql, 0).ExecuteScalar()!, 0, cancellationToken);
+    public global::System.Threading.Tasks.ValueTask<long> CountAsync(global::System.Threading.CancellationToken cancellationToken = default) => global::Filix.Runtime.Repositories.TableReads.CountAsync(_database, CountSql, cancellationToken);
 
     /// <summary>
     /// Every row in primary key order, streamed: one read connection is held until the enumeration ends.
     /// </summary>
     public global::System.Collections.Generic.IAsyncEnumerable<Statement> ScanAsync(global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.QueryAsync(ScanSql, 0, static (_, _) => { }, 0, ReadRow, cancellationToken);
-
-    private const string FindByEntityIdSql = "SELECT \"entity_id\", \"role\", \"role_type\", \"status\" FROM \"statements\" WHERE \"entity_id\" = $p0 ORDER BY \"entity_id\", \"role\", \"role_type\"";
+        global::Filix.Runtime.Repositories.TableReads.ScanAsync(_database, ScanSql, Read, cancellationToken);
 
     /// <summary>
     /// The rows whose entity_id equal the arguments, in primary key order.
     /// </summary>
     public global::System.Threading.Tasks.ValueTask<global::System.Collections.Generic.IReadOnlyList<Statement>> FindByEntityIdAsync(string entityId, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync<string, global::System.Collections.Generic.IReadOnlyList<Statement>>(static (session, state) =>
-        {
-            var command = session.Command(FindByEntityIdSql, 1);
-            command.Parameters[0].Value = state;
-            var rows = new global::System.Collections.Generic.List<Statement>();
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                rows.Add(Read(reader));
-            }
-            return rows;
-        }, entityId, cancellationToken);
-
-    private const string FindByEntityIdAndRoleSql = "SELECT \"entity_id\", \"role\", \"role_type\", \"status\" FROM \"statements\" WHERE \"entity_id\" = $p0 AND \"role\" = $p1 ORDER BY \"entity_id\", \"role\", \"role_type\"";
+        global::Filix.Runtime.Repositories.TableReads.ListAsync(_database, FindByEntityIdSql, 1, static (command, state) => command.Parameters[0].Value = state, entityId, Read, cancellationToken);
 
     /// <summary>
     /// The rows whose entity_id, role equal the arguments, in primary key order.
     /// </summary>
     public global::System.Threading.Tasks.ValueTask<global::System.Collections.Generic.IReadOnlyList<Statement>> FindByEntityIdAndRoleAsync(string entityId, string role, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync<(string, string), global::System.Collections.Generic.IReadOnlyList<Statement>>(static (session, state) =>
+        global::Filix.Runtime.Repositories.TableReads.ListAsync(_database, FindByEntityIdAndRoleSql, 2, static (command, state) =>
         {
-            var command = session.Command(FindByEntityIdAndRoleSql, 2);
-            command.Parameters[0].Value = state.Item1;
-            command.Parameters[1].Value = state.Item2;
-            var rows = new global::System.Collections.Generic.List<Statement>();
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                rows.Add(Read(reader));
-            }
-            return rows;
-        }, (entityId, role), cancellationToken);
+            command.Parameters[0].Value = state.EntityId;
+            command.Parameters[1].Value = state.Role;
+        }, (EntityId: entityId, Role: role), Read, cancellationToken);
 
     /// <summary>
     /// Reads the current row of a reader over the table's columns in declaration order.
@@ -176,12 +134,7 @@ public sealed partial class StatementsTable
     /// <summary>
     /// The stored forms of a row's columns in declaration order, the parameters of every row statement.
     /// </summary>
-    internal static object?[] Values(Statement row)
-    {
-        var values = new object?[4];
-        Fill(values, 0, row);
-        return values;
-    }
+    internal static object?[] Values(Statement row) => global::Filix.Runtime.Repositories.TableWrites.Values(row, ColumnCount, Fill);
 
     internal static void Fill(object?[] values, int offset, Statement row)
     {
@@ -192,8 +145,7 @@ public sealed partial class StatementsTable
     }
 
     /// <summary>
-    /// Whether a write by key changed its row (Update, Delete).
+    /// The stored forms of a primary key, the parameters of the delete.
     /// </summary>
-    private static async global::System.Threading.Tasks.Task<bool> ChangedOneAsync(global::System.Threading.Tasks.Task<int> changes) =>
-        await changes.ConfigureAwait(false) == 1;
+    private static object?[] Key(string entityId, string role, string roleType) => new object?[] { entityId, role, roleType };
 }

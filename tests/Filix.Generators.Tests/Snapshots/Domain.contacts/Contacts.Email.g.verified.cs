@@ -7,6 +7,7 @@ namespace Filix.Tests.Contacts;
 /// <summary>
 /// An e-mail address of a person. One address may belong to several people (shared inboxes).
 /// </summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Filix", "0.1.0")]
 public sealed partial record Email
 {
     /// <summary>

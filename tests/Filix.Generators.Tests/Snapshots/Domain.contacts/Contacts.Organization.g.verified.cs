@@ -7,6 +7,7 @@ namespace Filix.Tests.Contacts;
 /// <summary>
 /// A company, university, lab or other body people belong to.
 /// </summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Filix", "0.1.0")]
 public sealed partial record Organization
 {
     /// <summary>

@@ -7,8 +7,13 @@ namespace Filix.Tests.Contacts;
 /// <summary>
 /// The 'organizations' table of the contacts database (sync).
 /// </summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Filix", "0.1.0")]
 public sealed partial class OrganizationsTable
 {
+    /// <summary>The table's name in SQL.</summary>
+    public const string Name = "organizations";
+
+    private const int ColumnCount = 10;
     private const string ScanSql = "SELECT \"id\", \"name\", \"domain\", \"website\", \"kind\", \"city\", \"country\", \"notes\", \"created_at\", \"updated_at\" FROM \"organizations\" ORDER BY \"id\"";
     private const string CountSql = "SELECT count(*) FROM \"organizations\"";
     private const string GetSql = "SELECT \"id\", \"name\", \"domain\", \"website\", \"kind\", \"city\", \"country\", \"notes\", \"created_at\", \"updated_at\" FROM \"organizations\" WHERE \"id\" = $p0";
@@ -16,143 +21,95 @@ public sealed partial class OrganizationsTable
     private const string UpsertSql = "INSERT INTO \"organizations\" (\"id\", \"name\", \"domain\", \"website\", \"kind\", \"city\", \"country\", \"notes\", \"created_at\", \"updated_at\") VALUES ($p0, $p1, $p2, $p3, $p4, $p5, $p6, $p7, $p8, $p9) ON CONFLICT (\"id\") DO UPDATE SET \"name\" = excluded.\"name\", \"domain\" = excluded.\"domain\", \"website\" = excluded.\"website\", \"kind\" = excluded.\"kind\", \"city\" = excluded.\"city\", \"country\" = excluded.\"country\", \"notes\" = excluded.\"notes\", \"created_at\" = excluded.\"created_at\", \"updated_at\" = excluded.\"updated_at\"";
     private const string UpdateSql = "UPDATE \"organizations\" SET \"name\" = $p1, \"domain\" = $p2, \"website\" = $p3, \"kind\" = $p4, \"city\" = $p5, \"country\" = $p6, \"notes\" = $p7, \"created_at\" = $p8, \"updated_at\" = $p9 WHERE \"id\" = $p0";
     private const string DeleteSql = "DELETE FROM \"organizations\" WHERE \"id\" = $p0";
-
-    private static readonly global::System.Func<global::Microsoft.Data.Sqlite.SqliteDataReader, Organization> ReadRow = Read;
+    private const string GetByDomainSql = "SELECT \"id\", \"name\", \"domain\", \"website\", \"kind\", \"city\", \"country\", \"notes\", \"created_at\", \"updated_at\" FROM \"organizations\" WHERE \"domain\" = $p0 ORDER BY \"id\"";
+    private const string FindByNameSql = "SELECT \"id\", \"name\", \"domain\", \"website\", \"kind\", \"city\", \"country\", \"notes\", \"created_at\", \"updated_at\" FROM \"organizations\" WHERE \"name\" = $p0 ORDER BY \"id\"";
 
     private readonly global::Filix.Runtime.FilixDatabase _database;
 
     internal OrganizationsTable(global::Filix.Runtime.FilixDatabase database) => _database = database;
 
-    /// <summary>The table's name in SQL.</summary>
-    public const string Name = "organizations";
-
     /// <summary>
     /// The row with this primary key, or null.
     /// </summary>
     public global::System.Threading.Tasks.ValueTask<Organization?> GetAsync(global::System.Guid id, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync<global::System.Guid, Organization?>(static (session, state) =>
-        {
-            var command = session.Command(GetSql, 1);
-            command.Parameters[0].Value = global::Filix.Runtime.Sqlite.SqliteValues.Uuid(state);
-            using var reader = command.ExecuteReader();
-            return reader.Read() ? Read(reader) : null;
-        }, id, cancellationToken);
+        global::Filix.Runtime.Repositories.TableReads.OneAsync(_database, GetSql, 1, static (command, state) => command.Parameters[0].Value = global::Filix.Runtime.Sqlite.SqliteValues.Uuid(state), id, Read, cancellationToken);
 
     /// <summary>
     /// Inserts a row; fails if a row with its key exists.
     /// </summary>
-    public global::System.Threading.Tasks.Task InsertAsync(Organization row, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(row);
-        return _database.ExecuteAsync(InsertSql, 10, Values(row), cancellationToken);
-    }
+    public global::System.Threading.Tasks.Task InsertAsync(Organization row, global::System.Threading.CancellationToken cancellationToken = default) => _database.ExecuteAsync(InsertSql, ColumnCount, Values(row), cancellationToken);
 
     /// <summary>
     /// Inserts a row, or updates every column of the row with the same key.
     /// </summary>
-    public global::System.Threading.Tasks.Task UpsertAsync(Organization row, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(row);
-        return _database.ExecuteAsync(UpsertSql, 10, Values(row), cancellationToken);
-    }
+    public global::System.Threading.Tasks.Task UpsertAsync(Organization row, global::System.Threading.CancellationToken cancellationToken = default) => _database.ExecuteAsync(UpsertSql, ColumnCount, Values(row), cancellationToken);
 
     /// <summary>
     /// Updates the row with the same key; false if there is none.
     /// </summary>
-    public global::System.Threading.Tasks.Task<bool> UpdateAsync(Organization row, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(row);
-        return ChangedOneAsync(_database.ExecuteAsync(UpdateSql, 10, Values(row), cancellationToken));
-    }
+    public global::System.Threading.Tasks.Task<bool> UpdateAsync(Organization row, global::System.Threading.CancellationToken cancellationToken = default) =>
+        global::Filix.Runtime.Repositories.TableWrites.ChangedOneAsync(_database.ExecuteAsync(UpdateSql, ColumnCount, Values(row), cancellationToken));
 
     /// <summary>
     /// Deletes the row with this primary key; false if there is none.
     /// </summary>
     public global::System.Threading.Tasks.Task<bool> DeleteAsync(global::System.Guid id, global::System.Threading.CancellationToken cancellationToken = default) =>
-        ChangedOneAsync(_database.ExecuteAsync(DeleteSql, 1, new object?[] { global::Filix.Runtime.Sqlite.SqliteValues.Uuid(id) }, cancellationToken));
+        global::Filix.Runtime.Repositories.TableWrites.ChangedOneAsync(_database.ExecuteAsync(DeleteSql, 1, Key(id), cancellationToken));
 
     /// <summary>
     /// Inserts all rows in one transaction: all of them are stored, or none. Returns the number of rows written.
     /// </summary>
-    public global::System.Threading.Tasks.Task<int> InsertManyAsync(global::System.Collections.Generic.IEnumerable<Organization> rows, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(rows);
-        // Materialise first: the count sizes the values, and the caller's sequence is enumerated once.
-        var batch = rows as global::System.Collections.Generic.IReadOnlyCollection<Organization> ?? global::System.Linq.Enumerable.ToList(rows);
-        var values = new object?[batch.Count * 10];
-        var offset = 0;
-        foreach (var row in batch)
-        {
-            global::System.ArgumentNullException.ThrowIfNull(row, nameof(rows));
-            Fill(values, offset, row);
-            offset += 10;
-        }
-        return _database.ExecuteAsync(InsertSql, 10, values, cancellationToken);
-    }
+    public global::System.Threading.Tasks.Task<int> InsertManyAsync(global::System.Collections.Generic.IEnumerable<Organization> rows, global::System.Threading.CancellationToken cancellationToken = default) =>
+        global::Filix.Runtime.Repositories.TableWrites.ManyAsync(_database, InsertSql, ColumnCount, rows, Fill, cancellationToken);
 
     /// <summary>
     /// Upserts all rows in one transaction: all of them are stored, or none. Returns the number of rows written.
     /// </summary>
-    public global::System.Threading.Tasks.Task<int> UpsertManyAsync(global::System.Collections.Generic.IEnumerable<Organization> rows, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(rows);
-        // Materialise first: the count sizes the values, and the caller's sequence is enumerated once.
-        var batch = rows as global::System.Collections.Generic.IReadOnlyCollection<Organization> ?? global::System.Linq.Enumerable.ToList(rows);
-        var values = new object?[batch.Count * 10];
-        var offset = 0;
-        foreach (var row in batch)
-        {
-            global::System.ArgumentNullException.ThrowIfNull(row, nameof(rows));
-            Fill(values, offset, row);
-            offset += 10;
-        }
-        return _database.ExecuteAsync(UpsertSql, 10, values, cancellationToken);
-    }
+    public global::System.Threading.Tasks.Task<int> UpsertManyAsync(global::System.Collections.Generic.IEnumerable<Organization> rows, global::System.Threading.CancellationToken cancellationToken = default) =>
+        global::Filix.Runtime.Repositories.TableWrites.ManyAsync(_database, UpsertSql, ColumnCount, rows, Fill, cancellationToken);
+
+    /// <summary>
+    /// The insert of a row, as a statement. Write it with others as one unit (WriteTogetherAsync).
+    /// </summary>
+    public global::Filix.Runtime.FilixStatement InsertStatement(Organization row) => new(Name, InsertSql, ColumnCount, Values(row));
+
+    /// <summary>
+    /// The upsert of a row, as a statement. Write it with others as one unit (WriteTogetherAsync).
+    /// </summary>
+    public global::Filix.Runtime.FilixStatement UpsertStatement(Organization row) => new(Name, UpsertSql, ColumnCount, Values(row));
+
+    /// <summary>
+    /// The update of a row by its key, as a statement. Write it with others as one unit (WriteTogetherAsync).
+    /// </summary>
+    public global::Filix.Runtime.FilixStatement UpdateStatement(Organization row) => new(Name, UpdateSql, ColumnCount, Values(row));
+
+    /// <summary>
+    /// The delete of the row with this primary key, as a statement. Write it with others as one unit (WriteTogetherAsync).
+    /// </summary>
+    public global::Filix.Runtime.FilixStatement DeleteStatement(global::System.Guid id) => new(Name, DeleteSql, 1, Key(id));
 
     /// <summary>
     /// The number of rows.
     /// </summary>
-    public global::System.Threading.Tasks.ValueTask<long> CountAsync(global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync(static (session, _) => (long)session.Command(CountSql, 0).ExecuteScalar()!, 0, cancellationToken);
+    public global::System.Threading.Tasks.ValueTask<long> CountAsync(global::System.Threading.CancellationToken cancellationToken = default) => global::Filix.Runtime.Repositories.TableReads.CountAsync(_database, CountSql, cancellationToken);
 
     /// <summary>
     /// Every row in primary key order, streamed: one read connection is held until the enumeration ends.
     /// </summary>
     public global::System.Collections.Generic.IAsyncEnumerable<Organization> ScanAsync(global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.QueryAsync(ScanSql, 0, static (_, _) => { }, 0, ReadRow, cancellationToken);
-
-    private const string GetByDomainSql = "SELECT \"id\", \"name\", \"domain\", \"website\", \"kind\", \"city\", \"country\", \"notes\", \"created_at\", \"updated_at\" FROM \"organizations\" WHERE \"domain\" = $p0 ORDER BY \"id\"";
+        global::Filix.Runtime.Repositories.TableReads.ScanAsync(_database, ScanSql, Read, cancellationToken);
 
     /// <summary>
     /// The row whose domain equal the arguments, or null.
     /// </summary>
     public global::System.Threading.Tasks.ValueTask<Organization?> GetByDomainAsync(string domain, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync<string, Organization?>(static (session, state) =>
-        {
-            var command = session.Command(GetByDomainSql, 1);
-            command.Parameters[0].Value = state;
-            using var reader = command.ExecuteReader();
-            return reader.Read() ? Read(reader) : null;
-        }, domain, cancellationToken);
-
-    private const string FindByNameSql = "SELECT \"id\", \"name\", \"domain\", \"website\", \"kind\", \"city\", \"country\", \"notes\", \"created_at\", \"updated_at\" FROM \"organizations\" WHERE \"name\" = $p0 ORDER BY \"id\"";
+        global::Filix.Runtime.Repositories.TableReads.OneAsync(_database, GetByDomainSql, 1, static (command, state) => command.Parameters[0].Value = state, domain, Read, cancellationToken);
 
     /// <summary>
     /// The rows whose name equal the arguments, in primary key order.
     /// </summary>
     public global::System.Threading.Tasks.ValueTask<global::System.Collections.Generic.IReadOnlyList<Organization>> FindByNameAsync(string name, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync<string, global::System.Collections.Generic.IReadOnlyList<Organization>>(static (session, state) =>
-        {
-            var command = session.Command(FindByNameSql, 1);
-            command.Parameters[0].Value = state;
-            var rows = new global::System.Collections.Generic.List<Organization>();
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                rows.Add(Read(reader));
-            }
-            return rows;
-        }, name, cancellationToken);
+        global::Filix.Runtime.Repositories.TableReads.ListAsync(_database, FindByNameSql, 1, static (command, state) => command.Parameters[0].Value = state, name, Read, cancellationToken);
 
     /// <summary>
     /// Reads the current row of a reader over the table's columns in declaration order.
@@ -174,12 +131,7 @@ public sealed partial class OrganizationsTable
     /// <summary>
     /// The stored forms of a row's columns in declaration order, the parameters of every row statement.
     /// </summary>
-    internal static object?[] Values(Organization row)
-    {
-        var values = new object?[10];
-        Fill(values, 0, row);
-        return values;
-    }
+    internal static object?[] Values(Organization row) => global::Filix.Runtime.Repositories.TableWrites.Values(row, ColumnCount, Fill);
 
     internal static void Fill(object?[] values, int offset, Organization row)
     {
@@ -196,8 +148,7 @@ public sealed partial class OrganizationsTable
     }
 
     /// <summary>
-    /// Whether a write by key changed its row (Update, Delete).
+    /// The stored forms of a primary key, the parameters of the delete.
     /// </summary>
-    private static async global::System.Threading.Tasks.Task<bool> ChangedOneAsync(global::System.Threading.Tasks.Task<int> changes) =>
-        await changes.ConfigureAwait(false) == 1;
+    private static object?[] Key(global::System.Guid id) => new object?[] { global::Filix.Runtime.Sqlite.SqliteValues.Uuid(id) };
 }

@@ -7,8 +7,13 @@ namespace Filix.Tests.Contacts;
 /// <summary>
 /// The 'people' table of the contacts database (sync).
 /// </summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Filix", "0.1.0")]
 public sealed partial class PeopleTable
 {
+    /// <summary>The table's name in SQL.</summary>
+    public const string Name = "people";
+
+    private const int ColumnCount = 18;
     private const string ScanSql = "SELECT \"id\", \"display_name\", \"given_name\", \"family_name\", \"nickname\", \"organization_id\", \"job_title\", \"birthday\", \"city\", \"country\", \"tags\", \"notes\", \"starred\", \"source\", \"source_id\", \"last_contacted_at\", \"created_at\", \"updated_at\" FROM \"people\" ORDER BY \"id\"";
     private const string CountSql = "SELECT count(*) FROM \"people\"";
     private const string GetSql = "SELECT \"id\", \"display_name\", \"given_name\", \"family_name\", \"nickname\", \"organization_id\", \"job_title\", \"birthday\", \"city\", \"country\", \"tags\", \"notes\", \"starred\", \"source\", \"source_id\", \"last_contacted_at\", \"created_at\", \"updated_at\" FROM \"people\" WHERE \"id\" = $p0";
@@ -16,202 +21,124 @@ public sealed partial class PeopleTable
     private const string UpsertSql = "INSERT INTO \"people\" (\"id\", \"display_name\", \"given_name\", \"family_name\", \"nickname\", \"organization_id\", \"job_title\", \"birthday\", \"city\", \"country\", \"tags\", \"notes\", \"starred\", \"source\", \"source_id\", \"last_contacted_at\", \"created_at\", \"updated_at\") VALUES ($p0, $p1, $p2, $p3, $p4, $p5, $p6, $p7, $p8, $p9, $p10, $p11, $p12, $p13, $p14, $p15, $p16, $p17) ON CONFLICT (\"id\") DO UPDATE SET \"display_name\" = excluded.\"display_name\", \"given_name\" = excluded.\"given_name\", \"family_name\" = excluded.\"family_name\", \"nickname\" = excluded.\"nickname\", \"organization_id\" = excluded.\"organization_id\", \"job_title\" = excluded.\"job_title\", \"birthday\" = excluded.\"birthday\", \"city\" = excluded.\"city\", \"country\" = excluded.\"country\", \"tags\" = excluded.\"tags\", \"notes\" = excluded.\"notes\", \"starred\" = excluded.\"starred\", \"source\" = excluded.\"source\", \"source_id\" = excluded.\"source_id\", \"last_contacted_at\" = excluded.\"last_contacted_at\", \"created_at\" = excluded.\"created_at\", \"updated_at\" = excluded.\"updated_at\"";
     private const string UpdateSql = "UPDATE \"people\" SET \"display_name\" = $p1, \"given_name\" = $p2, \"family_name\" = $p3, \"nickname\" = $p4, \"organization_id\" = $p5, \"job_title\" = $p6, \"birthday\" = $p7, \"city\" = $p8, \"country\" = $p9, \"tags\" = $p10, \"notes\" = $p11, \"starred\" = $p12, \"source\" = $p13, \"source_id\" = $p14, \"last_contacted_at\" = $p15, \"created_at\" = $p16, \"updated_at\" = $p17 WHERE \"id\" = $p0";
     private const string DeleteSql = "DELETE FROM \"people\" WHERE \"id\" = $p0";
-
-    private static readonly global::System.Func<global::Microsoft.Data.Sqlite.SqliteDataReader, Person> ReadRow = Read;
+    private const string FindByFamilyNameAndGivenNameSql = "SELECT \"id\", \"display_name\", \"given_name\", \"family_name\", \"nickname\", \"organization_id\", \"job_title\", \"birthday\", \"city\", \"country\", \"tags\", \"notes\", \"starred\", \"source\", \"source_id\", \"last_contacted_at\", \"created_at\", \"updated_at\" FROM \"people\" WHERE \"family_name\" IS $p0 AND \"given_name\" IS $p1 ORDER BY \"id\"";
+    private const string FindByDisplayNameSql = "SELECT \"id\", \"display_name\", \"given_name\", \"family_name\", \"nickname\", \"organization_id\", \"job_title\", \"birthday\", \"city\", \"country\", \"tags\", \"notes\", \"starred\", \"source\", \"source_id\", \"last_contacted_at\", \"created_at\", \"updated_at\" FROM \"people\" WHERE \"display_name\" = $p0 ORDER BY \"id\"";
+    private const string FindByOrganizationIdSql = "SELECT \"id\", \"display_name\", \"given_name\", \"family_name\", \"nickname\", \"organization_id\", \"job_title\", \"birthday\", \"city\", \"country\", \"tags\", \"notes\", \"starred\", \"source\", \"source_id\", \"last_contacted_at\", \"created_at\", \"updated_at\" FROM \"people\" WHERE \"organization_id\" IS $p0 ORDER BY \"id\"";
+    private const string GetBySourceAndSourceIdSql = "SELECT \"id\", \"display_name\", \"given_name\", \"family_name\", \"nickname\", \"organization_id\", \"job_title\", \"birthday\", \"city\", \"country\", \"tags\", \"notes\", \"starred\", \"source\", \"source_id\", \"last_contacted_at\", \"created_at\", \"updated_at\" FROM \"people\" WHERE \"source\" = $p0 AND \"source_id\" = $p1 ORDER BY \"id\"";
+    private const string FindByUpdatedAtSql = "SELECT \"id\", \"display_name\", \"given_name\", \"family_name\", \"nickname\", \"organization_id\", \"job_title\", \"birthday\", \"city\", \"country\", \"tags\", \"notes\", \"starred\", \"source\", \"source_id\", \"last_contacted_at\", \"created_at\", \"updated_at\" FROM \"people\" WHERE \"updated_at\" = $p0 ORDER BY \"id\"";
 
     private readonly global::Filix.Runtime.FilixDatabase _database;
 
     internal PeopleTable(global::Filix.Runtime.FilixDatabase database) => _database = database;
 
-    /// <summary>The table's name in SQL.</summary>
-    public const string Name = "people";
-
     /// <summary>
     /// The row with this primary key, or null.
     /// </summary>
     public global::System.Threading.Tasks.ValueTask<Person?> GetAsync(global::System.Guid id, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync<global::System.Guid, Person?>(static (session, state) =>
-        {
-            var command = session.Command(GetSql, 1);
-            command.Parameters[0].Value = global::Filix.Runtime.Sqlite.SqliteValues.Uuid(state);
-            using var reader = command.ExecuteReader();
-            return reader.Read() ? Read(reader) : null;
-        }, id, cancellationToken);
+        global::Filix.Runtime.Repositories.TableReads.OneAsync(_database, GetSql, 1, static (command, state) => command.Parameters[0].Value = global::Filix.Runtime.Sqlite.SqliteValues.Uuid(state), id, Read, cancellationToken);
 
     /// <summary>
     /// Inserts a row; fails if a row with its key exists.
     /// </summary>
-    public global::System.Threading.Tasks.Task InsertAsync(Person row, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(row);
-        return _database.ExecuteAsync(InsertSql, 18, Values(row), cancellationToken);
-    }
+    public global::System.Threading.Tasks.Task InsertAsync(Person row, global::System.Threading.CancellationToken cancellationToken = default) => _database.ExecuteAsync(InsertSql, ColumnCount, Values(row), cancellationToken);
 
     /// <summary>
     /// Inserts a row, or updates every column of the row with the same key.
     /// </summary>
-    public global::System.Threading.Tasks.Task UpsertAsync(Person row, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(row);
-        return _database.ExecuteAsync(UpsertSql, 18, Values(row), cancellationToken);
-    }
+    public global::System.Threading.Tasks.Task UpsertAsync(Person row, global::System.Threading.CancellationToken cancellationToken = default) => _database.ExecuteAsync(UpsertSql, ColumnCount, Values(row), cancellationToken);
 
     /// <summary>
     /// Updates the row with the same key; false if there is none.
     /// </summary>
-    public global::System.Threading.Tasks.Task<bool> UpdateAsync(Person row, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(row);
-        return ChangedOneAsync(_database.ExecuteAsync(UpdateSql, 18, Values(row), cancellationToken));
-    }
+    public global::System.Threading.Tasks.Task<bool> UpdateAsync(Person row, global::System.Threading.CancellationToken cancellationToken = default) =>
+        global::Filix.Runtime.Repositories.TableWrites.ChangedOneAsync(_database.ExecuteAsync(UpdateSql, ColumnCount, Values(row), cancellationToken));
 
     /// <summary>
     /// Deletes the row with this primary key; false if there is none.
     /// </summary>
     public global::System.Threading.Tasks.Task<bool> DeleteAsync(global::System.Guid id, global::System.Threading.CancellationToken cancellationToken = default) =>
-        ChangedOneAsync(_database.ExecuteAsync(DeleteSql, 1, new object?[] { global::Filix.Runtime.Sqlite.SqliteValues.Uuid(id) }, cancellationToken));
+        global::Filix.Runtime.Repositories.TableWrites.ChangedOneAsync(_database.ExecuteAsync(DeleteSql, 1, Key(id), cancellationToken));
 
     /// <summary>
     /// Inserts all rows in one transaction: all of them are stored, or none. Returns the number of rows written.
     /// </summary>
-    public global::System.Threading.Tasks.Task<int> InsertManyAsync(global::System.Collections.Generic.IEnumerable<Person> rows, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(rows);
-        // Materialise first: the count sizes the values, and the caller's sequence is enumerated once.
-        var batch = rows as global::System.Collections.Generic.IReadOnlyCollection<Person> ?? global::System.Linq.Enumerable.ToList(rows);
-        var values = new object?[batch.Count * 18];
-        var offset = 0;
-        foreach (var row in batch)
-        {
-            global::System.ArgumentNullException.ThrowIfNull(row, nameof(rows));
-            Fill(values, offset, row);
-            offset += 18;
-        }
-        return _database.ExecuteAsync(InsertSql, 18, values, cancellationToken);
-    }
+    public global::System.Threading.Tasks.Task<int> InsertManyAsync(global::System.Collections.Generic.IEnumerable<Person> rows, global::System.Threading.CancellationToken cancellationToken = default) =>
+        global::Filix.Runtime.Repositories.TableWrites.ManyAsync(_database, InsertSql, ColumnCount, rows, Fill, cancellationToken);
 
     /// <summary>
     /// Upserts all rows in one transaction: all of them are stored, or none. Returns the number of rows written.
     /// </summary>
-    public global::System.Threading.Tasks.Task<int> UpsertManyAsync(global::System.Collections.Generic.IEnumerable<Person> rows, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(rows);
-        // Materialise first: the count sizes the values, and the caller's sequence is enumerated once.
-        var batch = rows as global::System.Collections.Generic.IReadOnlyCollection<Person> ?? global::System.Linq.Enumerable.ToList(rows);
-        var values = new object?[batch.Count * 18];
-        var offset = 0;
-        foreach (var row in batch)
-        {
-            global::System.ArgumentNullException.ThrowIfNull(row, nameof(rows));
-            Fill(values, offset, row);
-            offset += 18;
-        }
-        return _database.ExecuteAsync(UpsertSql, 18, values, cancellationToken);
-    }
+    public global::System.Threading.Tasks.Task<int> UpsertManyAsync(global::System.Collections.Generic.IEnumerable<Person> rows, global::System.Threading.CancellationToken cancellationToken = default) =>
+        global::Filix.Runtime.Repositories.TableWrites.ManyAsync(_database, UpsertSql, ColumnCount, rows, Fill, cancellationToken);
+
+    /// <summary>
+    /// The insert of a row, as a statement. Write it with others as one unit (WriteTogetherAsync).
+    /// </summary>
+    public global::Filix.Runtime.FilixStatement InsertStatement(Person row) => new(Name, InsertSql, ColumnCount, Values(row));
+
+    /// <summary>
+    /// The upsert of a row, as a statement. Write it with others as one unit (WriteTogetherAsync).
+    /// </summary>
+    public global::Filix.Runtime.FilixStatement UpsertStatement(Person row) => new(Name, UpsertSql, ColumnCount, Values(row));
+
+    /// <summary>
+    /// The update of a row by its key, as a statement. Write it with others as one unit (WriteTogetherAsync).
+    /// </summary>
+    public global::Filix.Runtime.FilixStatement UpdateStatement(Person row) => new(Name, UpdateSql, ColumnCount, Values(row));
+
+    /// <summary>
+    /// The delete of the row with this primary key, as a statement. Write it with others as one unit (WriteTogetherAsync).
+    /// </summary>
+    public global::Filix.Runtime.FilixStatement DeleteStatement(global::System.Guid id) => new(Name, DeleteSql, 1, Key(id));
 
     /// <summary>
     /// The number of rows.
     /// </summary>
-    public global::System.Threading.Tasks.ValueTask<long> CountAsync(global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync(static (session, _) => (long)session.Command(CountSql, 0).ExecuteScalar()!, 0, cancellationToken);
+    public global::System.Threading.Tasks.ValueTask<long> CountAsync(global::System.Threading.CancellationToken cancellationToken = default) => global::Filix.Runtime.Repositories.TableReads.CountAsync(_database, CountSql, cancellationToken);
 
     /// <summary>
     /// Every row in primary key order, streamed: one read connection is held until the enumeration ends.
     /// </summary>
     public global::System.Collections.Generic.IAsyncEnumerable<Person> ScanAsync(global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.QueryAsync(ScanSql, 0, static (_, _) => { }, 0, ReadRow, cancellationToken);
-
-    private const string FindByFamilyNameAndGivenNameSql = "SELECT \"id\", \"display_name\", \"given_name\", \"family_name\", \"nickname\", \"organization_id\", \"job_title\", \"birthday\", \"city\", \"country\", \"tags\", \"notes\", \"starred\", \"source\", \"source_id\", \"last_contacted_at\", \"created_at\", \"updated_at\" FROM \"people\" WHERE \"family_name\" IS $p0 AND \"given_name\" IS $p1 ORDER BY \"id\"";
+        global::Filix.Runtime.Repositories.TableReads.ScanAsync(_database, ScanSql, Read, cancellationToken);
 
     /// <summary>
     /// The rows whose family_name, given_name equal the arguments, in primary key order.
     /// </summary>
     public global::System.Threading.Tasks.ValueTask<global::System.Collections.Generic.IReadOnlyList<Person>> FindByFamilyNameAndGivenNameAsync(string? familyName, string? givenName, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync<(string?, string?), global::System.Collections.Generic.IReadOnlyList<Person>>(static (session, state) =>
+        global::Filix.Runtime.Repositories.TableReads.ListAsync(_database, FindByFamilyNameAndGivenNameSql, 2, static (command, state) =>
         {
-            var command = session.Command(FindByFamilyNameAndGivenNameSql, 2);
-            command.Parameters[0].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(state.Item1);
-            command.Parameters[1].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(state.Item2);
-            var rows = new global::System.Collections.Generic.List<Person>();
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                rows.Add(Read(reader));
-            }
-            return rows;
-        }, (familyName, givenName), cancellationToken);
-
-    private const string FindByDisplayNameSql = "SELECT \"id\", \"display_name\", \"given_name\", \"family_name\", \"nickname\", \"organization_id\", \"job_title\", \"birthday\", \"city\", \"country\", \"tags\", \"notes\", \"starred\", \"source\", \"source_id\", \"last_contacted_at\", \"created_at\", \"updated_at\" FROM \"people\" WHERE \"display_name\" = $p0 ORDER BY \"id\"";
+            command.Parameters[0].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(state.FamilyName);
+            command.Parameters[1].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(state.GivenName);
+        }, (FamilyName: familyName, GivenName: givenName), Read, cancellationToken);
 
     /// <summary>
     /// The rows whose display_name equal the arguments, in primary key order.
     /// </summary>
     public global::System.Threading.Tasks.ValueTask<global::System.Collections.Generic.IReadOnlyList<Person>> FindByDisplayNameAsync(string displayName, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync<string, global::System.Collections.Generic.IReadOnlyList<Person>>(static (session, state) =>
-        {
-            var command = session.Command(FindByDisplayNameSql, 1);
-            command.Parameters[0].Value = state;
-            var rows = new global::System.Collections.Generic.List<Person>();
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                rows.Add(Read(reader));
-            }
-            return rows;
-        }, displayName, cancellationToken);
-
-    private const string FindByOrganizationIdSql = "SELECT \"id\", \"display_name\", \"given_name\", \"family_name\", \"nickname\", \"organization_id\", \"job_title\", \"birthday\", \"city\", \"country\", \"tags\", \"notes\", \"starred\", \"source\", \"source_id\", \"last_contacted_at\", \"created_at\", \"updated_at\" FROM \"people\" WHERE \"organization_id\" IS $p0 ORDER BY \"id\"";
+        global::Filix.Runtime.Repositories.TableReads.ListAsync(_database, FindByDisplayNameSql, 1, static (command, state) => command.Parameters[0].Value = state, displayName, Read, cancellationToken);
 
     /// <summary>
     /// The rows whose organization_id equal the arguments, in primary key order.
     /// </summary>
     public global::System.Threading.Tasks.ValueTask<global::System.Collections.Generic.IReadOnlyList<Person>> FindByOrganizationIdAsync(global::System.Guid? organizationId, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync<global::System.Guid?, global::System.Collections.Generic.IReadOnlyList<Person>>(static (session, state) =>
-        {
-            var command = session.Command(FindByOrganizationIdSql, 1);
-            command.Parameters[0].Value = global::Filix.Runtime.Sqlite.SqliteValues.Uuid(state);
-            var rows = new global::System.Collections.Generic.List<Person>();
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                rows.Add(Read(reader));
-            }
-            return rows;
-        }, organizationId, cancellationToken);
-
-    private const string GetBySourceAndSourceIdSql = "SELECT \"id\", \"display_name\", \"given_name\", \"family_name\", \"nickname\", \"organization_id\", \"job_title\", \"birthday\", \"city\", \"country\", \"tags\", \"notes\", \"starred\", \"source\", \"source_id\", \"last_contacted_at\", \"created_at\", \"updated_at\" FROM \"people\" WHERE \"source\" = $p0 AND \"source_id\" = $p1 ORDER BY \"id\"";
+        global::Filix.Runtime.Repositories.TableReads.ListAsync(_database, FindByOrganizationIdSql, 1, static (command, state) => command.Parameters[0].Value = global::Filix.Runtime.Sqlite.SqliteValues.Uuid(state), organizationId, Read, cancellationToken);
 
     /// <summary>
     /// The row whose source, source_id equal the arguments, or null.
     /// </summary>
     public global::System.Threading.Tasks.ValueTask<Person?> GetBySourceAndSourceIdAsync(string source, string sourceId, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync<(string, string), Person?>(static (session, state) =>
+        global::Filix.Runtime.Repositories.TableReads.OneAsync(_database, GetBySourceAndSourceIdSql, 2, static (command, state) =>
         {
-            var command = session.Command(GetBySourceAndSourceIdSql, 2);
-            command.Parameters[0].Value = state.Item1;
-            command.Parameters[1].Value = state.Item2;
-            using var reader = command.ExecuteReader();
-            return reader.Read() ? Read(reader) : null;
-        }, (source, sourceId), cancellationToken);
-
-    private const string FindByUpdatedAtSql = "SELECT \"id\", \"display_name\", \"given_name\", \"family_name\", \"nickname\", \"organization_id\", \"job_title\", \"birthday\", \"city\", \"country\", \"tags\", \"notes\", \"starred\", \"source\", \"source_id\", \"last_contacted_at\", \"created_at\", \"updated_at\" FROM \"people\" WHERE \"updated_at\" = $p0 ORDER BY \"id\"";
+            command.Parameters[0].Value = state.Source;
+            command.Parameters[1].Value = state.SourceId;
+        }, (Source: source, SourceId: sourceId), Read, cancellationToken);
 
     /// <summary>
     /// The rows whose updated_at equal the arguments, in primary key order.
     /// </summary>
     public global::System.Threading.Tasks.ValueTask<global::System.Collections.Generic.IReadOnlyList<Person>> FindByUpdatedAtAsync(global::System.DateTimeOffset updatedAt, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync<global::System.DateTimeOffset, global::System.Collections.Generic.IReadOnlyList<Person>>(static (session, state) =>
-        {
-            var command = session.Command(FindByUpdatedAtSql, 1);
-            command.Parameters[0].Value = global::Filix.Runtime.Sqlite.SqliteValues.Timestamp(state);
-            var rows = new global::System.Collections.Generic.List<Person>();
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                rows.Add(Read(reader));
-            }
-            return rows;
-        }, updatedAt, cancellationToken);
+        global::Filix.Runtime.Repositories.TableReads.ListAsync(_database, FindByUpdatedAtSql, 1, static (command, state) => command.Parameters[0].Value = global::Filix.Runtime.Sqlite.SqliteValues.Timestamp(state), updatedAt, Read, cancellationToken);
 
     /// <summary>
     /// Reads the current row of a reader over the table's columns in declaration order.
@@ -241,12 +168,7 @@ public sealed partial class PeopleTable
     /// <summary>
     /// The stored forms of a row's columns in declaration order, the parameters of every row statement.
     /// </summary>
-    internal static object?[] Values(Person row)
-    {
-        var values = new object?[18];
-        Fill(values, 0, row);
-        return values;
-    }
+    internal static object?[] Values(Person row) => global::Filix.Runtime.Repositories.TableWrites.Values(row, ColumnCount, Fill);
 
     internal static void Fill(object?[] values, int offset, Person row)
     {
@@ -271,8 +193,7 @@ public sealed partial class PeopleTable
     }
 
     /// <summary>
-    /// Whether a write by key changed its row (Update, Delete).
+    /// The stored forms of a primary key, the parameters of the delete.
     /// </summary>
-    private static async global::System.Threading.Tasks.Task<bool> ChangedOneAsync(global::System.Threading.Tasks.Task<int> changes) =>
-        await changes.ConfigureAwait(false) == 1;
+    private static object?[] Key(global::System.Guid id) => new object?[] { global::Filix.Runtime.Sqlite.SqliteValues.Uuid(id) };
 }

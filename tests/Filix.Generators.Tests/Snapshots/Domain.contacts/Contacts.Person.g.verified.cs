@@ -7,6 +7,7 @@ namespace Filix.Tests.Contacts;
 /// <summary>
 /// A person the team knows.
 /// </summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Filix", "0.1.0")]
 public sealed partial record Person
 {
     /// <summary>

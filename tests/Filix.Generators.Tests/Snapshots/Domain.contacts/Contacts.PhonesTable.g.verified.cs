@@ -7,8 +7,13 @@ namespace Filix.Tests.Contacts;
 /// <summary>
 /// The 'phones' table of the contacts database (sync).
 /// </summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Filix", "0.1.0")]
 public sealed partial class PhonesTable
 {
+    /// <summary>The table's name in SQL.</summary>
+    public const string Name = "phones";
+
+    private const int ColumnCount = 4;
     private const string ScanSql = "SELECT \"person_id\", \"number\", \"label\", \"is_primary\" FROM \"phones\" ORDER BY \"person_id\", \"number\"";
     private const string CountSql = "SELECT count(*) FROM \"phones\"";
     private const string GetSql = "SELECT \"person_id\", \"number\", \"label\", \"is_primary\" FROM \"phones\" WHERE \"person_id\" = $p0 AND \"number\" = $p1";
@@ -16,149 +21,99 @@ public sealed partial class PhonesTable
     private const string UpsertSql = "INSERT INTO \"phones\" (\"person_id\", \"number\", \"label\", \"is_primary\") VALUES ($p0, $p1, $p2, $p3) ON CONFLICT (\"person_id\", \"number\") DO UPDATE SET \"label\" = excluded.\"label\", \"is_primary\" = excluded.\"is_primary\"";
     private const string UpdateSql = "UPDATE \"phones\" SET \"label\" = $p2, \"is_primary\" = $p3 WHERE \"person_id\" = $p0 AND \"number\" = $p1";
     private const string DeleteSql = "DELETE FROM \"phones\" WHERE \"person_id\" = $p0 AND \"number\" = $p1";
-
-    private static readonly global::System.Func<global::Microsoft.Data.Sqlite.SqliteDataReader, Phone> ReadRow = Read;
+    private const string FindByNumberSql = "SELECT \"person_id\", \"number\", \"label\", \"is_primary\" FROM \"phones\" WHERE \"number\" = $p0 ORDER BY \"person_id\", \"number\"";
+    private const string FindByPersonIdSql = "SELECT \"person_id\", \"number\", \"label\", \"is_primary\" FROM \"phones\" WHERE \"person_id\" = $p0 ORDER BY \"person_id\", \"number\"";
 
     private readonly global::Filix.Runtime.FilixDatabase _database;
 
     internal PhonesTable(global::Filix.Runtime.FilixDatabase database) => _database = database;
 
-    /// <summary>The table's name in SQL.</summary>
-    public const string Name = "phones";
-
     /// <summary>
     /// The row with this primary key, or null.
     /// </summary>
     public global::System.Threading.Tasks.ValueTask<Phone?> GetAsync(global::System.Guid personId, string number, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync<(global::System.Guid, string), Phone?>(static (session, state) =>
+        global::Filix.Runtime.Repositories.TableReads.OneAsync(_database, GetSql, 2, static (command, state) =>
         {
-            var command = session.Command(GetSql, 2);
-            command.Parameters[0].Value = global::Filix.Runtime.Sqlite.SqliteValues.Uuid(state.Item1);
-            command.Parameters[1].Value = state.Item2;
-            using var reader = command.ExecuteReader();
-            return reader.Read() ? Read(reader) : null;
-        }, (personId, number), cancellationToken);
+            command.Parameters[0].Value = global::Filix.Runtime.Sqlite.SqliteValues.Uuid(state.PersonId);
+            command.Parameters[1].Value = state.Number;
+        }, (PersonId: personId, Number: number), Read, cancellationToken);
 
     /// <summary>
     /// Inserts a row; fails if a row with its key exists.
     /// </summary>
-    public global::System.Threading.Tasks.Task InsertAsync(Phone row, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(row);
-        return _database.ExecuteAsync(InsertSql, 4, Values(row), cancellationToken);
-    }
+    public global::System.Threading.Tasks.Task InsertAsync(Phone row, global::System.Threading.CancellationToken cancellationToken = default) => _database.ExecuteAsync(InsertSql, ColumnCount, Values(row), cancellationToken);
 
     /// <summary>
     /// Inserts a row, or updates every column of the row with the same key.
     /// </summary>
-    public global::System.Threading.Tasks.Task UpsertAsync(Phone row, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(row);
-        return _database.ExecuteAsync(UpsertSql, 4, Values(row), cancellationToken);
-    }
+    public global::System.Threading.Tasks.Task UpsertAsync(Phone row, global::System.Threading.CancellationToken cancellationToken = default) => _database.ExecuteAsync(UpsertSql, ColumnCount, Values(row), cancellationToken);
 
     /// <summary>
     /// Updates the row with the same key; false if there is none.
     /// </summary>
-    public global::System.Threading.Tasks.Task<bool> UpdateAsync(Phone row, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(row);
-        return ChangedOneAsync(_database.ExecuteAsync(UpdateSql, 4, Values(row), cancellationToken));
-    }
+    public global::System.Threading.Tasks.Task<bool> UpdateAsync(Phone row, global::System.Threading.CancellationToken cancellationToken = default) =>
+        global::Filix.Runtime.Repositories.TableWrites.ChangedOneAsync(_database.ExecuteAsync(UpdateSql, ColumnCount, Values(row), cancellationToken));
 
     /// <summary>
     /// Deletes the row with this primary key; false if there is none.
     /// </summary>
     public global::System.Threading.Tasks.Task<bool> DeleteAsync(global::System.Guid personId, string number, global::System.Threading.CancellationToken cancellationToken = default) =>
-        ChangedOneAsync(_database.ExecuteAsync(DeleteSql, 2, new object?[] { global::Filix.Runtime.Sqlite.SqliteValues.Uuid(personId), number }, cancellationToken));
+        global::Filix.Runtime.Repositories.TableWrites.ChangedOneAsync(_database.ExecuteAsync(DeleteSql, 2, Key(personId, number), cancellationToken));
 
     /// <summary>
     /// Inserts all rows in one transaction: all of them are stored, or none. Returns the number of rows written.
     /// </summary>
-    public global::System.Threading.Tasks.Task<int> InsertManyAsync(global::System.Collections.Generic.IEnumerable<Phone> rows, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(rows);
-        // Materialise first: the count sizes the values, and the caller's sequence is enumerated once.
-        var batch = rows as global::System.Collections.Generic.IReadOnlyCollection<Phone> ?? global::System.Linq.Enumerable.ToList(rows);
-        var values = new object?[batch.Count * 4];
-        var offset = 0;
-        foreach (var row in batch)
-        {
-            global::System.ArgumentNullException.ThrowIfNull(row, nameof(rows));
-            Fill(values, offset, row);
-            offset += 4;
-        }
-        return _database.ExecuteAsync(InsertSql, 4, values, cancellationToken);
-    }
+    public global::System.Threading.Tasks.Task<int> InsertManyAsync(global::System.Collections.Generic.IEnumerable<Phone> rows, global::System.Threading.CancellationToken cancellationToken = default) =>
+        global::Filix.Runtime.Repositories.TableWrites.ManyAsync(_database, InsertSql, ColumnCount, rows, Fill, cancellationToken);
 
     /// <summary>
     /// Upserts all rows in one transaction: all of them are stored, or none. Returns the number of rows written.
     /// </summary>
-    public global::System.Threading.Tasks.Task<int> UpsertManyAsync(global::System.Collections.Generic.IEnumerable<Phone> rows, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(rows);
-        // Materialise first: the count sizes the values, and the caller's sequence is enumerated once.
-        var batch = rows as global::System.Collections.Generic.IReadOnlyCollection<Phone> ?? global::System.Linq.Enumerable.ToList(rows);
-        var values = new object?[batch.Count * 4];
-        var offset = 0;
-        foreach (var row in batch)
-        {
-            global::System.ArgumentNullException.ThrowIfNull(row, nameof(rows));
-            Fill(values, offset, row);
-            offset += 4;
-        }
-        return _database.ExecuteAsync(UpsertSql, 4, values, cancellationToken);
-    }
+    public global::System.Threading.Tasks.Task<int> UpsertManyAsync(global::System.Collections.Generic.IEnumerable<Phone> rows, global::System.Threading.CancellationToken cancellationToken = default) =>
+        global::Filix.Runtime.Repositories.TableWrites.ManyAsync(_database, UpsertSql, ColumnCount, rows, Fill, cancellationToken);
+
+    /// <summary>
+    /// The insert of a row, as a statement. Write it with others as one unit (WriteTogetherAsync).
+    /// </summary>
+    public global::Filix.Runtime.FilixStatement InsertStatement(Phone row) => new(Name, InsertSql, ColumnCount, Values(row));
+
+    /// <summary>
+    /// The upsert of a row, as a statement. Write it with others as one unit (WriteTogetherAsync).
+    /// </summary>
+    public global::Filix.Runtime.FilixStatement UpsertStatement(Phone row) => new(Name, UpsertSql, ColumnCount, Values(row));
+
+    /// <summary>
+    /// The update of a row by its key, as a statement. Write it with others as one unit (WriteTogetherAsync).
+    /// </summary>
+    public global::Filix.Runtime.FilixStatement UpdateStatement(Phone row) => new(Name, UpdateSql, ColumnCount, Values(row));
+
+    /// <summary>
+    /// The delete of the row with this primary key, as a statement. Write it with others as one unit (WriteTogetherAsync).
+    /// </summary>
+    public global::Filix.Runtime.FilixStatement DeleteStatement(global::System.Guid personId, string number) => new(Name, DeleteSql, 2, Key(personId, number));
 
     /// <summary>
     /// The number of rows.
     /// </summary>
-    public global::System.Threading.Tasks.ValueTask<long> CountAsync(global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync(static (session, _) => (long)session.Command(CountSql, 0).ExecuteScalar()!, 0, cancellationToken);
+    public global::System.Threading.Tasks.ValueTask<long> CountAsync(global::System.Threading.CancellationToken cancellationToken = default) => global::Filix.Runtime.Repositories.TableReads.CountAsync(_database, CountSql, cancellationToken);
 
     /// <summary>
     /// Every row in primary key order, streamed: one read connection is held until the enumeration ends.
     /// </summary>
     public global::System.Collections.Generic.IAsyncEnumerable<Phone> ScanAsync(global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.QueryAsync(ScanSql, 0, static (_, _) => { }, 0, ReadRow, cancellationToken);
-
-    private const string FindByNumberSql = "SELECT \"person_id\", \"number\", \"label\", \"is_primary\" FROM \"phones\" WHERE \"number\" = $p0 ORDER BY \"person_id\", \"number\"";
+        global::Filix.Runtime.Repositories.TableReads.ScanAsync(_database, ScanSql, Read, cancellationToken);
 
     /// <summary>
     /// The rows whose number equal the arguments, in primary key order.
     /// </summary>
     public global::System.Threading.Tasks.ValueTask<global::System.Collections.Generic.IReadOnlyList<Phone>> FindByNumberAsync(string number, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync<string, global::System.Collections.Generic.IReadOnlyList<Phone>>(static (session, state) =>
-        {
-            var command = session.Command(FindByNumberSql, 1);
-            command.Parameters[0].Value = state;
-            var rows = new global::System.Collections.Generic.List<Phone>();
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                rows.Add(Read(reader));
-            }
-            return rows;
-        }, number, cancellationToken);
-
-    private const string FindByPersonIdSql = "SELECT \"person_id\", \"number\", \"label\", \"is_primary\" FROM \"phones\" WHERE \"person_id\" = $p0 ORDER BY \"person_id\", \"number\"";
+        global::Filix.Runtime.Repositories.TableReads.ListAsync(_database, FindByNumberSql, 1, static (command, state) => command.Parameters[0].Value = state, number, Read, cancellationToken);
 
     /// <summary>
     /// The rows whose person_id equal the arguments, in primary key order.
     /// </summary>
     public global::System.Threading.Tasks.ValueTask<global::System.Collections.Generic.IReadOnlyList<Phone>> FindByPersonIdAsync(global::System.Guid personId, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync<global::System.Guid, global::System.Collections.Generic.IReadOnlyList<Phone>>(static (session, state) =>
-        {
-            var command = session.Command(FindByPersonIdSql, 1);
-            command.Parameters[0].Value = global::Filix.Runtime.Sqlite.SqliteValues.Uuid(state);
-            var rows = new global::System.Collections.Generic.List<Phone>();
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                rows.Add(Read(reader));
-            }
-            return rows;
-        }, personId, cancellationToken);
+        global::Filix.Runtime.Repositories.TableReads.ListAsync(_database, FindByPersonIdSql, 1, static (command, state) => command.Parameters[0].Value = global::Filix.Runtime.Sqlite.SqliteValues.Uuid(state), personId, Read, cancellationToken);
 
     /// <summary>
     /// Reads the current row of a reader over the table's columns in declaration order.
@@ -174,12 +129,7 @@ public sealed partial class PhonesTable
     /// <summary>
     /// The stored forms of a row's columns in declaration order, the parameters of every row statement.
     /// </summary>
-    internal static object?[] Values(Phone row)
-    {
-        var values = new object?[4];
-        Fill(values, 0, row);
-        return values;
-    }
+    internal static object?[] Values(Phone row) => global::Filix.Runtime.Repositories.TableWrites.Values(row, ColumnCount, Fill);
 
     internal static void Fill(object?[] values, int offset, Phone row)
     {
@@ -190,8 +140,7 @@ public sealed partial class PhonesTable
     }
 
     /// <summary>
-    /// Whether a write by key changed its row (Update, Delete).
+    /// The stored forms of a primary key, the parameters of the delete.
     /// </summary>
-    private static async global::System.Threading.Tasks.Task<bool> ChangedOneAsync(global::System.Threading.Tasks.Task<int> changes) =>
-        await changes.ConfigureAwait(false) == 1;
+    private static object?[] Key(global::System.Guid personId, string number) => new object?[] { global::Filix.Runtime.Sqlite.SqliteValues.Uuid(personId), number };
 }

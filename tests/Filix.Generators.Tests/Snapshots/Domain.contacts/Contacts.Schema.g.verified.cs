@@ -7,163 +7,19 @@ namespace Filix.Tests.Contacts;
 /// <summary>
 /// The contacts schema as SQL, generated from contacts.filix.yaml.
 /// </summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Filix", "0.1.0")]
 public static partial class ContactsSchema
 {
     public const string Domain = "contacts";
 
-    /// <summary>The SQLite DDL: every table.</summary>
-    public const string SqliteDdl = """
-    CREATE TABLE "organizations" (
-        "id" TEXT NOT NULL,
-        "name" TEXT NOT NULL,
-        "domain" TEXT,
-        "website" TEXT,
-        "kind" TEXT NOT NULL DEFAULT 'company',
-        "city" TEXT,
-        "country" TEXT,
-        "notes" TEXT,
-        "created_at" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%f0000Z', 'now')),
-        "updated_at" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%f0000Z', 'now')),
-        PRIMARY KEY ("id")
-    ) STRICT;
+    /// <summary>A hash of the schema, recorded in each database created from it.</summary>
+    public const string Hash = "8b4005e0470ed1a7";
 
-    CREATE UNIQUE INDEX "ux_organizations_domain" ON "organizations" ("domain");
+    /// <summary>The SQLite DDL as one script: every table.</summary>
+    public static string SqliteDdl => Definition.SqliteScript;
 
-    CREATE INDEX "ix_organizations_name" ON "organizations" ("name");
-
-    CREATE TABLE "people" (
-        "id" TEXT NOT NULL,
-        "display_name" TEXT NOT NULL,
-        "given_name" TEXT,
-        "family_name" TEXT,
-        "nickname" TEXT,
-        "organization_id" TEXT REFERENCES "organizations" ("id"),
-        "job_title" TEXT,
-        "birthday" TEXT,
-        "city" TEXT,
-        "country" TEXT,
-        "tags" TEXT NOT NULL DEFAULT '[]' CHECK (json_valid("tags")),
-        "notes" TEXT,
-        "starred" INTEGER NOT NULL DEFAULT 0 CHECK ("starred" IN (0, 1)),
-        "source" TEXT NOT NULL DEFAULT 'manual',
-        "source_id" TEXT,
-        "last_contacted_at" TEXT,
-        "created_at" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%f0000Z', 'now')),
-        "updated_at" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%f0000Z', 'now')),
-        PRIMARY KEY ("id")
-    ) STRICT;
-
-    CREATE INDEX "ix_people_family_name_given_name" ON "people" ("family_name", "given_name");
-
-    CREATE INDEX "ix_people_display_name" ON "people" ("display_name");
-
-    CREATE INDEX "ix_people_organization_id" ON "people" ("organization_id");
-
-    CREATE UNIQUE INDEX "ux_people_source_source_id" ON "people" ("source", "source_id");
-
-    CREATE INDEX "ix_people_updated_at" ON "people" ("updated_at");
-
-    CREATE TABLE "emails" (
-        "person_id" TEXT NOT NULL REFERENCES "people" ("id"),
-        "address" TEXT NOT NULL,
-        "label" TEXT NOT NULL DEFAULT 'work',
-        "is_primary" INTEGER NOT NULL DEFAULT 0 CHECK ("is_primary" IN (0, 1)),
-        "verified_at" TEXT,
-        PRIMARY KEY ("person_id", "address")
-    ) STRICT;
-
-    CREATE INDEX "ix_emails_address" ON "emails" ("address");
-
-    CREATE TABLE "phones" (
-        "person_id" TEXT NOT NULL REFERENCES "people" ("id"),
-        "number" TEXT NOT NULL,
-        "label" TEXT NOT NULL DEFAULT 'mobile',
-        "is_primary" INTEGER NOT NULL DEFAULT 0 CHECK ("is_primary" IN (0, 1)),
-        PRIMARY KEY ("person_id", "number")
-    ) STRICT;
-
-    CREATE INDEX "ix_phones_number" ON "phones" ("number");
-    """;
-
-    /// <summary>The Postgres DDL: the shared ('sync' and 'optional') tables only. Unqualified, like the migrations: run it with search_path set to the domain's schema, "contacts" (filix migrate --upstream creates it).</summary>
-    public const string PostgresDdl = """
-    CREATE TABLE "organizations" (
-        "id" uuid NOT NULL,
-        "name" text NOT NULL,
-        "domain" text,
-        "website" text,
-        "kind" text NOT NULL DEFAULT 'company'::text,
-        "city" text,
-        "country" text,
-        "notes" text,
-        "created_at" timestamptz NOT NULL DEFAULT now(),
-        "updated_at" timestamptz NOT NULL DEFAULT now(),
-        PRIMARY KEY ("id")
-    );
-
-    CREATE UNIQUE INDEX "ux_organizations_domain" ON "organizations" ("domain");
-
-    CREATE INDEX "ix_organizations_name" ON "organizations" ("name");
-
-    CREATE TABLE "people" (
-        "id" uuid NOT NULL,
-        "display_name" text NOT NULL,
-        "given_name" text,
-        "family_name" text,
-        "nickname" text,
-        "organization_id" uuid,
-        "job_title" text,
-        "birthday" date,
-        "city" text,
-        "country" text,
-        "tags" jsonb NOT NULL DEFAULT '[]'::jsonb,
-        "notes" text,
-        "starred" boolean NOT NULL DEFAULT false,
-        "source" text NOT NULL DEFAULT 'manual'::text,
-        "source_id" text,
-        "last_contacted_at" timestamptz,
-        "created_at" timestamptz NOT NULL DEFAULT now(),
-        "updated_at" timestamptz NOT NULL DEFAULT now(),
-        PRIMARY KEY ("id")
-    );
-
-    CREATE INDEX "ix_people_family_name_given_name" ON "people" ("family_name", "given_name");
-
-    CREATE INDEX "ix_people_display_name" ON "people" ("display_name");
-
-    CREATE INDEX "ix_people_organization_id" ON "people" ("organization_id");
-
-    CREATE UNIQUE INDEX "ux_people_source_source_id" ON "people" ("source", "source_id");
-
-    CREATE INDEX "ix_people_updated_at" ON "people" ("updated_at");
-
-    CREATE TABLE "emails" (
-        "person_id" uuid NOT NULL,
-        "address" text NOT NULL,
-        "label" text NOT NULL DEFAULT 'work'::text,
-        "is_primary" boolean NOT NULL DEFAULT false,
-        "verified_at" timestamptz,
-        PRIMARY KEY ("person_id", "address")
-    );
-
-    CREATE INDEX "ix_emails_address" ON "emails" ("address");
-
-    CREATE TABLE "phones" (
-        "person_id" uuid NOT NULL,
-        "number" text NOT NULL,
-        "label" text NOT NULL DEFAULT 'mobile'::text,
-        "is_primary" boolean NOT NULL DEFAULT false,
-        PRIMARY KEY ("person_id", "number")
-    );
-
-    CREATE INDEX "ix_phones_number" ON "phones" ("number");
-
-    ALTER TABLE "people" ADD CONSTRAINT "people_organization_id_fkey" FOREIGN KEY ("organization_id") REFERENCES "organizations" ("id") DEFERRABLE INITIALLY DEFERRED;
-
-    ALTER TABLE "emails" ADD CONSTRAINT "emails_person_id_fkey" FOREIGN KEY ("person_id") REFERENCES "people" ("id") DEFERRABLE INITIALLY DEFERRED;
-
-    ALTER TABLE "phones" ADD CONSTRAINT "phones_person_id_fkey" FOREIGN KEY ("person_id") REFERENCES "people" ("id") DEFERRABLE INITIALLY DEFERRED;
-    """;
+    /// <summary>The Postgres DDL as one script: the shared ('sync' and 'optional') tables only.</summary>
+    public static string PostgresDdl => Definition.PostgresScript;
 
     public static global::Filix.Runtime.DatabaseSchema Definition { get; } = new()
     {
@@ -266,7 +122,7 @@ public static partial class ContactsSchema
                 "given_name" text,
                 "family_name" text,
                 "nickname" text,
-                "organization_id" uuid,
+                "organization_id" uuid REFERENCES "organizations" ("id") DEFERRABLE INITIALLY DEFERRED,
                 "job_title" text,
                 "birthday" date,
                 "city" text,
@@ -289,7 +145,7 @@ public static partial class ContactsSchema
             "CREATE INDEX \"ix_people_updated_at\" ON \"people\" (\"updated_at\")",
             """
             CREATE TABLE "emails" (
-                "person_id" uuid NOT NULL,
+                "person_id" uuid NOT NULL REFERENCES "people" ("id") DEFERRABLE INITIALLY DEFERRED,
                 "address" text NOT NULL,
                 "label" text NOT NULL DEFAULT 'work'::text,
                 "is_primary" boolean NOT NULL DEFAULT false,
@@ -300,7 +156,7 @@ public static partial class ContactsSchema
             "CREATE INDEX \"ix_emails_address\" ON \"emails\" (\"address\")",
             """
             CREATE TABLE "phones" (
-                "person_id" uuid NOT NULL,
+                "person_id" uuid NOT NULL REFERENCES "people" ("id") DEFERRABLE INITIALLY DEFERRED,
                 "number" text NOT NULL,
                 "label" text NOT NULL DEFAULT 'mobile'::text,
                 "is_primary" boolean NOT NULL DEFAULT false,
@@ -308,9 +164,6 @@ public static partial class ContactsSchema
             )
             """,
             "CREATE INDEX \"ix_phones_number\" ON \"phones\" (\"number\")",
-            "ALTER TABLE \"people\" ADD CONSTRAINT \"people_organization_id_fkey\" FOREIGN KEY (\"organization_id\") REFERENCES \"organizations\" (\"id\") DEFERRABLE INITIALLY DEFERRED",
-            "ALTER TABLE \"emails\" ADD CONSTRAINT \"emails_person_id_fkey\" FOREIGN KEY (\"person_id\") REFERENCES \"people\" (\"id\") DEFERRABLE INITIALLY DEFERRED",
-            "ALTER TABLE \"phones\" ADD CONSTRAINT \"phones_person_id_fkey\" FOREIGN KEY (\"person_id\") REFERENCES \"people\" (\"id\") DEFERRABLE INITIALLY DEFERRED",
         },
         Migrations = MigrationSet.All,
     };

@@ -7,8 +7,13 @@ namespace Filix.Tests.Entities;
 /// <summary>
 /// The 'entities' table of the entities database (sync).
 /// </summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Filix", "0.1.0")]
 public sealed partial class EntitiesTable
 {
+    /// <summary>The table's name in SQL.</summary>
+    public const string Name = "entities";
+
+    private const int ColumnCount = 9;
     private const string ScanSql = "SELECT \"id\", \"type\", \"name\", \"aliases\", \"summary\", \"url\", \"attributes\", \"created_at\", \"updated_at\" FROM \"entities\" ORDER BY \"id\"";
     private const string CountSql = "SELECT count(*) FROM \"entities\"";
     private const string GetSql = "SELECT \"id\", \"type\", \"name\", \"aliases\", \"summary\", \"url\", \"attributes\", \"created_at\", \"updated_at\" FROM \"entities\" WHERE \"id\" = $p0";
@@ -16,187 +21,113 @@ public sealed partial class EntitiesTable
     private const string UpsertSql = "INSERT INTO \"entities\" (\"id\", \"type\", \"name\", \"aliases\", \"summary\", \"url\", \"attributes\", \"created_at\", \"updated_at\") VALUES ($p0, $p1, $p2, $p3, $p4, $p5, $p6, $p7, $p8) ON CONFLICT (\"id\") DO UPDATE SET \"type\" = excluded.\"type\", \"name\" = excluded.\"name\", \"aliases\" = excluded.\"aliases\", \"summary\" = excluded.\"summary\", \"url\" = excluded.\"url\", \"attributes\" = excluded.\"attributes\", \"created_at\" = excluded.\"created_at\", \"updated_at\" = excluded.\"updated_at\"";
     private const string UpdateSql = "UPDATE \"entities\" SET \"type\" = $p1, \"name\" = $p2, \"aliases\" = $p3, \"summary\" = $p4, \"url\" = $p5, \"attributes\" = $p6, \"created_at\" = $p7, \"updated_at\" = $p8 WHERE \"id\" = $p0";
     private const string DeleteSql = "DELETE FROM \"entities\" WHERE \"id\" = $p0";
-
-    private static readonly global::System.Func<global::Microsoft.Data.Sqlite.SqliteDataReader, Entity> ReadRow = Read;
+    private const string FindByTypeSql = "SELECT \"id\", \"type\", \"name\", \"aliases\", \"summary\", \"url\", \"attributes\", \"created_at\", \"updated_at\" FROM \"entities\" WHERE \"type\" = $p0 ORDER BY \"id\"";
+    private const string FindByNameSql = "SELECT \"id\", \"type\", \"name\", \"aliases\", \"summary\", \"url\", \"attributes\", \"created_at\", \"updated_at\" FROM \"entities\" WHERE \"name\" = $p0 ORDER BY \"id\"";
+    private const string FindByTypeAndNameSql = "SELECT \"id\", \"type\", \"name\", \"aliases\", \"summary\", \"url\", \"attributes\", \"created_at\", \"updated_at\" FROM \"entities\" WHERE \"type\" = $p0 AND \"name\" = $p1 ORDER BY \"id\"";
+    private const string FindByUpdatedAtSql = "SELECT \"id\", \"type\", \"name\", \"aliases\", \"summary\", \"url\", \"attributes\", \"created_at\", \"updated_at\" FROM \"entities\" WHERE \"updated_at\" = $p0 ORDER BY \"id\"";
 
     private readonly global::Filix.Runtime.FilixDatabase _database;
 
     internal EntitiesTable(global::Filix.Runtime.FilixDatabase database) => _database = database;
 
-    /// <summary>The table's name in SQL.</summary>
-    public const string Name = "entities";
-
     /// <summary>
     /// The row with this primary key, or null.
     /// </summary>
     public global::System.Threading.Tasks.ValueTask<Entity?> GetAsync(string id, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync<string, Entity?>(static (session, state) =>
-        {
-            var command = session.Command(GetSql, 1);
-            command.Parameters[0].Value = state;
-            using var reader = command.ExecuteReader();
-            return reader.Read() ? Read(reader) : null;
-        }, id, cancellationToken);
+        global::Filix.Runtime.Repositories.TableReads.OneAsync(_database, GetSql, 1, static (command, state) => command.Parameters[0].Value = state, id, Read, cancellationToken);
 
     /// <summary>
     /// Inserts a row; fails if a row with its key exists.
     /// </summary>
-    public global::System.Threading.Tasks.Task InsertAsync(Entity row, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(row);
-        return _database.ExecuteAsync(InsertSql, 9, Values(row), cancellationToken);
-    }
+    public global::System.Threading.Tasks.Task InsertAsync(Entity row, global::System.Threading.CancellationToken cancellationToken = default) => _database.ExecuteAsync(InsertSql, ColumnCount, Values(row), cancellationToken);
 
     /// <summary>
     /// Inserts a row, or updates every column of the row with the same key.
     /// </summary>
-    public global::System.Threading.Tasks.Task UpsertAsync(Entity row, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(row);
-        return _database.ExecuteAsync(UpsertSql, 9, Values(row), cancellationToken);
-    }
+    public global::System.Threading.Tasks.Task UpsertAsync(Entity row, global::System.Threading.CancellationToken cancellationToken = default) => _database.ExecuteAsync(UpsertSql, ColumnCount, Values(row), cancellationToken);
 
     /// <summary>
     /// Updates the row with the same key; false if there is none.
     /// </summary>
-    public global::System.Threading.Tasks.Task<bool> UpdateAsync(Entity row, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(row);
-        return ChangedOneAsync(_database.ExecuteAsync(UpdateSql, 9, Values(row), cancellationToken));
-    }
+    public global::System.Threading.Tasks.Task<bool> UpdateAsync(Entity row, global::System.Threading.CancellationToken cancellationToken = default) =>
+        global::Filix.Runtime.Repositories.TableWrites.ChangedOneAsync(_database.ExecuteAsync(UpdateSql, ColumnCount, Values(row), cancellationToken));
 
     /// <summary>
     /// Deletes the row with this primary key; false if there is none.
     /// </summary>
     public global::System.Threading.Tasks.Task<bool> DeleteAsync(string id, global::System.Threading.CancellationToken cancellationToken = default) =>
-        ChangedOneAsync(_database.ExecuteAsync(DeleteSql, 1, new object?[] { id }, cancellationToken));
+        global::Filix.Runtime.Repositories.TableWrites.ChangedOneAsync(_database.ExecuteAsync(DeleteSql, 1, Key(id), cancellationToken));
 
     /// <summary>
     /// Inserts all rows in one transaction: all of them are stored, or none. Returns the number of rows written.
     /// </summary>
-    public global::System.Threading.Tasks.Task<int> InsertManyAsync(global::System.Collections.Generic.IEnumerable<Entity> rows, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(rows);
-        // Materialise first: the count sizes the values, and the caller's sequence is enumerated once.
-        var batch = rows as global::System.Collections.Generic.IReadOnlyCollection<Entity> ?? global::System.Linq.Enumerable.ToList(rows);
-        var values = new object?[batch.Count * 9];
-        var offset = 0;
-        foreach (var row in batch)
-        {
-            global::System.ArgumentNullException.ThrowIfNull(row, nameof(rows));
-            Fill(values, offset, row);
-            offset += 9;
-        }
-        return _database.ExecuteAsync(InsertSql, 9, values, cancellationToken);
-    }
+    public global::System.Threading.Tasks.Task<int> InsertManyAsync(global::System.Collections.Generic.IEnumerable<Entity> rows, global::System.Threading.CancellationToken cancellationToken = default) =>
+        global::Filix.Runtime.Repositories.TableWrites.ManyAsync(_database, InsertSql, ColumnCount, rows, Fill, cancellationToken);
 
     /// <summary>
     /// Upserts all rows in one transaction: all of them are stored, or none. Returns the number of rows written.
     /// </summary>
-    public global::System.Threading.Tasks.Task<int> UpsertManyAsync(global::System.Collections.Generic.IEnumerable<Entity> rows, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(rows);
-        // Materialise first: the count sizes the values, and the caller's sequence is enumerated once.
-        var batch = rows as global::System.Collections.Generic.IReadOnlyCollection<Entity> ?? global::System.Linq.Enumerable.ToList(rows);
-        var values = new object?[batch.Count * 9];
-        var offset = 0;
-        foreach (var row in batch)
-        {
-            global::System.ArgumentNullException.ThrowIfNull(row, nameof(rows));
-            Fill(values, offset, row);
-            offset += 9;
-        }
-        return _database.ExecuteAsync(UpsertSql, 9, values, cancellationToken);
-    }
+    public global::System.Threading.Tasks.Task<int> UpsertManyAsync(global::System.Collections.Generic.IEnumerable<Entity> rows, global::System.Threading.CancellationToken cancellationToken = default) =>
+        global::Filix.Runtime.Repositories.TableWrites.ManyAsync(_database, UpsertSql, ColumnCount, rows, Fill, cancellationToken);
+
+    /// <summary>
+    /// The insert of a row, as a statement. Write it with others as one unit (WriteTogetherAsync).
+    /// </summary>
+    public global::Filix.Runtime.FilixStatement InsertStatement(Entity row) => new(Name, InsertSql, ColumnCount, Values(row));
+
+    /// <summary>
+    /// The upsert of a row, as a statement. Write it with others as one unit (WriteTogetherAsync).
+    /// </summary>
+    public global::Filix.Runtime.FilixStatement UpsertStatement(Entity row) => new(Name, UpsertSql, ColumnCount, Values(row));
+
+    /// <summary>
+    /// The update of a row by its key, as a statement. Write it with others as one unit (WriteTogetherAsync).
+    /// </summary>
+    public global::Filix.Runtime.FilixStatement UpdateStatement(Entity row) => new(Name, UpdateSql, ColumnCount, Values(row));
+
+    /// <summary>
+    /// The delete of the row with this primary key, as a statement. Write it with others as one unit (WriteTogetherAsync).
+    /// </summary>
+    public global::Filix.Runtime.FilixStatement DeleteStatement(string id) => new(Name, DeleteSql, 1, Key(id));
 
     /// <summary>
     /// The number of rows.
     /// </summary>
-    public global::System.Threading.Tasks.ValueTask<long> CountAsync(global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync(static (session, _) => (long)session.Command(CountSql, 0).ExecuteScalar()!, 0, cancellationToken);
+    public global::System.Threading.Tasks.ValueTask<long> CountAsync(global::System.Threading.CancellationToken cancellationToken = default) => global::Filix.Runtime.Repositories.TableReads.CountAsync(_database, CountSql, cancellationToken);
 
     /// <summary>
     /// Every row in primary key order, streamed: one read connection is held until the enumeration ends.
     /// </summary>
     public global::System.Collections.Generic.IAsyncEnumerable<Entity> ScanAsync(global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.QueryAsync(ScanSql, 0, static (_, _) => { }, 0, ReadRow, cancellationToken);
-
-    private const string FindByTypeSql = "SELECT \"id\", \"type\", \"name\", \"aliases\", \"summary\", \"url\", \"attributes\", \"created_at\", \"updated_at\" FROM \"entities\" WHERE \"type\" = $p0 ORDER BY \"id\"";
+        global::Filix.Runtime.Repositories.TableReads.ScanAsync(_database, ScanSql, Read, cancellationToken);
 
     /// <summary>
     /// The rows whose type equal the arguments, in primary key order.
     /// </summary>
     public global::System.Threading.Tasks.ValueTask<global::System.Collections.Generic.IReadOnlyList<Entity>> FindByTypeAsync(string @type, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync<string, global::System.Collections.Generic.IReadOnlyList<Entity>>(static (session, state) =>
-        {
-            var command = session.Command(FindByTypeSql, 1);
-            command.Parameters[0].Value = state;
-            var rows = new global::System.Collections.Generic.List<Entity>();
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                rows.Add(Read(reader));
-            }
-            return rows;
-        }, @type, cancellationToken);
-
-    private const string FindByNameSql = "SELECT \"id\", \"type\", \"name\", \"aliases\", \"summary\", \"url\", \"attributes\", \"created_at\", \"updated_at\" FROM \"entities\" WHERE \"name\" = $p0 ORDER BY \"id\"";
+        global::Filix.Runtime.Repositories.TableReads.ListAsync(_database, FindByTypeSql, 1, static (command, state) => command.Parameters[0].Value = state, @type, Read, cancellationToken);
 
     /// <summary>
     /// The rows whose name equal the arguments, in primary key order.
     /// </summary>
     public global::System.Threading.Tasks.ValueTask<global::System.Collections.Generic.IReadOnlyList<Entity>> FindByNameAsync(string name, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync<string, global::System.Collections.Generic.IReadOnlyList<Entity>>(static (session, state) =>
-        {
-            var command = session.Command(FindByNameSql, 1);
-            command.Parameters[0].Value = state;
-            var rows = new global::System.Collections.Generic.List<Entity>();
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                rows.Add(Read(reader));
-            }
-            return rows;
-        }, name, cancellationToken);
-
-    private const string FindByTypeAndNameSql = "SELECT \"id\", \"type\", \"name\", \"aliases\", \"summary\", \"url\", \"attributes\", \"created_at\", \"updated_at\" FROM \"entities\" WHERE \"type\" = $p0 AND \"name\" = $p1 ORDER BY \"id\"";
+        global::Filix.Runtime.Repositories.TableReads.ListAsync(_database, FindByNameSql, 1, static (command, state) => command.Parameters[0].Value = state, name, Read, cancellationToken);
 
     /// <summary>
     /// The rows whose type, name equal the arguments, in primary key order.
     /// </summary>
     public global::System.Threading.Tasks.ValueTask<global::System.Collections.Generic.IReadOnlyList<Entity>> FindByTypeAndNameAsync(string @type, string name, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync<(string, string), global::System.Collections.Generic.IReadOnlyList<Entity>>(static (session, state) =>
+        global::Filix.Runtime.Repositories.TableReads.ListAsync(_database, FindByTypeAndNameSql, 2, static (command, state) =>
         {
-            var command = session.Command(FindByTypeAndNameSql, 2);
-            command.Parameters[0].Value = state.Item1;
-            command.Parameters[1].Value = state.Item2;
-            var rows = new global::System.Collections.Generic.List<Entity>();
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                rows.Add(Read(reader));
-            }
-            return rows;
-        }, (@type, name), cancellationToken);
-
-    private const string FindByUpdatedAtSql = "SELECT \"id\", \"type\", \"name\", \"aliases\", \"summary\", \"url\", \"attributes\", \"created_at\", \"updated_at\" FROM \"entities\" WHERE \"updated_at\" = $p0 ORDER BY \"id\"";
+            command.Parameters[0].Value = state.Type;
+            command.Parameters[1].Value = state.Name;
+        }, (Type: @type, Name: name), Read, cancellationToken);
 
     /// <summary>
     /// The rows whose updated_at equal the arguments, in primary key order.
     /// </summary>
     public global::System.Threading.Tasks.ValueTask<global::System.Collections.Generic.IReadOnlyList<Entity>> FindByUpdatedAtAsync(global::System.DateTimeOffset updatedAt, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync<global::System.DateTimeOffset, global::System.Collections.Generic.IReadOnlyList<Entity>>(static (session, state) =>
-        {
-            var command = session.Command(FindByUpdatedAtSql, 1);
-            command.Parameters[0].Value = global::Filix.Runtime.Sqlite.SqliteValues.Timestamp(state);
-            var rows = new global::System.Collections.Generic.List<Entity>();
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                rows.Add(Read(reader));
-            }
-            return rows;
-        }, updatedAt, cancellationToken);
+        global::Filix.Runtime.Repositories.TableReads.ListAsync(_database, FindByUpdatedAtSql, 1, static (command, state) => command.Parameters[0].Value = global::Filix.Runtime.Sqlite.SqliteValues.Timestamp(state), updatedAt, Read, cancellationToken);
 
     /// <summary>
     /// Reads the current row of a reader over the table's columns in declaration order.
@@ -217,12 +148,7 @@ public sealed partial class EntitiesTable
     /// <summary>
     /// The stored forms of a row's columns in declaration order, the parameters of every row statement.
     /// </summary>
-    internal static object?[] Values(Entity row)
-    {
-        var values = new object?[9];
-        Fill(values, 0, row);
-        return values;
-    }
+    internal static object?[] Values(Entity row) => global::Filix.Runtime.Repositories.TableWrites.Values(row, ColumnCount, Fill);
 
     internal static void Fill(object?[] values, int offset, Entity row)
     {
@@ -238,8 +164,7 @@ public sealed partial class EntitiesTable
     }
 
     /// <summary>
-    /// Whether a write by key changed its row (Update, Delete).
+    /// The stored forms of a primary key, the parameters of the delete.
     /// </summary>
-    private static async global::System.Threading.Tasks.Task<bool> ChangedOneAsync(global::System.Threading.Tasks.Task<int> changes) =>
-        await changes.ConfigureAwait(false) == 1;
+    private static object?[] Key(string id) => new object?[] { id };
 }

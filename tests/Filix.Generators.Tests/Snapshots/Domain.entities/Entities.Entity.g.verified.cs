@@ -7,6 +7,7 @@ namespace Filix.Tests.Entities;
 /// <summary>
 /// A thing the team knows about - a person, paper, project, place, dataset...
 /// </summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Filix", "0.1.0")]
 public sealed partial record Entity
 {
     /// <summary>

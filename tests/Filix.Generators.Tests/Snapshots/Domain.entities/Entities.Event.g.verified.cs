@@ -7,6 +7,7 @@ namespace Filix.Tests.Entities;
 /// <summary>
 /// A statement about an entity - a tag, a role, a lifecycle stage. Soft-deleted by status 'ended'.
 /// </summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Filix", "0.1.0")]
 public sealed partial record Event
 {
     /// <summary>

@@ -7,8 +7,13 @@ namespace Filix.Tests.Entities;
 /// <summary>
 /// The 'events' table of the entities database (sync).
 /// </summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Filix", "0.1.0")]
 public sealed partial class EventsTable
 {
+    /// <summary>The table's name in SQL.</summary>
+    public const string Name = "events";
+
+    private const int ColumnCount = 11;
     private const string ScanSql = "SELECT \"entity_id\", \"role\", \"role_type\", \"status\", \"start_date\", \"end_date\", \"source\", \"confidence\", \"note\", \"created_at\", \"updated_at\" FROM \"events\" ORDER BY \"entity_id\", \"role\", \"role_type\"";
     private const string CountSql = "SELECT count(*) FROM \"events\"";
     private const string GetSql = "SELECT \"entity_id\", \"role\", \"role_type\", \"status\", \"start_date\", \"end_date\", \"source\", \"confidence\", \"note\", \"created_at\", \"updated_at\" FROM \"events\" WHERE \"entity_id\" = $p0 AND \"role\" = $p1 AND \"role_type\" = $p2";
@@ -16,247 +21,143 @@ public sealed partial class EventsTable
     private const string UpsertSql = "INSERT INTO \"events\" (\"entity_id\", \"role\", \"role_type\", \"status\", \"start_date\", \"end_date\", \"source\", \"confidence\", \"note\", \"created_at\", \"updated_at\") VALUES ($p0, $p1, $p2, $p3, $p4, $p5, $p6, $p7, $p8, $p9, $p10) ON CONFLICT (\"entity_id\", \"role\", \"role_type\") DO UPDATE SET \"status\" = excluded.\"status\", \"start_date\" = excluded.\"start_date\", \"end_date\" = excluded.\"end_date\", \"source\" = excluded.\"source\", \"confidence\" = excluded.\"confidence\", \"note\" = excluded.\"note\", \"created_at\" = excluded.\"created_at\", \"updated_at\" = excluded.\"updated_at\"";
     private const string UpdateSql = "UPDATE \"events\" SET \"status\" = $p3, \"start_date\" = $p4, \"end_date\" = $p5, \"source\" = $p6, \"confidence\" = $p7, \"note\" = $p8, \"created_at\" = $p9, \"updated_at\" = $p10 WHERE \"entity_id\" = $p0 AND \"role\" = $p1 AND \"role_type\" = $p2";
     private const string DeleteSql = "DELETE FROM \"events\" WHERE \"entity_id\" = $p0 AND \"role\" = $p1 AND \"role_type\" = $p2";
-
-    private static readonly global::System.Func<global::Microsoft.Data.Sqlite.SqliteDataReader, Event> ReadRow = Read;
+    private const string FindByRoleSql = "SELECT \"entity_id\", \"role\", \"role_type\", \"status\", \"start_date\", \"end_date\", \"source\", \"confidence\", \"note\", \"created_at\", \"updated_at\" FROM \"events\" WHERE \"role\" = $p0 ORDER BY \"entity_id\", \"role\", \"role_type\"";
+    private const string FindByRoleTypeSql = "SELECT \"entity_id\", \"role\", \"role_type\", \"status\", \"start_date\", \"end_date\", \"source\", \"confidence\", \"note\", \"created_at\", \"updated_at\" FROM \"events\" WHERE \"role_type\" = $p0 ORDER BY \"entity_id\", \"role\", \"role_type\"";
+    private const string FindByRoleTypeAndRoleSql = "SELECT \"entity_id\", \"role\", \"role_type\", \"status\", \"start_date\", \"end_date\", \"source\", \"confidence\", \"note\", \"created_at\", \"updated_at\" FROM \"events\" WHERE \"role_type\" = $p0 AND \"role\" = $p1 ORDER BY \"entity_id\", \"role\", \"role_type\"";
+    private const string FindByStatusSql = "SELECT \"entity_id\", \"role\", \"role_type\", \"status\", \"start_date\", \"end_date\", \"source\", \"confidence\", \"note\", \"created_at\", \"updated_at\" FROM \"events\" WHERE \"status\" = $p0 ORDER BY \"entity_id\", \"role\", \"role_type\"";
+    private const string FindByUpdatedAtSql = "SELECT \"entity_id\", \"role\", \"role_type\", \"status\", \"start_date\", \"end_date\", \"source\", \"confidence\", \"note\", \"created_at\", \"updated_at\" FROM \"events\" WHERE \"updated_at\" = $p0 ORDER BY \"entity_id\", \"role\", \"role_type\"";
+    private const string FindByEntityIdSql = "SELECT \"entity_id\", \"role\", \"role_type\", \"status\", \"start_date\", \"end_date\", \"source\", \"confidence\", \"note\", \"created_at\", \"updated_at\" FROM \"events\" WHERE \"entity_id\" = $p0 ORDER BY \"entity_id\", \"role\", \"role_type\"";
+    private const string FindByEntityIdAndRoleSql = "SELECT \"entity_id\", \"role\", \"role_type\", \"status\", \"start_date\", \"end_date\", \"source\", \"confidence\", \"note\", \"created_at\", \"updated_at\" FROM \"events\" WHERE \"entity_id\" = $p0 AND \"role\" = $p1 ORDER BY \"entity_id\", \"role\", \"role_type\"";
 
     private readonly global::Filix.Runtime.FilixDatabase _database;
 
     internal EventsTable(global::Filix.Runtime.FilixDatabase database) => _database = database;
 
-    /// <summary>The table's name in SQL.</summary>
-    public const string Name = "events";
-
     /// <summary>
     /// The row with this primary key, or null.
     /// </summary>
     public global::System.Threading.Tasks.ValueTask<Event?> GetAsync(string entityId, string role, string roleType, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync<(string, string, string), Event?>(static (session, state) =>
+        global::Filix.Runtime.Repositories.TableReads.OneAsync(_database, GetSql, 3, static (command, state) =>
         {
-            var command = session.Command(GetSql, 3);
-            command.Parameters[0].Value = state.Item1;
-            command.Parameters[1].Value = state.Item2;
-            command.Parameters[2].Value = state.Item3;
-            using var reader = command.ExecuteReader();
-            return reader.Read() ? Read(reader) : null;
-        }, (entityId, role, roleType), cancellationToken);
+            command.Parameters[0].Value = state.EntityId;
+            command.Parameters[1].Value = state.Role;
+            command.Parameters[2].Value = state.RoleType;
+        }, (EntityId: entityId, Role: role, RoleType: roleType), Read, cancellationToken);
 
     /// <summary>
     /// Inserts a row; fails if a row with its key exists.
     /// </summary>
-    public global::System.Threading.Tasks.Task InsertAsync(Event row, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(row);
-        return _database.ExecuteAsync(InsertSql, 11, Values(row), cancellationToken);
-    }
+    public global::System.Threading.Tasks.Task InsertAsync(Event row, global::System.Threading.CancellationToken cancellationToken = default) => _database.ExecuteAsync(InsertSql, ColumnCount, Values(row), cancellationToken);
 
     /// <summary>
     /// Inserts a row, or updates every column of the row with the same key.
     /// </summary>
-    public global::System.Threading.Tasks.Task UpsertAsync(Event row, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(row);
-        return _database.ExecuteAsync(UpsertSql, 11, Values(row), cancellationToken);
-    }
+    public global::System.Threading.Tasks.Task UpsertAsync(Event row, global::System.Threading.CancellationToken cancellationToken = default) => _database.ExecuteAsync(UpsertSql, ColumnCount, Values(row), cancellationToken);
 
     /// <summary>
     /// Updates the row with the same key; false if there is none.
     /// </summary>
-    public global::System.Threading.Tasks.Task<bool> UpdateAsync(Event row, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(row);
-        return ChangedOneAsync(_database.ExecuteAsync(UpdateSql, 11, Values(row), cancellationToken));
-    }
+    public global::System.Threading.Tasks.Task<bool> UpdateAsync(Event row, global::System.Threading.CancellationToken cancellationToken = default) =>
+        global::Filix.Runtime.Repositories.TableWrites.ChangedOneAsync(_database.ExecuteAsync(UpdateSql, ColumnCount, Values(row), cancellationToken));
 
     /// <summary>
     /// Deletes the row with this primary key; false if there is none.
     /// </summary>
     public global::System.Threading.Tasks.Task<bool> DeleteAsync(string entityId, string role, string roleType, global::System.Threading.CancellationToken cancellationToken = default) =>
-        ChangedOneAsync(_database.ExecuteAsync(DeleteSql, 3, new object?[] { entityId, role, roleType }, cancellationToken));
+        global::Filix.Runtime.Repositories.TableWrites.ChangedOneAsync(_database.ExecuteAsync(DeleteSql, 3, Key(entityId, role, roleType), cancellationToken));
 
     /// <summary>
     /// Inserts all rows in one transaction: all of them are stored, or none. Returns the number of rows written.
     /// </summary>
-    public global::System.Threading.Tasks.Task<int> InsertManyAsync(global::System.Collections.Generic.IEnumerable<Event> rows, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(rows);
-        // Materialise first: the count sizes the values, and the caller's sequence is enumerated once.
-        var batch = rows as global::System.Collections.Generic.IReadOnlyCollection<Event> ?? global::System.Linq.Enumerable.ToList(rows);
-        var values = new object?[batch.Count * 11];
-        var offset = 0;
-        foreach (var row in batch)
-        {
-            global::System.ArgumentNullException.ThrowIfNull(row, nameof(rows));
-            Fill(values, offset, row);
-            offset += 11;
-        }
-        return _database.ExecuteAsync(InsertSql, 11, values, cancellationToken);
-    }
+    public global::System.Threading.Tasks.Task<int> InsertManyAsync(global::System.Collections.Generic.IEnumerable<Event> rows, global::System.Threading.CancellationToken cancellationToken = default) =>
+        global::Filix.Runtime.Repositories.TableWrites.ManyAsync(_database, InsertSql, ColumnCount, rows, Fill, cancellationToken);
 
     /// <summary>
     /// Upserts all rows in one transaction: all of them are stored, or none. Returns the number of rows written.
     /// </summary>
-    public global::System.Threading.Tasks.Task<int> UpsertManyAsync(global::System.Collections.Generic.IEnumerable<Event> rows, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(rows);
-        // Materialise first: the count sizes the values, and the caller's sequence is enumerated once.
-        var batch = rows as global::System.Collections.Generic.IReadOnlyCollection<Event> ?? global::System.Linq.Enumerable.ToList(rows);
-        var values = new object?[batch.Count * 11];
-        var offset = 0;
-        foreach (var row in batch)
-        {
-            global::System.ArgumentNullException.ThrowIfNull(row, nameof(rows));
-            Fill(values, offset, row);
-            offset += 11;
-        }
-        return _database.ExecuteAsync(UpsertSql, 11, values, cancellationToken);
-    }
+    public global::System.Threading.Tasks.Task<int> UpsertManyAsync(global::System.Collections.Generic.IEnumerable<Event> rows, global::System.Threading.CancellationToken cancellationToken = default) =>
+        global::Filix.Runtime.Repositories.TableWrites.ManyAsync(_database, UpsertSql, ColumnCount, rows, Fill, cancellationToken);
+
+    /// <summary>
+    /// The insert of a row, as a statement. Write it with others as one unit (WriteTogetherAsync).
+    /// </summary>
+    public global::Filix.Runtime.FilixStatement InsertStatement(Event row) => new(Name, InsertSql, ColumnCount, Values(row));
+
+    /// <summary>
+    /// The upsert of a row, as a statement. Write it with others as one unit (WriteTogetherAsync).
+    /// </summary>
+    public global::Filix.Runtime.FilixStatement UpsertStatement(Event row) => new(Name, UpsertSql, ColumnCount, Values(row));
+
+    /// <summary>
+    /// The update of a row by its key, as a statement. Write it with others as one unit (WriteTogetherAsync).
+    /// </summary>
+    public global::Filix.Runtime.FilixStatement UpdateStatement(Event row) => new(Name, UpdateSql, ColumnCount, Values(row));
+
+    /// <summary>
+    /// The delete of the row with this primary key, as a statement. Write it with others as one unit (WriteTogetherAsync).
+    /// </summary>
+    public global::Filix.Runtime.FilixStatement DeleteStatement(string entityId, string role, string roleType) => new(Name, DeleteSql, 3, Key(entityId, role, roleType));
 
     /// <summary>
     /// The number of rows.
     /// </summary>
-    public global::System.Threading.Tasks.ValueTask<long> CountAsync(global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync(static (session, _) => (long)session.Command(CountSql, 0).ExecuteScalar()!, 0, cancellationToken);
+    public global::System.Threading.Tasks.ValueTask<long> CountAsync(global::System.Threading.CancellationToken cancellationToken = default) => global::Filix.Runtime.Repositories.TableReads.CountAsync(_database, CountSql, cancellationToken);
 
     /// <summary>
     /// Every row in primary key order, streamed: one read connection is held until the enumeration ends.
     /// </summary>
     public global::System.Collections.Generic.IAsyncEnumerable<Event> ScanAsync(global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.QueryAsync(ScanSql, 0, static (_, _) => { }, 0, ReadRow, cancellationToken);
-
-    private const string FindByRoleSql = "SELECT \"entity_id\", \"role\", \"role_type\", \"status\", \"start_date\", \"end_date\", \"source\", \"confidence\", \"note\", \"created_at\", \"updated_at\" FROM \"events\" WHERE \"role\" = $p0 ORDER BY \"entity_id\", \"role\", \"role_type\"";
+        global::Filix.Runtime.Repositories.TableReads.ScanAsync(_database, ScanSql, Read, cancellationToken);
 
     /// <summary>
     /// The rows whose role equal the arguments, in primary key order.
     /// </summary>
     public global::System.Threading.Tasks.ValueTask<global::System.Collections.Generic.IReadOnlyList<Event>> FindByRoleAsync(string role, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync<string, global::System.Collections.Generic.IReadOnlyList<Event>>(static (session, state) =>
-        {
-            var command = session.Command(FindByRoleSql, 1);
-            command.Parameters[0].Value = state;
-            var rows = new global::System.Collections.Generic.List<Event>();
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                rows.Add(Read(reader));
-            }
-            return rows;
-        }, role, cancellationToken);
-
-    private const string FindByRoleTypeSql = "SELECT \"entity_id\", \"role\", \"role_type\", \"status\", \"start_date\", \"end_date\", \"source\", \"confidence\", \"note\", \"created_at\", \"updated_at\" FROM \"events\" WHERE \"role_type\" = $p0 ORDER BY \"entity_id\", \"role\", \"role_type\"";
+        global::Filix.Runtime.Repositories.TableReads.ListAsync(_database, FindByRoleSql, 1, static (command, state) => command.Parameters[0].Value = state, role, Read, cancellationToken);
 
     /// <summary>
     /// The rows whose role_type equal the arguments, in primary key order.
     /// </summary>
     public global::System.Threading.Tasks.ValueTask<global::System.Collections.Generic.IReadOnlyList<Event>> FindByRoleTypeAsync(string roleType, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync<string, global::System.Collections.Generic.IReadOnlyList<Event>>(static (session, state) =>
-        {
-            var command = session.Command(FindByRoleTypeSql, 1);
-            command.Parameters[0].Value = state;
-            var rows = new global::System.Collections.Generic.List<Event>();
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                rows.Add(Read(reader));
-            }
-            return rows;
-        }, roleType, cancellationToken);
-
-    private const string FindByRoleTypeAndRoleSql = "SELECT \"entity_id\", \"role\", \"role_type\", \"status\", \"start_date\", \"end_date\", \"source\", \"confidence\", \"note\", \"created_at\", \"updated_at\" FROM \"events\" WHERE \"role_type\" = $p0 AND \"role\" = $p1 ORDER BY \"entity_id\", \"role\", \"role_type\"";
+        global::Filix.Runtime.Repositories.TableReads.ListAsync(_database, FindByRoleTypeSql, 1, static (command, state) => command.Parameters[0].Value = state, roleType, Read, cancellationToken);
 
     /// <summary>
     /// The rows whose role_type, role equal the arguments, in primary key order.
     /// </summary>
     public global::System.Threading.Tasks.ValueTask<global::System.Collections.Generic.IReadOnlyList<Event>> FindByRoleTypeAndRoleAsync(string roleType, string role, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync<(string, string), global::System.Collections.Generic.IReadOnlyList<Event>>(static (session, state) =>
+        global::Filix.Runtime.Repositories.TableReads.ListAsync(_database, FindByRoleTypeAndRoleSql, 2, static (command, state) =>
         {
-            var command = session.Command(FindByRoleTypeAndRoleSql, 2);
-            command.Parameters[0].Value = state.Item1;
-            command.Parameters[1].Value = state.Item2;
-            var rows = new global::System.Collections.Generic.List<Event>();
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                rows.Add(Read(reader));
-            }
-            return rows;
-        }, (roleType, role), cancellationToken);
-
-    private const string FindByStatusSql = "SELECT \"entity_id\", \"role\", \"role_type\", \"status\", \"start_date\", \"end_date\", \"source\", \"confidence\", \"note\", \"created_at\", \"updated_at\" FROM \"events\" WHERE \"status\" = $p0 ORDER BY \"entity_id\", \"role\", \"role_type\"";
+            command.Parameters[0].Value = state.RoleType;
+            command.Parameters[1].Value = state.Role;
+        }, (RoleType: roleType, Role: role), Read, cancellationToken);
 
     /// <summary>
     /// The rows whose status equal the arguments, in primary key order.
     /// </summary>
     public global::System.Threading.Tasks.ValueTask<global::System.Collections.Generic.IReadOnlyList<Event>> FindByStatusAsync(string status, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync<string, global::System.Collections.Generic.IReadOnlyList<Event>>(static (session, state) =>
-        {
-            var command = session.Command(FindByStatusSql, 1);
-            command.Parameters[0].Value = state;
-            var rows = new global::System.Collections.Generic.List<Event>();
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                rows.Add(Read(reader));
-            }
-            return rows;
-        }, status, cancellationToken);
-
-    private const string FindByUpdatedAtSql = "SELECT \"entity_id\", \"role\", \"role_type\", \"status\", \"start_date\", \"end_date\", \"source\", \"confidence\", \"note\", \"created_at\", \"updated_at\" FROM \"events\" WHERE \"updated_at\" = $p0 ORDER BY \"entity_id\", \"role\", \"role_type\"";
+        global::Filix.Runtime.Repositories.TableReads.ListAsync(_database, FindByStatusSql, 1, static (command, state) => command.Parameters[0].Value = state, status, Read, cancellationToken);
 
     /// <summary>
     /// The rows whose updated_at equal the arguments, in primary key order.
     /// </summary>
     public global::System.Threading.Tasks.ValueTask<global::System.Collections.Generic.IReadOnlyList<Event>> FindByUpdatedAtAsync(global::System.DateTimeOffset updatedAt, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync<global::System.DateTimeOffset, global::System.Collections.Generic.IReadOnlyList<Event>>(static (session, state) =>
-        {
-            var command = session.Command(FindByUpdatedAtSql, 1);
-            command.Parameters[0].Value = global::Filix.Runtime.Sqlite.SqliteValues.Timestamp(state);
-            var rows = new global::System.Collections.Generic.List<Event>();
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                rows.Add(Read(reader));
-            }
-            return rows;
-        }, updatedAt, cancellationToken);
-
-    private const string FindByEntityIdSql = "SELECT \"entity_id\", \"role\", \"role_type\", \"status\", \"start_date\", \"end_date\", \"source\", \"confidence\", \"note\", \"created_at\", \"updated_at\" FROM \"events\" WHERE \"entity_id\" = $p0 ORDER BY \"entity_id\", \"role\", \"role_type\"";
+        global::Filix.Runtime.Repositories.TableReads.ListAsync(_database, FindByUpdatedAtSql, 1, static (command, state) => command.Parameters[0].Value = global::Filix.Runtime.Sqlite.SqliteValues.Timestamp(state), updatedAt, Read, cancellationToken);
 
     /// <summary>
     /// The rows whose entity_id equal the arguments, in primary key order.
     /// </summary>
     public global::System.Threading.Tasks.ValueTask<global::System.Collections.Generic.IReadOnlyList<Event>> FindByEntityIdAsync(string entityId, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync<string, global::System.Collections.Generic.IReadOnlyList<Event>>(static (session, state) =>
-        {
-            var command = session.Command(FindByEntityIdSql, 1);
-            command.Parameters[0].Value = state;
-            var rows = new global::System.Collections.Generic.List<Event>();
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                rows.Add(Read(reader));
-            }
-            return rows;
-        }, entityId, cancellationToken);
-
-    private const string FindByEntityIdAndRoleSql = "SELECT \"entity_id\", \"role\", \"role_type\", \"status\", \"start_date\", \"end_date\", \"source\", \"confidence\", \"note\", \"created_at\", \"updated_at\" FROM \"events\" WHERE \"entity_id\" = $p0 AND \"role\" = $p1 ORDER BY \"entity_id\", \"role\", \"role_type\"";
+        global::Filix.Runtime.Repositories.TableReads.ListAsync(_database, FindByEntityIdSql, 1, static (command, state) => command.Parameters[0].Value = state, entityId, Read, cancellationToken);
 
     /// <summary>
     /// The rows whose entity_id, role equal the arguments, in primary key order.
     /// </summary>
     public global::System.Threading.Tasks.ValueTask<global::System.Collections.Generic.IReadOnlyList<Event>> FindByEntityIdAndRoleAsync(string entityId, string role, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync<(string, string), global::System.Collections.Generic.IReadOnlyList<Event>>(static (session, state) =>
+        global::Filix.Runtime.Repositories.TableReads.ListAsync(_database, FindByEntityIdAndRoleSql, 2, static (command, state) =>
         {
-            var command = session.Command(FindByEntityIdAndRoleSql, 2);
-            command.Parameters[0].Value = state.Item1;
-            command.Parameters[1].Value = state.Item2;
-            var rows = new global::System.Collections.Generic.List<Event>();
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                rows.Add(Read(reader));
-            }
-            return rows;
-        }, (entityId, role), cancellationToken);
+            command.Parameters[0].Value = state.EntityId;
+            command.Parameters[1].Value = state.Role;
+        }, (EntityId: entityId, Role: role), Read, cancellationToken);
 
     /// <summary>
     /// Reads the current row of a reader over the table's columns in declaration order.
@@ -279,12 +180,7 @@ public sealed partial class EventsTable
     /// <summary>
     /// The stored forms of a row's columns in declaration order, the parameters of every row statement.
     /// </summary>
-    internal static object?[] Values(Event row)
-    {
-        var values = new object?[11];
-        Fill(values, 0, row);
-        return values;
-    }
+    internal static object?[] Values(Event row) => global::Filix.Runtime.Repositories.TableWrites.Values(row, ColumnCount, Fill);
 
     internal static void Fill(object?[] values, int offset, Event row)
     {
@@ -302,8 +198,7 @@ public sealed partial class EventsTable
     }
 
     /// <summary>
-    /// Whether a write by key changed its row (Update, Delete).
+    /// The stored forms of a primary key, the parameters of the delete.
     /// </summary>
-    private static async global::System.Threading.Tasks.Task<bool> ChangedOneAsync(global::System.Threading.Tasks.Task<int> changes) =>
-        await changes.ConfigureAwait(false) == 1;
+    private static object?[] Key(string entityId, string role, string roleType) => new object?[] { entityId, role, roleType };
 }

@@ -7,109 +7,19 @@ namespace Filix.Tests.Entities;
 /// <summary>
 /// The entities schema as SQL, generated from entities.filix.yaml.
 /// </summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Filix", "0.1.0")]
 public static partial class EntitiesSchema
 {
     public const string Domain = "entities";
 
-    /// <summary>The SQLite DDL: every table.</summary>
-    public const string SqliteDdl = """
-    CREATE TABLE "entities" (
-        "id" TEXT NOT NULL,
-        "type" TEXT NOT NULL,
-        "name" TEXT NOT NULL,
-        "aliases" TEXT NOT NULL DEFAULT '[]' CHECK (json_valid("aliases")),
-        "summary" TEXT,
-        "url" TEXT,
-        "attributes" TEXT NOT NULL DEFAULT '{}' CHECK (json_valid("attributes")),
-        "created_at" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%f0000Z', 'now')),
-        "updated_at" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%f0000Z', 'now')),
-        PRIMARY KEY ("id")
-    ) STRICT;
+    /// <summary>A hash of the schema, recorded in each database created from it.</summary>
+    public const string Hash = "cc33b7276104c06f";
 
-    CREATE INDEX "ix_entities_type" ON "entities" ("type");
+    /// <summary>The SQLite DDL as one script: every table.</summary>
+    public static string SqliteDdl => Definition.SqliteScript;
 
-    CREATE INDEX "ix_entities_name" ON "entities" ("name");
-
-    CREATE INDEX "ix_entities_type_name" ON "entities" ("type", "name");
-
-    CREATE INDEX "ix_entities_updated_at" ON "entities" ("updated_at");
-
-    CREATE TABLE "events" (
-        "entity_id" TEXT NOT NULL REFERENCES "entities" ("id"),
-        "role" TEXT NOT NULL,
-        "role_type" TEXT NOT NULL,
-        "status" TEXT NOT NULL DEFAULT 'active',
-        "start_date" TEXT,
-        "end_date" TEXT,
-        "source" TEXT,
-        "confidence" REAL,
-        "note" TEXT,
-        "created_at" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%f0000Z', 'now')),
-        "updated_at" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%f0000Z', 'now')),
-        PRIMARY KEY ("entity_id", "role", "role_type")
-    ) STRICT;
-
-    CREATE INDEX "ix_events_role" ON "events" ("role");
-
-    CREATE INDEX "ix_events_role_type" ON "events" ("role_type");
-
-    CREATE INDEX "ix_events_role_type_role" ON "events" ("role_type", "role");
-
-    CREATE INDEX "ix_events_status" ON "events" ("status");
-
-    CREATE INDEX "ix_events_updated_at" ON "events" ("updated_at");
-    """;
-
-    /// <summary>The Postgres DDL: the shared ('sync' and 'optional') tables only. Unqualified, like the migrations: run it with search_path set to the domain's schema, "entities" (filix migrate --upstream creates it).</summary>
-    public const string PostgresDdl = """
-    CREATE TABLE "entities" (
-        "id" text NOT NULL,
-        "type" text NOT NULL,
-        "name" text NOT NULL,
-        "aliases" jsonb NOT NULL DEFAULT '[]'::jsonb,
-        "summary" text,
-        "url" text,
-        "attributes" jsonb NOT NULL DEFAULT '{}'::jsonb,
-        "created_at" timestamptz NOT NULL DEFAULT now(),
-        "updated_at" timestamptz NOT NULL DEFAULT now(),
-        PRIMARY KEY ("id")
-    );
-
-    CREATE INDEX "ix_entities_type" ON "entities" ("type");
-
-    CREATE INDEX "ix_entities_name" ON "entities" ("name");
-
-    CREATE INDEX "ix_entities_type_name" ON "entities" ("type", "name");
-
-    CREATE INDEX "ix_entities_updated_at" ON "entities" ("updated_at");
-
-    CREATE TABLE "events" (
-        "entity_id" text NOT NULL,
-        "role" text NOT NULL,
-        "role_type" text NOT NULL,
-        "status" text NOT NULL DEFAULT 'active'::text,
-        "start_date" date,
-        "end_date" date,
-        "source" text,
-        "confidence" double precision,
-        "note" text,
-        "created_at" timestamptz NOT NULL DEFAULT now(),
-        "updated_at" timestamptz NOT NULL DEFAULT now(),
-        PRIMARY KEY ("entity_id", "role", "role_type")
-    );
-
-    CREATE INDEX "ix_events_role" ON "events" ("role");
-
-    CREATE INDEX "ix_events_role_type" ON "events" ("role_type");
-
-    CREATE INDEX "ix_events_role_type_role" ON "events" ("role_type", "role");
-
-    CREATE INDEX "ix_events_status" ON "events" ("status");
-
-    CREATE INDEX "ix_events_updated_at" ON "events" ("updated_at");
-
-    ALTER TABLE "events" ADD CONSTRAINT "events_entity_id_fkey" FOREIGN KEY ("entity_id") REFERENCES "entities" ("id") DEFERRABLE INITIALLY DEFERRED;
-    """;
+    /// <summary>The Postgres DDL as one script: the shared ('sync' and 'optional') tables only.</summary>
+    public static string PostgresDdl => Definition.PostgresScript;
 
     public static global::Filix.Runtime.DatabaseSchema Definition { get; } = new()
     {
@@ -181,7 +91,7 @@ public static partial class EntitiesSchema
             "CREATE INDEX \"ix_entities_updated_at\" ON \"entities\" (\"updated_at\")",
             """
             CREATE TABLE "events" (
-                "entity_id" text NOT NULL,
+                "entity_id" text NOT NULL REFERENCES "entities" ("id") DEFERRABLE INITIALLY DEFERRED,
                 "role" text NOT NULL,
                 "role_type" text NOT NULL,
                 "status" text NOT NULL DEFAULT 'active'::text,
@@ -200,7 +110,6 @@ public static partial class EntitiesSchema
             "CREATE INDEX \"ix_events_role_type_role\" ON \"events\" (\"role_type\", \"role\")",
             "CREATE INDEX \"ix_events_status\" ON \"events\" (\"status\")",
             "CREATE INDEX \"ix_events_updated_at\" ON \"events\" (\"updated_at\")",
-            "ALTER TABLE \"events\" ADD CONSTRAINT \"events_entity_id_fkey\" FOREIGN KEY (\"entity_id\") REFERENCES \"entities\" (\"id\") DEFERRABLE INITIALLY DEFERRED",
         },
         Migrations = MigrationSet.All,
     };

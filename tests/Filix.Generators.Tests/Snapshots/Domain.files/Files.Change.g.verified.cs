@@ -7,6 +7,7 @@ namespace Filix.Tests.Files;
 /// <summary>
 /// What the watcher observed, in order - the change log a sync or an audit reads.
 /// </summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Filix", "0.1.0")]
 public sealed partial record Change
 {
     /// <summary>

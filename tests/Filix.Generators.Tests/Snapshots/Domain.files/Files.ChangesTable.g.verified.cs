@@ -7,8 +7,13 @@ namespace Filix.Tests.Files;
 /// <summary>
 /// The 'changes' table of the files database (local).
 /// </summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Filix", "0.1.0")]
 public sealed partial class ChangesTable
 {
+    /// <summary>The table's name in SQL.</summary>
+    public const string Name = "changes";
+
+    private const int ColumnCount = 7;
     private const string ScanSql = "SELECT \"id\", \"path\", \"kind\", \"old_path\", \"size\", \"sha256\", \"observed_at\" FROM \"changes\" ORDER BY \"id\"";
     private const string CountSql = "SELECT count(*) FROM \"changes\"";
     private const string GetSql = "SELECT \"id\", \"path\", \"kind\", \"old_path\", \"size\", \"sha256\", \"observed_at\" FROM \"changes\" WHERE \"id\" = $p0";
@@ -16,149 +21,99 @@ public sealed partial class ChangesTable
     private const string UpsertSql = "INSERT INTO \"changes\" (\"id\", \"path\", \"kind\", \"old_path\", \"size\", \"sha256\", \"observed_at\") VALUES ($p0, $p1, $p2, $p3, $p4, $p5, $p6) ON CONFLICT (\"id\") DO UPDATE SET \"path\" = excluded.\"path\", \"kind\" = excluded.\"kind\", \"old_path\" = excluded.\"old_path\", \"size\" = excluded.\"size\", \"sha256\" = excluded.\"sha256\", \"observed_at\" = excluded.\"observed_at\"";
     private const string UpdateSql = "UPDATE \"changes\" SET \"path\" = $p1, \"kind\" = $p2, \"old_path\" = $p3, \"size\" = $p4, \"sha256\" = $p5, \"observed_at\" = $p6 WHERE \"id\" = $p0";
     private const string DeleteSql = "DELETE FROM \"changes\" WHERE \"id\" = $p0";
-
-    private static readonly global::System.Func<global::Microsoft.Data.Sqlite.SqliteDataReader, Change> ReadRow = Read;
+    private const string FindByPathAndObservedAtSql = "SELECT \"id\", \"path\", \"kind\", \"old_path\", \"size\", \"sha256\", \"observed_at\" FROM \"changes\" WHERE \"path\" = $p0 AND \"observed_at\" = $p1 ORDER BY \"id\"";
+    private const string FindByObservedAtSql = "SELECT \"id\", \"path\", \"kind\", \"old_path\", \"size\", \"sha256\", \"observed_at\" FROM \"changes\" WHERE \"observed_at\" = $p0 ORDER BY \"id\"";
 
     private readonly global::Filix.Runtime.FilixDatabase _database;
 
     internal ChangesTable(global::Filix.Runtime.FilixDatabase database) => _database = database;
 
-    /// <summary>The table's name in SQL.</summary>
-    public const string Name = "changes";
-
     /// <summary>
     /// The row with this primary key, or null.
     /// </summary>
     public global::System.Threading.Tasks.ValueTask<Change?> GetAsync(long id, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync<long, Change?>(static (session, state) =>
-        {
-            var command = session.Command(GetSql, 1);
-            command.Parameters[0].Value = state;
-            using var reader = command.ExecuteReader();
-            return reader.Read() ? Read(reader) : null;
-        }, id, cancellationToken);
+        global::Filix.Runtime.Repositories.TableReads.OneAsync(_database, GetSql, 1, static (command, state) => command.Parameters[0].Value = state, id, Read, cancellationToken);
 
     /// <summary>
     /// Inserts a row; fails if a row with its key exists.
     /// </summary>
-    public global::System.Threading.Tasks.Task InsertAsync(Change row, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(row);
-        return _database.ExecuteAsync(InsertSql, 7, Values(row), cancellationToken);
-    }
+    public global::System.Threading.Tasks.Task InsertAsync(Change row, global::System.Threading.CancellationToken cancellationToken = default) => _database.ExecuteAsync(InsertSql, ColumnCount, Values(row), cancellationToken);
 
     /// <summary>
     /// Inserts a row, or updates every column of the row with the same key.
     /// </summary>
-    public global::System.Threading.Tasks.Task UpsertAsync(Change row, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(row);
-        return _database.ExecuteAsync(UpsertSql, 7, Values(row), cancellationToken);
-    }
+    public global::System.Threading.Tasks.Task UpsertAsync(Change row, global::System.Threading.CancellationToken cancellationToken = default) => _database.ExecuteAsync(UpsertSql, ColumnCount, Values(row), cancellationToken);
 
     /// <summary>
     /// Updates the row with the same key; false if there is none.
     /// </summary>
-    public global::System.Threading.Tasks.Task<bool> UpdateAsync(Change row, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(row);
-        return ChangedOneAsync(_database.ExecuteAsync(UpdateSql, 7, Values(row), cancellationToken));
-    }
+    public global::System.Threading.Tasks.Task<bool> UpdateAsync(Change row, global::System.Threading.CancellationToken cancellationToken = default) =>
+        global::Filix.Runtime.Repositories.TableWrites.ChangedOneAsync(_database.ExecuteAsync(UpdateSql, ColumnCount, Values(row), cancellationToken));
 
     /// <summary>
     /// Deletes the row with this primary key; false if there is none.
     /// </summary>
     public global::System.Threading.Tasks.Task<bool> DeleteAsync(long id, global::System.Threading.CancellationToken cancellationToken = default) =>
-        ChangedOneAsync(_database.ExecuteAsync(DeleteSql, 1, new object?[] { id }, cancellationToken));
+        global::Filix.Runtime.Repositories.TableWrites.ChangedOneAsync(_database.ExecuteAsync(DeleteSql, 1, Key(id), cancellationToken));
 
     /// <summary>
     /// Inserts all rows in one transaction: all of them are stored, or none. Returns the number of rows written.
     /// </summary>
-    public global::System.Threading.Tasks.Task<int> InsertManyAsync(global::System.Collections.Generic.IEnumerable<Change> rows, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(rows);
-        // Materialise first: the count sizes the values, and the caller's sequence is enumerated once.
-        var batch = rows as global::System.Collections.Generic.IReadOnlyCollection<Change> ?? global::System.Linq.Enumerable.ToList(rows);
-        var values = new object?[batch.Count * 7];
-        var offset = 0;
-        foreach (var row in batch)
-        {
-            global::System.ArgumentNullException.ThrowIfNull(row, nameof(rows));
-            Fill(values, offset, row);
-            offset += 7;
-        }
-        return _database.ExecuteAsync(InsertSql, 7, values, cancellationToken);
-    }
+    public global::System.Threading.Tasks.Task<int> InsertManyAsync(global::System.Collections.Generic.IEnumerable<Change> rows, global::System.Threading.CancellationToken cancellationToken = default) =>
+        global::Filix.Runtime.Repositories.TableWrites.ManyAsync(_database, InsertSql, ColumnCount, rows, Fill, cancellationToken);
 
     /// <summary>
     /// Upserts all rows in one transaction: all of them are stored, or none. Returns the number of rows written.
     /// </summary>
-    public global::System.Threading.Tasks.Task<int> UpsertManyAsync(global::System.Collections.Generic.IEnumerable<Change> rows, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(rows);
-        // Materialise first: the count sizes the values, and the caller's sequence is enumerated once.
-        var batch = rows as global::System.Collections.Generic.IReadOnlyCollection<Change> ?? global::System.Linq.Enumerable.ToList(rows);
-        var values = new object?[batch.Count * 7];
-        var offset = 0;
-        foreach (var row in batch)
-        {
-            global::System.ArgumentNullException.ThrowIfNull(row, nameof(rows));
-            Fill(values, offset, row);
-            offset += 7;
-        }
-        return _database.ExecuteAsync(UpsertSql, 7, values, cancellationToken);
-    }
+    public global::System.Threading.Tasks.Task<int> UpsertManyAsync(global::System.Collections.Generic.IEnumerable<Change> rows, global::System.Threading.CancellationToken cancellationToken = default) =>
+        global::Filix.Runtime.Repositories.TableWrites.ManyAsync(_database, UpsertSql, ColumnCount, rows, Fill, cancellationToken);
+
+    /// <summary>
+    /// The insert of a row, as a statement. Write it with others as one unit (WriteTogetherAsync).
+    /// </summary>
+    public global::Filix.Runtime.FilixStatement InsertStatement(Change row) => new(Name, InsertSql, ColumnCount, Values(row));
+
+    /// <summary>
+    /// The upsert of a row, as a statement. Write it with others as one unit (WriteTogetherAsync).
+    /// </summary>
+    public global::Filix.Runtime.FilixStatement UpsertStatement(Change row) => new(Name, UpsertSql, ColumnCount, Values(row));
+
+    /// <summary>
+    /// The update of a row by its key, as a statement. Write it with others as one unit (WriteTogetherAsync).
+    /// </summary>
+    public global::Filix.Runtime.FilixStatement UpdateStatement(Change row) => new(Name, UpdateSql, ColumnCount, Values(row));
+
+    /// <summary>
+    /// The delete of the row with this primary key, as a statement. Write it with others as one unit (WriteTogetherAsync).
+    /// </summary>
+    public global::Filix.Runtime.FilixStatement DeleteStatement(long id) => new(Name, DeleteSql, 1, Key(id));
 
     /// <summary>
     /// The number of rows.
     /// </summary>
-    public global::System.Threading.Tasks.ValueTask<long> CountAsync(global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync(static (session, _) => (long)session.Command(CountSql, 0).ExecuteScalar()!, 0, cancellationToken);
+    public global::System.Threading.Tasks.ValueTask<long> CountAsync(global::System.Threading.CancellationToken cancellationToken = default) => global::Filix.Runtime.Repositories.TableReads.CountAsync(_database, CountSql, cancellationToken);
 
     /// <summary>
     /// Every row in primary key order, streamed: one read connection is held until the enumeration ends.
     /// </summary>
     public global::System.Collections.Generic.IAsyncEnumerable<Change> ScanAsync(global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.QueryAsync(ScanSql, 0, static (_, _) => { }, 0, ReadRow, cancellationToken);
-
-    private const string FindByPathAndObservedAtSql = "SELECT \"id\", \"path\", \"kind\", \"old_path\", \"size\", \"sha256\", \"observed_at\" FROM \"changes\" WHERE \"path\" = $p0 AND \"observed_at\" = $p1 ORDER BY \"id\"";
+        global::Filix.Runtime.Repositories.TableReads.ScanAsync(_database, ScanSql, Read, cancellationToken);
 
     /// <summary>
     /// The rows whose path, observed_at equal the arguments, in primary key order.
     /// </summary>
     public global::System.Threading.Tasks.ValueTask<global::System.Collections.Generic.IReadOnlyList<Change>> FindByPathAndObservedAtAsync(string path, global::System.DateTimeOffset observedAt, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync<(string, global::System.DateTimeOffset), global::System.Collections.Generic.IReadOnlyList<Change>>(static (session, state) =>
+        global::Filix.Runtime.Repositories.TableReads.ListAsync(_database, FindByPathAndObservedAtSql, 2, static (command, state) =>
         {
-            var command = session.Command(FindByPathAndObservedAtSql, 2);
-            command.Parameters[0].Value = state.Item1;
-            command.Parameters[1].Value = global::Filix.Runtime.Sqlite.SqliteValues.Timestamp(state.Item2);
-            var rows = new global::System.Collections.Generic.List<Change>();
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                rows.Add(Read(reader));
-            }
-            return rows;
-        }, (path, observedAt), cancellationToken);
-
-    private const string FindByObservedAtSql = "SELECT \"id\", \"path\", \"kind\", \"old_path\", \"size\", \"sha256\", \"observed_at\" FROM \"changes\" WHERE \"observed_at\" = $p0 ORDER BY \"id\"";
+            command.Parameters[0].Value = state.Path;
+            command.Parameters[1].Value = global::Filix.Runtime.Sqlite.SqliteValues.Timestamp(state.ObservedAt);
+        }, (Path: path, ObservedAt: observedAt), Read, cancellationToken);
 
     /// <summary>
     /// The rows whose observed_at equal the arguments, in primary key order.
     /// </summary>
     public global::System.Threading.Tasks.ValueTask<global::System.Collections.Generic.IReadOnlyList<Change>> FindByObservedAtAsync(global::System.DateTimeOffset observedAt, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync<global::System.DateTimeOffset, global::System.Collections.Generic.IReadOnlyList<Change>>(static (session, state) =>
-        {
-            var command = session.Command(FindByObservedAtSql, 1);
-            command.Parameters[0].Value = global::Filix.Runtime.Sqlite.SqliteValues.Timestamp(state);
-            var rows = new global::System.Collections.Generic.List<Change>();
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                rows.Add(Read(reader));
-            }
-            return rows;
-        }, observedAt, cancellationToken);
+        global::Filix.Runtime.Repositories.TableReads.ListAsync(_database, FindByObservedAtSql, 1, static (command, state) => command.Parameters[0].Value = global::Filix.Runtime.Sqlite.SqliteValues.Timestamp(state), observedAt, Read, cancellationToken);
 
     /// <summary>
     /// Reads the current row of a reader over the table's columns in declaration order.
@@ -177,12 +132,7 @@ public sealed partial class ChangesTable
     /// <summary>
     /// The stored forms of a row's columns in declaration order, the parameters of every row statement.
     /// </summary>
-    internal static object?[] Values(Change row)
-    {
-        var values = new object?[7];
-        Fill(values, 0, row);
-        return values;
-    }
+    internal static object?[] Values(Change row) => global::Filix.Runtime.Repositories.TableWrites.Values(row, ColumnCount, Fill);
 
     internal static void Fill(object?[] values, int offset, Change row)
     {
@@ -196,8 +146,7 @@ public sealed partial class ChangesTable
     }
 
     /// <summary>
-    /// Whether a write by key changed its row (Update, Delete).
+    /// The stored forms of a primary key, the parameters of the delete.
     /// </summary>
-    private static async global::System.Threading.Tasks.Task<bool> ChangedOneAsync(global::System.Threading.Tasks.Task<int> changes) =>
-        await changes.ConfigureAwait(false) == 1;
+    private static object?[] Key(long id) => new object?[] { id };
 }

@@ -7,8 +7,13 @@ namespace Filix.Tests.Files;
 /// <summary>
 /// The 'files' table of the files database (local).
 /// </summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Filix", "0.1.0")]
 public sealed partial class FilesTable
 {
+    /// <summary>The table's name in SQL.</summary>
+    public const string Name = "files";
+
+    private const int ColumnCount = 16;
     private const string ScanSql = "SELECT \"path\", \"root\", \"relative_path\", \"name\", \"extension\", \"size\", \"mtime\", \"inode\", \"sha256\", \"hashed_at\", \"mime_type\", \"status\", \"storage_key\", \"first_seen_at\", \"last_seen_at\", \"deleted_at\" FROM \"files\" ORDER BY \"path\"";
     private const string CountSql = "SELECT count(*) FROM \"files\"";
     private const string GetSql = "SELECT \"path\", \"root\", \"relative_path\", \"name\", \"extension\", \"size\", \"mtime\", \"inode\", \"sha256\", \"hashed_at\", \"mime_type\", \"status\", \"storage_key\", \"first_seen_at\", \"last_seen_at\", \"deleted_at\" FROM \"files\" WHERE \"path\" = $p0";
@@ -16,225 +21,127 @@ public sealed partial class FilesTable
     private const string UpsertSql = "INSERT INTO \"files\" (\"path\", \"root\", \"relative_path\", \"name\", \"extension\", \"size\", \"mtime\", \"inode\", \"sha256\", \"hashed_at\", \"mime_type\", \"status\", \"storage_key\", \"first_seen_at\", \"last_seen_at\", \"deleted_at\") VALUES ($p0, $p1, $p2, $p3, $p4, $p5, $p6, $p7, $p8, $p9, $p10, $p11, $p12, $p13, $p14, $p15) ON CONFLICT (\"path\") DO UPDATE SET \"root\" = excluded.\"root\", \"relative_path\" = excluded.\"relative_path\", \"name\" = excluded.\"name\", \"extension\" = excluded.\"extension\", \"size\" = excluded.\"size\", \"mtime\" = excluded.\"mtime\", \"inode\" = excluded.\"inode\", \"sha256\" = excluded.\"sha256\", \"hashed_at\" = excluded.\"hashed_at\", \"mime_type\" = excluded.\"mime_type\", \"status\" = excluded.\"status\", \"storage_key\" = excluded.\"storage_key\", \"first_seen_at\" = excluded.\"first_seen_at\", \"last_seen_at\" = excluded.\"last_seen_at\", \"deleted_at\" = excluded.\"deleted_at\"";
     private const string UpdateSql = "UPDATE \"files\" SET \"root\" = $p1, \"relative_path\" = $p2, \"name\" = $p3, \"extension\" = $p4, \"size\" = $p5, \"mtime\" = $p6, \"inode\" = $p7, \"sha256\" = $p8, \"hashed_at\" = $p9, \"mime_type\" = $p10, \"status\" = $p11, \"storage_key\" = $p12, \"first_seen_at\" = $p13, \"last_seen_at\" = $p14, \"deleted_at\" = $p15 WHERE \"path\" = $p0";
     private const string DeleteSql = "DELETE FROM \"files\" WHERE \"path\" = $p0";
-
-    private static readonly global::System.Func<global::Microsoft.Data.Sqlite.SqliteDataReader, TrackedFile> ReadRow = Read;
+    private const string FindByRootAndRelativePathSql = "SELECT \"path\", \"root\", \"relative_path\", \"name\", \"extension\", \"size\", \"mtime\", \"inode\", \"sha256\", \"hashed_at\", \"mime_type\", \"status\", \"storage_key\", \"first_seen_at\", \"last_seen_at\", \"deleted_at\" FROM \"files\" WHERE \"root\" = $p0 AND \"relative_path\" = $p1 ORDER BY \"path\"";
+    private const string FindBySha256Sql = "SELECT \"path\", \"root\", \"relative_path\", \"name\", \"extension\", \"size\", \"mtime\", \"inode\", \"sha256\", \"hashed_at\", \"mime_type\", \"status\", \"storage_key\", \"first_seen_at\", \"last_seen_at\", \"deleted_at\" FROM \"files\" WHERE \"sha256\" IS $p0 ORDER BY \"path\"";
+    private const string FindByStatusSql = "SELECT \"path\", \"root\", \"relative_path\", \"name\", \"extension\", \"size\", \"mtime\", \"inode\", \"sha256\", \"hashed_at\", \"mime_type\", \"status\", \"storage_key\", \"first_seen_at\", \"last_seen_at\", \"deleted_at\" FROM \"files\" WHERE \"status\" = $p0 ORDER BY \"path\"";
+    private const string FindByExtensionSql = "SELECT \"path\", \"root\", \"relative_path\", \"name\", \"extension\", \"size\", \"mtime\", \"inode\", \"sha256\", \"hashed_at\", \"mime_type\", \"status\", \"storage_key\", \"first_seen_at\", \"last_seen_at\", \"deleted_at\" FROM \"files\" WHERE \"extension\" IS $p0 ORDER BY \"path\"";
+    private const string FindByMtimeSql = "SELECT \"path\", \"root\", \"relative_path\", \"name\", \"extension\", \"size\", \"mtime\", \"inode\", \"sha256\", \"hashed_at\", \"mime_type\", \"status\", \"storage_key\", \"first_seen_at\", \"last_seen_at\", \"deleted_at\" FROM \"files\" WHERE \"mtime\" = $p0 ORDER BY \"path\"";
+    private const string FindByInodeSql = "SELECT \"path\", \"root\", \"relative_path\", \"name\", \"extension\", \"size\", \"mtime\", \"inode\", \"sha256\", \"hashed_at\", \"mime_type\", \"status\", \"storage_key\", \"first_seen_at\", \"last_seen_at\", \"deleted_at\" FROM \"files\" WHERE \"inode\" IS $p0 ORDER BY \"path\"";
 
     private readonly global::Filix.Runtime.FilixDatabase _database;
 
     internal FilesTable(global::Filix.Runtime.FilixDatabase database) => _database = database;
 
-    /// <summary>The table's name in SQL.</summary>
-    public const string Name = "files";
-
     /// <summary>
     /// The row with this primary key, or null.
     /// </summary>
     public global::System.Threading.Tasks.ValueTask<TrackedFile?> GetAsync(string path, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync<string, TrackedFile?>(static (session, state) =>
-        {
-            var command = session.Command(GetSql, 1);
-            command.Parameters[0].Value = state;
-            using var reader = command.ExecuteReader();
-            return reader.Read() ? Read(reader) : null;
-        }, path, cancellationToken);
+        global::Filix.Runtime.Repositories.TableReads.OneAsync(_database, GetSql, 1, static (command, state) => command.Parameters[0].Value = state, path, Read, cancellationToken);
 
     /// <summary>
     /// Inserts a row; fails if a row with its key exists.
     /// </summary>
-    public global::System.Threading.Tasks.Task InsertAsync(TrackedFile row, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(row);
-        return _database.ExecuteAsync(InsertSql, 16, Values(row), cancellationToken);
-    }
+    public global::System.Threading.Tasks.Task InsertAsync(TrackedFile row, global::System.Threading.CancellationToken cancellationToken = default) => _database.ExecuteAsync(InsertSql, ColumnCount, Values(row), cancellationToken);
 
     /// <summary>
     /// Inserts a row, or updates every column of the row with the same key.
     /// </summary>
-    public global::System.Threading.Tasks.Task UpsertAsync(TrackedFile row, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(row);
-        return _database.ExecuteAsync(UpsertSql, 16, Values(row), cancellationToken);
-    }
+    public global::System.Threading.Tasks.Task UpsertAsync(TrackedFile row, global::System.Threading.CancellationToken cancellationToken = default) => _database.ExecuteAsync(UpsertSql, ColumnCount, Values(row), cancellationToken);
 
     /// <summary>
     /// Updates the row with the same key; false if there is none.
     /// </summary>
-    public global::System.Threading.Tasks.Task<bool> UpdateAsync(TrackedFile row, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(row);
-        return ChangedOneAsync(_database.ExecuteAsync(UpdateSql, 16, Values(row), cancellationToken));
-    }
+    public global::System.Threading.Tasks.Task<bool> UpdateAsync(TrackedFile row, global::System.Threading.CancellationToken cancellationToken = default) =>
+        global::Filix.Runtime.Repositories.TableWrites.ChangedOneAsync(_database.ExecuteAsync(UpdateSql, ColumnCount, Values(row), cancellationToken));
 
     /// <summary>
     /// Deletes the row with this primary key; false if there is none.
     /// </summary>
     public global::System.Threading.Tasks.Task<bool> DeleteAsync(string path, global::System.Threading.CancellationToken cancellationToken = default) =>
-        ChangedOneAsync(_database.ExecuteAsync(DeleteSql, 1, new object?[] { path }, cancellationToken));
+        global::Filix.Runtime.Repositories.TableWrites.ChangedOneAsync(_database.ExecuteAsync(DeleteSql, 1, Key(path), cancellationToken));
 
     /// <summary>
     /// Inserts all rows in one transaction: all of them are stored, or none. Returns the number of rows written.
     /// </summary>
-    public global::System.Threading.Tasks.Task<int> InsertManyAsync(global::System.Collections.Generic.IEnumerable<TrackedFile> rows, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(rows);
-        // Materialise first: the count sizes the values, and the caller's sequence is enumerated once.
-        var batch = rows as global::System.Collections.Generic.IReadOnlyCollection<TrackedFile> ?? global::System.Linq.Enumerable.ToList(rows);
-        var values = new object?[batch.Count * 16];
-        var offset = 0;
-        foreach (var row in batch)
-        {
-            global::System.ArgumentNullException.ThrowIfNull(row, nameof(rows));
-            Fill(values, offset, row);
-            offset += 16;
-        }
-        return _database.ExecuteAsync(InsertSql, 16, values, cancellationToken);
-    }
+    public global::System.Threading.Tasks.Task<int> InsertManyAsync(global::System.Collections.Generic.IEnumerable<TrackedFile> rows, global::System.Threading.CancellationToken cancellationToken = default) =>
+        global::Filix.Runtime.Repositories.TableWrites.ManyAsync(_database, InsertSql, ColumnCount, rows, Fill, cancellationToken);
 
     /// <summary>
     /// Upserts all rows in one transaction: all of them are stored, or none. Returns the number of rows written.
     /// </summary>
-    public global::System.Threading.Tasks.Task<int> UpsertManyAsync(global::System.Collections.Generic.IEnumerable<TrackedFile> rows, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(rows);
-        // Materialise first: the count sizes the values, and the caller's sequence is enumerated once.
-        var batch = rows as global::System.Collections.Generic.IReadOnlyCollection<TrackedFile> ?? global::System.Linq.Enumerable.ToList(rows);
-        var values = new object?[batch.Count * 16];
-        var offset = 0;
-        foreach (var row in batch)
-        {
-            global::System.ArgumentNullException.ThrowIfNull(row, nameof(rows));
-            Fill(values, offset, row);
-            offset += 16;
-        }
-        return _database.ExecuteAsync(UpsertSql, 16, values, cancellationToken);
-    }
+    public global::System.Threading.Tasks.Task<int> UpsertManyAsync(global::System.Collections.Generic.IEnumerable<TrackedFile> rows, global::System.Threading.CancellationToken cancellationToken = default) =>
+        global::Filix.Runtime.Repositories.TableWrites.ManyAsync(_database, UpsertSql, ColumnCount, rows, Fill, cancellationToken);
+
+    /// <summary>
+    /// The insert of a row, as a statement. Write it with others as one unit (WriteTogetherAsync).
+    /// </summary>
+    public global::Filix.Runtime.FilixStatement InsertStatement(TrackedFile row) => new(Name, InsertSql, ColumnCount, Values(row));
+
+    /// <summary>
+    /// The upsert of a row, as a statement. Write it with others as one unit (WriteTogetherAsync).
+    /// </summary>
+    public global::Filix.Runtime.FilixStatement UpsertStatement(TrackedFile row) => new(Name, UpsertSql, ColumnCount, Values(row));
+
+    /// <summary>
+    /// The update of a row by its key, as a statement. Write it with others as one unit (WriteTogetherAsync).
+    /// </summary>
+    public global::Filix.Runtime.FilixStatement UpdateStatement(TrackedFile row) => new(Name, UpdateSql, ColumnCount, Values(row));
+
+    /// <summary>
+    /// The delete of the row with this primary key, as a statement. Write it with others as one unit (WriteTogetherAsync).
+    /// </summary>
+    public global::Filix.Runtime.FilixStatement DeleteStatement(string path) => new(Name, DeleteSql, 1, Key(path));
 
     /// <summary>
     /// The number of rows.
     /// </summary>
-    public global::System.Threading.Tasks.ValueTask<long> CountAsync(global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync(static (session, _) => (long)session.Command(CountSql, 0).ExecuteScalar()!, 0, cancellationToken);
+    public global::System.Threading.Tasks.ValueTask<long> CountAsync(global::System.Threading.CancellationToken cancellationToken = default) => global::Filix.Runtime.Repositories.TableReads.CountAsync(_database, CountSql, cancellationToken);
 
     /// <summary>
     /// Every row in primary key order, streamed: one read connection is held until the enumeration ends.
     /// </summary>
     public global::System.Collections.Generic.IAsyncEnumerable<TrackedFile> ScanAsync(global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.QueryAsync(ScanSql, 0, static (_, _) => { }, 0, ReadRow, cancellationToken);
-
-    private const string FindByRootAndRelativePathSql = "SELECT \"path\", \"root\", \"relative_path\", \"name\", \"extension\", \"size\", \"mtime\", \"inode\", \"sha256\", \"hashed_at\", \"mime_type\", \"status\", \"storage_key\", \"first_seen_at\", \"last_seen_at\", \"deleted_at\" FROM \"files\" WHERE \"root\" = $p0 AND \"relative_path\" = $p1 ORDER BY \"path\"";
+        global::Filix.Runtime.Repositories.TableReads.ScanAsync(_database, ScanSql, Read, cancellationToken);
 
     /// <summary>
     /// The rows whose root, relative_path equal the arguments, in primary key order.
     /// </summary>
     public global::System.Threading.Tasks.ValueTask<global::System.Collections.Generic.IReadOnlyList<TrackedFile>> FindByRootAndRelativePathAsync(string root, string relativePath, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync<(string, string), global::System.Collections.Generic.IReadOnlyList<TrackedFile>>(static (session, state) =>
+        global::Filix.Runtime.Repositories.TableReads.ListAsync(_database, FindByRootAndRelativePathSql, 2, static (command, state) =>
         {
-            var command = session.Command(FindByRootAndRelativePathSql, 2);
-            command.Parameters[0].Value = state.Item1;
-            command.Parameters[1].Value = state.Item2;
-            var rows = new global::System.Collections.Generic.List<TrackedFile>();
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                rows.Add(Read(reader));
-            }
-            return rows;
-        }, (root, relativePath), cancellationToken);
-
-    private const string FindBySha256Sql = "SELECT \"path\", \"root\", \"relative_path\", \"name\", \"extension\", \"size\", \"mtime\", \"inode\", \"sha256\", \"hashed_at\", \"mime_type\", \"status\", \"storage_key\", \"first_seen_at\", \"last_seen_at\", \"deleted_at\" FROM \"files\" WHERE \"sha256\" IS $p0 ORDER BY \"path\"";
+            command.Parameters[0].Value = state.Root;
+            command.Parameters[1].Value = state.RelativePath;
+        }, (Root: root, RelativePath: relativePath), Read, cancellationToken);
 
     /// <summary>
     /// The rows whose sha256 equal the arguments, in primary key order.
     /// </summary>
     public global::System.Threading.Tasks.ValueTask<global::System.Collections.Generic.IReadOnlyList<TrackedFile>> FindBySha256Async(string? sha256, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync<string?, global::System.Collections.Generic.IReadOnlyList<TrackedFile>>(static (session, state) =>
-        {
-            var command = session.Command(FindBySha256Sql, 1);
-            command.Parameters[0].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(state);
-            var rows = new global::System.Collections.Generic.List<TrackedFile>();
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                rows.Add(Read(reader));
-            }
-            return rows;
-        }, sha256, cancellationToken);
-
-    private const string FindByStatusSql = "SELECT \"path\", \"root\", \"relative_path\", \"name\", \"extension\", \"size\", \"mtime\", \"inode\", \"sha256\", \"hashed_at\", \"mime_type\", \"status\", \"storage_key\", \"first_seen_at\", \"last_seen_at\", \"deleted_at\" FROM \"files\" WHERE \"status\" = $p0 ORDER BY \"path\"";
+        global::Filix.Runtime.Repositories.TableReads.ListAsync(_database, FindBySha256Sql, 1, static (command, state) => command.Parameters[0].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(state), sha256, Read, cancellationToken);
 
     /// <summary>
     /// The rows whose status equal the arguments, in primary key order.
     /// </summary>
     public global::System.Threading.Tasks.ValueTask<global::System.Collections.Generic.IReadOnlyList<TrackedFile>> FindByStatusAsync(string status, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync<string, global::System.Collections.Generic.IReadOnlyList<TrackedFile>>(static (session, state) =>
-        {
-            var command = session.Command(FindByStatusSql, 1);
-            command.Parameters[0].Value = state;
-            var rows = new global::System.Collections.Generic.List<TrackedFile>();
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                rows.Add(Read(reader));
-            }
-            return rows;
-        }, status, cancellationToken);
-
-    private const string FindByExtensionSql = "SELECT \"path\", \"root\", \"relative_path\", \"name\", \"extension\", \"size\", \"mtime\", \"inode\", \"sha256\", \"hashed_at\", \"mime_type\", \"status\", \"storage_key\", \"first_seen_at\", \"last_seen_at\", \"deleted_at\" FROM \"files\" WHERE \"extension\" IS $p0 ORDER BY \"path\"";
+        global::Filix.Runtime.Repositories.TableReads.ListAsync(_database, FindByStatusSql, 1, static (command, state) => command.Parameters[0].Value = state, status, Read, cancellationToken);
 
     /// <summary>
     /// The rows whose extension equal the arguments, in primary key order.
     /// </summary>
     public global::System.Threading.Tasks.ValueTask<global::System.Collections.Generic.IReadOnlyList<TrackedFile>> FindByExtensionAsync(string? @extension, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync<string?, global::System.Collections.Generic.IReadOnlyList<TrackedFile>>(static (session, state) =>
-        {
-            var command = session.Command(FindByExtensionSql, 1);
-            command.Parameters[0].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(state);
-            var rows = new global::System.Collections.Generic.List<TrackedFile>();
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                rows.Add(Read(reader));
-            }
-            return rows;
-        }, @extension, cancellationToken);
-
-    private const string FindByMtimeSql = "SELECT \"path\", \"root\", \"relative_path\", \"name\", \"extension\", \"size\", \"mtime\", \"inode\", \"sha256\", \"hashed_at\", \"mime_type\", \"status\", \"storage_key\", \"first_seen_at\", \"last_seen_at\", \"deleted_at\" FROM \"files\" WHERE \"mtime\" = $p0 ORDER BY \"path\"";
+        global::Filix.Runtime.Repositories.TableReads.ListAsync(_database, FindByExtensionSql, 1, static (command, state) => command.Parameters[0].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(state), @extension, Read, cancellationToken);
 
     /// <summary>
     /// The rows whose mtime equal the arguments, in primary key order.
     /// </summary>
     public global::System.Threading.Tasks.ValueTask<global::System.Collections.Generic.IReadOnlyList<TrackedFile>> FindByMtimeAsync(global::System.DateTimeOffset mtime, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync<global::System.DateTimeOffset, global::System.Collections.Generic.IReadOnlyList<TrackedFile>>(static (session, state) =>
-        {
-            var command = session.Command(FindByMtimeSql, 1);
-            command.Parameters[0].Value = global::Filix.Runtime.Sqlite.SqliteValues.Timestamp(state);
-            var rows = new global::System.Collections.Generic.List<TrackedFile>();
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                rows.Add(Read(reader));
-            }
-            return rows;
-        }, mtime, cancellationToken);
-
-    private const string FindByInodeSql = "SELECT \"path\", \"root\", \"relative_path\", \"name\", \"extension\", \"size\", \"mtime\", \"inode\", \"sha256\", \"hashed_at\", \"mime_type\", \"status\", \"storage_key\", \"first_seen_at\", \"last_seen_at\", \"deleted_at\" FROM \"files\" WHERE \"inode\" IS $p0 ORDER BY \"path\"";
+        global::Filix.Runtime.Repositories.TableReads.ListAsync(_database, FindByMtimeSql, 1, static (command, state) => command.Parameters[0].Value = global::Filix.Runtime.Sqlite.SqliteValues.Timestamp(state), mtime, Read, cancellationToken);
 
     /// <summary>
     /// The rows whose inode equal the arguments, in primary key order.
     /// </summary>
     public global::System.Threading.Tasks.ValueTask<global::System.Collections.Generic.IReadOnlyList<TrackedFile>> FindByInodeAsync(long? inode, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync<long?, global::System.Collections.Generic.IReadOnlyList<TrackedFile>>(static (session, state) =>
-        {
-            var command = session.Command(FindByInodeSql, 1);
-            command.Parameters[0].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(state);
-            var rows = new global::System.Collections.Generic.List<TrackedFile>();
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                rows.Add(Read(reader));
-            }
-            return rows;
-        }, inode, cancellationToken);
+        global::Filix.Runtime.Repositories.TableReads.ListAsync(_database, FindByInodeSql, 1, static (command, state) => command.Parameters[0].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(state), inode, Read, cancellationToken);
 
     /// <summary>
     /// Reads the current row of a reader over the table's columns in declaration order.
@@ -262,12 +169,7 @@ public sealed partial class FilesTable
     /// <summary>
     /// The stored forms of a row's columns in declaration order, the parameters of every row statement.
     /// </summary>
-    internal static object?[] Values(TrackedFile row)
-    {
-        var values = new object?[16];
-        Fill(values, 0, row);
-        return values;
-    }
+    internal static object?[] Values(TrackedFile row) => global::Filix.Runtime.Repositories.TableWrites.Values(row, ColumnCount, Fill);
 
     internal static void Fill(object?[] values, int offset, TrackedFile row)
     {
@@ -290,8 +192,7 @@ public sealed partial class FilesTable
     }
 
     /// <summary>
-    /// Whether a write by key changed its row (Update, Delete).
+    /// The stored forms of a primary key, the parameters of the delete.
     /// </summary>
-    private static async global::System.Threading.Tasks.Task<bool> ChangedOneAsync(global::System.Threading.Tasks.Task<int> changes) =>
-        await changes.ConfigureAwait(false) == 1;
+    private static object?[] Key(string path) => new object?[] { path };
 }

@@ -7,6 +7,7 @@ namespace Filix.Tests.Files;
 /// <summary>
 /// A folder the watcher watches, recursively.
 /// </summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Filix", "0.1.0")]
 public sealed partial record Root
 {
     /// <summary>

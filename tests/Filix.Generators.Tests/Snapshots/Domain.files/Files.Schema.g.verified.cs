@@ -7,73 +7,19 @@ namespace Filix.Tests.Files;
 /// <summary>
 /// The files schema as SQL, generated from files.filix.yaml.
 /// </summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Filix", "0.1.0")]
 public static partial class FilesSchema
 {
     public const string Domain = "files";
 
-    /// <summary>The SQLite DDL: every table.</summary>
-    public const string SqliteDdl = """
-    CREATE TABLE "roots" (
-        "path" TEXT NOT NULL,
-        "label" TEXT,
-        "watching" INTEGER NOT NULL DEFAULT 1 CHECK ("watching" IN (0, 1)),
-        "include" TEXT NOT NULL DEFAULT '[]' CHECK (json_valid("include")),
-        "exclude" TEXT NOT NULL DEFAULT '[]' CHECK (json_valid("exclude")),
-        "added_at" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%f0000Z', 'now')),
-        "last_scan_at" TEXT,
-        PRIMARY KEY ("path")
-    ) STRICT;
+    /// <summary>A hash of the schema, recorded in each database created from it.</summary>
+    public const string Hash = "6695556c51b3dc88";
 
-    CREATE TABLE "files" (
-        "path" TEXT NOT NULL,
-        "root" TEXT NOT NULL REFERENCES "roots" ("path"),
-        "relative_path" TEXT NOT NULL,
-        "name" TEXT NOT NULL,
-        "extension" TEXT,
-        "size" INTEGER NOT NULL,
-        "mtime" TEXT NOT NULL,
-        "inode" INTEGER,
-        "sha256" TEXT,
-        "hashed_at" TEXT,
-        "mime_type" TEXT,
-        "status" TEXT NOT NULL DEFAULT 'present',
-        "storage_key" TEXT,
-        "first_seen_at" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%f0000Z', 'now')),
-        "last_seen_at" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%f0000Z', 'now')),
-        "deleted_at" TEXT,
-        PRIMARY KEY ("path")
-    ) STRICT;
+    /// <summary>The SQLite DDL as one script: every table.</summary>
+    public static string SqliteDdl => Definition.SqliteScript;
 
-    CREATE INDEX "ix_files_root_relative_path" ON "files" ("root", "relative_path");
-
-    CREATE INDEX "ix_files_sha256" ON "files" ("sha256");
-
-    CREATE INDEX "ix_files_status" ON "files" ("status");
-
-    CREATE INDEX "ix_files_extension" ON "files" ("extension");
-
-    CREATE INDEX "ix_files_mtime" ON "files" ("mtime");
-
-    CREATE INDEX "ix_files_inode" ON "files" ("inode");
-
-    CREATE TABLE "changes" (
-        "id" INTEGER NOT NULL,
-        "path" TEXT NOT NULL REFERENCES "files" ("path"),
-        "kind" TEXT NOT NULL,
-        "old_path" TEXT,
-        "size" INTEGER,
-        "sha256" TEXT,
-        "observed_at" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%f0000Z', 'now')),
-        PRIMARY KEY ("id")
-    ) STRICT;
-
-    CREATE INDEX "ix_changes_path_observed_at" ON "changes" ("path", "observed_at");
-
-    CREATE INDEX "ix_changes_observed_at" ON "changes" ("observed_at");
-    """;
-
-    /// <summary>The Postgres DDL: the shared ('sync' and 'optional') tables only. Unqualified, like the migrations: run it with search_path set to the domain's schema, "files" (filix migrate --upstream creates it).</summary>
-    public const string PostgresDdl = "-- no shared tables: every table of this domain is local";
+    /// <summary>The Postgres DDL as one script: the shared ('sync' and 'optional') tables only.</summary>
+    public static string PostgresDdl => Definition.PostgresScript;
 
     public static global::Filix.Runtime.DatabaseSchema Definition { get; } = new()
     {

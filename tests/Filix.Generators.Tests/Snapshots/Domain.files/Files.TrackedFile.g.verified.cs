@@ -7,6 +7,7 @@ namespace Filix.Tests.Files;
 /// <summary>
 /// One file under a root. Removed files keep their row with status 'deleted'.
 /// </summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Filix", "0.1.0")]
 public sealed partial record TrackedFile
 {
     /// <summary>

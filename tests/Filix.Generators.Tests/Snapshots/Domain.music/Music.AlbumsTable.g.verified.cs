@@ -7,8 +7,13 @@ namespace Filix.Tests.Music;
 /// <summary>
 /// The 'albums' table of the music database (optional).
 /// </summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Filix", "0.1.0")]
 public sealed partial class AlbumsTable
 {
+    /// <summary>The table's name in SQL.</summary>
+    public const string Name = "albums";
+
+    private const int ColumnCount = 9;
     private const string ScanSql = "SELECT \"id\", \"title\", \"artist_id\", \"year\", \"label\", \"catalog_number\", \"release_type\", \"cover_key\", \"created_at\" FROM \"albums\" ORDER BY \"id\"";
     private const string CountSql = "SELECT count(*) FROM \"albums\"";
     private const string GetSql = "SELECT \"id\", \"title\", \"artist_id\", \"year\", \"label\", \"catalog_number\", \"release_type\", \"cover_key\", \"created_at\" FROM \"albums\" WHERE \"id\" = $p0";
@@ -16,150 +21,103 @@ public sealed partial class AlbumsTable
     private const string UpsertSql = "INSERT INTO \"albums\" (\"id\", \"title\", \"artist_id\", \"year\", \"label\", \"catalog_number\", \"release_type\", \"cover_key\", \"created_at\") VALUES ($p0, $p1, $p2, $p3, $p4, $p5, $p6, $p7, $p8) ON CONFLICT (\"id\") DO UPDATE SET \"title\" = excluded.\"title\", \"artist_id\" = excluded.\"artist_id\", \"year\" = excluded.\"year\", \"label\" = excluded.\"label\", \"catalog_number\" = excluded.\"catalog_number\", \"release_type\" = excluded.\"release_type\", \"cover_key\" = excluded.\"cover_key\", \"created_at\" = excluded.\"created_at\"";
     private const string UpdateSql = "UPDATE \"albums\" SET \"title\" = $p1, \"artist_id\" = $p2, \"year\" = $p3, \"label\" = $p4, \"catalog_number\" = $p5, \"release_type\" = $p6, \"cover_key\" = $p7, \"created_at\" = $p8 WHERE \"id\" = $p0";
     private const string DeleteSql = "DELETE FROM \"albums\" WHERE \"id\" = $p0";
-
-    private static readonly global::System.Func<global::Microsoft.Data.Sqlite.SqliteDataReader, Album> ReadRow = Read;
+    private const string FindByArtistIdAndYearSql = "SELECT \"id\", \"title\", \"artist_id\", \"year\", \"label\", \"catalog_number\", \"release_type\", \"cover_key\", \"created_at\" FROM \"albums\" WHERE \"artist_id\" IS $p0 AND \"year\" IS $p1 ORDER BY \"id\"";
+    private const string FindByLabelAndCatalogNumberSql = "SELECT \"id\", \"title\", \"artist_id\", \"year\", \"label\", \"catalog_number\", \"release_type\", \"cover_key\", \"created_at\" FROM \"albums\" WHERE \"label\" IS $p0 AND \"catalog_number\" IS $p1 ORDER BY \"id\"";
 
     private readonly global::Filix.Runtime.FilixDatabase _database;
 
     internal AlbumsTable(global::Filix.Runtime.FilixDatabase database) => _database = database;
 
-    /// <summary>The table's name in SQL.</summary>
-    public const string Name = "albums";
-
     /// <summary>
     /// The row with this primary key, or null.
     /// </summary>
     public global::System.Threading.Tasks.ValueTask<Album?> GetAsync(global::System.Guid id, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync<global::System.Guid, Album?>(static (session, state) =>
-        {
-            var command = session.Command(GetSql, 1);
-            command.Parameters[0].Value = global::Filix.Runtime.Sqlite.SqliteValues.Uuid(state);
-            using var reader = command.ExecuteReader();
-            return reader.Read() ? Read(reader) : null;
-        }, id, cancellationToken);
+        global::Filix.Runtime.Repositories.TableReads.OneAsync(_database, GetSql, 1, static (command, state) => command.Parameters[0].Value = global::Filix.Runtime.Sqlite.SqliteValues.Uuid(state), id, Read, cancellationToken);
 
     /// <summary>
     /// Inserts a row; fails if a row with its key exists.
     /// </summary>
-    public global::System.Threading.Tasks.Task InsertAsync(Album row, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(row);
-        return _database.ExecuteAsync(InsertSql, 9, Values(row), cancellationToken);
-    }
+    public global::System.Threading.Tasks.Task InsertAsync(Album row, global::System.Threading.CancellationToken cancellationToken = default) => _database.ExecuteAsync(InsertSql, ColumnCount, Values(row), cancellationToken);
 
     /// <summary>
     /// Inserts a row, or updates every column of the row with the same key.
     /// </summary>
-    public global::System.Threading.Tasks.Task UpsertAsync(Album row, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(row);
-        return _database.ExecuteAsync(UpsertSql, 9, Values(row), cancellationToken);
-    }
+    public global::System.Threading.Tasks.Task UpsertAsync(Album row, global::System.Threading.CancellationToken cancellationToken = default) => _database.ExecuteAsync(UpsertSql, ColumnCount, Values(row), cancellationToken);
 
     /// <summary>
     /// Updates the row with the same key; false if there is none.
     /// </summary>
-    public global::System.Threading.Tasks.Task<bool> UpdateAsync(Album row, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(row);
-        return ChangedOneAsync(_database.ExecuteAsync(UpdateSql, 9, Values(row), cancellationToken));
-    }
+    public global::System.Threading.Tasks.Task<bool> UpdateAsync(Album row, global::System.Threading.CancellationToken cancellationToken = default) =>
+        global::Filix.Runtime.Repositories.TableWrites.ChangedOneAsync(_database.ExecuteAsync(UpdateSql, ColumnCount, Values(row), cancellationToken));
 
     /// <summary>
     /// Deletes the row with this primary key; false if there is none.
     /// </summary>
     public global::System.Threading.Tasks.Task<bool> DeleteAsync(global::System.Guid id, global::System.Threading.CancellationToken cancellationToken = default) =>
-        ChangedOneAsync(_database.ExecuteAsync(DeleteSql, 1, new object?[] { global::Filix.Runtime.Sqlite.SqliteValues.Uuid(id) }, cancellationToken));
+        global::Filix.Runtime.Repositories.TableWrites.ChangedOneAsync(_database.ExecuteAsync(DeleteSql, 1, Key(id), cancellationToken));
 
     /// <summary>
     /// Inserts all rows in one transaction: all of them are stored, or none. Returns the number of rows written.
     /// </summary>
-    public global::System.Threading.Tasks.Task<int> InsertManyAsync(global::System.Collections.Generic.IEnumerable<Album> rows, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(rows);
-        // Materialise first: the count sizes the values, and the caller's sequence is enumerated once.
-        var batch = rows as global::System.Collections.Generic.IReadOnlyCollection<Album> ?? global::System.Linq.Enumerable.ToList(rows);
-        var values = new object?[batch.Count * 9];
-        var offset = 0;
-        foreach (var row in batch)
-        {
-            global::System.ArgumentNullException.ThrowIfNull(row, nameof(rows));
-            Fill(values, offset, row);
-            offset += 9;
-        }
-        return _database.ExecuteAsync(InsertSql, 9, values, cancellationToken);
-    }
+    public global::System.Threading.Tasks.Task<int> InsertManyAsync(global::System.Collections.Generic.IEnumerable<Album> rows, global::System.Threading.CancellationToken cancellationToken = default) =>
+        global::Filix.Runtime.Repositories.TableWrites.ManyAsync(_database, InsertSql, ColumnCount, rows, Fill, cancellationToken);
 
     /// <summary>
     /// Upserts all rows in one transaction: all of them are stored, or none. Returns the number of rows written.
     /// </summary>
-    public global::System.Threading.Tasks.Task<int> UpsertManyAsync(global::System.Collections.Generic.IEnumerable<Album> rows, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(rows);
-        // Materialise first: the count sizes the values, and the caller's sequence is enumerated once.
-        var batch = rows as global::System.Collections.Generic.IReadOnlyCollection<Album> ?? global::System.Linq.Enumerable.ToList(rows);
-        var values = new object?[batch.Count * 9];
-        var offset = 0;
-        foreach (var row in batch)
-        {
-            global::System.ArgumentNullException.ThrowIfNull(row, nameof(rows));
-            Fill(values, offset, row);
-            offset += 9;
-        }
-        return _database.ExecuteAsync(UpsertSql, 9, values, cancellationToken);
-    }
+    public global::System.Threading.Tasks.Task<int> UpsertManyAsync(global::System.Collections.Generic.IEnumerable<Album> rows, global::System.Threading.CancellationToken cancellationToken = default) =>
+        global::Filix.Runtime.Repositories.TableWrites.ManyAsync(_database, UpsertSql, ColumnCount, rows, Fill, cancellationToken);
+
+    /// <summary>
+    /// The insert of a row, as a statement. Write it with others as one unit (WriteTogetherAsync).
+    /// </summary>
+    public global::Filix.Runtime.FilixStatement InsertStatement(Album row) => new(Name, InsertSql, ColumnCount, Values(row));
+
+    /// <summary>
+    /// The upsert of a row, as a statement. Write it with others as one unit (WriteTogetherAsync).
+    /// </summary>
+    public global::Filix.Runtime.FilixStatement UpsertStatement(Album row) => new(Name, UpsertSql, ColumnCount, Values(row));
+
+    /// <summary>
+    /// The update of a row by its key, as a statement. Write it with others as one unit (WriteTogetherAsync).
+    /// </summary>
+    public global::Filix.Runtime.FilixStatement UpdateStatement(Album row) => new(Name, UpdateSql, ColumnCount, Values(row));
+
+    /// <summary>
+    /// The delete of the row with this primary key, as a statement. Write it with others as one unit (WriteTogetherAsync).
+    /// </summary>
+    public global::Filix.Runtime.FilixStatement DeleteStatement(global::System.Guid id) => new(Name, DeleteSql, 1, Key(id));
 
     /// <summary>
     /// The number of rows.
     /// </summary>
-    public global::System.Threading.Tasks.ValueTask<long> CountAsync(global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync(static (session, _) => (long)session.Command(CountSql, 0).ExecuteScalar()!, 0, cancellationToken);
+    public global::System.Threading.Tasks.ValueTask<long> CountAsync(global::System.Threading.CancellationToken cancellationToken = default) => global::Filix.Runtime.Repositories.TableReads.CountAsync(_database, CountSql, cancellationToken);
 
     /// <summary>
     /// Every row in primary key order, streamed: one read connection is held until the enumeration ends.
     /// </summary>
     public global::System.Collections.Generic.IAsyncEnumerable<Album> ScanAsync(global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.QueryAsync(ScanSql, 0, static (_, _) => { }, 0, ReadRow, cancellationToken);
-
-    private const string FindByArtistIdAndYearSql = "SELECT \"id\", \"title\", \"artist_id\", \"year\", \"label\", \"catalog_number\", \"release_type\", \"cover_key\", \"created_at\" FROM \"albums\" WHERE \"artist_id\" IS $p0 AND \"year\" IS $p1 ORDER BY \"id\"";
+        global::Filix.Runtime.Repositories.TableReads.ScanAsync(_database, ScanSql, Read, cancellationToken);
 
     /// <summary>
     /// The rows whose artist_id, year equal the arguments, in primary key order.
     /// </summary>
     public global::System.Threading.Tasks.ValueTask<global::System.Collections.Generic.IReadOnlyList<Album>> FindByArtistIdAndYearAsync(global::System.Guid? artistId, long? year, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync<(global::System.Guid?, long?), global::System.Collections.Generic.IReadOnlyList<Album>>(static (session, state) =>
+        global::Filix.Runtime.Repositories.TableReads.ListAsync(_database, FindByArtistIdAndYearSql, 2, static (command, state) =>
         {
-            var command = session.Command(FindByArtistIdAndYearSql, 2);
-            command.Parameters[0].Value = global::Filix.Runtime.Sqlite.SqliteValues.Uuid(state.Item1);
-            command.Parameters[1].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(state.Item2);
-            var rows = new global::System.Collections.Generic.List<Album>();
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                rows.Add(Read(reader));
-            }
-            return rows;
-        }, (artistId, year), cancellationToken);
-
-    private const string FindByLabelAndCatalogNumberSql = "SELECT \"id\", \"title\", \"artist_id\", \"year\", \"label\", \"catalog_number\", \"release_type\", \"cover_key\", \"created_at\" FROM \"albums\" WHERE \"label\" IS $p0 AND \"catalog_number\" IS $p1 ORDER BY \"id\"";
+            command.Parameters[0].Value = global::Filix.Runtime.Sqlite.SqliteValues.Uuid(state.ArtistId);
+            command.Parameters[1].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(state.Year);
+        }, (ArtistId: artistId, Year: year), Read, cancellationToken);
 
     /// <summary>
     /// The rows whose label, catalog_number equal the arguments, in primary key order.
     /// </summary>
     public global::System.Threading.Tasks.ValueTask<global::System.Collections.Generic.IReadOnlyList<Album>> FindByLabelAndCatalogNumberAsync(string? label, string? catalogNumber, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync<(string?, string?), global::System.Collections.Generic.IReadOnlyList<Album>>(static (session, state) =>
+        global::Filix.Runtime.Repositories.TableReads.ListAsync(_database, FindByLabelAndCatalogNumberSql, 2, static (command, state) =>
         {
-            var command = session.Command(FindByLabelAndCatalogNumberSql, 2);
-            command.Parameters[0].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(state.Item1);
-            command.Parameters[1].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(state.Item2);
-            var rows = new global::System.Collections.Generic.List<Album>();
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                rows.Add(Read(reader));
-            }
-            return rows;
-        }, (label, catalogNumber), cancellationToken);
+            command.Parameters[0].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(state.Label);
+            command.Parameters[1].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(state.CatalogNumber);
+        }, (Label: label, CatalogNumber: catalogNumber), Read, cancellationToken);
 
     /// <summary>
     /// Reads the current row of a reader over the table's columns in declaration order.
@@ -180,12 +138,7 @@ public sealed partial class AlbumsTable
     /// <summary>
     /// The stored forms of a row's columns in declaration order, the parameters of every row statement.
     /// </summary>
-    internal static object?[] Values(Album row)
-    {
-        var values = new object?[9];
-        Fill(values, 0, row);
-        return values;
-    }
+    internal static object?[] Values(Album row) => global::Filix.Runtime.Repositories.TableWrites.Values(row, ColumnCount, Fill);
 
     internal static void Fill(object?[] values, int offset, Album row)
     {
@@ -201,8 +154,7 @@ public sealed partial class AlbumsTable
     }
 
     /// <summary>
-    /// Whether a write by key changed its row (Update, Delete).
+    /// The stored forms of a primary key, the parameters of the delete.
     /// </summary>
-    private static async global::System.Threading.Tasks.Task<bool> ChangedOneAsync(global::System.Threading.Tasks.Task<int> changes) =>
-        await changes.ConfigureAwait(false) == 1;
+    private static object?[] Key(global::System.Guid id) => new object?[] { global::Filix.Runtime.Sqlite.SqliteValues.Uuid(id) };
 }

@@ -7,6 +7,7 @@ namespace Filix.Tests.Music;
 /// <summary>
 /// A performing artist or group.
 /// </summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Filix", "0.1.0")]
 public sealed partial record Artist
 {
     /// <summary>

@@ -7,6 +7,7 @@ namespace Filix.Tests.Music;
 /// <summary>
 /// A hot cue, memory cue or loop on a track.
 /// </summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Filix", "0.1.0")]
 public sealed partial record Cue
 {
     /// <summary>

@@ -7,8 +7,13 @@ namespace Filix.Tests.Music;
 /// <summary>
 /// The 'cues' table of the music database (optional).
 /// </summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Filix", "0.1.0")]
 public sealed partial class CuesTable
 {
+    /// <summary>The table's name in SQL.</summary>
+    public const string Name = "cues";
+
+    private const int ColumnCount = 7;
     private const string ScanSql = "SELECT \"track_id\", \"kind\", \"slot\", \"position_ms\", \"loop_length_ms\", \"label\", \"color\" FROM \"cues\" ORDER BY \"track_id\", \"kind\", \"slot\"";
     private const string CountSql = "SELECT count(*) FROM \"cues\"";
     private const string GetSql = "SELECT \"track_id\", \"kind\", \"slot\", \"position_ms\", \"loop_length_ms\", \"label\", \"color\" FROM \"cues\" WHERE \"track_id\" = $p0 AND \"kind\" = $p1 AND \"slot\" = $p2";
@@ -16,151 +21,104 @@ public sealed partial class CuesTable
     private const string UpsertSql = "INSERT INTO \"cues\" (\"track_id\", \"kind\", \"slot\", \"position_ms\", \"loop_length_ms\", \"label\", \"color\") VALUES ($p0, $p1, $p2, $p3, $p4, $p5, $p6) ON CONFLICT (\"track_id\", \"kind\", \"slot\") DO UPDATE SET \"position_ms\" = excluded.\"position_ms\", \"loop_length_ms\" = excluded.\"loop_length_ms\", \"label\" = excluded.\"label\", \"color\" = excluded.\"color\"";
     private const string UpdateSql = "UPDATE \"cues\" SET \"position_ms\" = $p3, \"loop_length_ms\" = $p4, \"label\" = $p5, \"color\" = $p6 WHERE \"track_id\" = $p0 AND \"kind\" = $p1 AND \"slot\" = $p2";
     private const string DeleteSql = "DELETE FROM \"cues\" WHERE \"track_id\" = $p0 AND \"kind\" = $p1 AND \"slot\" = $p2";
-
-    private static readonly global::System.Func<global::Microsoft.Data.Sqlite.SqliteDataReader, Cue> ReadRow = Read;
+    private const string FindByTrackIdSql = "SELECT \"track_id\", \"kind\", \"slot\", \"position_ms\", \"loop_length_ms\", \"label\", \"color\" FROM \"cues\" WHERE \"track_id\" = $p0 ORDER BY \"track_id\", \"kind\", \"slot\"";
+    private const string FindByTrackIdAndKindSql = "SELECT \"track_id\", \"kind\", \"slot\", \"position_ms\", \"loop_length_ms\", \"label\", \"color\" FROM \"cues\" WHERE \"track_id\" = $p0 AND \"kind\" = $p1 ORDER BY \"track_id\", \"kind\", \"slot\"";
 
     private readonly global::Filix.Runtime.FilixDatabase _database;
 
     internal CuesTable(global::Filix.Runtime.FilixDatabase database) => _database = database;
 
-    /// <summary>The table's name in SQL.</summary>
-    public const string Name = "cues";
-
     /// <summary>
     /// The row with this primary key, or null.
     /// </summary>
     public global::System.Threading.Tasks.ValueTask<Cue?> GetAsync(global::System.Guid trackId, string kind, long slot, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync<(global::System.Guid, string, long), Cue?>(static (session, state) =>
+        global::Filix.Runtime.Repositories.TableReads.OneAsync(_database, GetSql, 3, static (command, state) =>
         {
-            var command = session.Command(GetSql, 3);
-            command.Parameters[0].Value = global::Filix.Runtime.Sqlite.SqliteValues.Uuid(state.Item1);
-            command.Parameters[1].Value = state.Item2;
-            command.Parameters[2].Value = state.Item3;
-            using var reader = command.ExecuteReader();
-            return reader.Read() ? Read(reader) : null;
-        }, (trackId, kind, slot), cancellationToken);
+            command.Parameters[0].Value = global::Filix.Runtime.Sqlite.SqliteValues.Uuid(state.TrackId);
+            command.Parameters[1].Value = state.Kind;
+            command.Parameters[2].Value = state.Slot;
+        }, (TrackId: trackId, Kind: kind, Slot: slot), Read, cancellationToken);
 
     /// <summary>
     /// Inserts a row; fails if a row with its key exists.
     /// </summary>
-    public global::System.Threading.Tasks.Task InsertAsync(Cue row, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(row);
-        return _database.ExecuteAsync(InsertSql, 7, Values(row), cancellationToken);
-    }
+    public global::System.Threading.Tasks.Task InsertAsync(Cue row, global::System.Threading.CancellationToken cancellationToken = default) => _database.ExecuteAsync(InsertSql, ColumnCount, Values(row), cancellationToken);
 
     /// <summary>
     /// Inserts a row, or updates every column of the row with the same key.
     /// </summary>
-    public global::System.Threading.Tasks.Task UpsertAsync(Cue row, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(row);
-        return _database.ExecuteAsync(UpsertSql, 7, Values(row), cancellationToken);
-    }
+    public global::System.Threading.Tasks.Task UpsertAsync(Cue row, global::System.Threading.CancellationToken cancellationToken = default) => _database.ExecuteAsync(UpsertSql, ColumnCount, Values(row), cancellationToken);
 
     /// <summary>
     /// Updates the row with the same key; false if there is none.
     /// </summary>
-    public global::System.Threading.Tasks.Task<bool> UpdateAsync(Cue row, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(row);
-        return ChangedOneAsync(_database.ExecuteAsync(UpdateSql, 7, Values(row), cancellationToken));
-    }
+    public global::System.Threading.Tasks.Task<bool> UpdateAsync(Cue row, global::System.Threading.CancellationToken cancellationToken = default) =>
+        global::Filix.Runtime.Repositories.TableWrites.ChangedOneAsync(_database.ExecuteAsync(UpdateSql, ColumnCount, Values(row), cancellationToken));
 
     /// <summary>
     /// Deletes the row with this primary key; false if there is none.
     /// </summary>
     public global::System.Threading.Tasks.Task<bool> DeleteAsync(global::System.Guid trackId, string kind, long slot, global::System.Threading.CancellationToken cancellationToken = default) =>
-        ChangedOneAsync(_database.ExecuteAsync(DeleteSql, 3, new object?[] { global::Filix.Runtime.Sqlite.SqliteValues.Uuid(trackId), kind, slot }, cancellationToken));
+        global::Filix.Runtime.Repositories.TableWrites.ChangedOneAsync(_database.ExecuteAsync(DeleteSql, 3, Key(trackId, kind, slot), cancellationToken));
 
     /// <summary>
     /// Inserts all rows in one transaction: all of them are stored, or none. Returns the number of rows written.
     /// </summary>
-    public global::System.Threading.Tasks.Task<int> InsertManyAsync(global::System.Collections.Generic.IEnumerable<Cue> rows, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(rows);
-        // Materialise first: the count sizes the values, and the caller's sequence is enumerated once.
-        var batch = rows as global::System.Collections.Generic.IReadOnlyCollection<Cue> ?? global::System.Linq.Enumerable.ToList(rows);
-        var values = new object?[batch.Count * 7];
-        var offset = 0;
-        foreach (var row in batch)
-        {
-            global::System.ArgumentNullException.ThrowIfNull(row, nameof(rows));
-            Fill(values, offset, row);
-            offset += 7;
-        }
-        return _database.ExecuteAsync(InsertSql, 7, values, cancellationToken);
-    }
+    public global::System.Threading.Tasks.Task<int> InsertManyAsync(global::System.Collections.Generic.IEnumerable<Cue> rows, global::System.Threading.CancellationToken cancellationToken = default) =>
+        global::Filix.Runtime.Repositories.TableWrites.ManyAsync(_database, InsertSql, ColumnCount, rows, Fill, cancellationToken);
 
     /// <summary>
     /// Upserts all rows in one transaction: all of them are stored, or none. Returns the number of rows written.
     /// </summary>
-    public global::System.Threading.Tasks.Task<int> UpsertManyAsync(global::System.Collections.Generic.IEnumerable<Cue> rows, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(rows);
-        // Materialise first: the count sizes the values, and the caller's sequence is enumerated once.
-        var batch = rows as global::System.Collections.Generic.IReadOnlyCollection<Cue> ?? global::System.Linq.Enumerable.ToList(rows);
-        var values = new object?[batch.Count * 7];
-        var offset = 0;
-        foreach (var row in batch)
-        {
-            global::System.ArgumentNullException.ThrowIfNull(row, nameof(rows));
-            Fill(values, offset, row);
-            offset += 7;
-        }
-        return _database.ExecuteAsync(UpsertSql, 7, values, cancellationToken);
-    }
+    public global::System.Threading.Tasks.Task<int> UpsertManyAsync(global::System.Collections.Generic.IEnumerable<Cue> rows, global::System.Threading.CancellationToken cancellationToken = default) =>
+        global::Filix.Runtime.Repositories.TableWrites.ManyAsync(_database, UpsertSql, ColumnCount, rows, Fill, cancellationToken);
+
+    /// <summary>
+    /// The insert of a row, as a statement. Write it with others as one unit (WriteTogetherAsync).
+    /// </summary>
+    public global::Filix.Runtime.FilixStatement InsertStatement(Cue row) => new(Name, InsertSql, ColumnCount, Values(row));
+
+    /// <summary>
+    /// The upsert of a row, as a statement. Write it with others as one unit (WriteTogetherAsync).
+    /// </summary>
+    public global::Filix.Runtime.FilixStatement UpsertStatement(Cue row) => new(Name, UpsertSql, ColumnCount, Values(row));
+
+    /// <summary>
+    /// The update of a row by its key, as a statement. Write it with others as one unit (WriteTogetherAsync).
+    /// </summary>
+    public global::Filix.Runtime.FilixStatement UpdateStatement(Cue row) => new(Name, UpdateSql, ColumnCount, Values(row));
+
+    /// <summary>
+    /// The delete of the row with this primary key, as a statement. Write it with others as one unit (WriteTogetherAsync).
+    /// </summary>
+    public global::Filix.Runtime.FilixStatement DeleteStatement(global::System.Guid trackId, string kind, long slot) => new(Name, DeleteSql, 3, Key(trackId, kind, slot));
 
     /// <summary>
     /// The number of rows.
     /// </summary>
-    public global::System.Threading.Tasks.ValueTask<long> CountAsync(global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync(static (session, _) => (long)session.Command(CountSql, 0).ExecuteScalar()!, 0, cancellationToken);
+    public global::System.Threading.Tasks.ValueTask<long> CountAsync(global::System.Threading.CancellationToken cancellationToken = default) => global::Filix.Runtime.Repositories.TableReads.CountAsync(_database, CountSql, cancellationToken);
 
     /// <summary>
     /// Every row in primary key order, streamed: one read connection is held until the enumeration ends.
     /// </summary>
     public global::System.Collections.Generic.IAsyncEnumerable<Cue> ScanAsync(global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.QueryAsync(ScanSql, 0, static (_, _) => { }, 0, ReadRow, cancellationToken);
-
-    private const string FindByTrackIdSql = "SELECT \"track_id\", \"kind\", \"slot\", \"position_ms\", \"loop_length_ms\", \"label\", \"color\" FROM \"cues\" WHERE \"track_id\" = $p0 ORDER BY \"track_id\", \"kind\", \"slot\"";
+        global::Filix.Runtime.Repositories.TableReads.ScanAsync(_database, ScanSql, Read, cancellationToken);
 
     /// <summary>
     /// The rows whose track_id equal the arguments, in primary key order.
     /// </summary>
     public global::System.Threading.Tasks.ValueTask<global::System.Collections.Generic.IReadOnlyList<Cue>> FindByTrackIdAsync(global::System.Guid trackId, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync<global::System.Guid, global::System.Collections.Generic.IReadOnlyList<Cue>>(static (session, state) =>
-        {
-            var command = session.Command(FindByTrackIdSql, 1);
-            command.Parameters[0].Value = global::Filix.Runtime.Sqlite.SqliteValues.Uuid(state);
-            var rows = new global::System.Collections.Generic.List<Cue>();
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                rows.Add(Read(reader));
-            }
-            return rows;
-        }, trackId, cancellationToken);
-
-    private const string FindByTrackIdAndKindSql = "SELECT \"track_id\", \"kind\", \"slot\", \"position_ms\", \"loop_length_ms\", \"label\", \"color\" FROM \"cues\" WHERE \"track_id\" = $p0 AND \"kind\" = $p1 ORDER BY \"track_id\", \"kind\", \"slot\"";
+        global::Filix.Runtime.Repositories.TableReads.ListAsync(_database, FindByTrackIdSql, 1, static (command, state) => command.Parameters[0].Value = global::Filix.Runtime.Sqlite.SqliteValues.Uuid(state), trackId, Read, cancellationToken);
 
     /// <summary>
     /// The rows whose track_id, kind equal the arguments, in primary key order.
     /// </summary>
     public global::System.Threading.Tasks.ValueTask<global::System.Collections.Generic.IReadOnlyList<Cue>> FindByTrackIdAndKindAsync(global::System.Guid trackId, string kind, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync<(global::System.Guid, string), global::System.Collections.Generic.IReadOnlyList<Cue>>(static (session, state) =>
+        global::Filix.Runtime.Repositories.TableReads.ListAsync(_database, FindByTrackIdAndKindSql, 2, static (command, state) =>
         {
-            var command = session.Command(FindByTrackIdAndKindSql, 2);
-            command.Parameters[0].Value = global::Filix.Runtime.Sqlite.SqliteValues.Uuid(state.Item1);
-            command.Parameters[1].Value = state.Item2;
-            var rows = new global::System.Collections.Generic.List<Cue>();
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                rows.Add(Read(reader));
-            }
-            return rows;
-        }, (trackId, kind), cancellationToken);
+            command.Parameters[0].Value = global::Filix.Runtime.Sqlite.SqliteValues.Uuid(state.TrackId);
+            command.Parameters[1].Value = state.Kind;
+        }, (TrackId: trackId, Kind: kind), Read, cancellationToken);
 
     /// <summary>
     /// Reads the current row of a reader over the table's columns in declaration order.
@@ -179,12 +137,7 @@ public sealed partial class CuesTable
     /// <summary>
     /// The stored forms of a row's columns in declaration order, the parameters of every row statement.
     /// </summary>
-    internal static object?[] Values(Cue row)
-    {
-        var values = new object?[7];
-        Fill(values, 0, row);
-        return values;
-    }
+    internal static object?[] Values(Cue row) => global::Filix.Runtime.Repositories.TableWrites.Values(row, ColumnCount, Fill);
 
     internal static void Fill(object?[] values, int offset, Cue row)
     {
@@ -198,8 +151,7 @@ public sealed partial class CuesTable
     }
 
     /// <summary>
-    /// Whether a write by key changed its row (Update, Delete).
+    /// The stored forms of a primary key, the parameters of the delete.
     /// </summary>
-    private static async global::System.Threading.Tasks.Task<bool> ChangedOneAsync(global::System.Threading.Tasks.Task<int> changes) =>
-        await changes.ConfigureAwait(false) == 1;
+    private static object?[] Key(global::System.Guid trackId, string kind, long slot) => new object?[] { global::Filix.Runtime.Sqlite.SqliteValues.Uuid(trackId), kind, slot };
 }

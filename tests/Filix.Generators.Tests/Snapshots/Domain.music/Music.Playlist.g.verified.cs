@@ -7,6 +7,7 @@ namespace Filix.Tests.Music;
 /// <summary>
 /// A playlist, crate or recorded set; folders nest through parent_id.
 /// </summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Filix", "0.1.0")]
 public sealed partial record Playlist
 {
     /// <summary>

@@ -7,6 +7,7 @@ namespace Filix.Tests.Music;
 /// <summary>
 /// A track's place in a playlist. A track may appear more than once.
 /// </summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Filix", "0.1.0")]
 public sealed partial record PlaylistTrack
 {
     /// <summary>

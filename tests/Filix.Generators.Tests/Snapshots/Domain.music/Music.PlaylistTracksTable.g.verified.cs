@@ -7,8 +7,13 @@ namespace Filix.Tests.Music;
 /// <summary>
 /// The 'playlist_tracks' table of the music database (optional).
 /// </summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Filix", "0.1.0")]
 public sealed partial class PlaylistTracksTable
 {
+    /// <summary>The table's name in SQL.</summary>
+    public const string Name = "playlist_tracks";
+
+    private const int ColumnCount = 5;
     private const string ScanSql = "SELECT \"playlist_id\", \"position\", \"track_id\", \"transition\", \"added_at\" FROM \"playlist_tracks\" ORDER BY \"playlist_id\", \"position\"";
     private const string CountSql = "SELECT count(*) FROM \"playlist_tracks\"";
     private const string GetSql = "SELECT \"playlist_id\", \"position\", \"track_id\", \"transition\", \"added_at\" FROM \"playlist_tracks\" WHERE \"playlist_id\" = $p0 AND \"position\" = $p1";
@@ -16,149 +21,99 @@ public sealed partial class PlaylistTracksTable
     private const string UpsertSql = "INSERT INTO \"playlist_tracks\" (\"playlist_id\", \"position\", \"track_id\", \"transition\", \"added_at\") VALUES ($p0, $p1, $p2, $p3, $p4) ON CONFLICT (\"playlist_id\", \"position\") DO UPDATE SET \"track_id\" = excluded.\"track_id\", \"transition\" = excluded.\"transition\", \"added_at\" = excluded.\"added_at\"";
     private const string UpdateSql = "UPDATE \"playlist_tracks\" SET \"track_id\" = $p2, \"transition\" = $p3, \"added_at\" = $p4 WHERE \"playlist_id\" = $p0 AND \"position\" = $p1";
     private const string DeleteSql = "DELETE FROM \"playlist_tracks\" WHERE \"playlist_id\" = $p0 AND \"position\" = $p1";
-
-    private static readonly global::System.Func<global::Microsoft.Data.Sqlite.SqliteDataReader, PlaylistTrack> ReadRow = Read;
+    private const string FindByTrackIdSql = "SELECT \"playlist_id\", \"position\", \"track_id\", \"transition\", \"added_at\" FROM \"playlist_tracks\" WHERE \"track_id\" = $p0 ORDER BY \"playlist_id\", \"position\"";
+    private const string FindByPlaylistIdSql = "SELECT \"playlist_id\", \"position\", \"track_id\", \"transition\", \"added_at\" FROM \"playlist_tracks\" WHERE \"playlist_id\" = $p0 ORDER BY \"playlist_id\", \"position\"";
 
     private readonly global::Filix.Runtime.FilixDatabase _database;
 
     internal PlaylistTracksTable(global::Filix.Runtime.FilixDatabase database) => _database = database;
 
-    /// <summary>The table's name in SQL.</summary>
-    public const string Name = "playlist_tracks";
-
     /// <summary>
     /// The row with this primary key, or null.
     /// </summary>
     public global::System.Threading.Tasks.ValueTask<PlaylistTrack?> GetAsync(global::System.Guid playlistId, long position, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync<(global::System.Guid, long), PlaylistTrack?>(static (session, state) =>
+        global::Filix.Runtime.Repositories.TableReads.OneAsync(_database, GetSql, 2, static (command, state) =>
         {
-            var command = session.Command(GetSql, 2);
-            command.Parameters[0].Value = global::Filix.Runtime.Sqlite.SqliteValues.Uuid(state.Item1);
-            command.Parameters[1].Value = state.Item2;
-            using var reader = command.ExecuteReader();
-            return reader.Read() ? Read(reader) : null;
-        }, (playlistId, position), cancellationToken);
+            command.Parameters[0].Value = global::Filix.Runtime.Sqlite.SqliteValues.Uuid(state.PlaylistId);
+            command.Parameters[1].Value = state.Position;
+        }, (PlaylistId: playlistId, Position: position), Read, cancellationToken);
 
     /// <summary>
     /// Inserts a row; fails if a row with its key exists.
     /// </summary>
-    public global::System.Threading.Tasks.Task InsertAsync(PlaylistTrack row, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(row);
-        return _database.ExecuteAsync(InsertSql, 5, Values(row), cancellationToken);
-    }
+    public global::System.Threading.Tasks.Task InsertAsync(PlaylistTrack row, global::System.Threading.CancellationToken cancellationToken = default) => _database.ExecuteAsync(InsertSql, ColumnCount, Values(row), cancellationToken);
 
     /// <summary>
     /// Inserts a row, or updates every column of the row with the same key.
     /// </summary>
-    public global::System.Threading.Tasks.Task UpsertAsync(PlaylistTrack row, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(row);
-        return _database.ExecuteAsync(UpsertSql, 5, Values(row), cancellationToken);
-    }
+    public global::System.Threading.Tasks.Task UpsertAsync(PlaylistTrack row, global::System.Threading.CancellationToken cancellationToken = default) => _database.ExecuteAsync(UpsertSql, ColumnCount, Values(row), cancellationToken);
 
     /// <summary>
     /// Updates the row with the same key; false if there is none.
     /// </summary>
-    public global::System.Threading.Tasks.Task<bool> UpdateAsync(PlaylistTrack row, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(row);
-        return ChangedOneAsync(_database.ExecuteAsync(UpdateSql, 5, Values(row), cancellationToken));
-    }
+    public global::System.Threading.Tasks.Task<bool> UpdateAsync(PlaylistTrack row, global::System.Threading.CancellationToken cancellationToken = default) =>
+        global::Filix.Runtime.Repositories.TableWrites.ChangedOneAsync(_database.ExecuteAsync(UpdateSql, ColumnCount, Values(row), cancellationToken));
 
     /// <summary>
     /// Deletes the row with this primary key; false if there is none.
     /// </summary>
     public global::System.Threading.Tasks.Task<bool> DeleteAsync(global::System.Guid playlistId, long position, global::System.Threading.CancellationToken cancellationToken = default) =>
-        ChangedOneAsync(_database.ExecuteAsync(DeleteSql, 2, new object?[] { global::Filix.Runtime.Sqlite.SqliteValues.Uuid(playlistId), position }, cancellationToken));
+        global::Filix.Runtime.Repositories.TableWrites.ChangedOneAsync(_database.ExecuteAsync(DeleteSql, 2, Key(playlistId, position), cancellationToken));
 
     /// <summary>
     /// Inserts all rows in one transaction: all of them are stored, or none. Returns the number of rows written.
     /// </summary>
-    public global::System.Threading.Tasks.Task<int> InsertManyAsync(global::System.Collections.Generic.IEnumerable<PlaylistTrack> rows, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(rows);
-        // Materialise first: the count sizes the values, and the caller's sequence is enumerated once.
-        var batch = rows as global::System.Collections.Generic.IReadOnlyCollection<PlaylistTrack> ?? global::System.Linq.Enumerable.ToList(rows);
-        var values = new object?[batch.Count * 5];
-        var offset = 0;
-        foreach (var row in batch)
-        {
-            global::System.ArgumentNullException.ThrowIfNull(row, nameof(rows));
-            Fill(values, offset, row);
-            offset += 5;
-        }
-        return _database.ExecuteAsync(InsertSql, 5, values, cancellationToken);
-    }
+    public global::System.Threading.Tasks.Task<int> InsertManyAsync(global::System.Collections.Generic.IEnumerable<PlaylistTrack> rows, global::System.Threading.CancellationToken cancellationToken = default) =>
+        global::Filix.Runtime.Repositories.TableWrites.ManyAsync(_database, InsertSql, ColumnCount, rows, Fill, cancellationToken);
 
     /// <summary>
     /// Upserts all rows in one transaction: all of them are stored, or none. Returns the number of rows written.
     /// </summary>
-    public global::System.Threading.Tasks.Task<int> UpsertManyAsync(global::System.Collections.Generic.IEnumerable<PlaylistTrack> rows, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(rows);
-        // Materialise first: the count sizes the values, and the caller's sequence is enumerated once.
-        var batch = rows as global::System.Collections.Generic.IReadOnlyCollection<PlaylistTrack> ?? global::System.Linq.Enumerable.ToList(rows);
-        var values = new object?[batch.Count * 5];
-        var offset = 0;
-        foreach (var row in batch)
-        {
-            global::System.ArgumentNullException.ThrowIfNull(row, nameof(rows));
-            Fill(values, offset, row);
-            offset += 5;
-        }
-        return _database.ExecuteAsync(UpsertSql, 5, values, cancellationToken);
-    }
+    public global::System.Threading.Tasks.Task<int> UpsertManyAsync(global::System.Collections.Generic.IEnumerable<PlaylistTrack> rows, global::System.Threading.CancellationToken cancellationToken = default) =>
+        global::Filix.Runtime.Repositories.TableWrites.ManyAsync(_database, UpsertSql, ColumnCount, rows, Fill, cancellationToken);
+
+    /// <summary>
+    /// The insert of a row, as a statement. Write it with others as one unit (WriteTogetherAsync).
+    /// </summary>
+    public global::Filix.Runtime.FilixStatement InsertStatement(PlaylistTrack row) => new(Name, InsertSql, ColumnCount, Values(row));
+
+    /// <summary>
+    /// The upsert of a row, as a statement. Write it with others as one unit (WriteTogetherAsync).
+    /// </summary>
+    public global::Filix.Runtime.FilixStatement UpsertStatement(PlaylistTrack row) => new(Name, UpsertSql, ColumnCount, Values(row));
+
+    /// <summary>
+    /// The update of a row by its key, as a statement. Write it with others as one unit (WriteTogetherAsync).
+    /// </summary>
+    public global::Filix.Runtime.FilixStatement UpdateStatement(PlaylistTrack row) => new(Name, UpdateSql, ColumnCount, Values(row));
+
+    /// <summary>
+    /// The delete of the row with this primary key, as a statement. Write it with others as one unit (WriteTogetherAsync).
+    /// </summary>
+    public global::Filix.Runtime.FilixStatement DeleteStatement(global::System.Guid playlistId, long position) => new(Name, DeleteSql, 2, Key(playlistId, position));
 
     /// <summary>
     /// The number of rows.
     /// </summary>
-    public global::System.Threading.Tasks.ValueTask<long> CountAsync(global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync(static (session, _) => (long)session.Command(CountSql, 0).ExecuteScalar()!, 0, cancellationToken);
+    public global::System.Threading.Tasks.ValueTask<long> CountAsync(global::System.Threading.CancellationToken cancellationToken = default) => global::Filix.Runtime.Repositories.TableReads.CountAsync(_database, CountSql, cancellationToken);
 
     /// <summary>
     /// Every row in primary key order, streamed: one read connection is held until the enumeration ends.
     /// </summary>
     public global::System.Collections.Generic.IAsyncEnumerable<PlaylistTrack> ScanAsync(global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.QueryAsync(ScanSql, 0, static (_, _) => { }, 0, ReadRow, cancellationToken);
-
-    private const string FindByTrackIdSql = "SELECT \"playlist_id\", \"position\", \"track_id\", \"transition\", \"added_at\" FROM \"playlist_tracks\" WHERE \"track_id\" = $p0 ORDER BY \"playlist_id\", \"position\"";
+        global::Filix.Runtime.Repositories.TableReads.ScanAsync(_database, ScanSql, Read, cancellationToken);
 
     /// <summary>
     /// The rows whose track_id equal the arguments, in primary key order.
     /// </summary>
     public global::System.Threading.Tasks.ValueTask<global::System.Collections.Generic.IReadOnlyList<PlaylistTrack>> FindByTrackIdAsync(global::System.Guid trackId, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync<global::System.Guid, global::System.Collections.Generic.IReadOnlyList<PlaylistTrack>>(static (session, state) =>
-        {
-            var command = session.Command(FindByTrackIdSql, 1);
-            command.Parameters[0].Value = global::Filix.Runtime.Sqlite.SqliteValues.Uuid(state);
-            var rows = new global::System.Collections.Generic.List<PlaylistTrack>();
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                rows.Add(Read(reader));
-            }
-            return rows;
-        }, trackId, cancellationToken);
-
-    private const string FindByPlaylistIdSql = "SELECT \"playlist_id\", \"position\", \"track_id\", \"transition\", \"added_at\" FROM \"playlist_tracks\" WHERE \"playlist_id\" = $p0 ORDER BY \"playlist_id\", \"position\"";
+        global::Filix.Runtime.Repositories.TableReads.ListAsync(_database, FindByTrackIdSql, 1, static (command, state) => command.Parameters[0].Value = global::Filix.Runtime.Sqlite.SqliteValues.Uuid(state), trackId, Read, cancellationToken);
 
     /// <summary>
     /// The rows whose playlist_id equal the arguments, in primary key order.
     /// </summary>
     public global::System.Threading.Tasks.ValueTask<global::System.Collections.Generic.IReadOnlyList<PlaylistTrack>> FindByPlaylistIdAsync(global::System.Guid playlistId, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync<global::System.Guid, global::System.Collections.Generic.IReadOnlyList<PlaylistTrack>>(static (session, state) =>
-        {
-            var command = session.Command(FindByPlaylistIdSql, 1);
-            command.Parameters[0].Value = global::Filix.Runtime.Sqlite.SqliteValues.Uuid(state);
-            var rows = new global::System.Collections.Generic.List<PlaylistTrack>();
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                rows.Add(Read(reader));
-            }
-            return rows;
-        }, playlistId, cancellationToken);
+        global::Filix.Runtime.Repositories.TableReads.ListAsync(_database, FindByPlaylistIdSql, 1, static (command, state) => command.Parameters[0].Value = global::Filix.Runtime.Sqlite.SqliteValues.Uuid(state), playlistId, Read, cancellationToken);
 
     /// <summary>
     /// Reads the current row of a reader over the table's columns in declaration order.
@@ -175,12 +130,7 @@ public sealed partial class PlaylistTracksTable
     /// <summary>
     /// The stored forms of a row's columns in declaration order, the parameters of every row statement.
     /// </summary>
-    internal static object?[] Values(PlaylistTrack row)
-    {
-        var values = new object?[5];
-        Fill(values, 0, row);
-        return values;
-    }
+    internal static object?[] Values(PlaylistTrack row) => global::Filix.Runtime.Repositories.TableWrites.Values(row, ColumnCount, Fill);
 
     internal static void Fill(object?[] values, int offset, PlaylistTrack row)
     {
@@ -192,8 +142,7 @@ public sealed partial class PlaylistTracksTable
     }
 
     /// <summary>
-    /// Whether a write by key changed its row (Update, Delete).
+    /// The stored forms of a primary key, the parameters of the delete.
     /// </summary>
-    private static async global::System.Threading.Tasks.Task<bool> ChangedOneAsync(global::System.Threading.Tasks.Task<int> changes) =>
-        await changes.ConfigureAwait(false) == 1;
+    private static object?[] Key(global::System.Guid playlistId, long position) => new object?[] { global::Filix.Runtime.Sqlite.SqliteValues.Uuid(playlistId), position };
 }

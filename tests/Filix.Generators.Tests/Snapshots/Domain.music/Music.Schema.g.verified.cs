@@ -7,255 +7,19 @@ namespace Filix.Tests.Music;
 /// <summary>
 /// The music schema as SQL, generated from music.filix.yaml.
 /// </summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Filix", "0.1.0")]
 public static partial class MusicSchema
 {
     public const string Domain = "music";
 
-    /// <summary>The SQLite DDL: every table.</summary>
-    public const string SqliteDdl = """
-    CREATE TABLE "artists" (
-        "id" TEXT NOT NULL,
-        "name" TEXT NOT NULL,
-        "sort_name" TEXT NOT NULL,
-        "country" TEXT,
-        "musicbrainz_id" TEXT,
-        "created_at" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%f0000Z', 'now')),
-        PRIMARY KEY ("id")
-    ) STRICT;
+    /// <summary>A hash of the schema, recorded in each database created from it.</summary>
+    public const string Hash = "8687b165526628d2";
 
-    CREATE INDEX "ix_artists_sort_name" ON "artists" ("sort_name");
+    /// <summary>The SQLite DDL as one script: every table.</summary>
+    public static string SqliteDdl => Definition.SqliteScript;
 
-    CREATE UNIQUE INDEX "ux_artists_musicbrainz_id" ON "artists" ("musicbrainz_id");
-
-    CREATE TABLE "albums" (
-        "id" TEXT NOT NULL,
-        "title" TEXT NOT NULL,
-        "artist_id" TEXT REFERENCES "artists" ("id"),
-        "year" INTEGER,
-        "label" TEXT,
-        "catalog_number" TEXT,
-        "release_type" TEXT NOT NULL DEFAULT 'album',
-        "cover_key" TEXT,
-        "created_at" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%f0000Z', 'now')),
-        PRIMARY KEY ("id")
-    ) STRICT;
-
-    CREATE INDEX "ix_albums_artist_id_year" ON "albums" ("artist_id", "year");
-
-    CREATE INDEX "ix_albums_label_catalog_number" ON "albums" ("label", "catalog_number");
-
-    CREATE TABLE "tracks" (
-        "id" TEXT NOT NULL,
-        "title" TEXT NOT NULL,
-        "artist_id" TEXT NOT NULL REFERENCES "artists" ("id"),
-        "album_id" TEXT REFERENCES "albums" ("id"),
-        "mix_name" TEXT,
-        "disc_number" INTEGER NOT NULL DEFAULT 1,
-        "track_number" INTEGER,
-        "duration_ms" INTEGER NOT NULL,
-        "bpm" REAL,
-        "musical_key" TEXT,
-        "genre" TEXT,
-        "energy" INTEGER,
-        "rating" INTEGER NOT NULL DEFAULT 0,
-        "play_count" INTEGER NOT NULL DEFAULT 0,
-        "last_played_at" TEXT,
-        "isrc" TEXT,
-        "format" TEXT NOT NULL,
-        "bitrate_kbps" INTEGER,
-        "sample_rate_hz" INTEGER NOT NULL DEFAULT 44100,
-        "file_key" TEXT,
-        "file_sha256" TEXT,
-        "comment" TEXT,
-        "tags" TEXT NOT NULL DEFAULT '[]' CHECK (json_valid("tags")),
-        "added_at" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%f0000Z', 'now')),
-        "updated_at" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%f0000Z', 'now')),
-        PRIMARY KEY ("id")
-    ) STRICT;
-
-    CREATE INDEX "ix_tracks_artist_id" ON "tracks" ("artist_id");
-
-    CREATE INDEX "ix_tracks_album_id_disc_number_track_number" ON "tracks" ("album_id", "disc_number", "track_number");
-
-    CREATE INDEX "ix_tracks_bpm" ON "tracks" ("bpm");
-
-    CREATE INDEX "ix_tracks_musical_key_bpm" ON "tracks" ("musical_key", "bpm");
-
-    CREATE INDEX "ix_tracks_genre" ON "tracks" ("genre");
-
-    CREATE INDEX "ix_tracks_isrc" ON "tracks" ("isrc");
-
-    CREATE INDEX "ix_tracks_file_sha256" ON "tracks" ("file_sha256");
-
-    CREATE TABLE "cues" (
-        "track_id" TEXT NOT NULL REFERENCES "tracks" ("id"),
-        "kind" TEXT NOT NULL,
-        "slot" INTEGER NOT NULL,
-        "position_ms" INTEGER NOT NULL,
-        "loop_length_ms" INTEGER,
-        "label" TEXT,
-        "color" TEXT,
-        PRIMARY KEY ("track_id", "kind", "slot")
-    ) STRICT;
-
-    CREATE TABLE "playlists" (
-        "id" TEXT NOT NULL,
-        "name" TEXT NOT NULL,
-        "kind" TEXT NOT NULL DEFAULT 'playlist',
-        "parent_id" TEXT REFERENCES "playlists" ("id"),
-        "description" TEXT,
-        "played_at" TEXT,
-        "venue" TEXT,
-        "created_at" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%f0000Z', 'now')),
-        "updated_at" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%f0000Z', 'now')),
-        PRIMARY KEY ("id")
-    ) STRICT;
-
-    CREATE INDEX "ix_playlists_parent_id" ON "playlists" ("parent_id");
-
-    CREATE INDEX "ix_playlists_kind_name" ON "playlists" ("kind", "name");
-
-    CREATE TABLE "playlist_tracks" (
-        "playlist_id" TEXT NOT NULL REFERENCES "playlists" ("id"),
-        "position" INTEGER NOT NULL,
-        "track_id" TEXT NOT NULL REFERENCES "tracks" ("id"),
-        "transition" TEXT,
-        "added_at" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%f0000Z', 'now')),
-        PRIMARY KEY ("playlist_id", "position")
-    ) STRICT;
-
-    CREATE INDEX "ix_playlist_tracks_track_id" ON "playlist_tracks" ("track_id");
-    """;
-
-    /// <summary>The Postgres DDL: the shared ('sync' and 'optional') tables only. Unqualified, like the migrations: run it with search_path set to the domain's schema, "music" (filix migrate --upstream creates it).</summary>
-    public const string PostgresDdl = """
-    CREATE TABLE "artists" (
-        "id" uuid NOT NULL,
-        "name" text NOT NULL,
-        "sort_name" text NOT NULL,
-        "country" text,
-        "musicbrainz_id" uuid,
-        "created_at" timestamptz NOT NULL DEFAULT now(),
-        PRIMARY KEY ("id")
-    );
-
-    CREATE INDEX "ix_artists_sort_name" ON "artists" ("sort_name");
-
-    CREATE UNIQUE INDEX "ux_artists_musicbrainz_id" ON "artists" ("musicbrainz_id");
-
-    CREATE TABLE "albums" (
-        "id" uuid NOT NULL,
-        "title" text NOT NULL,
-        "artist_id" uuid,
-        "year" bigint,
-        "label" text,
-        "catalog_number" text,
-        "release_type" text NOT NULL DEFAULT 'album'::text,
-        "cover_key" text,
-        "created_at" timestamptz NOT NULL DEFAULT now(),
-        PRIMARY KEY ("id")
-    );
-
-    CREATE INDEX "ix_albums_artist_id_year" ON "albums" ("artist_id", "year");
-
-    CREATE INDEX "ix_albums_label_catalog_number" ON "albums" ("label", "catalog_number");
-
-    CREATE TABLE "tracks" (
-        "id" uuid NOT NULL,
-        "title" text NOT NULL,
-        "artist_id" uuid NOT NULL,
-        "album_id" uuid,
-        "mix_name" text,
-        "disc_number" bigint NOT NULL DEFAULT 1,
-        "track_number" bigint,
-        "duration_ms" bigint NOT NULL,
-        "bpm" double precision,
-        "musical_key" text,
-        "genre" text,
-        "energy" bigint,
-        "rating" bigint NOT NULL DEFAULT 0,
-        "play_count" bigint NOT NULL DEFAULT 0,
-        "last_played_at" timestamptz,
-        "isrc" text,
-        "format" text NOT NULL,
-        "bitrate_kbps" bigint,
-        "sample_rate_hz" bigint NOT NULL DEFAULT 44100,
-        "file_key" text,
-        "file_sha256" text,
-        "comment" text,
-        "tags" jsonb NOT NULL DEFAULT '[]'::jsonb,
-        "added_at" timestamptz NOT NULL DEFAULT now(),
-        "updated_at" timestamptz NOT NULL DEFAULT now(),
-        PRIMARY KEY ("id")
-    );
-
-    CREATE INDEX "ix_tracks_artist_id" ON "tracks" ("artist_id");
-
-    CREATE INDEX "ix_tracks_album_id_disc_number_track_number" ON "tracks" ("album_id", "disc_number", "track_number");
-
-    CREATE INDEX "ix_tracks_bpm" ON "tracks" ("bpm");
-
-    CREATE INDEX "ix_tracks_musical_key_bpm" ON "tracks" ("musical_key", "bpm");
-
-    CREATE INDEX "ix_tracks_genre" ON "tracks" ("genre");
-
-    CREATE INDEX "ix_tracks_isrc" ON "tracks" ("isrc");
-
-    CREATE INDEX "ix_tracks_file_sha256" ON "tracks" ("file_sha256");
-
-    CREATE TABLE "cues" (
-        "track_id" uuid NOT NULL,
-        "kind" text NOT NULL,
-        "slot" bigint NOT NULL,
-        "position_ms" bigint NOT NULL,
-        "loop_length_ms" bigint,
-        "label" text,
-        "color" text,
-        PRIMARY KEY ("track_id", "kind", "slot")
-    );
-
-    CREATE TABLE "playlists" (
-        "id" uuid NOT NULL,
-        "name" text NOT NULL,
-        "kind" text NOT NULL DEFAULT 'playlist'::text,
-        "parent_id" uuid,
-        "description" text,
-        "played_at" timestamptz,
-        "venue" text,
-        "created_at" timestamptz NOT NULL DEFAULT now(),
-        "updated_at" timestamptz NOT NULL DEFAULT now(),
-        PRIMARY KEY ("id")
-    );
-
-    CREATE INDEX "ix_playlists_parent_id" ON "playlists" ("parent_id");
-
-    CREATE INDEX "ix_playlists_kind_name" ON "playlists" ("kind", "name");
-
-    CREATE TABLE "playlist_tracks" (
-        "playlist_id" uuid NOT NULL,
-        "position" bigint NOT NULL,
-        "track_id" uuid NOT NULL,
-        "transition" text,
-        "added_at" timestamptz NOT NULL DEFAULT now(),
-        PRIMARY KEY ("playlist_id", "position")
-    );
-
-    CREATE INDEX "ix_playlist_tracks_track_id" ON "playlist_tracks" ("track_id");
-
-    ALTER TABLE "albums" ADD CONSTRAINT "albums_artist_id_fkey" FOREIGN KEY ("artist_id") REFERENCES "artists" ("id") DEFERRABLE INITIALLY DEFERRED;
-
-    ALTER TABLE "tracks" ADD CONSTRAINT "tracks_artist_id_fkey" FOREIGN KEY ("artist_id") REFERENCES "artists" ("id") DEFERRABLE INITIALLY DEFERRED;
-
-    ALTER TABLE "tracks" ADD CONSTRAINT "tracks_album_id_fkey" FOREIGN KEY ("album_id") REFERENCES "albums" ("id") DEFERRABLE INITIALLY DEFERRED;
-
-    ALTER TABLE "cues" ADD CONSTRAINT "cues_track_id_fkey" FOREIGN KEY ("track_id") REFERENCES "tracks" ("id") DEFERRABLE INITIALLY DEFERRED;
-
-    ALTER TABLE "playlists" ADD CONSTRAINT "playlists_parent_id_fkey" FOREIGN KEY ("parent_id") REFERENCES "playlists" ("id") DEFERRABLE INITIALLY DEFERRED;
-
-    ALTER TABLE "playlist_tracks" ADD CONSTRAINT "playlist_tracks_playlist_id_fkey" FOREIGN KEY ("playlist_id") REFERENCES "playlists" ("id") DEFERRABLE INITIALLY DEFERRED;
-
-    ALTER TABLE "playlist_tracks" ADD CONSTRAINT "playlist_tracks_track_id_fkey" FOREIGN KEY ("track_id") REFERENCES "tracks" ("id") DEFERRABLE INITIALLY DEFERRED;
-    """;
+    /// <summary>The Postgres DDL as one script: the shared ('sync' and 'optional') tables only.</summary>
+    public static string PostgresDdl => Definition.PostgresScript;
 
     public static global::Filix.Runtime.DatabaseSchema Definition { get; } = new()
     {
@@ -390,7 +154,7 @@ public static partial class MusicSchema
             CREATE TABLE "albums" (
                 "id" uuid NOT NULL,
                 "title" text NOT NULL,
-                "artist_id" uuid,
+                "artist_id" uuid REFERENCES "artists" ("id") DEFERRABLE INITIALLY DEFERRED,
                 "year" bigint,
                 "label" text,
                 "catalog_number" text,
@@ -406,8 +170,8 @@ public static partial class MusicSchema
             CREATE TABLE "tracks" (
                 "id" uuid NOT NULL,
                 "title" text NOT NULL,
-                "artist_id" uuid NOT NULL,
-                "album_id" uuid,
+                "artist_id" uuid NOT NULL REFERENCES "artists" ("id") DEFERRABLE INITIALLY DEFERRED,
+                "album_id" uuid REFERENCES "albums" ("id") DEFERRABLE INITIALLY DEFERRED,
                 "mix_name" text,
                 "disc_number" bigint NOT NULL DEFAULT 1,
                 "track_number" bigint,
@@ -441,7 +205,7 @@ public static partial class MusicSchema
             "CREATE INDEX \"ix_tracks_file_sha256\" ON \"tracks\" (\"file_sha256\")",
             """
             CREATE TABLE "cues" (
-                "track_id" uuid NOT NULL,
+                "track_id" uuid NOT NULL REFERENCES "tracks" ("id") DEFERRABLE INITIALLY DEFERRED,
                 "kind" text NOT NULL,
                 "slot" bigint NOT NULL,
                 "position_ms" bigint NOT NULL,
@@ -456,7 +220,7 @@ public static partial class MusicSchema
                 "id" uuid NOT NULL,
                 "name" text NOT NULL,
                 "kind" text NOT NULL DEFAULT 'playlist'::text,
-                "parent_id" uuid,
+                "parent_id" uuid REFERENCES "playlists" ("id") DEFERRABLE INITIALLY DEFERRED,
                 "description" text,
                 "played_at" timestamptz,
                 "venue" text,
@@ -469,22 +233,15 @@ public static partial class MusicSchema
             "CREATE INDEX \"ix_playlists_kind_name\" ON \"playlists\" (\"kind\", \"name\")",
             """
             CREATE TABLE "playlist_tracks" (
-                "playlist_id" uuid NOT NULL,
+                "playlist_id" uuid NOT NULL REFERENCES "playlists" ("id") DEFERRABLE INITIALLY DEFERRED,
                 "position" bigint NOT NULL,
-                "track_id" uuid NOT NULL,
+                "track_id" uuid NOT NULL REFERENCES "tracks" ("id") DEFERRABLE INITIALLY DEFERRED,
                 "transition" text,
                 "added_at" timestamptz NOT NULL DEFAULT now(),
                 PRIMARY KEY ("playlist_id", "position")
             )
             """,
             "CREATE INDEX \"ix_playlist_tracks_track_id\" ON \"playlist_tracks\" (\"track_id\")",
-            "ALTER TABLE \"albums\" ADD CONSTRAINT \"albums_artist_id_fkey\" FOREIGN KEY (\"artist_id\") REFERENCES \"artists\" (\"id\") DEFERRABLE INITIALLY DEFERRED",
-            "ALTER TABLE \"tracks\" ADD CONSTRAINT \"tracks_artist_id_fkey\" FOREIGN KEY (\"artist_id\") REFERENCES \"artists\" (\"id\") DEFERRABLE INITIALLY DEFERRED",
-            "ALTER TABLE \"tracks\" ADD CONSTRAINT \"tracks_album_id_fkey\" FOREIGN KEY (\"album_id\") REFERENCES \"albums\" (\"id\") DEFERRABLE INITIALLY DEFERRED",
-            "ALTER TABLE \"cues\" ADD CONSTRAINT \"cues_track_id_fkey\" FOREIGN KEY (\"track_id\") REFERENCES \"tracks\" (\"id\") DEFERRABLE INITIALLY DEFERRED",
-            "ALTER TABLE \"playlists\" ADD CONSTRAINT \"playlists_parent_id_fkey\" FOREIGN KEY (\"parent_id\") REFERENCES \"playlists\" (\"id\") DEFERRABLE INITIALLY DEFERRED",
-            "ALTER TABLE \"playlist_tracks\" ADD CONSTRAINT \"playlist_tracks_playlist_id_fkey\" FOREIGN KEY (\"playlist_id\") REFERENCES \"playlists\" (\"id\") DEFERRABLE INITIALLY DEFERRED",
-            "ALTER TABLE \"playlist_tracks\" ADD CONSTRAINT \"playlist_tracks_track_id_fkey\" FOREIGN KEY (\"track_id\") REFERENCES \"tracks\" (\"id\") DEFERRABLE INITIALLY DEFERRED",
         },
         Migrations = MigrationSet.All,
     };

@@ -7,6 +7,7 @@ namespace Filix.Tests.Music;
 /// <summary>
 /// One audio file in the library with its tags and analysis.
 /// </summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Filix", "0.1.0")]
 public sealed partial record Track
 {
     /// <summary>

@@ -7,8 +7,13 @@ namespace Filix.Tests.Music;
 /// <summary>
 /// The 'tracks' table of the music database (optional).
 /// </summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Filix", "0.1.0")]
 public sealed partial class TracksTable
 {
+    /// <summary>The table's name in SQL.</summary>
+    public const string Name = "tracks";
+
+    private const int ColumnCount = 25;
     private const string ScanSql = "SELECT \"id\", \"title\", \"artist_id\", \"album_id\", \"mix_name\", \"disc_number\", \"track_number\", \"duration_ms\", \"bpm\", \"musical_key\", \"genre\", \"energy\", \"rating\", \"play_count\", \"last_played_at\", \"isrc\", \"format\", \"bitrate_kbps\", \"sample_rate_hz\", \"file_key\", \"file_sha256\", \"comment\", \"tags\", \"added_at\", \"updated_at\" FROM \"tracks\" ORDER BY \"id\"";
     private const string CountSql = "SELECT count(*) FROM \"tracks\"";
     private const string GetSql = "SELECT \"id\", \"title\", \"artist_id\", \"album_id\", \"mix_name\", \"disc_number\", \"track_number\", \"duration_ms\", \"bpm\", \"musical_key\", \"genre\", \"energy\", \"rating\", \"play_count\", \"last_played_at\", \"isrc\", \"format\", \"bitrate_kbps\", \"sample_rate_hz\", \"file_key\", \"file_sha256\", \"comment\", \"tags\", \"added_at\", \"updated_at\" FROM \"tracks\" WHERE \"id\" = $p0";
@@ -16,246 +21,139 @@ public sealed partial class TracksTable
     private const string UpsertSql = "INSERT INTO \"tracks\" (\"id\", \"title\", \"artist_id\", \"album_id\", \"mix_name\", \"disc_number\", \"track_number\", \"duration_ms\", \"bpm\", \"musical_key\", \"genre\", \"energy\", \"rating\", \"play_count\", \"last_played_at\", \"isrc\", \"format\", \"bitrate_kbps\", \"sample_rate_hz\", \"file_key\", \"file_sha256\", \"comment\", \"tags\", \"added_at\", \"updated_at\") VALUES ($p0, $p1, $p2, $p3, $p4, $p5, $p6, $p7, $p8, $p9, $p10, $p11, $p12, $p13, $p14, $p15, $p16, $p17, $p18, $p19, $p20, $p21, $p22, $p23, $p24) ON CONFLICT (\"id\") DO UPDATE SET \"title\" = excluded.\"title\", \"artist_id\" = excluded.\"artist_id\", \"album_id\" = excluded.\"album_id\", \"mix_name\" = excluded.\"mix_name\", \"disc_number\" = excluded.\"disc_number\", \"track_number\" = excluded.\"track_number\", \"duration_ms\" = excluded.\"duration_ms\", \"bpm\" = excluded.\"bpm\", \"musical_key\" = excluded.\"musical_key\", \"genre\" = excluded.\"genre\", \"energy\" = excluded.\"energy\", \"rating\" = excluded.\"rating\", \"play_count\" = excluded.\"play_count\", \"last_played_at\" = excluded.\"last_played_at\", \"isrc\" = excluded.\"isrc\", \"format\" = excluded.\"format\", \"bitrate_kbps\" = excluded.\"bitrate_kbps\", \"sample_rate_hz\" = excluded.\"sample_rate_hz\", \"file_key\" = excluded.\"file_key\", \"file_sha256\" = excluded.\"file_sha256\", \"comment\" = excluded.\"comment\", \"tags\" = excluded.\"tags\", \"added_at\" = excluded.\"added_at\", \"updated_at\" = excluded.\"updated_at\"";
     private const string UpdateSql = "UPDATE \"tracks\" SET \"title\" = $p1, \"artist_id\" = $p2, \"album_id\" = $p3, \"mix_name\" = $p4, \"disc_number\" = $p5, \"track_number\" = $p6, \"duration_ms\" = $p7, \"bpm\" = $p8, \"musical_key\" = $p9, \"genre\" = $p10, \"energy\" = $p11, \"rating\" = $p12, \"play_count\" = $p13, \"last_played_at\" = $p14, \"isrc\" = $p15, \"format\" = $p16, \"bitrate_kbps\" = $p17, \"sample_rate_hz\" = $p18, \"file_key\" = $p19, \"file_sha256\" = $p20, \"comment\" = $p21, \"tags\" = $p22, \"added_at\" = $p23, \"updated_at\" = $p24 WHERE \"id\" = $p0";
     private const string DeleteSql = "DELETE FROM \"tracks\" WHERE \"id\" = $p0";
-
-    private static readonly global::System.Func<global::Microsoft.Data.Sqlite.SqliteDataReader, Track> ReadRow = Read;
+    private const string FindByArtistIdSql = "SELECT \"id\", \"title\", \"artist_id\", \"album_id\", \"mix_name\", \"disc_number\", \"track_number\", \"duration_ms\", \"bpm\", \"musical_key\", \"genre\", \"energy\", \"rating\", \"play_count\", \"last_played_at\", \"isrc\", \"format\", \"bitrate_kbps\", \"sample_rate_hz\", \"file_key\", \"file_sha256\", \"comment\", \"tags\", \"added_at\", \"updated_at\" FROM \"tracks\" WHERE \"artist_id\" = $p0 ORDER BY \"id\"";
+    private const string FindByAlbumIdAndDiscNumberAndTrackNumberSql = "SELECT \"id\", \"title\", \"artist_id\", \"album_id\", \"mix_name\", \"disc_number\", \"track_number\", \"duration_ms\", \"bpm\", \"musical_key\", \"genre\", \"energy\", \"rating\", \"play_count\", \"last_played_at\", \"isrc\", \"format\", \"bitrate_kbps\", \"sample_rate_hz\", \"file_key\", \"file_sha256\", \"comment\", \"tags\", \"added_at\", \"updated_at\" FROM \"tracks\" WHERE \"album_id\" IS $p0 AND \"disc_number\" = $p1 AND \"track_number\" IS $p2 ORDER BY \"id\"";
+    private const string FindByBpmSql = "SELECT \"id\", \"title\", \"artist_id\", \"album_id\", \"mix_name\", \"disc_number\", \"track_number\", \"duration_ms\", \"bpm\", \"musical_key\", \"genre\", \"energy\", \"rating\", \"play_count\", \"last_played_at\", \"isrc\", \"format\", \"bitrate_kbps\", \"sample_rate_hz\", \"file_key\", \"file_sha256\", \"comment\", \"tags\", \"added_at\", \"updated_at\" FROM \"tracks\" WHERE \"bpm\" IS $p0 ORDER BY \"id\"";
+    private const string FindByMusicalKeyAndBpmSql = "SELECT \"id\", \"title\", \"artist_id\", \"album_id\", \"mix_name\", \"disc_number\", \"track_number\", \"duration_ms\", \"bpm\", \"musical_key\", \"genre\", \"energy\", \"rating\", \"play_count\", \"last_played_at\", \"isrc\", \"format\", \"bitrate_kbps\", \"sample_rate_hz\", \"file_key\", \"file_sha256\", \"comment\", \"tags\", \"added_at\", \"updated_at\" FROM \"tracks\" WHERE \"musical_key\" IS $p0 AND \"bpm\" IS $p1 ORDER BY \"id\"";
+    private const string FindByGenreSql = "SELECT \"id\", \"title\", \"artist_id\", \"album_id\", \"mix_name\", \"disc_number\", \"track_number\", \"duration_ms\", \"bpm\", \"musical_key\", \"genre\", \"energy\", \"rating\", \"play_count\", \"last_played_at\", \"isrc\", \"format\", \"bitrate_kbps\", \"sample_rate_hz\", \"file_key\", \"file_sha256\", \"comment\", \"tags\", \"added_at\", \"updated_at\" FROM \"tracks\" WHERE \"genre\" IS $p0 ORDER BY \"id\"";
+    private const string FindByIsrcSql = "SELECT \"id\", \"title\", \"artist_id\", \"album_id\", \"mix_name\", \"disc_number\", \"track_number\", \"duration_ms\", \"bpm\", \"musical_key\", \"genre\", \"energy\", \"rating\", \"play_count\", \"last_played_at\", \"isrc\", \"format\", \"bitrate_kbps\", \"sample_rate_hz\", \"file_key\", \"file_sha256\", \"comment\", \"tags\", \"added_at\", \"updated_at\" FROM \"tracks\" WHERE \"isrc\" IS $p0 ORDER BY \"id\"";
+    private const string FindByFileSha256Sql = "SELECT \"id\", \"title\", \"artist_id\", \"album_id\", \"mix_name\", \"disc_number\", \"track_number\", \"duration_ms\", \"bpm\", \"musical_key\", \"genre\", \"energy\", \"rating\", \"play_count\", \"last_played_at\", \"isrc\", \"format\", \"bitrate_kbps\", \"sample_rate_hz\", \"file_key\", \"file_sha256\", \"comment\", \"tags\", \"added_at\", \"updated_at\" FROM \"tracks\" WHERE \"file_sha256\" IS $p0 ORDER BY \"id\"";
 
     private readonly global::Filix.Runtime.FilixDatabase _database;
 
     internal TracksTable(global::Filix.Runtime.FilixDatabase database) => _database = database;
 
-    /// <summary>The table's name in SQL.</summary>
-    public const string Name = "tracks";
-
     /// <summary>
     /// The row with this primary key, or null.
     /// </summary>
     public global::System.Threading.Tasks.ValueTask<Track?> GetAsync(global::System.Guid id, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync<global::System.Guid, Track?>(static (session, state) =>
-        {
-            var command = session.Command(GetSql, 1);
-            command.Parameters[0].Value = global::Filix.Runtime.Sqlite.SqliteValues.Uuid(state);
-            using var reader = command.ExecuteReader();
-            return reader.Read() ? Read(reader) : null;
-        }, id, cancellationToken);
+        global::Filix.Runtime.Repositories.TableReads.OneAsync(_database, GetSql, 1, static (command, state) => command.Parameters[0].Value = global::Filix.Runtime.Sqlite.SqliteValues.Uuid(state), id, Read, cancellationToken);
 
     /// <summary>
     /// Inserts a row; fails if a row with its key exists.
     /// </summary>
-    public global::System.Threading.Tasks.Task InsertAsync(Track row, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(row);
-        return _database.ExecuteAsync(InsertSql, 25, Values(row), cancellationToken);
-    }
+    public global::System.Threading.Tasks.Task InsertAsync(Track row, global::System.Threading.CancellationToken cancellationToken = default) => _database.ExecuteAsync(InsertSql, ColumnCount, Values(row), cancellationToken);
 
     /// <summary>
     /// Inserts a row, or updates every column of the row with the same key.
     /// </summary>
-    public global::System.Threading.Tasks.Task UpsertAsync(Track row, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(row);
-        return _database.ExecuteAsync(UpsertSql, 25, Values(row), cancellationToken);
-    }
+    public global::System.Threading.Tasks.Task UpsertAsync(Track row, global::System.Threading.CancellationToken cancellationToken = default) => _database.ExecuteAsync(UpsertSql, ColumnCount, Values(row), cancellationToken);
 
     /// <summary>
     /// Updates the row with the same key; false if there is none.
     /// </summary>
-    public global::System.Threading.Tasks.Task<bool> UpdateAsync(Track row, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(row);
-        return ChangedOneAsync(_database.ExecuteAsync(UpdateSql, 25, Values(row), cancellationToken));
-    }
+    public global::System.Threading.Tasks.Task<bool> UpdateAsync(Track row, global::System.Threading.CancellationToken cancellationToken = default) =>
+        global::Filix.Runtime.Repositories.TableWrites.ChangedOneAsync(_database.ExecuteAsync(UpdateSql, ColumnCount, Values(row), cancellationToken));
 
     /// <summary>
     /// Deletes the row with this primary key; false if there is none.
     /// </summary>
     public global::System.Threading.Tasks.Task<bool> DeleteAsync(global::System.Guid id, global::System.Threading.CancellationToken cancellationToken = default) =>
-        ChangedOneAsync(_database.ExecuteAsync(DeleteSql, 1, new object?[] { global::Filix.Runtime.Sqlite.SqliteValues.Uuid(id) }, cancellationToken));
+        global::Filix.Runtime.Repositories.TableWrites.ChangedOneAsync(_database.ExecuteAsync(DeleteSql, 1, Key(id), cancellationToken));
 
     /// <summary>
     /// Inserts all rows in one transaction: all of them are stored, or none. Returns the number of rows written.
     /// </summary>
-    public global::System.Threading.Tasks.Task<int> InsertManyAsync(global::System.Collections.Generic.IEnumerable<Track> rows, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(rows);
-        // Materialise first: the count sizes the values, and the caller's sequence is enumerated once.
-        var batch = rows as global::System.Collections.Generic.IReadOnlyCollection<Track> ?? global::System.Linq.Enumerable.ToList(rows);
-        var values = new object?[batch.Count * 25];
-        var offset = 0;
-        foreach (var row in batch)
-        {
-            global::System.ArgumentNullException.ThrowIfNull(row, nameof(rows));
-            Fill(values, offset, row);
-            offset += 25;
-        }
-        return _database.ExecuteAsync(InsertSql, 25, values, cancellationToken);
-    }
+    public global::System.Threading.Tasks.Task<int> InsertManyAsync(global::System.Collections.Generic.IEnumerable<Track> rows, global::System.Threading.CancellationToken cancellationToken = default) =>
+        global::Filix.Runtime.Repositories.TableWrites.ManyAsync(_database, InsertSql, ColumnCount, rows, Fill, cancellationToken);
 
     /// <summary>
     /// Upserts all rows in one transaction: all of them are stored, or none. Returns the number of rows written.
     /// </summary>
-    public global::System.Threading.Tasks.Task<int> UpsertManyAsync(global::System.Collections.Generic.IEnumerable<Track> rows, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(rows);
-        // Materialise first: the count sizes the values, and the caller's sequence is enumerated once.
-        var batch = rows as global::System.Collections.Generic.IReadOnlyCollection<Track> ?? global::System.Linq.Enumerable.ToList(rows);
-        var values = new object?[batch.Count * 25];
-        var offset = 0;
-        foreach (var row in batch)
-        {
-            global::System.ArgumentNullException.ThrowIfNull(row, nameof(rows));
-            Fill(values, offset, row);
-            offset += 25;
-        }
-        return _database.ExecuteAsync(UpsertSql, 25, values, cancellationToken);
-    }
+    public global::System.Threading.Tasks.Task<int> UpsertManyAsync(global::System.Collections.Generic.IEnumerable<Track> rows, global::System.Threading.CancellationToken cancellationToken = default) =>
+        global::Filix.Runtime.Repositories.TableWrites.ManyAsync(_database, UpsertSql, ColumnCount, rows, Fill, cancellationToken);
+
+    /// <summary>
+    /// The insert of a row, as a statement. Write it with others as one unit (WriteTogetherAsync).
+    /// </summary>
+    public global::Filix.Runtime.FilixStatement InsertStatement(Track row) => new(Name, InsertSql, ColumnCount, Values(row));
+
+    /// <summary>
+    /// The upsert of a row, as a statement. Write it with others as one unit (WriteTogetherAsync).
+    /// </summary>
+    public global::Filix.Runtime.FilixStatement UpsertStatement(Track row) => new(Name, UpsertSql, ColumnCount, Values(row));
+
+    /// <summary>
+    /// The update of a row by its key, as a statement. Write it with others as one unit (WriteTogetherAsync).
+    /// </summary>
+    public global::Filix.Runtime.FilixStatement UpdateStatement(Track row) => new(Name, UpdateSql, ColumnCount, Values(row));
+
+    /// <summary>
+    /// The delete of the row with this primary key, as a statement. Write it with others as one unit (WriteTogetherAsync).
+    /// </summary>
+    public global::Filix.Runtime.FilixStatement DeleteStatement(global::System.Guid id) => new(Name, DeleteSql, 1, Key(id));
 
     /// <summary>
     /// The number of rows.
     /// </summary>
-    public global::System.Threading.Tasks.ValueTask<long> CountAsync(global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync(static (session, _) => (long)session.Command(CountSql, 0).ExecuteScalar()!, 0, cancellationToken);
+    public global::System.Threading.Tasks.ValueTask<long> CountAsync(global::System.Threading.CancellationToken cancellationToken = default) => global::Filix.Runtime.Repositories.TableReads.CountAsync(_database, CountSql, cancellationToken);
 
     /// <summary>
     /// Every row in primary key order, streamed: one read connection is held until the enumeration ends.
     /// </summary>
     public global::System.Collections.Generic.IAsyncEnumerable<Track> ScanAsync(global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.QueryAsync(ScanSql, 0, static (_, _) => { }, 0, ReadRow, cancellationToken);
-
-    private const string FindByArtistIdSql = "SELECT \"id\", \"title\", \"artist_id\", \"album_id\", \"mix_name\", \"disc_number\", \"track_number\", \"duration_ms\", \"bpm\", \"musical_key\", \"genre\", \"energy\", \"rating\", \"play_count\", \"last_played_at\", \"isrc\", \"format\", \"bitrate_kbps\", \"sample_rate_hz\", \"file_key\", \"file_sha256\", \"comment\", \"tags\", \"added_at\", \"updated_at\" FROM \"tracks\" WHERE \"artist_id\" = $p0 ORDER BY \"id\"";
+        global::Filix.Runtime.Repositories.TableReads.ScanAsync(_database, ScanSql, Read, cancellationToken);
 
     /// <summary>
     /// The rows whose artist_id equal the arguments, in primary key order.
     /// </summary>
     public global::System.Threading.Tasks.ValueTask<global::System.Collections.Generic.IReadOnlyList<Track>> FindByArtistIdAsync(global::System.Guid artistId, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync<global::System.Guid, global::System.Collections.Generic.IReadOnlyList<Track>>(static (session, state) =>
-        {
-            var command = session.Command(FindByArtistIdSql, 1);
-            command.Parameters[0].Value = global::Filix.Runtime.Sqlite.SqliteValues.Uuid(state);
-            var rows = new global::System.Collections.Generic.List<Track>();
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                rows.Add(Read(reader));
-            }
-            return rows;
-        }, artistId, cancellationToken);
-
-    private const string FindByAlbumIdAndDiscNumberAndTrackNumberSql = "SELECT \"id\", \"title\", \"artist_id\", \"album_id\", \"mix_name\", \"disc_number\", \"track_number\", \"duration_ms\", \"bpm\", \"musical_key\", \"genre\", \"energy\", \"rating\", \"play_count\", \"last_played_at\", \"isrc\", \"format\", \"bitrate_kbps\", \"sample_rate_hz\", \"file_key\", \"file_sha256\", \"comment\", \"tags\", \"added_at\", \"updated_at\" FROM \"tracks\" WHERE \"album_id\" IS $p0 AND \"disc_number\" = $p1 AND \"track_number\" IS $p2 ORDER BY \"id\"";
+        global::Filix.Runtime.Repositories.TableReads.ListAsync(_database, FindByArtistIdSql, 1, static (command, state) => command.Parameters[0].Value = global::Filix.Runtime.Sqlite.SqliteValues.Uuid(state), artistId, Read, cancellationToken);
 
     /// <summary>
     /// The rows whose album_id, disc_number, track_number equal the arguments, in primary key order.
     /// </summary>
     public global::System.Threading.Tasks.ValueTask<global::System.Collections.Generic.IReadOnlyList<Track>> FindByAlbumIdAndDiscNumberAndTrackNumberAsync(global::System.Guid? albumId, long discNumber, long? trackNumber, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync<(global::System.Guid?, long, long?), global::System.Collections.Generic.IReadOnlyList<Track>>(static (session, state) =>
+        global::Filix.Runtime.Repositories.TableReads.ListAsync(_database, FindByAlbumIdAndDiscNumberAndTrackNumberSql, 3, static (command, state) =>
         {
-            var command = session.Command(FindByAlbumIdAndDiscNumberAndTrackNumberSql, 3);
-            command.Parameters[0].Value = global::Filix.Runtime.Sqlite.SqliteValues.Uuid(state.Item1);
-            command.Parameters[1].Value = state.Item2;
-            command.Parameters[2].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(state.Item3);
-            var rows = new global::System.Collections.Generic.List<Track>();
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                rows.Add(Read(reader));
-            }
-            return rows;
-        }, (albumId, discNumber, trackNumber), cancellationToken);
-
-    private const string FindByBpmSql = "SELECT \"id\", \"title\", \"artist_id\", \"album_id\", \"mix_name\", \"disc_number\", \"track_number\", \"duration_ms\", \"bpm\", \"musical_key\", \"genre\", \"energy\", \"rating\", \"play_count\", \"last_played_at\", \"isrc\", \"format\", \"bitrate_kbps\", \"sample_rate_hz\", \"file_key\", \"file_sha256\", \"comment\", \"tags\", \"added_at\", \"updated_at\" FROM \"tracks\" WHERE \"bpm\" IS $p0 ORDER BY \"id\"";
+            command.Parameters[0].Value = global::Filix.Runtime.Sqlite.SqliteValues.Uuid(state.AlbumId);
+            command.Parameters[1].Value = state.DiscNumber;
+            command.Parameters[2].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(state.TrackNumber);
+        }, (AlbumId: albumId, DiscNumber: discNumber, TrackNumber: trackNumber), Read, cancellationToken);
 
     /// <summary>
     /// The rows whose bpm equal the arguments, in primary key order.
     /// </summary>
     public global::System.Threading.Tasks.ValueTask<global::System.Collections.Generic.IReadOnlyList<Track>> FindByBpmAsync(double? bpm, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync<double?, global::System.Collections.Generic.IReadOnlyList<Track>>(static (session, state) =>
-        {
-            var command = session.Command(FindByBpmSql, 1);
-            command.Parameters[0].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(state);
-            var rows = new global::System.Collections.Generic.List<Track>();
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                rows.Add(Read(reader));
-            }
-            return rows;
-        }, bpm, cancellationToken);
-
-    private const string FindByMusicalKeyAndBpmSql = "SELECT \"id\", \"title\", \"artist_id\", \"album_id\", \"mix_name\", \"disc_number\", \"track_number\", \"duration_ms\", \"bpm\", \"musical_key\", \"genre\", \"energy\", \"rating\", \"play_count\", \"last_played_at\", \"isrc\", \"format\", \"bitrate_kbps\", \"sample_rate_hz\", \"file_key\", \"file_sha256\", \"comment\", \"tags\", \"added_at\", \"updated_at\" FROM \"tracks\" WHERE \"musical_key\" IS $p0 AND \"bpm\" IS $p1 ORDER BY \"id\"";
+        global::Filix.Runtime.Repositories.TableReads.ListAsync(_database, FindByBpmSql, 1, static (command, state) => command.Parameters[0].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(state), bpm, Read, cancellationToken);
 
     /// <summary>
     /// The rows whose musical_key, bpm equal the arguments, in primary key order.
     /// </summary>
     public global::System.Threading.Tasks.ValueTask<global::System.Collections.Generic.IReadOnlyList<Track>> FindByMusicalKeyAndBpmAsync(string? musicalKey, double? bpm, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync<(string?, double?), global::System.Collections.Generic.IReadOnlyList<Track>>(static (session, state) =>
+        global::Filix.Runtime.Repositories.TableReads.ListAsync(_database, FindByMusicalKeyAndBpmSql, 2, static (command, state) =>
         {
-            var command = session.Command(FindByMusicalKeyAndBpmSql, 2);
-            command.Parameters[0].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(state.Item1);
-            command.Parameters[1].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(state.Item2);
-            var rows = new global::System.Collections.Generic.List<Track>();
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                rows.Add(Read(reader));
-            }
-            return rows;
-        }, (musicalKey, bpm), cancellationToken);
-
-    private const string FindByGenreSql = "SELECT \"id\", \"title\", \"artist_id\", \"album_id\", \"mix_name\", \"disc_number\", \"track_number\", \"duration_ms\", \"bpm\", \"musical_key\", \"genre\", \"energy\", \"rating\", \"play_count\", \"last_played_at\", \"isrc\", \"format\", \"bitrate_kbps\", \"sample_rate_hz\", \"file_key\", \"file_sha256\", \"comment\", \"tags\", \"added_at\", \"updated_at\" FROM \"tracks\" WHERE \"genre\" IS $p0 ORDER BY \"id\"";
+            command.Parameters[0].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(state.MusicalKey);
+            command.Parameters[1].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(state.Bpm);
+        }, (MusicalKey: musicalKey, Bpm: bpm), Read, cancellationToken);
 
     /// <summary>
     /// The rows whose genre equal the arguments, in primary key order.
     /// </summary>
     public global::System.Threading.Tasks.ValueTask<global::System.Collections.Generic.IReadOnlyList<Track>> FindByGenreAsync(string? genre, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync<string?, global::System.Collections.Generic.IReadOnlyList<Track>>(static (session, state) =>
-        {
-            var command = session.Command(FindByGenreSql, 1);
-            command.Parameters[0].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(state);
-            var rows = new global::System.Collections.Generic.List<Track>();
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                rows.Add(Read(reader));
-            }
-            return rows;
-        }, genre, cancellationToken);
-
-    private const string FindByIsrcSql = "SELECT \"id\", \"title\", \"artist_id\", \"album_id\", \"mix_name\", \"disc_number\", \"track_number\", \"duration_ms\", \"bpm\", \"musical_key\", \"genre\", \"energy\", \"rating\", \"play_count\", \"last_played_at\", \"isrc\", \"format\", \"bitrate_kbps\", \"sample_rate_hz\", \"file_key\", \"file_sha256\", \"comment\", \"tags\", \"added_at\", \"updated_at\" FROM \"tracks\" WHERE \"isrc\" IS $p0 ORDER BY \"id\"";
+        global::Filix.Runtime.Repositories.TableReads.ListAsync(_database, FindByGenreSql, 1, static (command, state) => command.Parameters[0].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(state), genre, Read, cancellationToken);
 
     /// <summary>
     /// The rows whose isrc equal the arguments, in primary key order.
     /// </summary>
     public global::System.Threading.Tasks.ValueTask<global::System.Collections.Generic.IReadOnlyList<Track>> FindByIsrcAsync(string? isrc, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync<string?, global::System.Collections.Generic.IReadOnlyList<Track>>(static (session, state) =>
-        {
-            var command = session.Command(FindByIsrcSql, 1);
-            command.Parameters[0].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(state);
-            var rows = new global::System.Collections.Generic.List<Track>();
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                rows.Add(Read(reader));
-            }
-            return rows;
-        }, isrc, cancellationToken);
-
-    private const string FindByFileSha256Sql = "SELECT \"id\", \"title\", \"artist_id\", \"album_id\", \"mix_name\", \"disc_number\", \"track_number\", \"duration_ms\", \"bpm\", \"musical_key\", \"genre\", \"energy\", \"rating\", \"play_count\", \"last_played_at\", \"isrc\", \"format\", \"bitrate_kbps\", \"sample_rate_hz\", \"file_key\", \"file_sha256\", \"comment\", \"tags\", \"added_at\", \"updated_at\" FROM \"tracks\" WHERE \"file_sha256\" IS $p0 ORDER BY \"id\"";
+        global::Filix.Runtime.Repositories.TableReads.ListAsync(_database, FindByIsrcSql, 1, static (command, state) => command.Parameters[0].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(state), isrc, Read, cancellationToken);
 
     /// <summary>
     /// The rows whose file_sha256 equal the arguments, in primary key order.
     /// </summary>
     public global::System.Threading.Tasks.ValueTask<global::System.Collections.Generic.IReadOnlyList<Track>> FindByFileSha256Async(string? fileSha256, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync<string?, global::System.Collections.Generic.IReadOnlyList<Track>>(static (session, state) =>
-        {
-            var command = session.Command(FindByFileSha256Sql, 1);
-            command.Parameters[0].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(state);
-            var rows = new global::System.Collections.Generic.List<Track>();
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                rows.Add(Read(reader));
-            }
-            return rows;
-        }, fileSha256, cancellationToken);
+        global::Filix.Runtime.Repositories.TableReads.ListAsync(_database, FindByFileSha256Sql, 1, static (command, state) => command.Parameters[0].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(state), fileSha256, Read, cancellationToken);
 
     /// <summary>
     /// Reads the current row of a reader over the table's columns in declaration order.
@@ -292,12 +190,7 @@ public sealed partial class TracksTable
     /// <summary>
     /// The stored forms of a row's columns in declaration order, the parameters of every row statement.
     /// </summary>
-    internal static object?[] Values(Track row)
-    {
-        var values = new object?[25];
-        Fill(values, 0, row);
-        return values;
-    }
+    internal static object?[] Values(Track row) => global::Filix.Runtime.Repositories.TableWrites.Values(row, ColumnCount, Fill);
 
     internal static void Fill(object?[] values, int offset, Track row)
     {
@@ -329,8 +222,7 @@ public sealed partial class TracksTable
     }
 
     /// <summary>
-    /// Whether a write by key changed its row (Update, Delete).
+    /// The stored forms of a primary key, the parameters of the delete.
     /// </summary>
-    private static async global::System.Threading.Tasks.Task<bool> ChangedOneAsync(global::System.Threading.Tasks.Task<int> changes) =>
-        await changes.ConfigureAwait(false) == 1;
+    private static object?[] Key(global::System.Guid id) => new object?[] { global::Filix.Runtime.Sqlite.SqliteValues.Uuid(id) };
 }

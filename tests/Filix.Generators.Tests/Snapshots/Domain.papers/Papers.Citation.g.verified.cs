@@ -7,6 +7,7 @@ namespace Filix.Tests.Papers;
 /// <summary>
 /// A reference from one paper in the library to another paper (in the library or not), by DOI.
 /// </summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Filix", "0.1.0")]
 public sealed partial record Citation
 {
     /// <summary>

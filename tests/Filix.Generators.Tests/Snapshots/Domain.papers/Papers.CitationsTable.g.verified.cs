@@ -7,8 +7,13 @@ namespace Filix.Tests.Papers;
 /// <summary>
 /// The 'citations' table of the papers database (sync).
 /// </summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Filix", "0.1.0")]
 public sealed partial class CitationsTable
 {
+    /// <summary>The table's name in SQL.</summary>
+    public const string Name = "citations";
+
+    private const int ColumnCount = 5;
     private const string ScanSql = "SELECT \"citing_id\", \"cited_doi\", \"cited_id\", \"context\", \"added_at\" FROM \"citations\" ORDER BY \"citing_id\", \"cited_doi\"";
     private const string CountSql = "SELECT count(*) FROM \"citations\"";
     private const string GetSql = "SELECT \"citing_id\", \"cited_doi\", \"cited_id\", \"context\", \"added_at\" FROM \"citations\" WHERE \"citing_id\" = $p0 AND \"cited_doi\" = $p1";
@@ -16,168 +21,106 @@ public sealed partial class CitationsTable
     private const string UpsertSql = "INSERT INTO \"citations\" (\"citing_id\", \"cited_doi\", \"cited_id\", \"context\", \"added_at\") VALUES ($p0, $p1, $p2, $p3, $p4) ON CONFLICT (\"citing_id\", \"cited_doi\") DO UPDATE SET \"cited_id\" = excluded.\"cited_id\", \"context\" = excluded.\"context\", \"added_at\" = excluded.\"added_at\"";
     private const string UpdateSql = "UPDATE \"citations\" SET \"cited_id\" = $p2, \"context\" = $p3, \"added_at\" = $p4 WHERE \"citing_id\" = $p0 AND \"cited_doi\" = $p1";
     private const string DeleteSql = "DELETE FROM \"citations\" WHERE \"citing_id\" = $p0 AND \"cited_doi\" = $p1";
-
-    private static readonly global::System.Func<global::Microsoft.Data.Sqlite.SqliteDataReader, Citation> ReadRow = Read;
+    private const string FindByCitedDoiSql = "SELECT \"citing_id\", \"cited_doi\", \"cited_id\", \"context\", \"added_at\" FROM \"citations\" WHERE \"cited_doi\" = $p0 ORDER BY \"citing_id\", \"cited_doi\"";
+    private const string FindByCitedIdSql = "SELECT \"citing_id\", \"cited_doi\", \"cited_id\", \"context\", \"added_at\" FROM \"citations\" WHERE \"cited_id\" IS $p0 ORDER BY \"citing_id\", \"cited_doi\"";
+    private const string FindByCitingIdSql = "SELECT \"citing_id\", \"cited_doi\", \"cited_id\", \"context\", \"added_at\" FROM \"citations\" WHERE \"citing_id\" = $p0 ORDER BY \"citing_id\", \"cited_doi\"";
 
     private readonly global::Filix.Runtime.FilixDatabase _database;
 
     internal CitationsTable(global::Filix.Runtime.FilixDatabase database) => _database = database;
 
-    /// <summary>The table's name in SQL.</summary>
-    public const string Name = "citations";
-
     /// <summary>
     /// The row with this primary key, or null.
     /// </summary>
     public global::System.Threading.Tasks.ValueTask<Citation?> GetAsync(string citingId, string citedDoi, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync<(string, string), Citation?>(static (session, state) =>
+        global::Filix.Runtime.Repositories.TableReads.OneAsync(_database, GetSql, 2, static (command, state) =>
         {
-            var command = session.Command(GetSql, 2);
-            command.Parameters[0].Value = state.Item1;
-            command.Parameters[1].Value = state.Item2;
-            using var reader = command.ExecuteReader();
-            return reader.Read() ? Read(reader) : null;
-        }, (citingId, citedDoi), cancellationToken);
+            command.Parameters[0].Value = state.CitingId;
+            command.Parameters[1].Value = state.CitedDoi;
+        }, (CitingId: citingId, CitedDoi: citedDoi), Read, cancellationToken);
 
     /// <summary>
     /// Inserts a row; fails if a row with its key exists.
     /// </summary>
-    public global::System.Threading.Tasks.Task InsertAsync(Citation row, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(row);
-        return _database.ExecuteAsync(InsertSql, 5, Values(row), cancellationToken);
-    }
+    public global::System.Threading.Tasks.Task InsertAsync(Citation row, global::System.Threading.CancellationToken cancellationToken = default) => _database.ExecuteAsync(InsertSql, ColumnCount, Values(row), cancellationToken);
 
     /// <summary>
     /// Inserts a row, or updates every column of the row with the same key.
     /// </summary>
-    public global::System.Threading.Tasks.Task UpsertAsync(Citation row, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(row);
-        return _database.ExecuteAsync(UpsertSql, 5, Values(row), cancellationToken);
-    }
+    public global::System.Threading.Tasks.Task UpsertAsync(Citation row, global::System.Threading.CancellationToken cancellationToken = default) => _database.ExecuteAsync(UpsertSql, ColumnCount, Values(row), cancellationToken);
 
     /// <summary>
     /// Updates the row with the same key; false if there is none.
     /// </summary>
-    public global::System.Threading.Tasks.Task<bool> UpdateAsync(Citation row, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(row);
-        return ChangedOneAsync(_database.ExecuteAsync(UpdateSql, 5, Values(row), cancellationToken));
-    }
+    public global::System.Threading.Tasks.Task<bool> UpdateAsync(Citation row, global::System.Threading.CancellationToken cancellationToken = default) =>
+        global::Filix.Runtime.Repositories.TableWrites.ChangedOneAsync(_database.ExecuteAsync(UpdateSql, ColumnCount, Values(row), cancellationToken));
 
     /// <summary>
     /// Deletes the row with this primary key; false if there is none.
     /// </summary>
     public global::System.Threading.Tasks.Task<bool> DeleteAsync(string citingId, string citedDoi, global::System.Threading.CancellationToken cancellationToken = default) =>
-        ChangedOneAsync(_database.ExecuteAsync(DeleteSql, 2, new object?[] { citingId, citedDoi }, cancellationToken));
+        global::Filix.Runtime.Repositories.TableWrites.ChangedOneAsync(_database.ExecuteAsync(DeleteSql, 2, Key(citingId, citedDoi), cancellationToken));
 
     /// <summary>
     /// Inserts all rows in one transaction: all of them are stored, or none. Returns the number of rows written.
     /// </summary>
-    public global::System.Threading.Tasks.Task<int> InsertManyAsync(global::System.Collections.Generic.IEnumerable<Citation> rows, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(rows);
-        // Materialise first: the count sizes the values, and the caller's sequence is enumerated once.
-        var batch = rows as global::System.Collections.Generic.IReadOnlyCollection<Citation> ?? global::System.Linq.Enumerable.ToList(rows);
-        var values = new object?[batch.Count * 5];
-        var offset = 0;
-        foreach (var row in batch)
-        {
-            global::System.ArgumentNullException.ThrowIfNull(row, nameof(rows));
-            Fill(values, offset, row);
-            offset += 5;
-        }
-        return _database.ExecuteAsync(InsertSql, 5, values, cancellationToken);
-    }
+    public global::System.Threading.Tasks.Task<int> InsertManyAsync(global::System.Collections.Generic.IEnumerable<Citation> rows, global::System.Threading.CancellationToken cancellationToken = default) =>
+        global::Filix.Runtime.Repositories.TableWrites.ManyAsync(_database, InsertSql, ColumnCount, rows, Fill, cancellationToken);
 
     /// <summary>
     /// Upserts all rows in one transaction: all of them are stored, or none. Returns the number of rows written.
     /// </summary>
-    public global::System.Threading.Tasks.Task<int> UpsertManyAsync(global::System.Collections.Generic.IEnumerable<Citation> rows, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(rows);
-        // Materialise first: the count sizes the values, and the caller's sequence is enumerated once.
-        var batch = rows as global::System.Collections.Generic.IReadOnlyCollection<Citation> ?? global::System.Linq.Enumerable.ToList(rows);
-        var values = new object?[batch.Count * 5];
-        var offset = 0;
-        foreach (var row in batch)
-        {
-            global::System.ArgumentNullException.ThrowIfNull(row, nameof(rows));
-            Fill(values, offset, row);
-            offset += 5;
-        }
-        return _database.ExecuteAsync(UpsertSql, 5, values, cancellationToken);
-    }
+    public global::System.Threading.Tasks.Task<int> UpsertManyAsync(global::System.Collections.Generic.IEnumerable<Citation> rows, global::System.Threading.CancellationToken cancellationToken = default) =>
+        global::Filix.Runtime.Repositories.TableWrites.ManyAsync(_database, UpsertSql, ColumnCount, rows, Fill, cancellationToken);
+
+    /// <summary>
+    /// The insert of a row, as a statement. Write it with others as one unit (WriteTogetherAsync).
+    /// </summary>
+    public global::Filix.Runtime.FilixStatement InsertStatement(Citation row) => new(Name, InsertSql, ColumnCount, Values(row));
+
+    /// <summary>
+    /// The upsert of a row, as a statement. Write it with others as one unit (WriteTogetherAsync).
+    /// </summary>
+    public global::Filix.Runtime.FilixStatement UpsertStatement(Citation row) => new(Name, UpsertSql, ColumnCount, Values(row));
+
+    /// <summary>
+    /// The update of a row by its key, as a statement. Write it with others as one unit (WriteTogetherAsync).
+    /// </summary>
+    public global::Filix.Runtime.FilixStatement UpdateStatement(Citation row) => new(Name, UpdateSql, ColumnCount, Values(row));
+
+    /// <summary>
+    /// The delete of the row with this primary key, as a statement. Write it with others as one unit (WriteTogetherAsync).
+    /// </summary>
+    public global::Filix.Runtime.FilixStatement DeleteStatement(string citingId, string citedDoi) => new(Name, DeleteSql, 2, Key(citingId, citedDoi));
 
     /// <summary>
     /// The number of rows.
     /// </summary>
-    public global::System.Threading.Tasks.ValueTask<long> CountAsync(global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync(static (session, _) => (long)session.Command(CountSql, 0).ExecuteScalar()!, 0, cancellationToken);
+    public global::System.Threading.Tasks.ValueTask<long> CountAsync(global::System.Threading.CancellationToken cancellationToken = default) => global::Filix.Runtime.Repositories.TableReads.CountAsync(_database, CountSql, cancellationToken);
 
     /// <summary>
     /// Every row in primary key order, streamed: one read connection is held until the enumeration ends.
     /// </summary>
     public global::System.Collections.Generic.IAsyncEnumerable<Citation> ScanAsync(global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.QueryAsync(ScanSql, 0, static (_, _) => { }, 0, ReadRow, cancellationToken);
-
-    private const string FindByCitedDoiSql = "SELECT \"citing_id\", \"cited_doi\", \"cited_id\", \"context\", \"added_at\" FROM \"citations\" WHERE \"cited_doi\" = $p0 ORDER BY \"citing_id\", \"cited_doi\"";
+        global::Filix.Runtime.Repositories.TableReads.ScanAsync(_database, ScanSql, Read, cancellationToken);
 
     /// <summary>
     /// The rows whose cited_doi equal the arguments, in primary key order.
     /// </summary>
     public global::System.Threading.Tasks.ValueTask<global::System.Collections.Generic.IReadOnlyList<Citation>> FindByCitedDoiAsync(string citedDoi, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync<string, global::System.Collections.Generic.IReadOnlyList<Citation>>(static (session, state) =>
-        {
-            var command = session.Command(FindByCitedDoiSql, 1);
-            command.Parameters[0].Value = state;
-            var rows = new global::System.Collections.Generic.List<Citation>();
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                rows.Add(Read(reader));
-            }
-            return rows;
-        }, citedDoi, cancellationToken);
-
-    private const string FindByCitedIdSql = "SELECT \"citing_id\", \"cited_doi\", \"cited_id\", \"context\", \"added_at\" FROM \"citations\" WHERE \"cited_id\" IS $p0 ORDER BY \"citing_id\", \"cited_doi\"";
+        global::Filix.Runtime.Repositories.TableReads.ListAsync(_database, FindByCitedDoiSql, 1, static (command, state) => command.Parameters[0].Value = state, citedDoi, Read, cancellationToken);
 
     /// <summary>
     /// The rows whose cited_id equal the arguments, in primary key order.
     /// </summary>
     public global::System.Threading.Tasks.ValueTask<global::System.Collections.Generic.IReadOnlyList<Citation>> FindByCitedIdAsync(string? citedId, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync<string?, global::System.Collections.Generic.IReadOnlyList<Citation>>(static (session, state) =>
-        {
-            var command = session.Command(FindByCitedIdSql, 1);
-            command.Parameters[0].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(state);
-            var rows = new global::System.Collections.Generic.List<Citation>();
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                rows.Add(Read(reader));
-            }
-            return rows;
-        }, citedId, cancellationToken);
-
-    private const string FindByCitingIdSql = "SELECT \"citing_id\", \"cited_doi\", \"cited_id\", \"context\", \"added_at\" FROM \"citations\" WHERE \"citing_id\" = $p0 ORDER BY \"citing_id\", \"cited_doi\"";
+        global::Filix.Runtime.Repositories.TableReads.ListAsync(_database, FindByCitedIdSql, 1, static (command, state) => command.Parameters[0].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(state), citedId, Read, cancellationToken);
 
     /// <summary>
     /// The rows whose citing_id equal the arguments, in primary key order.
     /// </summary>
     public global::System.Threading.Tasks.ValueTask<global::System.Collections.Generic.IReadOnlyList<Citation>> FindByCitingIdAsync(string citingId, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync<string, global::System.Collections.Generic.IReadOnlyList<Citation>>(static (session, state) =>
-        {
-            var command = session.Command(FindByCitingIdSql, 1);
-            command.Parameters[0].Value = state;
-            var rows = new global::System.Collections.Generic.List<Citation>();
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                rows.Add(Read(reader));
-            }
-            return rows;
-        }, citingId, cancellationToken);
+        global::Filix.Runtime.Repositories.TableReads.ListAsync(_database, FindByCitingIdSql, 1, static (command, state) => command.Parameters[0].Value = state, citingId, Read, cancellationToken);
 
     /// <summary>
     /// Reads the current row of a reader over the table's columns in declaration order.
@@ -194,12 +137,7 @@ public sealed partial class CitationsTable
     /// <summary>
     /// The stored forms of a row's columns in declaration order, the parameters of every row statement.
     /// </summary>
-    internal static object?[] Values(Citation row)
-    {
-        var values = new object?[5];
-        Fill(values, 0, row);
-        return values;
-    }
+    internal static object?[] Values(Citation row) => global::Filix.Runtime.Repositories.TableWrites.Values(row, ColumnCount, Fill);
 
     internal static void Fill(object?[] values, int offset, Citation row)
     {
@@ -211,8 +149,7 @@ public sealed partial class CitationsTable
     }
 
     /// <summary>
-    /// Whether a write by key changed its row (Update, Delete).
+    /// The stored forms of a primary key, the parameters of the delete.
     /// </summary>
-    private static async global::System.Threading.Tasks.Task<bool> ChangedOneAsync(global::System.Threading.Tasks.Task<int> changes) =>
-        await changes.ConfigureAwait(false) == 1;
+    private static object?[] Key(string citingId, string citedDoi) => new object?[] { citingId, citedDoi };
 }

@@ -7,6 +7,7 @@ namespace Filix.Tests.Papers;
 /// <summary>
 /// One paper (article, preprint, book chapter, thesis) in the library.
 /// </summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Filix", "0.1.0")]
 public sealed partial record Paper
 {
     /// <summary>

@@ -7,6 +7,7 @@ namespace Filix.Tests.Papers;
 /// <summary>
 /// The byline of a paper, one row per author in order, so papers can be found by author.
 /// </summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Filix", "0.1.0")]
 public sealed partial record PaperAuthor
 {
     /// <summary>

@@ -7,8 +7,13 @@ namespace Filix.Tests.Papers;
 /// <summary>
 /// The 'paper_authors' table of the papers database (sync).
 /// </summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Filix", "0.1.0")]
 public sealed partial class PaperAuthorsTable
 {
+    /// <summary>The table's name in SQL.</summary>
+    public const string Name = "paper_authors";
+
+    private const int ColumnCount = 7;
     private const string ScanSql = "SELECT \"paper_id\", \"position\", \"name\", \"family_name\", \"orcid\", \"affiliation\", \"corresponding\" FROM \"paper_authors\" ORDER BY \"paper_id\", \"position\"";
     private const string CountSql = "SELECT count(*) FROM \"paper_authors\"";
     private const string GetSql = "SELECT \"paper_id\", \"position\", \"name\", \"family_name\", \"orcid\", \"affiliation\", \"corresponding\" FROM \"paper_authors\" WHERE \"paper_id\" = $p0 AND \"position\" = $p1";
@@ -16,168 +21,106 @@ public sealed partial class PaperAuthorsTable
     private const string UpsertSql = "INSERT INTO \"paper_authors\" (\"paper_id\", \"position\", \"name\", \"family_name\", \"orcid\", \"affiliation\", \"corresponding\") VALUES ($p0, $p1, $p2, $p3, $p4, $p5, $p6) ON CONFLICT (\"paper_id\", \"position\") DO UPDATE SET \"name\" = excluded.\"name\", \"family_name\" = excluded.\"family_name\", \"orcid\" = excluded.\"orcid\", \"affiliation\" = excluded.\"affiliation\", \"corresponding\" = excluded.\"corresponding\"";
     private const string UpdateSql = "UPDATE \"paper_authors\" SET \"name\" = $p2, \"family_name\" = $p3, \"orcid\" = $p4, \"affiliation\" = $p5, \"corresponding\" = $p6 WHERE \"paper_id\" = $p0 AND \"position\" = $p1";
     private const string DeleteSql = "DELETE FROM \"paper_authors\" WHERE \"paper_id\" = $p0 AND \"position\" = $p1";
-
-    private static readonly global::System.Func<global::Microsoft.Data.Sqlite.SqliteDataReader, PaperAuthor> ReadRow = Read;
+    private const string FindByFamilyNameSql = "SELECT \"paper_id\", \"position\", \"name\", \"family_name\", \"orcid\", \"affiliation\", \"corresponding\" FROM \"paper_authors\" WHERE \"family_name\" = $p0 ORDER BY \"paper_id\", \"position\"";
+    private const string FindByOrcidSql = "SELECT \"paper_id\", \"position\", \"name\", \"family_name\", \"orcid\", \"affiliation\", \"corresponding\" FROM \"paper_authors\" WHERE \"orcid\" IS $p0 ORDER BY \"paper_id\", \"position\"";
+    private const string FindByPaperIdSql = "SELECT \"paper_id\", \"position\", \"name\", \"family_name\", \"orcid\", \"affiliation\", \"corresponding\" FROM \"paper_authors\" WHERE \"paper_id\" = $p0 ORDER BY \"paper_id\", \"position\"";
 
     private readonly global::Filix.Runtime.FilixDatabase _database;
 
     internal PaperAuthorsTable(global::Filix.Runtime.FilixDatabase database) => _database = database;
 
-    /// <summary>The table's name in SQL.</summary>
-    public const string Name = "paper_authors";
-
     /// <summary>
     /// The row with this primary key, or null.
     /// </summary>
     public global::System.Threading.Tasks.ValueTask<PaperAuthor?> GetAsync(string paperId, long position, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync<(string, long), PaperAuthor?>(static (session, state) =>
+        global::Filix.Runtime.Repositories.TableReads.OneAsync(_database, GetSql, 2, static (command, state) =>
         {
-            var command = session.Command(GetSql, 2);
-            command.Parameters[0].Value = state.Item1;
-            command.Parameters[1].Value = state.Item2;
-            using var reader = command.ExecuteReader();
-            return reader.Read() ? Read(reader) : null;
-        }, (paperId, position), cancellationToken);
+            command.Parameters[0].Value = state.PaperId;
+            command.Parameters[1].Value = state.Position;
+        }, (PaperId: paperId, Position: position), Read, cancellationToken);
 
     /// <summary>
     /// Inserts a row; fails if a row with its key exists.
     /// </summary>
-    public global::System.Threading.Tasks.Task InsertAsync(PaperAuthor row, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(row);
-        return _database.ExecuteAsync(InsertSql, 7, Values(row), cancellationToken);
-    }
+    public global::System.Threading.Tasks.Task InsertAsync(PaperAuthor row, global::System.Threading.CancellationToken cancellationToken = default) => _database.ExecuteAsync(InsertSql, ColumnCount, Values(row), cancellationToken);
 
     /// <summary>
     /// Inserts a row, or updates every column of the row with the same key.
     /// </summary>
-    public global::System.Threading.Tasks.Task UpsertAsync(PaperAuthor row, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(row);
-        return _database.ExecuteAsync(UpsertSql, 7, Values(row), cancellationToken);
-    }
+    public global::System.Threading.Tasks.Task UpsertAsync(PaperAuthor row, global::System.Threading.CancellationToken cancellationToken = default) => _database.ExecuteAsync(UpsertSql, ColumnCount, Values(row), cancellationToken);
 
     /// <summary>
     /// Updates the row with the same key; false if there is none.
     /// </summary>
-    public global::System.Threading.Tasks.Task<bool> UpdateAsync(PaperAuthor row, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(row);
-        return ChangedOneAsync(_database.ExecuteAsync(UpdateSql, 7, Values(row), cancellationToken));
-    }
+    public global::System.Threading.Tasks.Task<bool> UpdateAsync(PaperAuthor row, global::System.Threading.CancellationToken cancellationToken = default) =>
+        global::Filix.Runtime.Repositories.TableWrites.ChangedOneAsync(_database.ExecuteAsync(UpdateSql, ColumnCount, Values(row), cancellationToken));
 
     /// <summary>
     /// Deletes the row with this primary key; false if there is none.
     /// </summary>
     public global::System.Threading.Tasks.Task<bool> DeleteAsync(string paperId, long position, global::System.Threading.CancellationToken cancellationToken = default) =>
-        ChangedOneAsync(_database.ExecuteAsync(DeleteSql, 2, new object?[] { paperId, position }, cancellationToken));
+        global::Filix.Runtime.Repositories.TableWrites.ChangedOneAsync(_database.ExecuteAsync(DeleteSql, 2, Key(paperId, position), cancellationToken));
 
     /// <summary>
     /// Inserts all rows in one transaction: all of them are stored, or none. Returns the number of rows written.
     /// </summary>
-    public global::System.Threading.Tasks.Task<int> InsertManyAsync(global::System.Collections.Generic.IEnumerable<PaperAuthor> rows, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(rows);
-        // Materialise first: the count sizes the values, and the caller's sequence is enumerated once.
-        var batch = rows as global::System.Collections.Generic.IReadOnlyCollection<PaperAuthor> ?? global::System.Linq.Enumerable.ToList(rows);
-        var values = new object?[batch.Count * 7];
-        var offset = 0;
-        foreach (var row in batch)
-        {
-            global::System.ArgumentNullException.ThrowIfNull(row, nameof(rows));
-            Fill(values, offset, row);
-            offset += 7;
-        }
-        return _database.ExecuteAsync(InsertSql, 7, values, cancellationToken);
-    }
+    public global::System.Threading.Tasks.Task<int> InsertManyAsync(global::System.Collections.Generic.IEnumerable<PaperAuthor> rows, global::System.Threading.CancellationToken cancellationToken = default) =>
+        global::Filix.Runtime.Repositories.TableWrites.ManyAsync(_database, InsertSql, ColumnCount, rows, Fill, cancellationToken);
 
     /// <summary>
     /// Upserts all rows in one transaction: all of them are stored, or none. Returns the number of rows written.
     /// </summary>
-    public global::System.Threading.Tasks.Task<int> UpsertManyAsync(global::System.Collections.Generic.IEnumerable<PaperAuthor> rows, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(rows);
-        // Materialise first: the count sizes the values, and the caller's sequence is enumerated once.
-        var batch = rows as global::System.Collections.Generic.IReadOnlyCollection<PaperAuthor> ?? global::System.Linq.Enumerable.ToList(rows);
-        var values = new object?[batch.Count * 7];
-        var offset = 0;
-        foreach (var row in batch)
-        {
-            global::System.ArgumentNullException.ThrowIfNull(row, nameof(rows));
-            Fill(values, offset, row);
-            offset += 7;
-        }
-        return _database.ExecuteAsync(UpsertSql, 7, values, cancellationToken);
-    }
+    public global::System.Threading.Tasks.Task<int> UpsertManyAsync(global::System.Collections.Generic.IEnumerable<PaperAuthor> rows, global::System.Threading.CancellationToken cancellationToken = default) =>
+        global::Filix.Runtime.Repositories.TableWrites.ManyAsync(_database, UpsertSql, ColumnCount, rows, Fill, cancellationToken);
+
+    /// <summary>
+    /// The insert of a row, as a statement. Write it with others as one unit (WriteTogetherAsync).
+    /// </summary>
+    public global::Filix.Runtime.FilixStatement InsertStatement(PaperAuthor row) => new(Name, InsertSql, ColumnCount, Values(row));
+
+    /// <summary>
+    /// The upsert of a row, as a statement. Write it with others as one unit (WriteTogetherAsync).
+    /// </summary>
+    public global::Filix.Runtime.FilixStatement UpsertStatement(PaperAuthor row) => new(Name, UpsertSql, ColumnCount, Values(row));
+
+    /// <summary>
+    /// The update of a row by its key, as a statement. Write it with others as one unit (WriteTogetherAsync).
+    /// </summary>
+    public global::Filix.Runtime.FilixStatement UpdateStatement(PaperAuthor row) => new(Name, UpdateSql, ColumnCount, Values(row));
+
+    /// <summary>
+    /// The delete of the row with this primary key, as a statement. Write it with others as one unit (WriteTogetherAsync).
+    /// </summary>
+    public global::Filix.Runtime.FilixStatement DeleteStatement(string paperId, long position) => new(Name, DeleteSql, 2, Key(paperId, position));
 
     /// <summary>
     /// The number of rows.
     /// </summary>
-    public global::System.Threading.Tasks.ValueTask<long> CountAsync(global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync(static (session, _) => (long)session.Command(CountSql, 0).ExecuteScalar()!, 0, cancellationToken);
+    public global::System.Threading.Tasks.ValueTask<long> CountAsync(global::System.Threading.CancellationToken cancellationToken = default) => global::Filix.Runtime.Repositories.TableReads.CountAsync(_database, CountSql, cancellationToken);
 
     /// <summary>
     /// Every row in primary key order, streamed: one read connection is held until the enumeration ends.
     /// </summary>
     public global::System.Collections.Generic.IAsyncEnumerable<PaperAuthor> ScanAsync(global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.QueryAsync(ScanSql, 0, static (_, _) => { }, 0, ReadRow, cancellationToken);
-
-    private const string FindByFamilyNameSql = "SELECT \"paper_id\", \"position\", \"name\", \"family_name\", \"orcid\", \"affiliation\", \"corresponding\" FROM \"paper_authors\" WHERE \"family_name\" = $p0 ORDER BY \"paper_id\", \"position\"";
+        global::Filix.Runtime.Repositories.TableReads.ScanAsync(_database, ScanSql, Read, cancellationToken);
 
     /// <summary>
     /// The rows whose family_name equal the arguments, in primary key order.
     /// </summary>
     public global::System.Threading.Tasks.ValueTask<global::System.Collections.Generic.IReadOnlyList<PaperAuthor>> FindByFamilyNameAsync(string familyName, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync<string, global::System.Collections.Generic.IReadOnlyList<PaperAuthor>>(static (session, state) =>
-        {
-            var command = session.Command(FindByFamilyNameSql, 1);
-            command.Parameters[0].Value = state;
-            var rows = new global::System.Collections.Generic.List<PaperAuthor>();
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                rows.Add(Read(reader));
-            }
-            return rows;
-        }, familyName, cancellationToken);
-
-    private const string FindByOrcidSql = "SELECT \"paper_id\", \"position\", \"name\", \"family_name\", \"orcid\", \"affiliation\", \"corresponding\" FROM \"paper_authors\" WHERE \"orcid\" IS $p0 ORDER BY \"paper_id\", \"position\"";
+        global::Filix.Runtime.Repositories.TableReads.ListAsync(_database, FindByFamilyNameSql, 1, static (command, state) => command.Parameters[0].Value = state, familyName, Read, cancellationToken);
 
     /// <summary>
     /// The rows whose orcid equal the arguments, in primary key order.
     /// </summary>
     public global::System.Threading.Tasks.ValueTask<global::System.Collections.Generic.IReadOnlyList<PaperAuthor>> FindByOrcidAsync(string? orcid, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync<string?, global::System.Collections.Generic.IReadOnlyList<PaperAuthor>>(static (session, state) =>
-        {
-            var command = session.Command(FindByOrcidSql, 1);
-            command.Parameters[0].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(state);
-            var rows = new global::System.Collections.Generic.List<PaperAuthor>();
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                rows.Add(Read(reader));
-            }
-            return rows;
-        }, orcid, cancellationToken);
-
-    private const string FindByPaperIdSql = "SELECT \"paper_id\", \"position\", \"name\", \"family_name\", \"orcid\", \"affiliation\", \"corresponding\" FROM \"paper_authors\" WHERE \"paper_id\" = $p0 ORDER BY \"paper_id\", \"position\"";
+        global::Filix.Runtime.Repositories.TableReads.ListAsync(_database, FindByOrcidSql, 1, static (command, state) => command.Parameters[0].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(state), orcid, Read, cancellationToken);
 
     /// <summary>
     /// The rows whose paper_id equal the arguments, in primary key order.
     /// </summary>
     public global::System.Threading.Tasks.ValueTask<global::System.Collections.Generic.IReadOnlyList<PaperAuthor>> FindByPaperIdAsync(string paperId, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync<string, global::System.Collections.Generic.IReadOnlyList<PaperAuthor>>(static (session, state) =>
-        {
-            var command = session.Command(FindByPaperIdSql, 1);
-            command.Parameters[0].Value = state;
-            var rows = new global::System.Collections.Generic.List<PaperAuthor>();
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                rows.Add(Read(reader));
-            }
-            return rows;
-        }, paperId, cancellationToken);
+        global::Filix.Runtime.Repositories.TableReads.ListAsync(_database, FindByPaperIdSql, 1, static (command, state) => command.Parameters[0].Value = state, paperId, Read, cancellationToken);
 
     /// <summary>
     /// Reads the current row of a reader over the table's columns in declaration order.
@@ -196,12 +139,7 @@ public sealed partial class PaperAuthorsTable
     /// <summary>
     /// The stored forms of a row's columns in declaration order, the parameters of every row statement.
     /// </summary>
-    internal static object?[] Values(PaperAuthor row)
-    {
-        var values = new object?[7];
-        Fill(values, 0, row);
-        return values;
-    }
+    internal static object?[] Values(PaperAuthor row) => global::Filix.Runtime.Repositories.TableWrites.Values(row, ColumnCount, Fill);
 
     internal static void Fill(object?[] values, int offset, PaperAuthor row)
     {
@@ -215,8 +153,7 @@ public sealed partial class PaperAuthorsTable
     }
 
     /// <summary>
-    /// Whether a write by key changed its row (Update, Delete).
+    /// The stored forms of a primary key, the parameters of the delete.
     /// </summary>
-    private static async global::System.Threading.Tasks.Task<bool> ChangedOneAsync(global::System.Threading.Tasks.Task<int> changes) =>
-        await changes.ConfigureAwait(false) == 1;
+    private static object?[] Key(string paperId, long position) => new object?[] { paperId, position };
 }

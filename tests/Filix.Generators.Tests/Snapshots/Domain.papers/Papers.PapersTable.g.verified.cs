@@ -7,8 +7,13 @@ namespace Filix.Tests.Papers;
 /// <summary>
 /// The 'papers' table of the papers database (sync).
 /// </summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Filix", "0.1.0")]
 public sealed partial class PapersTable
 {
+    /// <summary>The table's name in SQL.</summary>
+    public const string Name = "papers";
+
+    private const int ColumnCount = 27;
     private const string ScanSql = "SELECT \"id\", \"doi\", \"arxiv_id\", \"pmid\", \"title\", \"authors\", \"abstract\", \"year\", \"published_on\", \"venue\", \"kind\", \"volume\", \"issue\", \"pages\", \"publisher\", \"url\", \"keywords\", \"tags\", \"pdf_key\", \"pdf_sha256\", \"read_status\", \"rating\", \"citation_count\", \"notes\", \"source\", \"added_at\", \"updated_at\" FROM \"papers\" ORDER BY \"id\"";
     private const string CountSql = "SELECT count(*) FROM \"papers\"";
     private const string GetSql = "SELECT \"id\", \"doi\", \"arxiv_id\", \"pmid\", \"title\", \"authors\", \"abstract\", \"year\", \"published_on\", \"venue\", \"kind\", \"volume\", \"issue\", \"pages\", \"publisher\", \"url\", \"keywords\", \"tags\", \"pdf_key\", \"pdf_sha256\", \"read_status\", \"rating\", \"citation_count\", \"notes\", \"source\", \"added_at\", \"updated_at\" FROM \"papers\" WHERE \"id\" = $p0";
@@ -16,234 +21,134 @@ public sealed partial class PapersTable
     private const string UpsertSql = "INSERT INTO \"papers\" (\"id\", \"doi\", \"arxiv_id\", \"pmid\", \"title\", \"authors\", \"abstract\", \"year\", \"published_on\", \"venue\", \"kind\", \"volume\", \"issue\", \"pages\", \"publisher\", \"url\", \"keywords\", \"tags\", \"pdf_key\", \"pdf_sha256\", \"read_status\", \"rating\", \"citation_count\", \"notes\", \"source\", \"added_at\", \"updated_at\") VALUES ($p0, $p1, $p2, $p3, $p4, $p5, $p6, $p7, $p8, $p9, $p10, $p11, $p12, $p13, $p14, $p15, $p16, $p17, $p18, $p19, $p20, $p21, $p22, $p23, $p24, $p25, $p26) ON CONFLICT (\"id\") DO UPDATE SET \"doi\" = excluded.\"doi\", \"arxiv_id\" = excluded.\"arxiv_id\", \"pmid\" = excluded.\"pmid\", \"title\" = excluded.\"title\", \"authors\" = excluded.\"authors\", \"abstract\" = excluded.\"abstract\", \"year\" = excluded.\"year\", \"published_on\" = excluded.\"published_on\", \"venue\" = excluded.\"venue\", \"kind\" = excluded.\"kind\", \"volume\" = excluded.\"volume\", \"issue\" = excluded.\"issue\", \"pages\" = excluded.\"pages\", \"publisher\" = excluded.\"publisher\", \"url\" = excluded.\"url\", \"keywords\" = excluded.\"keywords\", \"tags\" = excluded.\"tags\", \"pdf_key\" = excluded.\"pdf_key\", \"pdf_sha256\" = excluded.\"pdf_sha256\", \"read_status\" = excluded.\"read_status\", \"rating\" = excluded.\"rating\", \"citation_count\" = excluded.\"citation_count\", \"notes\" = excluded.\"notes\", \"source\" = excluded.\"source\", \"added_at\" = excluded.\"added_at\", \"updated_at\" = excluded.\"updated_at\"";
     private const string UpdateSql = "UPDATE \"papers\" SET \"doi\" = $p1, \"arxiv_id\" = $p2, \"pmid\" = $p3, \"title\" = $p4, \"authors\" = $p5, \"abstract\" = $p6, \"year\" = $p7, \"published_on\" = $p8, \"venue\" = $p9, \"kind\" = $p10, \"volume\" = $p11, \"issue\" = $p12, \"pages\" = $p13, \"publisher\" = $p14, \"url\" = $p15, \"keywords\" = $p16, \"tags\" = $p17, \"pdf_key\" = $p18, \"pdf_sha256\" = $p19, \"read_status\" = $p20, \"rating\" = $p21, \"citation_count\" = $p22, \"notes\" = $p23, \"source\" = $p24, \"added_at\" = $p25, \"updated_at\" = $p26 WHERE \"id\" = $p0";
     private const string DeleteSql = "DELETE FROM \"papers\" WHERE \"id\" = $p0";
-
-    private static readonly global::System.Func<global::Microsoft.Data.Sqlite.SqliteDataReader, Paper> ReadRow = Read;
+    private const string GetByDoiSql = "SELECT \"id\", \"doi\", \"arxiv_id\", \"pmid\", \"title\", \"authors\", \"abstract\", \"year\", \"published_on\", \"venue\", \"kind\", \"volume\", \"issue\", \"pages\", \"publisher\", \"url\", \"keywords\", \"tags\", \"pdf_key\", \"pdf_sha256\", \"read_status\", \"rating\", \"citation_count\", \"notes\", \"source\", \"added_at\", \"updated_at\" FROM \"papers\" WHERE \"doi\" = $p0 ORDER BY \"id\"";
+    private const string GetByArxivIdSql = "SELECT \"id\", \"doi\", \"arxiv_id\", \"pmid\", \"title\", \"authors\", \"abstract\", \"year\", \"published_on\", \"venue\", \"kind\", \"volume\", \"issue\", \"pages\", \"publisher\", \"url\", \"keywords\", \"tags\", \"pdf_key\", \"pdf_sha256\", \"read_status\", \"rating\", \"citation_count\", \"notes\", \"source\", \"added_at\", \"updated_at\" FROM \"papers\" WHERE \"arxiv_id\" = $p0 ORDER BY \"id\"";
+    private const string FindByYearSql = "SELECT \"id\", \"doi\", \"arxiv_id\", \"pmid\", \"title\", \"authors\", \"abstract\", \"year\", \"published_on\", \"venue\", \"kind\", \"volume\", \"issue\", \"pages\", \"publisher\", \"url\", \"keywords\", \"tags\", \"pdf_key\", \"pdf_sha256\", \"read_status\", \"rating\", \"citation_count\", \"notes\", \"source\", \"added_at\", \"updated_at\" FROM \"papers\" WHERE \"year\" IS $p0 ORDER BY \"id\"";
+    private const string FindByVenueAndYearSql = "SELECT \"id\", \"doi\", \"arxiv_id\", \"pmid\", \"title\", \"authors\", \"abstract\", \"year\", \"published_on\", \"venue\", \"kind\", \"volume\", \"issue\", \"pages\", \"publisher\", \"url\", \"keywords\", \"tags\", \"pdf_key\", \"pdf_sha256\", \"read_status\", \"rating\", \"citation_count\", \"notes\", \"source\", \"added_at\", \"updated_at\" FROM \"papers\" WHERE \"venue\" IS $p0 AND \"year\" IS $p1 ORDER BY \"id\"";
+    private const string FindByReadStatusSql = "SELECT \"id\", \"doi\", \"arxiv_id\", \"pmid\", \"title\", \"authors\", \"abstract\", \"year\", \"published_on\", \"venue\", \"kind\", \"volume\", \"issue\", \"pages\", \"publisher\", \"url\", \"keywords\", \"tags\", \"pdf_key\", \"pdf_sha256\", \"read_status\", \"rating\", \"citation_count\", \"notes\", \"source\", \"added_at\", \"updated_at\" FROM \"papers\" WHERE \"read_status\" = $p0 ORDER BY \"id\"";
+    private const string FindByAddedAtSql = "SELECT \"id\", \"doi\", \"arxiv_id\", \"pmid\", \"title\", \"authors\", \"abstract\", \"year\", \"published_on\", \"venue\", \"kind\", \"volume\", \"issue\", \"pages\", \"publisher\", \"url\", \"keywords\", \"tags\", \"pdf_key\", \"pdf_sha256\", \"read_status\", \"rating\", \"citation_count\", \"notes\", \"source\", \"added_at\", \"updated_at\" FROM \"papers\" WHERE \"added_at\" = $p0 ORDER BY \"id\"";
+    private const string FindByUpdatedAtSql = "SELECT \"id\", \"doi\", \"arxiv_id\", \"pmid\", \"title\", \"authors\", \"abstract\", \"year\", \"published_on\", \"venue\", \"kind\", \"volume\", \"issue\", \"pages\", \"publisher\", \"url\", \"keywords\", \"tags\", \"pdf_key\", \"pdf_sha256\", \"read_status\", \"rating\", \"citation_count\", \"notes\", \"source\", \"added_at\", \"updated_at\" FROM \"papers\" WHERE \"updated_at\" = $p0 ORDER BY \"id\"";
 
     private readonly global::Filix.Runtime.FilixDatabase _database;
 
     internal PapersTable(global::Filix.Runtime.FilixDatabase database) => _database = database;
 
-    /// <summary>The table's name in SQL.</summary>
-    public const string Name = "papers";
-
     /// <summary>
     /// The row with this primary key, or null.
     /// </summary>
     public global::System.Threading.Tasks.ValueTask<Paper?> GetAsync(string id, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync<string, Paper?>(static (session, state) =>
-        {
-            var command = session.Command(GetSql, 1);
-            command.Parameters[0].Value = state;
-            using var reader = command.ExecuteReader();
-            return reader.Read() ? Read(reader) : null;
-        }, id, cancellationToken);
+        global::Filix.Runtime.Repositories.TableReads.OneAsync(_database, GetSql, 1, static (command, state) => command.Parameters[0].Value = state, id, Read, cancellationToken);
 
     /// <summary>
     /// Inserts a row; fails if a row with its key exists.
     /// </summary>
-    public global::System.Threading.Tasks.Task InsertAsync(Paper row, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(row);
-        return _database.ExecuteAsync(InsertSql, 27, Values(row), cancellationToken);
-    }
+    public global::System.Threading.Tasks.Task InsertAsync(Paper row, global::System.Threading.CancellationToken cancellationToken = default) => _database.ExecuteAsync(InsertSql, ColumnCount, Values(row), cancellationToken);
 
     /// <summary>
     /// Inserts a row, or updates every column of the row with the same key.
     /// </summary>
-    public global::System.Threading.Tasks.Task UpsertAsync(Paper row, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(row);
-        return _database.ExecuteAsync(UpsertSql, 27, Values(row), cancellationToken);
-    }
+    public global::System.Threading.Tasks.Task UpsertAsync(Paper row, global::System.Threading.CancellationToken cancellationToken = default) => _database.ExecuteAsync(UpsertSql, ColumnCount, Values(row), cancellationToken);
 
     /// <summary>
     /// Updates the row with the same key; false if there is none.
     /// </summary>
-    public global::System.Threading.Tasks.Task<bool> UpdateAsync(Paper row, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(row);
-        return ChangedOneAsync(_database.ExecuteAsync(UpdateSql, 27, Values(row), cancellationToken));
-    }
+    public global::System.Threading.Tasks.Task<bool> UpdateAsync(Paper row, global::System.Threading.CancellationToken cancellationToken = default) =>
+        global::Filix.Runtime.Repositories.TableWrites.ChangedOneAsync(_database.ExecuteAsync(UpdateSql, ColumnCount, Values(row), cancellationToken));
 
     /// <summary>
     /// Deletes the row with this primary key; false if there is none.
     /// </summary>
     public global::System.Threading.Tasks.Task<bool> DeleteAsync(string id, global::System.Threading.CancellationToken cancellationToken = default) =>
-        ChangedOneAsync(_database.ExecuteAsync(DeleteSql, 1, new object?[] { id }, cancellationToken));
+        global::Filix.Runtime.Repositories.TableWrites.ChangedOneAsync(_database.ExecuteAsync(DeleteSql, 1, Key(id), cancellationToken));
 
     /// <summary>
     /// Inserts all rows in one transaction: all of them are stored, or none. Returns the number of rows written.
     /// </summary>
-    public global::System.Threading.Tasks.Task<int> InsertManyAsync(global::System.Collections.Generic.IEnumerable<Paper> rows, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(rows);
-        // Materialise first: the count sizes the values, and the caller's sequence is enumerated once.
-        var batch = rows as global::System.Collections.Generic.IReadOnlyCollection<Paper> ?? global::System.Linq.Enumerable.ToList(rows);
-        var values = new object?[batch.Count * 27];
-        var offset = 0;
-        foreach (var row in batch)
-        {
-            global::System.ArgumentNullException.ThrowIfNull(row, nameof(rows));
-            Fill(values, offset, row);
-            offset += 27;
-        }
-        return _database.ExecuteAsync(InsertSql, 27, values, cancellationToken);
-    }
+    public global::System.Threading.Tasks.Task<int> InsertManyAsync(global::System.Collections.Generic.IEnumerable<Paper> rows, global::System.Threading.CancellationToken cancellationToken = default) =>
+        global::Filix.Runtime.Repositories.TableWrites.ManyAsync(_database, InsertSql, ColumnCount, rows, Fill, cancellationToken);
 
     /// <summary>
     /// Upserts all rows in one transaction: all of them are stored, or none. Returns the number of rows written.
     /// </summary>
-    public global::System.Threading.Tasks.Task<int> UpsertManyAsync(global::System.Collections.Generic.IEnumerable<Paper> rows, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(rows);
-        // Materialise first: the count sizes the values, and the caller's sequence is enumerated once.
-        var batch = rows as global::System.Collections.Generic.IReadOnlyCollection<Paper> ?? global::System.Linq.Enumerable.ToList(rows);
-        var values = new object?[batch.Count * 27];
-        var offset = 0;
-        foreach (var row in batch)
-        {
-            global::System.ArgumentNullException.ThrowIfNull(row, nameof(rows));
-            Fill(values, offset, row);
-            offset += 27;
-        }
-        return _database.ExecuteAsync(UpsertSql, 27, values, cancellationToken);
-    }
+    public global::System.Threading.Tasks.Task<int> UpsertManyAsync(global::System.Collections.Generic.IEnumerable<Paper> rows, global::System.Threading.CancellationToken cancellationToken = default) =>
+        global::Filix.Runtime.Repositories.TableWrites.ManyAsync(_database, UpsertSql, ColumnCount, rows, Fill, cancellationToken);
+
+    /// <summary>
+    /// The insert of a row, as a statement. Write it with others as one unit (WriteTogetherAsync).
+    /// </summary>
+    public global::Filix.Runtime.FilixStatement InsertStatement(Paper row) => new(Name, InsertSql, ColumnCount, Values(row));
+
+    /// <summary>
+    /// The upsert of a row, as a statement. Write it with others as one unit (WriteTogetherAsync).
+    /// </summary>
+    public global::Filix.Runtime.FilixStatement UpsertStatement(Paper row) => new(Name, UpsertSql, ColumnCount, Values(row));
+
+    /// <summary>
+    /// The update of a row by its key, as a statement. Write it with others as one unit (WriteTogetherAsync).
+    /// </summary>
+    public global::Filix.Runtime.FilixStatement UpdateStatement(Paper row) => new(Name, UpdateSql, ColumnCount, Values(row));
+
+    /// <summary>
+    /// The delete of the row with this primary key, as a statement. Write it with others as one unit (WriteTogetherAsync).
+    /// </summary>
+    public global::Filix.Runtime.FilixStatement DeleteStatement(string id) => new(Name, DeleteSql, 1, Key(id));
 
     /// <summary>
     /// The number of rows.
     /// </summary>
-    public global::System.Threading.Tasks.ValueTask<long> CountAsync(global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync(static (session, _) => (long)session.Command(CountSql, 0).ExecuteScalar()!, 0, cancellationToken);
+    public global::System.Threading.Tasks.ValueTask<long> CountAsync(global::System.Threading.CancellationToken cancellationToken = default) => global::Filix.Runtime.Repositories.TableReads.CountAsync(_database, CountSql, cancellationToken);
 
     /// <summary>
     /// Every row in primary key order, streamed: one read connection is held until the enumeration ends.
     /// </summary>
     public global::System.Collections.Generic.IAsyncEnumerable<Paper> ScanAsync(global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.QueryAsync(ScanSql, 0, static (_, _) => { }, 0, ReadRow, cancellationToken);
-
-    private const string GetByDoiSql = "SELECT \"id\", \"doi\", \"arxiv_id\", \"pmid\", \"title\", \"authors\", \"abstract\", \"year\", \"published_on\", \"venue\", \"kind\", \"volume\", \"issue\", \"pages\", \"publisher\", \"url\", \"keywords\", \"tags\", \"pdf_key\", \"pdf_sha256\", \"read_status\", \"rating\", \"citation_count\", \"notes\", \"source\", \"added_at\", \"updated_at\" FROM \"papers\" WHERE \"doi\" = $p0 ORDER BY \"id\"";
+        global::Filix.Runtime.Repositories.TableReads.ScanAsync(_database, ScanSql, Read, cancellationToken);
 
     /// <summary>
     /// The row whose doi equal the arguments, or null.
     /// </summary>
     public global::System.Threading.Tasks.ValueTask<Paper?> GetByDoiAsync(string doi, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync<string, Paper?>(static (session, state) =>
-        {
-            var command = session.Command(GetByDoiSql, 1);
-            command.Parameters[0].Value = state;
-            using var reader = command.ExecuteReader();
-            return reader.Read() ? Read(reader) : null;
-        }, doi, cancellationToken);
-
-    private const string GetByArxivIdSql = "SELECT \"id\", \"doi\", \"arxiv_id\", \"pmid\", \"title\", \"authors\", \"abstract\", \"year\", \"published_on\", \"venue\", \"kind\", \"volume\", \"issue\", \"pages\", \"publisher\", \"url\", \"keywords\", \"tags\", \"pdf_key\", \"pdf_sha256\", \"read_status\", \"rating\", \"citation_count\", \"notes\", \"source\", \"added_at\", \"updated_at\" FROM \"papers\" WHERE \"arxiv_id\" = $p0 ORDER BY \"id\"";
+        global::Filix.Runtime.Repositories.TableReads.OneAsync(_database, GetByDoiSql, 1, static (command, state) => command.Parameters[0].Value = state, doi, Read, cancellationToken);
 
     /// <summary>
     /// The row whose arxiv_id equal the arguments, or null.
     /// </summary>
     public global::System.Threading.Tasks.ValueTask<Paper?> GetByArxivIdAsync(string arxivId, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync<string, Paper?>(static (session, state) =>
-        {
-            var command = session.Command(GetByArxivIdSql, 1);
-            command.Parameters[0].Value = state;
-            using var reader = command.ExecuteReader();
-            return reader.Read() ? Read(reader) : null;
-        }, arxivId, cancellationToken);
-
-    private const string FindByYearSql = "SELECT \"id\", \"doi\", \"arxiv_id\", \"pmid\", \"title\", \"authors\", \"abstract\", \"year\", \"published_on\", \"venue\", \"kind\", \"volume\", \"issue\", \"pages\", \"publisher\", \"url\", \"keywords\", \"tags\", \"pdf_key\", \"pdf_sha256\", \"read_status\", \"rating\", \"citation_count\", \"notes\", \"source\", \"added_at\", \"updated_at\" FROM \"papers\" WHERE \"year\" IS $p0 ORDER BY \"id\"";
+        global::Filix.Runtime.Repositories.TableReads.OneAsync(_database, GetByArxivIdSql, 1, static (command, state) => command.Parameters[0].Value = state, arxivId, Read, cancellationToken);
 
     /// <summary>
     /// The rows whose year equal the arguments, in primary key order.
     /// </summary>
     public global::System.Threading.Tasks.ValueTask<global::System.Collections.Generic.IReadOnlyList<Paper>> FindByYearAsync(long? year, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync<long?, global::System.Collections.Generic.IReadOnlyList<Paper>>(static (session, state) =>
-        {
-            var command = session.Command(FindByYearSql, 1);
-            command.Parameters[0].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(state);
-            var rows = new global::System.Collections.Generic.List<Paper>();
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                rows.Add(Read(reader));
-            }
-            return rows;
-        }, year, cancellationToken);
-
-    private const string FindByVenueAndYearSql = "SELECT \"id\", \"doi\", \"arxiv_id\", \"pmid\", \"title\", \"authors\", \"abstract\", \"year\", \"published_on\", \"venue\", \"kind\", \"volume\", \"issue\", \"pages\", \"publisher\", \"url\", \"keywords\", \"tags\", \"pdf_key\", \"pdf_sha256\", \"read_status\", \"rating\", \"citation_count\", \"notes\", \"source\", \"added_at\", \"updated_at\" FROM \"papers\" WHERE \"venue\" IS $p0 AND \"year\" IS $p1 ORDER BY \"id\"";
+        global::Filix.Runtime.Repositories.TableReads.ListAsync(_database, FindByYearSql, 1, static (command, state) => command.Parameters[0].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(state), year, Read, cancellationToken);
 
     /// <summary>
     /// The rows whose venue, year equal the arguments, in primary key order.
     /// </summary>
     public global::System.Threading.Tasks.ValueTask<global::System.Collections.Generic.IReadOnlyList<Paper>> FindByVenueAndYearAsync(string? venue, long? year, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync<(string?, long?), global::System.Collections.Generic.IReadOnlyList<Paper>>(static (session, state) =>
+        global::Filix.Runtime.Repositories.TableReads.ListAsync(_database, FindByVenueAndYearSql, 2, static (command, state) =>
         {
-            var command = session.Command(FindByVenueAndYearSql, 2);
-            command.Parameters[0].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(state.Item1);
-            command.Parameters[1].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(state.Item2);
-            var rows = new global::System.Collections.Generic.List<Paper>();
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                rows.Add(Read(reader));
-            }
-            return rows;
-        }, (venue, year), cancellationToken);
-
-    private const string FindByReadStatusSql = "SELECT \"id\", \"doi\", \"arxiv_id\", \"pmid\", \"title\", \"authors\", \"abstract\", \"year\", \"published_on\", \"venue\", \"kind\", \"volume\", \"issue\", \"pages\", \"publisher\", \"url\", \"keywords\", \"tags\", \"pdf_key\", \"pdf_sha256\", \"read_status\", \"rating\", \"citation_count\", \"notes\", \"source\", \"added_at\", \"updated_at\" FROM \"papers\" WHERE \"read_status\" = $p0 ORDER BY \"id\"";
+            command.Parameters[0].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(state.Venue);
+            command.Parameters[1].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(state.Year);
+        }, (Venue: venue, Year: year), Read, cancellationToken);
 
     /// <summary>
     /// The rows whose read_status equal the arguments, in primary key order.
     /// </summary>
     public global::System.Threading.Tasks.ValueTask<global::System.Collections.Generic.IReadOnlyList<Paper>> FindByReadStatusAsync(string readStatus, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync<string, global::System.Collections.Generic.IReadOnlyList<Paper>>(static (session, state) =>
-        {
-            var command = session.Command(FindByReadStatusSql, 1);
-            command.Parameters[0].Value = state;
-            var rows = new global::System.Collections.Generic.List<Paper>();
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                rows.Add(Read(reader));
-            }
-            return rows;
-        }, readStatus, cancellationToken);
-
-    private const string FindByAddedAtSql = "SELECT \"id\", \"doi\", \"arxiv_id\", \"pmid\", \"title\", \"authors\", \"abstract\", \"year\", \"published_on\", \"venue\", \"kind\", \"volume\", \"issue\", \"pages\", \"publisher\", \"url\", \"keywords\", \"tags\", \"pdf_key\", \"pdf_sha256\", \"read_status\", \"rating\", \"citation_count\", \"notes\", \"source\", \"added_at\", \"updated_at\" FROM \"papers\" WHERE \"added_at\" = $p0 ORDER BY \"id\"";
+        global::Filix.Runtime.Repositories.TableReads.ListAsync(_database, FindByReadStatusSql, 1, static (command, state) => command.Parameters[0].Value = state, readStatus, Read, cancellationToken);
 
     /// <summary>
     /// The rows whose added_at equal the arguments, in primary key order.
     /// </summary>
     public global::System.Threading.Tasks.ValueTask<global::System.Collections.Generic.IReadOnlyList<Paper>> FindByAddedAtAsync(global::System.DateTimeOffset addedAt, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync<global::System.DateTimeOffset, global::System.Collections.Generic.IReadOnlyList<Paper>>(static (session, state) =>
-        {
-            var command = session.Command(FindByAddedAtSql, 1);
-            command.Parameters[0].Value = global::Filix.Runtime.Sqlite.SqliteValues.Timestamp(state);
-            var rows = new global::System.Collections.Generic.List<Paper>();
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                rows.Add(Read(reader));
-            }
-            return rows;
-        }, addedAt, cancellationToken);
-
-    private const string FindByUpdatedAtSql = "SELECT \"id\", \"doi\", \"arxiv_id\", \"pmid\", \"title\", \"authors\", \"abstract\", \"year\", \"published_on\", \"venue\", \"kind\", \"volume\", \"issue\", \"pages\", \"publisher\", \"url\", \"keywords\", \"tags\", \"pdf_key\", \"pdf_sha256\", \"read_status\", \"rating\", \"citation_count\", \"notes\", \"source\", \"added_at\", \"updated_at\" FROM \"papers\" WHERE \"updated_at\" = $p0 ORDER BY \"id\"";
+        global::Filix.Runtime.Repositories.TableReads.ListAsync(_database, FindByAddedAtSql, 1, static (command, state) => command.Parameters[0].Value = global::Filix.Runtime.Sqlite.SqliteValues.Timestamp(state), addedAt, Read, cancellationToken);
 
     /// <summary>
     /// The rows whose updated_at equal the arguments, in primary key order.
     /// </summary>
     public global::System.Threading.Tasks.ValueTask<global::System.Collections.Generic.IReadOnlyList<Paper>> FindByUpdatedAtAsync(global::System.DateTimeOffset updatedAt, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync<global::System.DateTimeOffset, global::System.Collections.Generic.IReadOnlyList<Paper>>(static (session, state) =>
-        {
-            var command = session.Command(FindByUpdatedAtSql, 1);
-            command.Parameters[0].Value = global::Filix.Runtime.Sqlite.SqliteValues.Timestamp(state);
-            var rows = new global::System.Collections.Generic.List<Paper>();
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                rows.Add(Read(reader));
-            }
-            return rows;
-        }, updatedAt, cancellationToken);
+        global::Filix.Runtime.Repositories.TableReads.ListAsync(_database, FindByUpdatedAtSql, 1, static (command, state) => command.Parameters[0].Value = global::Filix.Runtime.Sqlite.SqliteValues.Timestamp(state), updatedAt, Read, cancellationToken);
 
     /// <summary>
     /// Reads the current row of a reader over the table's columns in declaration order.
@@ -282,12 +187,7 @@ public sealed partial class PapersTable
     /// <summary>
     /// The stored forms of a row's columns in declaration order, the parameters of every row statement.
     /// </summary>
-    internal static object?[] Values(Paper row)
-    {
-        var values = new object?[27];
-        Fill(values, 0, row);
-        return values;
-    }
+    internal static object?[] Values(Paper row) => global::Filix.Runtime.Repositories.TableWrites.Values(row, ColumnCount, Fill);
 
     internal static void Fill(object?[] values, int offset, Paper row)
     {
@@ -321,8 +221,7 @@ public sealed partial class PapersTable
     }
 
     /// <summary>
-    /// Whether a write by key changed its row (Update, Delete).
+    /// The stored forms of a primary key, the parameters of the delete.
     /// </summary>
-    private static async global::System.Threading.Tasks.Task<bool> ChangedOneAsync(global::System.Threading.Tasks.Task<int> changes) =>
-        await changes.ConfigureAwait(false) == 1;
+    private static object?[] Key(string id) => new object?[] { id };
 }

@@ -7,167 +7,19 @@ namespace Filix.Tests.Papers;
 /// <summary>
 /// The papers schema as SQL, generated from papers.filix.yaml.
 /// </summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Filix", "0.1.0")]
 public static partial class PapersSchema
 {
     public const string Domain = "papers";
 
-    /// <summary>The SQLite DDL: every table.</summary>
-    public const string SqliteDdl = """
-    CREATE TABLE "papers" (
-        "id" TEXT NOT NULL,
-        "doi" TEXT,
-        "arxiv_id" TEXT,
-        "pmid" TEXT,
-        "title" TEXT NOT NULL,
-        "authors" TEXT NOT NULL DEFAULT '[]' CHECK (json_valid("authors")),
-        "abstract" TEXT,
-        "year" INTEGER,
-        "published_on" TEXT,
-        "venue" TEXT,
-        "kind" TEXT NOT NULL DEFAULT 'article',
-        "volume" TEXT,
-        "issue" TEXT,
-        "pages" TEXT,
-        "publisher" TEXT,
-        "url" TEXT,
-        "keywords" TEXT NOT NULL DEFAULT '[]' CHECK (json_valid("keywords")),
-        "tags" TEXT NOT NULL DEFAULT '[]' CHECK (json_valid("tags")),
-        "pdf_key" TEXT,
-        "pdf_sha256" TEXT,
-        "read_status" TEXT NOT NULL DEFAULT 'unread',
-        "rating" INTEGER,
-        "citation_count" INTEGER,
-        "notes" TEXT,
-        "source" TEXT,
-        "added_at" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%f0000Z', 'now')),
-        "updated_at" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%f0000Z', 'now')),
-        PRIMARY KEY ("id")
-    ) STRICT;
+    /// <summary>A hash of the schema, recorded in each database created from it.</summary>
+    public const string Hash = "ce1e65163516a32b";
 
-    CREATE UNIQUE INDEX "ux_papers_doi" ON "papers" ("doi");
+    /// <summary>The SQLite DDL as one script: every table.</summary>
+    public static string SqliteDdl => Definition.SqliteScript;
 
-    CREATE UNIQUE INDEX "ux_papers_arxiv_id" ON "papers" ("arxiv_id");
-
-    CREATE INDEX "ix_papers_year" ON "papers" ("year");
-
-    CREATE INDEX "ix_papers_venue_year" ON "papers" ("venue", "year");
-
-    CREATE INDEX "ix_papers_read_status" ON "papers" ("read_status");
-
-    CREATE INDEX "ix_papers_added_at" ON "papers" ("added_at");
-
-    CREATE INDEX "ix_papers_updated_at" ON "papers" ("updated_at");
-
-    CREATE TABLE "paper_authors" (
-        "paper_id" TEXT NOT NULL REFERENCES "papers" ("id"),
-        "position" INTEGER NOT NULL,
-        "name" TEXT NOT NULL,
-        "family_name" TEXT NOT NULL,
-        "orcid" TEXT,
-        "affiliation" TEXT,
-        "corresponding" INTEGER NOT NULL DEFAULT 0 CHECK ("corresponding" IN (0, 1)),
-        PRIMARY KEY ("paper_id", "position")
-    ) STRICT;
-
-    CREATE INDEX "ix_paper_authors_family_name" ON "paper_authors" ("family_name");
-
-    CREATE INDEX "ix_paper_authors_orcid" ON "paper_authors" ("orcid");
-
-    CREATE TABLE "citations" (
-        "citing_id" TEXT NOT NULL REFERENCES "papers" ("id"),
-        "cited_doi" TEXT NOT NULL,
-        "cited_id" TEXT REFERENCES "papers" ("id"),
-        "context" TEXT,
-        "added_at" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%f0000Z', 'now')),
-        PRIMARY KEY ("citing_id", "cited_doi")
-    ) STRICT;
-
-    CREATE INDEX "ix_citations_cited_doi" ON "citations" ("cited_doi");
-
-    CREATE INDEX "ix_citations_cited_id" ON "citations" ("cited_id");
-    """;
-
-    /// <summary>The Postgres DDL: the shared ('sync' and 'optional') tables only. Unqualified, like the migrations: run it with search_path set to the domain's schema, "papers" (filix migrate --upstream creates it).</summary>
-    public const string PostgresDdl = """
-    CREATE TABLE "papers" (
-        "id" text NOT NULL,
-        "doi" text,
-        "arxiv_id" text,
-        "pmid" text,
-        "title" text NOT NULL,
-        "authors" jsonb NOT NULL DEFAULT '[]'::jsonb,
-        "abstract" text,
-        "year" bigint,
-        "published_on" date,
-        "venue" text,
-        "kind" text NOT NULL DEFAULT 'article'::text,
-        "volume" text,
-        "issue" text,
-        "pages" text,
-        "publisher" text,
-        "url" text,
-        "keywords" jsonb NOT NULL DEFAULT '[]'::jsonb,
-        "tags" jsonb NOT NULL DEFAULT '[]'::jsonb,
-        "pdf_key" text,
-        "pdf_sha256" text,
-        "read_status" text NOT NULL DEFAULT 'unread'::text,
-        "rating" bigint,
-        "citation_count" bigint,
-        "notes" text,
-        "source" text,
-        "added_at" timestamptz NOT NULL DEFAULT now(),
-        "updated_at" timestamptz NOT NULL DEFAULT now(),
-        PRIMARY KEY ("id")
-    );
-
-    CREATE UNIQUE INDEX "ux_papers_doi" ON "papers" ("doi");
-
-    CREATE UNIQUE INDEX "ux_papers_arxiv_id" ON "papers" ("arxiv_id");
-
-    CREATE INDEX "ix_papers_year" ON "papers" ("year");
-
-    CREATE INDEX "ix_papers_venue_year" ON "papers" ("venue", "year");
-
-    CREATE INDEX "ix_papers_read_status" ON "papers" ("read_status");
-
-    CREATE INDEX "ix_papers_added_at" ON "papers" ("added_at");
-
-    CREATE INDEX "ix_papers_updated_at" ON "papers" ("updated_at");
-
-    CREATE TABLE "paper_authors" (
-        "paper_id" text NOT NULL,
-        "position" bigint NOT NULL,
-        "name" text NOT NULL,
-        "family_name" text NOT NULL,
-        "orcid" text,
-        "affiliation" text,
-        "corresponding" boolean NOT NULL DEFAULT false,
-        PRIMARY KEY ("paper_id", "position")
-    );
-
-    CREATE INDEX "ix_paper_authors_family_name" ON "paper_authors" ("family_name");
-
-    CREATE INDEX "ix_paper_authors_orcid" ON "paper_authors" ("orcid");
-
-    CREATE TABLE "citations" (
-        "citing_id" text NOT NULL,
-        "cited_doi" text NOT NULL,
-        "cited_id" text,
-        "context" text,
-        "added_at" timestamptz NOT NULL DEFAULT now(),
-        PRIMARY KEY ("citing_id", "cited_doi")
-    );
-
-    CREATE INDEX "ix_citations_cited_doi" ON "citations" ("cited_doi");
-
-    CREATE INDEX "ix_citations_cited_id" ON "citations" ("cited_id");
-
-    ALTER TABLE "paper_authors" ADD CONSTRAINT "paper_authors_paper_id_fkey" FOREIGN KEY ("paper_id") REFERENCES "papers" ("id") DEFERRABLE INITIALLY DEFERRED;
-
-    ALTER TABLE "citations" ADD CONSTRAINT "citations_citing_id_fkey" FOREIGN KEY ("citing_id") REFERENCES "papers" ("id") DEFERRABLE INITIALLY DEFERRED;
-
-    ALTER TABLE "citations" ADD CONSTRAINT "citations_cited_id_fkey" FOREIGN KEY ("cited_id") REFERENCES "papers" ("id") DEFERRABLE INITIALLY DEFERRED;
-    """;
+    /// <summary>The Postgres DDL as one script: the shared ('sync' and 'optional') tables only.</summary>
+    public static string PostgresDdl => Definition.PostgresScript;
 
     public static global::Filix.Runtime.DatabaseSchema Definition { get; } = new()
     {
@@ -286,7 +138,7 @@ public static partial class PapersSchema
             "CREATE INDEX \"ix_papers_updated_at\" ON \"papers\" (\"updated_at\")",
             """
             CREATE TABLE "paper_authors" (
-                "paper_id" text NOT NULL,
+                "paper_id" text NOT NULL REFERENCES "papers" ("id") DEFERRABLE INITIALLY DEFERRED,
                 "position" bigint NOT NULL,
                 "name" text NOT NULL,
                 "family_name" text NOT NULL,
@@ -300,9 +152,9 @@ public static partial class PapersSchema
             "CREATE INDEX \"ix_paper_authors_orcid\" ON \"paper_authors\" (\"orcid\")",
             """
             CREATE TABLE "citations" (
-                "citing_id" text NOT NULL,
+                "citing_id" text NOT NULL REFERENCES "papers" ("id") DEFERRABLE INITIALLY DEFERRED,
                 "cited_doi" text NOT NULL,
-                "cited_id" text,
+                "cited_id" text REFERENCES "papers" ("id") DEFERRABLE INITIALLY DEFERRED,
                 "context" text,
                 "added_at" timestamptz NOT NULL DEFAULT now(),
                 PRIMARY KEY ("citing_id", "cited_doi")
@@ -310,9 +162,6 @@ public static partial class PapersSchema
             """,
             "CREATE INDEX \"ix_citations_cited_doi\" ON \"citations\" (\"cited_doi\")",
             "CREATE INDEX \"ix_citations_cited_id\" ON \"citations\" (\"cited_id\")",
-            "ALTER TABLE \"paper_authors\" ADD CONSTRAINT \"paper_authors_paper_id_fkey\" FOREIGN KEY (\"paper_id\") REFERENCES \"papers\" (\"id\") DEFERRABLE INITIALLY DEFERRED",
-            "ALTER TABLE \"citations\" ADD CONSTRAINT \"citations_citing_id_fkey\" FOREIGN KEY (\"citing_id\") REFERENCES \"papers\" (\"id\") DEFERRABLE INITIALLY DEFERRED",
-            "ALTER TABLE \"citations\" ADD CONSTRAINT \"citations_cited_id_fkey\" FOREIGN KEY (\"cited_id\") REFERENCES \"papers\" (\"id\") DEFERRABLE INITIALLY DEFERRED",
         },
         Migrations = MigrationSet.All,
     };

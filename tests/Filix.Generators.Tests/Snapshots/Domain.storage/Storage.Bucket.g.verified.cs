@@ -7,6 +7,7 @@ namespace Filix.Tests.Storage;
 /// <summary>
 /// An S3 bucket the inventory covers.
 /// </summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Filix", "0.1.0")]
 public sealed partial record Bucket
 {
     /// <summary>

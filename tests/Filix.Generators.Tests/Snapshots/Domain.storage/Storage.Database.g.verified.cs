@@ -7,6 +7,7 @@ namespace Filix.Tests.Storage;
 /// <summary>
 /// The object storage inventory - which objects each bucket holds, their checksums, and what triage decided.
 /// </summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Filix", "0.1.0")]
 public sealed partial class StorageDatabase : global::System.IAsyncDisposable, global::System.IDisposable
 {
     /// <summary>The database's file name in a data folder.</summary>
@@ -45,6 +46,9 @@ public sealed partial class StorageDatabase : global::System.IAsyncDisposable, g
     /// <summary>Opens <c>storage.db</c> in the data folder <paramref name="dataFolder"/>.</summary>
     public static global::System.Threading.Tasks.Task<StorageDatabase> OpenInFolderAsync(string dataFolder, global::Filix.Runtime.FilixOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default) =>
         OpenAsync(global::System.IO.Path.Combine(dataFolder, FileName), options, cancellationToken);
+
+    /// <summary>Writes the statements (a repository's <c>InsertStatement</c>, ...) as one unit whose foreign keys are checked at its end: rows that refer to each other. See <see cref="global::Filix.Runtime.FilixDatabase.WriteTogetherAsync(global::Filix.Runtime.FilixStatement[])"/>.</summary>
+    public global::System.Threading.Tasks.Task<int[]> WriteTogetherAsync(params global::Filix.Runtime.FilixStatement[] statements) => Database.WriteTogetherAsync(statements);
 
     public void Dispose() => Database.Dispose();
 

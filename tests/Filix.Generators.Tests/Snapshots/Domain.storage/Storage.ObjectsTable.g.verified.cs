@@ -7,8 +7,13 @@ namespace Filix.Tests.Storage;
 /// <summary>
 /// The 'objects' table of the storage database (sync).
 /// </summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Filix", "0.1.0")]
 public sealed partial class ObjectsTable
 {
+    /// <summary>The table's name in SQL.</summary>
+    public const string Name = "objects";
+
+    private const int ColumnCount = 15;
     private const string ScanSql = "SELECT \"bucket\", \"key\", \"size\", \"etag\", \"sha256\", \"content_type\", \"storage_class\", \"last_modified\", \"version_id\", \"metadata\", \"status\", \"triage\", \"first_seen_at\", \"last_seen_at\", \"deleted_at\" FROM \"objects\" ORDER BY \"bucket\", \"key\"";
     private const string CountSql = "SELECT count(*) FROM \"objects\"";
     private const string GetSql = "SELECT \"bucket\", \"key\", \"size\", \"etag\", \"sha256\", \"content_type\", \"storage_class\", \"last_modified\", \"version_id\", \"metadata\", \"status\", \"triage\", \"first_seen_at\", \"last_seen_at\", \"deleted_at\" FROM \"objects\" WHERE \"bucket\" = $p0 AND \"key\" = $p1";
@@ -16,245 +21,138 @@ public sealed partial class ObjectsTable
     private const string UpsertSql = "INSERT INTO \"objects\" (\"bucket\", \"key\", \"size\", \"etag\", \"sha256\", \"content_type\", \"storage_class\", \"last_modified\", \"version_id\", \"metadata\", \"status\", \"triage\", \"first_seen_at\", \"last_seen_at\", \"deleted_at\") VALUES ($p0, $p1, $p2, $p3, $p4, $p5, $p6, $p7, $p8, $p9, $p10, $p11, $p12, $p13, $p14) ON CONFLICT (\"bucket\", \"key\") DO UPDATE SET \"size\" = excluded.\"size\", \"etag\" = excluded.\"etag\", \"sha256\" = excluded.\"sha256\", \"content_type\" = excluded.\"content_type\", \"storage_class\" = excluded.\"storage_class\", \"last_modified\" = excluded.\"last_modified\", \"version_id\" = excluded.\"version_id\", \"metadata\" = excluded.\"metadata\", \"status\" = excluded.\"status\", \"triage\" = excluded.\"triage\", \"first_seen_at\" = excluded.\"first_seen_at\", \"last_seen_at\" = excluded.\"last_seen_at\", \"deleted_at\" = excluded.\"deleted_at\"";
     private const string UpdateSql = "UPDATE \"objects\" SET \"size\" = $p2, \"etag\" = $p3, \"sha256\" = $p4, \"content_type\" = $p5, \"storage_class\" = $p6, \"last_modified\" = $p7, \"version_id\" = $p8, \"metadata\" = $p9, \"status\" = $p10, \"triage\" = $p11, \"first_seen_at\" = $p12, \"last_seen_at\" = $p13, \"deleted_at\" = $p14 WHERE \"bucket\" = $p0 AND \"key\" = $p1";
     private const string DeleteSql = "DELETE FROM \"objects\" WHERE \"bucket\" = $p0 AND \"key\" = $p1";
-
-    private static readonly global::System.Func<global::Microsoft.Data.Sqlite.SqliteDataReader, StoredObject> ReadRow = Read;
+    private const string FindBySha256Sql = "SELECT \"bucket\", \"key\", \"size\", \"etag\", \"sha256\", \"content_type\", \"storage_class\", \"last_modified\", \"version_id\", \"metadata\", \"status\", \"triage\", \"first_seen_at\", \"last_seen_at\", \"deleted_at\" FROM \"objects\" WHERE \"sha256\" IS $p0 ORDER BY \"bucket\", \"key\"";
+    private const string FindByEtagSql = "SELECT \"bucket\", \"key\", \"size\", \"etag\", \"sha256\", \"content_type\", \"storage_class\", \"last_modified\", \"version_id\", \"metadata\", \"status\", \"triage\", \"first_seen_at\", \"last_seen_at\", \"deleted_at\" FROM \"objects\" WHERE \"etag\" = $p0 ORDER BY \"bucket\", \"key\"";
+    private const string FindByBucketAndLastModifiedSql = "SELECT \"bucket\", \"key\", \"size\", \"etag\", \"sha256\", \"content_type\", \"storage_class\", \"last_modified\", \"version_id\", \"metadata\", \"status\", \"triage\", \"first_seen_at\", \"last_seen_at\", \"deleted_at\" FROM \"objects\" WHERE \"bucket\" = $p0 AND \"last_modified\" = $p1 ORDER BY \"bucket\", \"key\"";
+    private const string FindByContentTypeSql = "SELECT \"bucket\", \"key\", \"size\", \"etag\", \"sha256\", \"content_type\", \"storage_class\", \"last_modified\", \"version_id\", \"metadata\", \"status\", \"triage\", \"first_seen_at\", \"last_seen_at\", \"deleted_at\" FROM \"objects\" WHERE \"content_type\" = $p0 ORDER BY \"bucket\", \"key\"";
+    private const string FindByStatusSql = "SELECT \"bucket\", \"key\", \"size\", \"etag\", \"sha256\", \"content_type\", \"storage_class\", \"last_modified\", \"version_id\", \"metadata\", \"status\", \"triage\", \"first_seen_at\", \"last_seen_at\", \"deleted_at\" FROM \"objects\" WHERE \"status\" = $p0 ORDER BY \"bucket\", \"key\"";
+    private const string FindByTriageSql = "SELECT \"bucket\", \"key\", \"size\", \"etag\", \"sha256\", \"content_type\", \"storage_class\", \"last_modified\", \"version_id\", \"metadata\", \"status\", \"triage\", \"first_seen_at\", \"last_seen_at\", \"deleted_at\" FROM \"objects\" WHERE \"triage\" IS $p0 ORDER BY \"bucket\", \"key\"";
+    private const string FindByBucketSql = "SELECT \"bucket\", \"key\", \"size\", \"etag\", \"sha256\", \"content_type\", \"storage_class\", \"last_modified\", \"version_id\", \"metadata\", \"status\", \"triage\", \"first_seen_at\", \"last_seen_at\", \"deleted_at\" FROM \"objects\" WHERE \"bucket\" = $p0 ORDER BY \"bucket\", \"key\"";
 
     private readonly global::Filix.Runtime.FilixDatabase _database;
 
     internal ObjectsTable(global::Filix.Runtime.FilixDatabase database) => _database = database;
 
-    /// <summary>The table's name in SQL.</summary>
-    public const string Name = "objects";
-
     /// <summary>
     /// The row with this primary key, or null.
     /// </summary>
     public global::System.Threading.Tasks.ValueTask<StoredObject?> GetAsync(string bucket, string key, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync<(string, string), StoredObject?>(static (session, state) =>
+        global::Filix.Runtime.Repositories.TableReads.OneAsync(_database, GetSql, 2, static (command, state) =>
         {
-            var command = session.Command(GetSql, 2);
-            command.Parameters[0].Value = state.Item1;
-            command.Parameters[1].Value = state.Item2;
-            using var reader = command.ExecuteReader();
-            return reader.Read() ? Read(reader) : null;
-        }, (bucket, key), cancellationToken);
+            command.Parameters[0].Value = state.Bucket;
+            command.Parameters[1].Value = state.Key;
+        }, (Bucket: bucket, Key: key), Read, cancellationToken);
 
     /// <summary>
     /// Inserts a row; fails if a row with its key exists.
     /// </summary>
-    public global::System.Threading.Tasks.Task InsertAsync(StoredObject row, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(row);
-        return _database.ExecuteAsync(InsertSql, 15, Values(row), cancellationToken);
-    }
+    public global::System.Threading.Tasks.Task InsertAsync(StoredObject row, global::System.Threading.CancellationToken cancellationToken = default) => _database.ExecuteAsync(InsertSql, ColumnCount, Values(row), cancellationToken);
 
     /// <summary>
     /// Inserts a row, or updates every column of the row with the same key.
     /// </summary>
-    public global::System.Threading.Tasks.Task UpsertAsync(StoredObject row, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(row);
-        return _database.ExecuteAsync(UpsertSql, 15, Values(row), cancellationToken);
-    }
+    public global::System.Threading.Tasks.Task UpsertAsync(StoredObject row, global::System.Threading.CancellationToken cancellationToken = default) => _database.ExecuteAsync(UpsertSql, ColumnCount, Values(row), cancellationToken);
 
     /// <summary>
     /// Updates the row with the same key; false if there is none.
     /// </summary>
-    public global::System.Threading.Tasks.Task<bool> UpdateAsync(StoredObject row, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(row);
-        return ChangedOneAsync(_database.ExecuteAsync(UpdateSql, 15, Values(row), cancellationToken));
-    }
+    public global::System.Threading.Tasks.Task<bool> UpdateAsync(StoredObject row, global::System.Threading.CancellationToken cancellationToken = default) =>
+        global::Filix.Runtime.Repositories.TableWrites.ChangedOneAsync(_database.ExecuteAsync(UpdateSql, ColumnCount, Values(row), cancellationToken));
 
     /// <summary>
     /// Deletes the row with this primary key; false if there is none.
     /// </summary>
     public global::System.Threading.Tasks.Task<bool> DeleteAsync(string bucket, string key, global::System.Threading.CancellationToken cancellationToken = default) =>
-        ChangedOneAsync(_database.ExecuteAsync(DeleteSql, 2, new object?[] { bucket, key }, cancellationToken));
+        global::Filix.Runtime.Repositories.TableWrites.ChangedOneAsync(_database.ExecuteAsync(DeleteSql, 2, Key(bucket, key), cancellationToken));
 
     /// <summary>
     /// Inserts all rows in one transaction: all of them are stored, or none. Returns the number of rows written.
     /// </summary>
-    public global::System.Threading.Tasks.Task<int> InsertManyAsync(global::System.Collections.Generic.IEnumerable<StoredObject> rows, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(rows);
-        // Materialise first: the count sizes the values, and the caller's sequence is enumerated once.
-        var batch = rows as global::System.Collections.Generic.IReadOnlyCollection<StoredObject> ?? global::System.Linq.Enumerable.ToList(rows);
-        var values = new object?[batch.Count * 15];
-        var offset = 0;
-        foreach (var row in batch)
-        {
-            global::System.ArgumentNullException.ThrowIfNull(row, nameof(rows));
-            Fill(values, offset, row);
-            offset += 15;
-        }
-        return _database.ExecuteAsync(InsertSql, 15, values, cancellationToken);
-    }
+    public global::System.Threading.Tasks.Task<int> InsertManyAsync(global::System.Collections.Generic.IEnumerable<StoredObject> rows, global::System.Threading.CancellationToken cancellationToken = default) =>
+        global::Filix.Runtime.Repositories.TableWrites.ManyAsync(_database, InsertSql, ColumnCount, rows, Fill, cancellationToken);
 
     /// <summary>
     /// Upserts all rows in one transaction: all of them are stored, or none. Returns the number of rows written.
     /// </summary>
-    public global::System.Threading.Tasks.Task<int> UpsertManyAsync(global::System.Collections.Generic.IEnumerable<StoredObject> rows, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(rows);
-        // Materialise first: the count sizes the values, and the caller's sequence is enumerated once.
-        var batch = rows as global::System.Collections.Generic.IReadOnlyCollection<StoredObject> ?? global::System.Linq.Enumerable.ToList(rows);
-        var values = new object?[batch.Count * 15];
-        var offset = 0;
-        foreach (var row in batch)
-        {
-            global::System.ArgumentNullException.ThrowIfNull(row, nameof(rows));
-            Fill(values, offset, row);
-            offset += 15;
-        }
-        return _database.ExecuteAsync(UpsertSql, 15, values, cancellationToken);
-    }
+    public global::System.Threading.Tasks.Task<int> UpsertManyAsync(global::System.Collections.Generic.IEnumerable<StoredObject> rows, global::System.Threading.CancellationToken cancellationToken = default) =>
+        global::Filix.Runtime.Repositories.TableWrites.ManyAsync(_database, UpsertSql, ColumnCount, rows, Fill, cancellationToken);
+
+    /// <summary>
+    /// The insert of a row, as a statement. Write it with others as one unit (WriteTogetherAsync).
+    /// </summary>
+    public global::Filix.Runtime.FilixStatement InsertStatement(StoredObject row) => new(Name, InsertSql, ColumnCount, Values(row));
+
+    /// <summary>
+    /// The upsert of a row, as a statement. Write it with others as one unit (WriteTogetherAsync).
+    /// </summary>
+    public global::Filix.Runtime.FilixStatement UpsertStatement(StoredObject row) => new(Name, UpsertSql, ColumnCount, Values(row));
+
+    /// <summary>
+    /// The update of a row by its key, as a statement. Write it with others as one unit (WriteTogetherAsync).
+    /// </summary>
+    public global::Filix.Runtime.FilixStatement UpdateStatement(StoredObject row) => new(Name, UpdateSql, ColumnCount, Values(row));
+
+    /// <summary>
+    /// The delete of the row with this primary key, as a statement. Write it with others as one unit (WriteTogetherAsync).
+    /// </summary>
+    public global::Filix.Runtime.FilixStatement DeleteStatement(string bucket, string key) => new(Name, DeleteSql, 2, Key(bucket, key));
 
     /// <summary>
     /// The number of rows.
     /// </summary>
-    public global::System.Threading.Tasks.ValueTask<long> CountAsync(global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync(static (session, _) => (long)session.Command(CountSql, 0).ExecuteScalar()!, 0, cancellationToken);
+    public global::System.Threading.Tasks.ValueTask<long> CountAsync(global::System.Threading.CancellationToken cancellationToken = default) => global::Filix.Runtime.Repositories.TableReads.CountAsync(_database, CountSql, cancellationToken);
 
     /// <summary>
     /// Every row in primary key order, streamed: one read connection is held until the enumeration ends.
     /// </summary>
     public global::System.Collections.Generic.IAsyncEnumerable<StoredObject> ScanAsync(global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.QueryAsync(ScanSql, 0, static (_, _) => { }, 0, ReadRow, cancellationToken);
-
-    private const string FindBySha256Sql = "SELECT \"bucket\", \"key\", \"size\", \"etag\", \"sha256\", \"content_type\", \"storage_class\", \"last_modified\", \"version_id\", \"metadata\", \"status\", \"triage\", \"first_seen_at\", \"last_seen_at\", \"deleted_at\" FROM \"objects\" WHERE \"sha256\" IS $p0 ORDER BY \"bucket\", \"key\"";
+        global::Filix.Runtime.Repositories.TableReads.ScanAsync(_database, ScanSql, Read, cancellationToken);
 
     /// <summary>
     /// The rows whose sha256 equal the arguments, in primary key order.
     /// </summary>
     public global::System.Threading.Tasks.ValueTask<global::System.Collections.Generic.IReadOnlyList<StoredObject>> FindBySha256Async(string? sha256, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync<string?, global::System.Collections.Generic.IReadOnlyList<StoredObject>>(static (session, state) =>
-        {
-            var command = session.Command(FindBySha256Sql, 1);
-            command.Parameters[0].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(state);
-            var rows = new global::System.Collections.Generic.List<StoredObject>();
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                rows.Add(Read(reader));
-            }
-            return rows;
-        }, sha256, cancellationToken);
-
-    private const string FindByEtagSql = "SELECT \"bucket\", \"key\", \"size\", \"etag\", \"sha256\", \"content_type\", \"storage_class\", \"last_modified\", \"version_id\", \"metadata\", \"status\", \"triage\", \"first_seen_at\", \"last_seen_at\", \"deleted_at\" FROM \"objects\" WHERE \"etag\" = $p0 ORDER BY \"bucket\", \"key\"";
+        global::Filix.Runtime.Repositories.TableReads.ListAsync(_database, FindBySha256Sql, 1, static (command, state) => command.Parameters[0].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(state), sha256, Read, cancellationToken);
 
     /// <summary>
     /// The rows whose etag equal the arguments, in primary key order.
     /// </summary>
     public global::System.Threading.Tasks.ValueTask<global::System.Collections.Generic.IReadOnlyList<StoredObject>> FindByEtagAsync(string etag, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync<string, global::System.Collections.Generic.IReadOnlyList<StoredObject>>(static (session, state) =>
-        {
-            var command = session.Command(FindByEtagSql, 1);
-            command.Parameters[0].Value = state;
-            var rows = new global::System.Collections.Generic.List<StoredObject>();
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                rows.Add(Read(reader));
-            }
-            return rows;
-        }, etag, cancellationToken);
-
-    private const string FindByBucketAndLastModifiedSql = "SELECT \"bucket\", \"key\", \"size\", \"etag\", \"sha256\", \"content_type\", \"storage_class\", \"last_modified\", \"version_id\", \"metadata\", \"status\", \"triage\", \"first_seen_at\", \"last_seen_at\", \"deleted_at\" FROM \"objects\" WHERE \"bucket\" = $p0 AND \"last_modified\" = $p1 ORDER BY \"bucket\", \"key\"";
+        global::Filix.Runtime.Repositories.TableReads.ListAsync(_database, FindByEtagSql, 1, static (command, state) => command.Parameters[0].Value = state, etag, Read, cancellationToken);
 
     /// <summary>
     /// The rows whose bucket, last_modified equal the arguments, in primary key order.
     /// </summary>
     public global::System.Threading.Tasks.ValueTask<global::System.Collections.Generic.IReadOnlyList<StoredObject>> FindByBucketAndLastModifiedAsync(string bucket, global::System.DateTimeOffset lastModified, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync<(string, global::System.DateTimeOffset), global::System.Collections.Generic.IReadOnlyList<StoredObject>>(static (session, state) =>
+        global::Filix.Runtime.Repositories.TableReads.ListAsync(_database, FindByBucketAndLastModifiedSql, 2, static (command, state) =>
         {
-            var command = session.Command(FindByBucketAndLastModifiedSql, 2);
-            command.Parameters[0].Value = state.Item1;
-            command.Parameters[1].Value = global::Filix.Runtime.Sqlite.SqliteValues.Timestamp(state.Item2);
-            var rows = new global::System.Collections.Generic.List<StoredObject>();
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                rows.Add(Read(reader));
-            }
-            return rows;
-        }, (bucket, lastModified), cancellationToken);
-
-    private const string FindByContentTypeSql = "SELECT \"bucket\", \"key\", \"size\", \"etag\", \"sha256\", \"content_type\", \"storage_class\", \"last_modified\", \"version_id\", \"metadata\", \"status\", \"triage\", \"first_seen_at\", \"last_seen_at\", \"deleted_at\" FROM \"objects\" WHERE \"content_type\" = $p0 ORDER BY \"bucket\", \"key\"";
+            command.Parameters[0].Value = state.Bucket;
+            command.Parameters[1].Value = global::Filix.Runtime.Sqlite.SqliteValues.Timestamp(state.LastModified);
+        }, (Bucket: bucket, LastModified: lastModified), Read, cancellationToken);
 
     /// <summary>
     /// The rows whose content_type equal the arguments, in primary key order.
     /// </summary>
     public global::System.Threading.Tasks.ValueTask<global::System.Collections.Generic.IReadOnlyList<StoredObject>> FindByContentTypeAsync(string contentType, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync<string, global::System.Collections.Generic.IReadOnlyList<StoredObject>>(static (session, state) =>
-        {
-            var command = session.Command(FindByContentTypeSql, 1);
-            command.Parameters[0].Value = state;
-            var rows = new global::System.Collections.Generic.List<StoredObject>();
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                rows.Add(Read(reader));
-            }
-            return rows;
-        }, contentType, cancellationToken);
-
-    private const string FindByStatusSql = "SELECT \"bucket\", \"key\", \"size\", \"etag\", \"sha256\", \"content_type\", \"storage_class\", \"last_modified\", \"version_id\", \"metadata\", \"status\", \"triage\", \"first_seen_at\", \"last_seen_at\", \"deleted_at\" FROM \"objects\" WHERE \"status\" = $p0 ORDER BY \"bucket\", \"key\"";
+        global::Filix.Runtime.Repositories.TableReads.ListAsync(_database, FindByContentTypeSql, 1, static (command, state) => command.Parameters[0].Value = state, contentType, Read, cancellationToken);
 
     /// <summary>
     /// The rows whose status equal the arguments, in primary key order.
     /// </summary>
     public global::System.Threading.Tasks.ValueTask<global::System.Collections.Generic.IReadOnlyList<StoredObject>> FindByStatusAsync(string status, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync<string, global::System.Collections.Generic.IReadOnlyList<StoredObject>>(static (session, state) =>
-        {
-            var command = session.Command(FindByStatusSql, 1);
-            command.Parameters[0].Value = state;
-            var rows = new global::System.Collections.Generic.List<StoredObject>();
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                rows.Add(Read(reader));
-            }
-            return rows;
-        }, status, cancellationToken);
-
-    private const string FindByTriageSql = "SELECT \"bucket\", \"key\", \"size\", \"etag\", \"sha256\", \"content_type\", \"storage_class\", \"last_modified\", \"version_id\", \"metadata\", \"status\", \"triage\", \"first_seen_at\", \"last_seen_at\", \"deleted_at\" FROM \"objects\" WHERE \"triage\" IS $p0 ORDER BY \"bucket\", \"key\"";
+        global::Filix.Runtime.Repositories.TableReads.ListAsync(_database, FindByStatusSql, 1, static (command, state) => command.Parameters[0].Value = state, status, Read, cancellationToken);
 
     /// <summary>
     /// The rows whose triage equal the arguments, in primary key order.
     /// </summary>
     public global::System.Threading.Tasks.ValueTask<global::System.Collections.Generic.IReadOnlyList<StoredObject>> FindByTriageAsync(string? triage, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync<string?, global::System.Collections.Generic.IReadOnlyList<StoredObject>>(static (session, state) =>
-        {
-            var command = session.Command(FindByTriageSql, 1);
-            command.Parameters[0].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(state);
-            var rows = new global::System.Collections.Generic.List<StoredObject>();
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                rows.Add(Read(reader));
-            }
-            return rows;
-        }, triage, cancellationToken);
-
-    private const string FindByBucketSql = "SELECT \"bucket\", \"key\", \"size\", \"etag\", \"sha256\", \"content_type\", \"storage_class\", \"last_modified\", \"version_id\", \"metadata\", \"status\", \"triage\", \"first_seen_at\", \"last_seen_at\", \"deleted_at\" FROM \"objects\" WHERE \"bucket\" = $p0 ORDER BY \"bucket\", \"key\"";
+        global::Filix.Runtime.Repositories.TableReads.ListAsync(_database, FindByTriageSql, 1, static (command, state) => command.Parameters[0].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(state), triage, Read, cancellationToken);
 
     /// <summary>
     /// The rows whose bucket equal the arguments, in primary key order.
     /// </summary>
     public global::System.Threading.Tasks.ValueTask<global::System.Collections.Generic.IReadOnlyList<StoredObject>> FindByBucketAsync(string bucket, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync<string, global::System.Collections.Generic.IReadOnlyList<StoredObject>>(static (session, state) =>
-        {
-            var command = session.Command(FindByBucketSql, 1);
-            command.Parameters[0].Value = state;
-            var rows = new global::System.Collections.Generic.List<StoredObject>();
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                rows.Add(Read(reader));
-            }
-            return rows;
-        }, bucket, cancellationToken);
+        global::Filix.Runtime.Repositories.TableReads.ListAsync(_database, FindByBucketSql, 1, static (command, state) => command.Parameters[0].Value = state, bucket, Read, cancellationToken);
 
     /// <summary>
     /// Reads the current row of a reader over the table's columns in declaration order.
@@ -281,12 +179,7 @@ public sealed partial class ObjectsTable
     /// <summary>
     /// The stored forms of a row's columns in declaration order, the parameters of every row statement.
     /// </summary>
-    internal static object?[] Values(StoredObject row)
-    {
-        var values = new object?[15];
-        Fill(values, 0, row);
-        return values;
-    }
+    internal static object?[] Values(StoredObject row) => global::Filix.Runtime.Repositories.TableWrites.Values(row, ColumnCount, Fill);
 
     internal static void Fill(object?[] values, int offset, StoredObject row)
     {
@@ -308,8 +201,7 @@ public sealed partial class ObjectsTable
     }
 
     /// <summary>
-    /// Whether a write by key changed its row (Update, Delete).
+    /// The stored forms of a primary key, the parameters of the delete.
     /// </summary>
-    private static async global::System.Threading.Tasks.Task<bool> ChangedOneAsync(global::System.Threading.Tasks.Task<int> changes) =>
-        await changes.ConfigureAwait(false) == 1;
+    private static object?[] Key(string bucket, string key) => new object?[] { bucket, key };
 }

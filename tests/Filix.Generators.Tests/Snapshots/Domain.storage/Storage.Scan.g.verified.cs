@@ -7,6 +7,7 @@ namespace Filix.Tests.Storage;
 /// <summary>
 /// One inventory sweep of a bucket (a ListObjectsV2 pass), for auditing what the inventory saw and when.
 /// </summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Filix", "0.1.0")]
 public sealed partial record Scan
 {
     /// <summary>

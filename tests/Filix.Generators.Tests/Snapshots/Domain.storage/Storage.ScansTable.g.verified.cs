@@ -7,8 +7,13 @@ namespace Filix.Tests.Storage;
 /// <summary>
 /// The 'scans' table of the storage database (sync).
 /// </summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Filix", "0.1.0")]
 public sealed partial class ScansTable
 {
+    /// <summary>The table's name in SQL.</summary>
+    public const string Name = "scans";
+
+    private const int ColumnCount = 11;
     private const string ScanSql = "SELECT \"id\", \"bucket\", \"started_at\", \"finished_at\", \"objects_seen\", \"bytes_seen\", \"added\", \"changed\", \"removed\", \"machine\", \"error\" FROM \"scans\" ORDER BY \"id\"";
     private const string CountSql = "SELECT count(*) FROM \"scans\"";
     private const string GetSql = "SELECT \"id\", \"bucket\", \"started_at\", \"finished_at\", \"objects_seen\", \"bytes_seen\", \"added\", \"changed\", \"removed\", \"machine\", \"error\" FROM \"scans\" WHERE \"id\" = $p0";
@@ -16,130 +21,92 @@ public sealed partial class ScansTable
     private const string UpsertSql = "INSERT INTO \"scans\" (\"id\", \"bucket\", \"started_at\", \"finished_at\", \"objects_seen\", \"bytes_seen\", \"added\", \"changed\", \"removed\", \"machine\", \"error\") VALUES ($p0, $p1, $p2, $p3, $p4, $p5, $p6, $p7, $p8, $p9, $p10) ON CONFLICT (\"id\") DO UPDATE SET \"bucket\" = excluded.\"bucket\", \"started_at\" = excluded.\"started_at\", \"finished_at\" = excluded.\"finished_at\", \"objects_seen\" = excluded.\"objects_seen\", \"bytes_seen\" = excluded.\"bytes_seen\", \"added\" = excluded.\"added\", \"changed\" = excluded.\"changed\", \"removed\" = excluded.\"removed\", \"machine\" = excluded.\"machine\", \"error\" = excluded.\"error\"";
     private const string UpdateSql = "UPDATE \"scans\" SET \"bucket\" = $p1, \"started_at\" = $p2, \"finished_at\" = $p3, \"objects_seen\" = $p4, \"bytes_seen\" = $p5, \"added\" = $p6, \"changed\" = $p7, \"removed\" = $p8, \"machine\" = $p9, \"error\" = $p10 WHERE \"id\" = $p0";
     private const string DeleteSql = "DELETE FROM \"scans\" WHERE \"id\" = $p0";
-
-    private static readonly global::System.Func<global::Microsoft.Data.Sqlite.SqliteDataReader, Scan> ReadRow = Read;
+    private const string FindByBucketAndStartedAtSql = "SELECT \"id\", \"bucket\", \"started_at\", \"finished_at\", \"objects_seen\", \"bytes_seen\", \"added\", \"changed\", \"removed\", \"machine\", \"error\" FROM \"scans\" WHERE \"bucket\" = $p0 AND \"started_at\" = $p1 ORDER BY \"id\"";
 
     private readonly global::Filix.Runtime.FilixDatabase _database;
 
     internal ScansTable(global::Filix.Runtime.FilixDatabase database) => _database = database;
 
-    /// <summary>The table's name in SQL.</summary>
-    public const string Name = "scans";
-
     /// <summary>
     /// The row with this primary key, or null.
     /// </summary>
     public global::System.Threading.Tasks.ValueTask<Scan?> GetAsync(global::System.Guid id, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync<global::System.Guid, Scan?>(static (session, state) =>
-        {
-            var command = session.Command(GetSql, 1);
-            command.Parameters[0].Value = global::Filix.Runtime.Sqlite.SqliteValues.Uuid(state);
-            using var reader = command.ExecuteReader();
-            return reader.Read() ? Read(reader) : null;
-        }, id, cancellationToken);
+        global::Filix.Runtime.Repositories.TableReads.OneAsync(_database, GetSql, 1, static (command, state) => command.Parameters[0].Value = global::Filix.Runtime.Sqlite.SqliteValues.Uuid(state), id, Read, cancellationToken);
 
     /// <summary>
     /// Inserts a row; fails if a row with its key exists.
     /// </summary>
-    public global::System.Threading.Tasks.Task InsertAsync(Scan row, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(row);
-        return _database.ExecuteAsync(InsertSql, 11, Values(row), cancellationToken);
-    }
+    public global::System.Threading.Tasks.Task InsertAsync(Scan row, global::System.Threading.CancellationToken cancellationToken = default) => _database.ExecuteAsync(InsertSql, ColumnCount, Values(row), cancellationToken);
 
     /// <summary>
     /// Inserts a row, or updates every column of the row with the same key.
     /// </summary>
-    public global::System.Threading.Tasks.Task UpsertAsync(Scan row, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(row);
-        return _database.ExecuteAsync(UpsertSql, 11, Values(row), cancellationToken);
-    }
+    public global::System.Threading.Tasks.Task UpsertAsync(Scan row, global::System.Threading.CancellationToken cancellationToken = default) => _database.ExecuteAsync(UpsertSql, ColumnCount, Values(row), cancellationToken);
 
     /// <summary>
     /// Updates the row with the same key; false if there is none.
     /// </summary>
-    public global::System.Threading.Tasks.Task<bool> UpdateAsync(Scan row, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(row);
-        return ChangedOneAsync(_database.ExecuteAsync(UpdateSql, 11, Values(row), cancellationToken));
-    }
+    public global::System.Threading.Tasks.Task<bool> UpdateAsync(Scan row, global::System.Threading.CancellationToken cancellationToken = default) =>
+        global::Filix.Runtime.Repositories.TableWrites.ChangedOneAsync(_database.ExecuteAsync(UpdateSql, ColumnCount, Values(row), cancellationToken));
 
     /// <summary>
     /// Deletes the row with this primary key; false if there is none.
     /// </summary>
     public global::System.Threading.Tasks.Task<bool> DeleteAsync(global::System.Guid id, global::System.Threading.CancellationToken cancellationToken = default) =>
-        ChangedOneAsync(_database.ExecuteAsync(DeleteSql, 1, new object?[] { global::Filix.Runtime.Sqlite.SqliteValues.Uuid(id) }, cancellationToken));
+        global::Filix.Runtime.Repositories.TableWrites.ChangedOneAsync(_database.ExecuteAsync(DeleteSql, 1, Key(id), cancellationToken));
 
     /// <summary>
     /// Inserts all rows in one transaction: all of them are stored, or none. Returns the number of rows written.
     /// </summary>
-    public global::System.Threading.Tasks.Task<int> InsertManyAsync(global::System.Collections.Generic.IEnumerable<Scan> rows, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(rows);
-        // Materialise first: the count sizes the values, and the caller's sequence is enumerated once.
-        var batch = rows as global::System.Collections.Generic.IReadOnlyCollection<Scan> ?? global::System.Linq.Enumerable.ToList(rows);
-        var values = new object?[batch.Count * 11];
-        var offset = 0;
-        foreach (var row in batch)
-        {
-            global::System.ArgumentNullException.ThrowIfNull(row, nameof(rows));
-            Fill(values, offset, row);
-            offset += 11;
-        }
-        return _database.ExecuteAsync(InsertSql, 11, values, cancellationToken);
-    }
+    public global::System.Threading.Tasks.Task<int> InsertManyAsync(global::System.Collections.Generic.IEnumerable<Scan> rows, global::System.Threading.CancellationToken cancellationToken = default) =>
+        global::Filix.Runtime.Repositories.TableWrites.ManyAsync(_database, InsertSql, ColumnCount, rows, Fill, cancellationToken);
 
     /// <summary>
     /// Upserts all rows in one transaction: all of them are stored, or none. Returns the number of rows written.
     /// </summary>
-    public global::System.Threading.Tasks.Task<int> UpsertManyAsync(global::System.Collections.Generic.IEnumerable<Scan> rows, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(rows);
-        // Materialise first: the count sizes the values, and the caller's sequence is enumerated once.
-        var batch = rows as global::System.Collections.Generic.IReadOnlyCollection<Scan> ?? global::System.Linq.Enumerable.ToList(rows);
-        var values = new object?[batch.Count * 11];
-        var offset = 0;
-        foreach (var row in batch)
-        {
-            global::System.ArgumentNullException.ThrowIfNull(row, nameof(rows));
-            Fill(values, offset, row);
-            offset += 11;
-        }
-        return _database.ExecuteAsync(UpsertSql, 11, values, cancellationToken);
-    }
+    public global::System.Threading.Tasks.Task<int> UpsertManyAsync(global::System.Collections.Generic.IEnumerable<Scan> rows, global::System.Threading.CancellationToken cancellationToken = default) =>
+        global::Filix.Runtime.Repositories.TableWrites.ManyAsync(_database, UpsertSql, ColumnCount, rows, Fill, cancellationToken);
+
+    /// <summary>
+    /// The insert of a row, as a statement. Write it with others as one unit (WriteTogetherAsync).
+    /// </summary>
+    public global::Filix.Runtime.FilixStatement InsertStatement(Scan row) => new(Name, InsertSql, ColumnCount, Values(row));
+
+    /// <summary>
+    /// The upsert of a row, as a statement. Write it with others as one unit (WriteTogetherAsync).
+    /// </summary>
+    public global::Filix.Runtime.FilixStatement UpsertStatement(Scan row) => new(Name, UpsertSql, ColumnCount, Values(row));
+
+    /// <summary>
+    /// The update of a row by its key, as a statement. Write it with others as one unit (WriteTogetherAsync).
+    /// </summary>
+    public global::Filix.Runtime.FilixStatement UpdateStatement(Scan row) => new(Name, UpdateSql, ColumnCount, Values(row));
+
+    /// <summary>
+    /// The delete of the row with this primary key, as a statement. Write it with others as one unit (WriteTogetherAsync).
+    /// </summary>
+    public global::Filix.Runtime.FilixStatement DeleteStatement(global::System.Guid id) => new(Name, DeleteSql, 1, Key(id));
 
     /// <summary>
     /// The number of rows.
     /// </summary>
-    public global::System.Threading.Tasks.ValueTask<long> CountAsync(global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync(static (session, _) => (long)session.Command(CountSql, 0).ExecuteScalar()!, 0, cancellationToken);
+    public global::System.Threading.Tasks.ValueTask<long> CountAsync(global::System.Threading.CancellationToken cancellationToken = default) => global::Filix.Runtime.Repositories.TableReads.CountAsync(_database, CountSql, cancellationToken);
 
     /// <summary>
     /// Every row in primary key order, streamed: one read connection is held until the enumeration ends.
     /// </summary>
     public global::System.Collections.Generic.IAsyncEnumerable<Scan> ScanAsync(global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.QueryAsync(ScanSql, 0, static (_, _) => { }, 0, ReadRow, cancellationToken);
-
-    private const string FindByBucketAndStartedAtSql = "SELECT \"id\", \"bucket\", \"started_at\", \"finished_at\", \"objects_seen\", \"bytes_seen\", \"added\", \"changed\", \"removed\", \"machine\", \"error\" FROM \"scans\" WHERE \"bucket\" = $p0 AND \"started_at\" = $p1 ORDER BY \"id\"";
+        global::Filix.Runtime.Repositories.TableReads.ScanAsync(_database, ScanSql, Read, cancellationToken);
 
     /// <summary>
     /// The rows whose bucket, started_at equal the arguments, in primary key order.
     /// </summary>
     public global::System.Threading.Tasks.ValueTask<global::System.Collections.Generic.IReadOnlyList<Scan>> FindByBucketAndStartedAtAsync(string bucket, global::System.DateTimeOffset startedAt, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync<(string, global::System.DateTimeOffset), global::System.Collections.Generic.IReadOnlyList<Scan>>(static (session, state) =>
+        global::Filix.Runtime.Repositories.TableReads.ListAsync(_database, FindByBucketAndStartedAtSql, 2, static (command, state) =>
         {
-            var command = session.Command(FindByBucketAndStartedAtSql, 2);
-            command.Parameters[0].Value = state.Item1;
-            command.Parameters[1].Value = global::Filix.Runtime.Sqlite.SqliteValues.Timestamp(state.Item2);
-            var rows = new global::System.Collections.Generic.List<Scan>();
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                rows.Add(Read(reader));
-            }
-            return rows;
-        }, (bucket, startedAt), cancellationToken);
+            command.Parameters[0].Value = state.Bucket;
+            command.Parameters[1].Value = global::Filix.Runtime.Sqlite.SqliteValues.Timestamp(state.StartedAt);
+        }, (Bucket: bucket, StartedAt: startedAt), Read, cancellationToken);
 
     /// <summary>
     /// Reads the current row of a reader over the table's columns in declaration order.
@@ -162,12 +129,7 @@ public sealed partial class ScansTable
     /// <summary>
     /// The stored forms of a row's columns in declaration order, the parameters of every row statement.
     /// </summary>
-    internal static object?[] Values(Scan row)
-    {
-        var values = new object?[11];
-        Fill(values, 0, row);
-        return values;
-    }
+    internal static object?[] Values(Scan row) => global::Filix.Runtime.Repositories.TableWrites.Values(row, ColumnCount, Fill);
 
     internal static void Fill(object?[] values, int offset, Scan row)
     {
@@ -185,8 +147,7 @@ public sealed partial class ScansTable
     }
 
     /// <summary>
-    /// Whether a write by key changed its row (Update, Delete).
+    /// The stored forms of a primary key, the parameters of the delete.
     /// </summary>
-    private static async global::System.Threading.Tasks.Task<bool> ChangedOneAsync(global::System.Threading.Tasks.Task<int> changes) =>
-        await changes.ConfigureAwait(false) == 1;
+    private static object?[] Key(global::System.Guid id) => new object?[] { global::Filix.Runtime.Sqlite.SqliteValues.Uuid(id) };
 }

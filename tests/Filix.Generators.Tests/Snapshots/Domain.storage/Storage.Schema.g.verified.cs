@@ -7,135 +7,19 @@ namespace Filix.Tests.Storage;
 /// <summary>
 /// The storage schema as SQL, generated from storage.filix.yaml.
 /// </summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Filix", "0.1.0")]
 public static partial class StorageSchema
 {
     public const string Domain = "storage";
 
-    /// <summary>The SQLite DDL: every table.</summary>
-    public const string SqliteDdl = """
-    CREATE TABLE "buckets" (
-        "name" TEXT NOT NULL,
-        "endpoint" TEXT NOT NULL,
-        "region" TEXT NOT NULL,
-        "purpose" TEXT,
-        "versioning" INTEGER NOT NULL DEFAULT 0 CHECK ("versioning" IN (0, 1)),
-        "created_at" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%f0000Z', 'now')),
-        PRIMARY KEY ("name")
-    ) STRICT;
+    /// <summary>A hash of the schema, recorded in each database created from it.</summary>
+    public const string Hash = "ebed4cf7439d5bd5";
 
-    CREATE TABLE "objects" (
-        "bucket" TEXT NOT NULL REFERENCES "buckets" ("name"),
-        "key" TEXT NOT NULL,
-        "size" INTEGER NOT NULL,
-        "etag" TEXT NOT NULL,
-        "sha256" TEXT,
-        "content_type" TEXT NOT NULL DEFAULT 'application/octet-stream',
-        "storage_class" TEXT NOT NULL DEFAULT 'STANDARD',
-        "last_modified" TEXT NOT NULL,
-        "version_id" TEXT,
-        "metadata" TEXT NOT NULL DEFAULT '{}' CHECK (json_valid("metadata")),
-        "status" TEXT NOT NULL DEFAULT 'present',
-        "triage" TEXT,
-        "first_seen_at" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%f0000Z', 'now')),
-        "last_seen_at" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%f0000Z', 'now')),
-        "deleted_at" TEXT,
-        PRIMARY KEY ("bucket", "key")
-    ) STRICT;
+    /// <summary>The SQLite DDL as one script: every table.</summary>
+    public static string SqliteDdl => Definition.SqliteScript;
 
-    CREATE INDEX "ix_objects_sha256" ON "objects" ("sha256");
-
-    CREATE INDEX "ix_objects_etag" ON "objects" ("etag");
-
-    CREATE INDEX "ix_objects_bucket_last_modified" ON "objects" ("bucket", "last_modified");
-
-    CREATE INDEX "ix_objects_content_type" ON "objects" ("content_type");
-
-    CREATE INDEX "ix_objects_status" ON "objects" ("status");
-
-    CREATE INDEX "ix_objects_triage" ON "objects" ("triage");
-
-    CREATE TABLE "scans" (
-        "id" TEXT NOT NULL,
-        "bucket" TEXT NOT NULL REFERENCES "buckets" ("name"),
-        "started_at" TEXT NOT NULL,
-        "finished_at" TEXT,
-        "objects_seen" INTEGER NOT NULL DEFAULT 0,
-        "bytes_seen" INTEGER NOT NULL DEFAULT 0,
-        "added" INTEGER NOT NULL DEFAULT 0,
-        "changed" INTEGER NOT NULL DEFAULT 0,
-        "removed" INTEGER NOT NULL DEFAULT 0,
-        "machine" TEXT NOT NULL,
-        "error" TEXT,
-        PRIMARY KEY ("id")
-    ) STRICT;
-
-    CREATE INDEX "ix_scans_bucket_started_at" ON "scans" ("bucket", "started_at");
-    """;
-
-    /// <summary>The Postgres DDL: the shared ('sync' and 'optional') tables only. Unqualified, like the migrations: run it with search_path set to the domain's schema, "storage" (filix migrate --upstream creates it).</summary>
-    public const string PostgresDdl = """
-    CREATE TABLE "buckets" (
-        "name" text NOT NULL,
-        "endpoint" text NOT NULL,
-        "region" text NOT NULL,
-        "purpose" text,
-        "versioning" boolean NOT NULL DEFAULT false,
-        "created_at" timestamptz NOT NULL DEFAULT now(),
-        PRIMARY KEY ("name")
-    );
-
-    CREATE TABLE "objects" (
-        "bucket" text NOT NULL,
-        "key" text NOT NULL,
-        "size" bigint NOT NULL,
-        "etag" text NOT NULL,
-        "sha256" text,
-        "content_type" text NOT NULL DEFAULT 'application/octet-stream'::text,
-        "storage_class" text NOT NULL DEFAULT 'STANDARD'::text,
-        "last_modified" timestamptz NOT NULL,
-        "version_id" text,
-        "metadata" jsonb NOT NULL DEFAULT '{}'::jsonb,
-        "status" text NOT NULL DEFAULT 'present'::text,
-        "triage" text,
-        "first_seen_at" timestamptz NOT NULL DEFAULT now(),
-        "last_seen_at" timestamptz NOT NULL DEFAULT now(),
-        "deleted_at" timestamptz,
-        PRIMARY KEY ("bucket", "key")
-    );
-
-    CREATE INDEX "ix_objects_sha256" ON "objects" ("sha256");
-
-    CREATE INDEX "ix_objects_etag" ON "objects" ("etag");
-
-    CREATE INDEX "ix_objects_bucket_last_modified" ON "objects" ("bucket", "last_modified");
-
-    CREATE INDEX "ix_objects_content_type" ON "objects" ("content_type");
-
-    CREATE INDEX "ix_objects_status" ON "objects" ("status");
-
-    CREATE INDEX "ix_objects_triage" ON "objects" ("triage");
-
-    CREATE TABLE "scans" (
-        "id" uuid NOT NULL,
-        "bucket" text NOT NULL,
-        "started_at" timestamptz NOT NULL,
-        "finished_at" timestamptz,
-        "objects_seen" bigint NOT NULL DEFAULT 0,
-        "bytes_seen" bigint NOT NULL DEFAULT 0,
-        "added" bigint NOT NULL DEFAULT 0,
-        "changed" bigint NOT NULL DEFAULT 0,
-        "removed" bigint NOT NULL DEFAULT 0,
-        "machine" text NOT NULL,
-        "error" text,
-        PRIMARY KEY ("id")
-    );
-
-    CREATE INDEX "ix_scans_bucket_started_at" ON "scans" ("bucket", "started_at");
-
-    ALTER TABLE "objects" ADD CONSTRAINT "objects_bucket_fkey" FOREIGN KEY ("bucket") REFERENCES "buckets" ("name") DEFERRABLE INITIALLY DEFERRED;
-
-    ALTER TABLE "scans" ADD CONSTRAINT "scans_bucket_fkey" FOREIGN KEY ("bucket") REFERENCES "buckets" ("name") DEFERRABLE INITIALLY DEFERRED;
-    """;
+    /// <summary>The Postgres DDL as one script: the shared ('sync' and 'optional') tables only.</summary>
+    public static string PostgresDdl => Definition.PostgresScript;
 
     public static global::Filix.Runtime.DatabaseSchema Definition { get; } = new()
     {
@@ -215,7 +99,7 @@ public static partial class StorageSchema
             """,
             """
             CREATE TABLE "objects" (
-                "bucket" text NOT NULL,
+                "bucket" text NOT NULL REFERENCES "buckets" ("name") DEFERRABLE INITIALLY DEFERRED,
                 "key" text NOT NULL,
                 "size" bigint NOT NULL,
                 "etag" text NOT NULL,
@@ -242,7 +126,7 @@ public static partial class StorageSchema
             """
             CREATE TABLE "scans" (
                 "id" uuid NOT NULL,
-                "bucket" text NOT NULL,
+                "bucket" text NOT NULL REFERENCES "buckets" ("name") DEFERRABLE INITIALLY DEFERRED,
                 "started_at" timestamptz NOT NULL,
                 "finished_at" timestamptz,
                 "objects_seen" bigint NOT NULL DEFAULT 0,
@@ -256,8 +140,6 @@ public static partial class StorageSchema
             )
             """,
             "CREATE INDEX \"ix_scans_bucket_started_at\" ON \"scans\" (\"bucket\", \"started_at\")",
-            "ALTER TABLE \"objects\" ADD CONSTRAINT \"objects_bucket_fkey\" FOREIGN KEY (\"bucket\") REFERENCES \"buckets\" (\"name\") DEFERRABLE INITIALLY DEFERRED",
-            "ALTER TABLE \"scans\" ADD CONSTRAINT \"scans_bucket_fkey\" FOREIGN KEY (\"bucket\") REFERENCES \"buckets\" (\"name\") DEFERRABLE INITIALLY DEFERRED",
         },
         Migrations = MigrationSet.All,
     };

@@ -7,6 +7,7 @@ namespace Filix.Tests.Storage;
 /// <summary>
 /// One object (one version of a key) as the last inventory scan saw it. Removed objects keep their row with status 'deleted'.
 /// </summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Filix", "0.1.0")]
 public sealed partial record StoredObject
 {
     /// <summary>

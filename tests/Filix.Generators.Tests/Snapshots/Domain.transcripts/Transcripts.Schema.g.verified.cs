@@ -7,127 +7,19 @@ namespace Filix.Tests.Transcripts;
 /// <summary>
 /// The transcripts schema as SQL, generated from transcripts.filix.yaml.
 /// </summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Filix", "0.1.0")]
 public static partial class TranscriptsSchema
 {
     public const string Domain = "transcripts";
 
-    /// <summary>The SQLite DDL: every table.</summary>
-    public const string SqliteDdl = """
-    CREATE TABLE "transcripts" (
-        "id" TEXT NOT NULL,
-        "title" TEXT NOT NULL,
-        "kind" TEXT NOT NULL DEFAULT 'meeting',
-        "source" TEXT NOT NULL,
-        "source_id" TEXT,
-        "recorded_at" TEXT NOT NULL,
-        "duration_seconds" REAL NOT NULL,
-        "language" TEXT NOT NULL DEFAULT 'en',
-        "media_key" TEXT,
-        "transcriber" TEXT,
-        "summary" TEXT,
-        "tags" TEXT NOT NULL DEFAULT '[]' CHECK (json_valid("tags")),
-        "word_count" INTEGER NOT NULL DEFAULT 0,
-        "created_at" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%f0000Z', 'now')),
-        "updated_at" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%f0000Z', 'now')),
-        PRIMARY KEY ("id")
-    ) STRICT;
+    /// <summary>A hash of the schema, recorded in each database created from it.</summary>
+    public const string Hash = "21aafc2dc4eb0e91";
 
-    CREATE INDEX "ix_transcripts_recorded_at" ON "transcripts" ("recorded_at");
+    /// <summary>The SQLite DDL as one script: every table.</summary>
+    public static string SqliteDdl => Definition.SqliteScript;
 
-    CREATE INDEX "ix_transcripts_kind_recorded_at" ON "transcripts" ("kind", "recorded_at");
-
-    CREATE UNIQUE INDEX "ux_transcripts_source_source_id" ON "transcripts" ("source", "source_id");
-
-    CREATE TABLE "speakers" (
-        "transcript_id" TEXT NOT NULL REFERENCES "transcripts" ("id"),
-        "label" TEXT NOT NULL,
-        "name" TEXT,
-        "contact_id" TEXT,
-        "role" TEXT,
-        "talk_seconds" REAL NOT NULL DEFAULT 0,
-        PRIMARY KEY ("transcript_id", "label")
-    ) STRICT;
-
-    CREATE INDEX "ix_speakers_name" ON "speakers" ("name");
-
-    CREATE INDEX "ix_speakers_contact_id" ON "speakers" ("contact_id");
-
-    CREATE TABLE "segments" (
-        "transcript_id" TEXT NOT NULL REFERENCES "transcripts" ("id"),
-        "seq" INTEGER NOT NULL,
-        "start_ms" INTEGER NOT NULL,
-        "end_ms" INTEGER NOT NULL,
-        "speaker_label" TEXT,
-        "text" TEXT NOT NULL,
-        "confidence" REAL,
-        PRIMARY KEY ("transcript_id", "seq")
-    ) STRICT;
-
-    CREATE INDEX "ix_segments_transcript_id_start_ms" ON "segments" ("transcript_id", "start_ms");
-
-    CREATE INDEX "ix_segments_transcript_id_speaker_label" ON "segments" ("transcript_id", "speaker_label");
-    """;
-
-    /// <summary>The Postgres DDL: the shared ('sync' and 'optional') tables only. Unqualified, like the migrations: run it with search_path set to the domain's schema, "transcripts" (filix migrate --upstream creates it).</summary>
-    public const string PostgresDdl = """
-    CREATE TABLE "transcripts" (
-        "id" text NOT NULL,
-        "title" text NOT NULL,
-        "kind" text NOT NULL DEFAULT 'meeting'::text,
-        "source" text NOT NULL,
-        "source_id" text,
-        "recorded_at" timestamptz NOT NULL,
-        "duration_seconds" double precision NOT NULL,
-        "language" text NOT NULL DEFAULT 'en'::text,
-        "media_key" text,
-        "transcriber" text,
-        "summary" text,
-        "tags" jsonb NOT NULL DEFAULT '[]'::jsonb,
-        "word_count" bigint NOT NULL DEFAULT 0,
-        "created_at" timestamptz NOT NULL DEFAULT now(),
-        "updated_at" timestamptz NOT NULL DEFAULT now(),
-        PRIMARY KEY ("id")
-    );
-
-    CREATE INDEX "ix_transcripts_recorded_at" ON "transcripts" ("recorded_at");
-
-    CREATE INDEX "ix_transcripts_kind_recorded_at" ON "transcripts" ("kind", "recorded_at");
-
-    CREATE UNIQUE INDEX "ux_transcripts_source_source_id" ON "transcripts" ("source", "source_id");
-
-    CREATE TABLE "speakers" (
-        "transcript_id" text NOT NULL,
-        "label" text NOT NULL,
-        "name" text,
-        "contact_id" uuid,
-        "role" text,
-        "talk_seconds" double precision NOT NULL DEFAULT 0,
-        PRIMARY KEY ("transcript_id", "label")
-    );
-
-    CREATE INDEX "ix_speakers_name" ON "speakers" ("name");
-
-    CREATE INDEX "ix_speakers_contact_id" ON "speakers" ("contact_id");
-
-    CREATE TABLE "segments" (
-        "transcript_id" text NOT NULL,
-        "seq" bigint NOT NULL,
-        "start_ms" bigint NOT NULL,
-        "end_ms" bigint NOT NULL,
-        "speaker_label" text,
-        "text" text NOT NULL,
-        "confidence" double precision,
-        PRIMARY KEY ("transcript_id", "seq")
-    );
-
-    CREATE INDEX "ix_segments_transcript_id_start_ms" ON "segments" ("transcript_id", "start_ms");
-
-    CREATE INDEX "ix_segments_transcript_id_speaker_label" ON "segments" ("transcript_id", "speaker_label");
-
-    ALTER TABLE "speakers" ADD CONSTRAINT "speakers_transcript_id_fkey" FOREIGN KEY ("transcript_id") REFERENCES "transcripts" ("id") DEFERRABLE INITIALLY DEFERRED;
-
-    ALTER TABLE "segments" ADD CONSTRAINT "segments_transcript_id_fkey" FOREIGN KEY ("transcript_id") REFERENCES "transcripts" ("id") DEFERRABLE INITIALLY DEFERRED;
-    """;
+    /// <summary>The Postgres DDL as one script: the shared ('sync' and 'optional') tables only.</summary>
+    public static string PostgresDdl => Definition.PostgresScript;
 
     public static global::Filix.Runtime.DatabaseSchema Definition { get; } = new()
     {
@@ -215,7 +107,7 @@ public static partial class TranscriptsSchema
             "CREATE UNIQUE INDEX \"ux_transcripts_source_source_id\" ON \"transcripts\" (\"source\", \"source_id\")",
             """
             CREATE TABLE "speakers" (
-                "transcript_id" text NOT NULL,
+                "transcript_id" text NOT NULL REFERENCES "transcripts" ("id") DEFERRABLE INITIALLY DEFERRED,
                 "label" text NOT NULL,
                 "name" text,
                 "contact_id" uuid,
@@ -228,7 +120,7 @@ public static partial class TranscriptsSchema
             "CREATE INDEX \"ix_speakers_contact_id\" ON \"speakers\" (\"contact_id\")",
             """
             CREATE TABLE "segments" (
-                "transcript_id" text NOT NULL,
+                "transcript_id" text NOT NULL REFERENCES "transcripts" ("id") DEFERRABLE INITIALLY DEFERRED,
                 "seq" bigint NOT NULL,
                 "start_ms" bigint NOT NULL,
                 "end_ms" bigint NOT NULL,
@@ -240,8 +132,6 @@ public static partial class TranscriptsSchema
             """,
             "CREATE INDEX \"ix_segments_transcript_id_start_ms\" ON \"segments\" (\"transcript_id\", \"start_ms\")",
             "CREATE INDEX \"ix_segments_transcript_id_speaker_label\" ON \"segments\" (\"transcript_id\", \"speaker_label\")",
-            "ALTER TABLE \"speakers\" ADD CONSTRAINT \"speakers_transcript_id_fkey\" FOREIGN KEY (\"transcript_id\") REFERENCES \"transcripts\" (\"id\") DEFERRABLE INITIALLY DEFERRED",
-            "ALTER TABLE \"segments\" ADD CONSTRAINT \"segments_transcript_id_fkey\" FOREIGN KEY (\"transcript_id\") REFERENCES \"transcripts\" (\"id\") DEFERRABLE INITIALLY DEFERRED",
         },
         Migrations = MigrationSet.All,
     };

@@ -7,6 +7,7 @@ namespace Filix.Tests.Transcripts;
 /// <summary>
 /// A timed stretch of speech by one speaker.
 /// </summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Filix", "0.1.0")]
 public sealed partial record Segment
 {
     /// <summary>

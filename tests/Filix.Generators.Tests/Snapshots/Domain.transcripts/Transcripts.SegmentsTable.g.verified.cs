@@ -7,8 +7,13 @@ namespace Filix.Tests.Transcripts;
 /// <summary>
 /// The 'segments' table of the transcripts database (sync).
 /// </summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Filix", "0.1.0")]
 public sealed partial class SegmentsTable
 {
+    /// <summary>The table's name in SQL.</summary>
+    public const string Name = "segments";
+
+    private const int ColumnCount = 7;
     private const string ScanSql = "SELECT \"transcript_id\", \"seq\", \"start_ms\", \"end_ms\", \"speaker_label\", \"text\", \"confidence\" FROM \"segments\" ORDER BY \"transcript_id\", \"seq\"";
     private const string CountSql = "SELECT count(*) FROM \"segments\"";
     private const string GetSql = "SELECT \"transcript_id\", \"seq\", \"start_ms\", \"end_ms\", \"speaker_label\", \"text\", \"confidence\" FROM \"segments\" WHERE \"transcript_id\" = $p0 AND \"seq\" = $p1";
@@ -16,170 +21,114 @@ public sealed partial class SegmentsTable
     private const string UpsertSql = "INSERT INTO \"segments\" (\"transcript_id\", \"seq\", \"start_ms\", \"end_ms\", \"speaker_label\", \"text\", \"confidence\") VALUES ($p0, $p1, $p2, $p3, $p4, $p5, $p6) ON CONFLICT (\"transcript_id\", \"seq\") DO UPDATE SET \"start_ms\" = excluded.\"start_ms\", \"end_ms\" = excluded.\"end_ms\", \"speaker_label\" = excluded.\"speaker_label\", \"text\" = excluded.\"text\", \"confidence\" = excluded.\"confidence\"";
     private const string UpdateSql = "UPDATE \"segments\" SET \"start_ms\" = $p2, \"end_ms\" = $p3, \"speaker_label\" = $p4, \"text\" = $p5, \"confidence\" = $p6 WHERE \"transcript_id\" = $p0 AND \"seq\" = $p1";
     private const string DeleteSql = "DELETE FROM \"segments\" WHERE \"transcript_id\" = $p0 AND \"seq\" = $p1";
-
-    private static readonly global::System.Func<global::Microsoft.Data.Sqlite.SqliteDataReader, Segment> ReadRow = Read;
+    private const string FindByTranscriptIdAndStartMsSql = "SELECT \"transcript_id\", \"seq\", \"start_ms\", \"end_ms\", \"speaker_label\", \"text\", \"confidence\" FROM \"segments\" WHERE \"transcript_id\" = $p0 AND \"start_ms\" = $p1 ORDER BY \"transcript_id\", \"seq\"";
+    private const string FindByTranscriptIdAndSpeakerLabelSql = "SELECT \"transcript_id\", \"seq\", \"start_ms\", \"end_ms\", \"speaker_label\", \"text\", \"confidence\" FROM \"segments\" WHERE \"transcript_id\" = $p0 AND \"speaker_label\" IS $p1 ORDER BY \"transcript_id\", \"seq\"";
+    private const string FindByTranscriptIdSql = "SELECT \"transcript_id\", \"seq\", \"start_ms\", \"end_ms\", \"speaker_label\", \"text\", \"confidence\" FROM \"segments\" WHERE \"transcript_id\" = $p0 ORDER BY \"transcript_id\", \"seq\"";
 
     private readonly global::Filix.Runtime.FilixDatabase _database;
 
     internal SegmentsTable(global::Filix.Runtime.FilixDatabase database) => _database = database;
 
-    /// <summary>The table's name in SQL.</summary>
-    public const string Name = "segments";
-
     /// <summary>
     /// The row with this primary key, or null.
     /// </summary>
     public global::System.Threading.Tasks.ValueTask<Segment?> GetAsync(string transcriptId, long seq, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync<(string, long), Segment?>(static (session, state) =>
+        global::Filix.Runtime.Repositories.TableReads.OneAsync(_database, GetSql, 2, static (command, state) =>
         {
-            var command = session.Command(GetSql, 2);
-            command.Parameters[0].Value = state.Item1;
-            command.Parameters[1].Value = state.Item2;
-            using var reader = command.ExecuteReader();
-            return reader.Read() ? Read(reader) : null;
-        }, (transcriptId, seq), cancellationToken);
+            command.Parameters[0].Value = state.TranscriptId;
+            command.Parameters[1].Value = state.Seq;
+        }, (TranscriptId: transcriptId, Seq: seq), Read, cancellationToken);
 
     /// <summary>
     /// Inserts a row; fails if a row with its key exists.
     /// </summary>
-    public global::System.Threading.Tasks.Task InsertAsync(Segment row, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(row);
-        return _database.ExecuteAsync(InsertSql, 7, Values(row), cancellationToken);
-    }
+    public global::System.Threading.Tasks.Task InsertAsync(Segment row, global::System.Threading.CancellationToken cancellationToken = default) => _database.ExecuteAsync(InsertSql, ColumnCount, Values(row), cancellationToken);
 
     /// <summary>
     /// Inserts a row, or updates every column of the row with the same key.
     /// </summary>
-    public global::System.Threading.Tasks.Task UpsertAsync(Segment row, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(row);
-        return _database.ExecuteAsync(UpsertSql, 7, Values(row), cancellationToken);
-    }
+    public global::System.Threading.Tasks.Task UpsertAsync(Segment row, global::System.Threading.CancellationToken cancellationToken = default) => _database.ExecuteAsync(UpsertSql, ColumnCount, Values(row), cancellationToken);
 
     /// <summary>
     /// Updates the row with the same key; false if there is none.
     /// </summary>
-    public global::System.Threading.Tasks.Task<bool> UpdateAsync(Segment row, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(row);
-        return ChangedOneAsync(_database.ExecuteAsync(UpdateSql, 7, Values(row), cancellationToken));
-    }
+    public global::System.Threading.Tasks.Task<bool> UpdateAsync(Segment row, global::System.Threading.CancellationToken cancellationToken = default) =>
+        global::Filix.Runtime.Repositories.TableWrites.ChangedOneAsync(_database.ExecuteAsync(UpdateSql, ColumnCount, Values(row), cancellationToken));
 
     /// <summary>
     /// Deletes the row with this primary key; false if there is none.
     /// </summary>
     public global::System.Threading.Tasks.Task<bool> DeleteAsync(string transcriptId, long seq, global::System.Threading.CancellationToken cancellationToken = default) =>
-        ChangedOneAsync(_database.ExecuteAsync(DeleteSql, 2, new object?[] { transcriptId, seq }, cancellationToken));
+        global::Filix.Runtime.Repositories.TableWrites.ChangedOneAsync(_database.ExecuteAsync(DeleteSql, 2, Key(transcriptId, seq), cancellationToken));
 
     /// <summary>
     /// Inserts all rows in one transaction: all of them are stored, or none. Returns the number of rows written.
     /// </summary>
-    public global::System.Threading.Tasks.Task<int> InsertManyAsync(global::System.Collections.Generic.IEnumerable<Segment> rows, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(rows);
-        // Materialise first: the count sizes the values, and the caller's sequence is enumerated once.
-        var batch = rows as global::System.Collections.Generic.IReadOnlyCollection<Segment> ?? global::System.Linq.Enumerable.ToList(rows);
-        var values = new object?[batch.Count * 7];
-        var offset = 0;
-        foreach (var row in batch)
-        {
-            global::System.ArgumentNullException.ThrowIfNull(row, nameof(rows));
-            Fill(values, offset, row);
-            offset += 7;
-        }
-        return _database.ExecuteAsync(InsertSql, 7, values, cancellationToken);
-    }
+    public global::System.Threading.Tasks.Task<int> InsertManyAsync(global::System.Collections.Generic.IEnumerable<Segment> rows, global::System.Threading.CancellationToken cancellationToken = default) =>
+        global::Filix.Runtime.Repositories.TableWrites.ManyAsync(_database, InsertSql, ColumnCount, rows, Fill, cancellationToken);
 
     /// <summary>
     /// Upserts all rows in one transaction: all of them are stored, or none. Returns the number of rows written.
     /// </summary>
-    public global::System.Threading.Tasks.Task<int> UpsertManyAsync(global::System.Collections.Generic.IEnumerable<Segment> rows, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(rows);
-        // Materialise first: the count sizes the values, and the caller's sequence is enumerated once.
-        var batch = rows as global::System.Collections.Generic.IReadOnlyCollection<Segment> ?? global::System.Linq.Enumerable.ToList(rows);
-        var values = new object?[batch.Count * 7];
-        var offset = 0;
-        foreach (var row in batch)
-        {
-            global::System.ArgumentNullException.ThrowIfNull(row, nameof(rows));
-            Fill(values, offset, row);
-            offset += 7;
-        }
-        return _database.ExecuteAsync(UpsertSql, 7, values, cancellationToken);
-    }
+    public global::System.Threading.Tasks.Task<int> UpsertManyAsync(global::System.Collections.Generic.IEnumerable<Segment> rows, global::System.Threading.CancellationToken cancellationToken = default) =>
+        global::Filix.Runtime.Repositories.TableWrites.ManyAsync(_database, UpsertSql, ColumnCount, rows, Fill, cancellationToken);
+
+    /// <summary>
+    /// The insert of a row, as a statement. Write it with others as one unit (WriteTogetherAsync).
+    /// </summary>
+    public global::Filix.Runtime.FilixStatement InsertStatement(Segment row) => new(Name, InsertSql, ColumnCount, Values(row));
+
+    /// <summary>
+    /// The upsert of a row, as a statement. Write it with others as one unit (WriteTogetherAsync).
+    /// </summary>
+    public global::Filix.Runtime.FilixStatement UpsertStatement(Segment row) => new(Name, UpsertSql, ColumnCount, Values(row));
+
+    /// <summary>
+    /// The update of a row by its key, as a statement. Write it with others as one unit (WriteTogetherAsync).
+    /// </summary>
+    public global::Filix.Runtime.FilixStatement UpdateStatement(Segment row) => new(Name, UpdateSql, ColumnCount, Values(row));
+
+    /// <summary>
+    /// The delete of the row with this primary key, as a statement. Write it with others as one unit (WriteTogetherAsync).
+    /// </summary>
+    public global::Filix.Runtime.FilixStatement DeleteStatement(string transcriptId, long seq) => new(Name, DeleteSql, 2, Key(transcriptId, seq));
 
     /// <summary>
     /// The number of rows.
     /// </summary>
-    public global::System.Threading.Tasks.ValueTask<long> CountAsync(global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync(static (session, _) => (long)session.Command(CountSql, 0).ExecuteScalar()!, 0, cancellationToken);
+    public global::System.Threading.Tasks.ValueTask<long> CountAsync(global::System.Threading.CancellationToken cancellationToken = default) => global::Filix.Runtime.Repositories.TableReads.CountAsync(_database, CountSql, cancellationToken);
 
     /// <summary>
     /// Every row in primary key order, streamed: one read connection is held until the enumeration ends.
     /// </summary>
     public global::System.Collections.Generic.IAsyncEnumerable<Segment> ScanAsync(global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.QueryAsync(ScanSql, 0, static (_, _) => { }, 0, ReadRow, cancellationToken);
-
-    private const string FindByTranscriptIdAndStartMsSql = "SELECT \"transcript_id\", \"seq\", \"start_ms\", \"end_ms\", \"speaker_label\", \"text\", \"confidence\" FROM \"segments\" WHERE \"transcript_id\" = $p0 AND \"start_ms\" = $p1 ORDER BY \"transcript_id\", \"seq\"";
+        global::Filix.Runtime.Repositories.TableReads.ScanAsync(_database, ScanSql, Read, cancellationToken);
 
     /// <summary>
     /// The rows whose transcript_id, start_ms equal the arguments, in primary key order.
     /// </summary>
     public global::System.Threading.Tasks.ValueTask<global::System.Collections.Generic.IReadOnlyList<Segment>> FindByTranscriptIdAndStartMsAsync(string transcriptId, long startMs, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync<(string, long), global::System.Collections.Generic.IReadOnlyList<Segment>>(static (session, state) =>
+        global::Filix.Runtime.Repositories.TableReads.ListAsync(_database, FindByTranscriptIdAndStartMsSql, 2, static (command, state) =>
         {
-            var command = session.Command(FindByTranscriptIdAndStartMsSql, 2);
-            command.Parameters[0].Value = state.Item1;
-            command.Parameters[1].Value = state.Item2;
-            var rows = new global::System.Collections.Generic.List<Segment>();
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                rows.Add(Read(reader));
-            }
-            return rows;
-        }, (transcriptId, startMs), cancellationToken);
-
-    private const string FindByTranscriptIdAndSpeakerLabelSql = "SELECT \"transcript_id\", \"seq\", \"start_ms\", \"end_ms\", \"speaker_label\", \"text\", \"confidence\" FROM \"segments\" WHERE \"transcript_id\" = $p0 AND \"speaker_label\" IS $p1 ORDER BY \"transcript_id\", \"seq\"";
+            command.Parameters[0].Value = state.TranscriptId;
+            command.Parameters[1].Value = state.StartMs;
+        }, (TranscriptId: transcriptId, StartMs: startMs), Read, cancellationToken);
 
     /// <summary>
     /// The rows whose transcript_id, speaker_label equal the arguments, in primary key order.
     /// </summary>
     public global::System.Threading.Tasks.ValueTask<global::System.Collections.Generic.IReadOnlyList<Segment>> FindByTranscriptIdAndSpeakerLabelAsync(string transcriptId, string? speakerLabel, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync<(string, string?), global::System.Collections.Generic.IReadOnlyList<Segment>>(static (session, state) =>
+        global::Filix.Runtime.Repositories.TableReads.ListAsync(_database, FindByTranscriptIdAndSpeakerLabelSql, 2, static (command, state) =>
         {
-            var command = session.Command(FindByTranscriptIdAndSpeakerLabelSql, 2);
-            command.Parameters[0].Value = state.Item1;
-            command.Parameters[1].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(state.Item2);
-            var rows = new global::System.Collections.Generic.List<Segment>();
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                rows.Add(Read(reader));
-            }
-            return rows;
-        }, (transcriptId, speakerLabel), cancellationToken);
-
-    private const string FindByTranscriptIdSql = "SELECT \"transcript_id\", \"seq\", \"start_ms\", \"end_ms\", \"speaker_label\", \"text\", \"confidence\" FROM \"segments\" WHERE \"transcript_id\" = $p0 ORDER BY \"transcript_id\", \"seq\"";
+            command.Parameters[0].Value = state.TranscriptId;
+            command.Parameters[1].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(state.SpeakerLabel);
+        }, (TranscriptId: transcriptId, SpeakerLabel: speakerLabel), Read, cancellationToken);
 
     /// <summary>
     /// The rows whose transcript_id equal the arguments, in primary key order.
     /// </summary>
     public global::System.Threading.Tasks.ValueTask<global::System.Collections.Generic.IReadOnlyList<Segment>> FindByTranscriptIdAsync(string transcriptId, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync<string, global::System.Collections.Generic.IReadOnlyList<Segment>>(static (session, state) =>
-        {
-            var command = session.Command(FindByTranscriptIdSql, 1);
-            command.Parameters[0].Value = state;
-            var rows = new global::System.Collections.Generic.List<Segment>();
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                rows.Add(Read(reader));
-            }
-            return rows;
-        }, transcriptId, cancellationToken);
+        global::Filix.Runtime.Repositories.TableReads.ListAsync(_database, FindByTranscriptIdSql, 1, static (command, state) => command.Parameters[0].Value = state, transcriptId, Read, cancellationToken);
 
     /// <summary>
     /// Reads the current row of a reader over the table's columns in declaration order.
@@ -198,12 +147,7 @@ public sealed partial class SegmentsTable
     /// <summary>
     /// The stored forms of a row's columns in declaration order, the parameters of every row statement.
     /// </summary>
-    internal static object?[] Values(Segment row)
-    {
-        var values = new object?[7];
-        Fill(values, 0, row);
-        return values;
-    }
+    internal static object?[] Values(Segment row) => global::Filix.Runtime.Repositories.TableWrites.Values(row, ColumnCount, Fill);
 
     internal static void Fill(object?[] values, int offset, Segment row)
     {
@@ -217,8 +161,7 @@ public sealed partial class SegmentsTable
     }
 
     /// <summary>
-    /// Whether a write by key changed its row (Update, Delete).
+    /// The stored forms of a primary key, the parameters of the delete.
     /// </summary>
-    private static async global::System.Threading.Tasks.Task<bool> ChangedOneAsync(global::System.Threading.Tasks.Task<int> changes) =>
-        await changes.ConfigureAwait(false) == 1;
+    private static object?[] Key(string transcriptId, long seq) => new object?[] { transcriptId, seq };
 }

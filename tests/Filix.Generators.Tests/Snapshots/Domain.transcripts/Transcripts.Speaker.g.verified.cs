@@ -7,6 +7,7 @@ namespace Filix.Tests.Transcripts;
 /// <summary>
 /// A voice in a transcript, as diarisation labelled it, and who it turned out to be.
 /// </summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Filix", "0.1.0")]
 public sealed partial record Speaker
 {
     /// <summary>

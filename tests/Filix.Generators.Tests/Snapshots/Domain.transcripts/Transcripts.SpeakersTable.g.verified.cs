@@ -7,8 +7,13 @@ namespace Filix.Tests.Transcripts;
 /// <summary>
 /// The 'speakers' table of the transcripts database (sync).
 /// </summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Filix", "0.1.0")]
 public sealed partial class SpeakersTable
 {
+    /// <summary>The table's name in SQL.</summary>
+    public const string Name = "speakers";
+
+    private const int ColumnCount = 6;
     private const string ScanSql = "SELECT \"transcript_id\", \"label\", \"name\", \"contact_id\", \"role\", \"talk_seconds\" FROM \"speakers\" ORDER BY \"transcript_id\", \"label\"";
     private const string CountSql = "SELECT count(*) FROM \"speakers\"";
     private const string GetSql = "SELECT \"transcript_id\", \"label\", \"name\", \"contact_id\", \"role\", \"talk_seconds\" FROM \"speakers\" WHERE \"transcript_id\" = $p0 AND \"label\" = $p1";
@@ -16,168 +21,106 @@ public sealed partial class SpeakersTable
     private const string UpsertSql = "INSERT INTO \"speakers\" (\"transcript_id\", \"label\", \"name\", \"contact_id\", \"role\", \"talk_seconds\") VALUES ($p0, $p1, $p2, $p3, $p4, $p5) ON CONFLICT (\"transcript_id\", \"label\") DO UPDATE SET \"name\" = excluded.\"name\", \"contact_id\" = excluded.\"contact_id\", \"role\" = excluded.\"role\", \"talk_seconds\" = excluded.\"talk_seconds\"";
     private const string UpdateSql = "UPDATE \"speakers\" SET \"name\" = $p2, \"contact_id\" = $p3, \"role\" = $p4, \"talk_seconds\" = $p5 WHERE \"transcript_id\" = $p0 AND \"label\" = $p1";
     private const string DeleteSql = "DELETE FROM \"speakers\" WHERE \"transcript_id\" = $p0 AND \"label\" = $p1";
-
-    private static readonly global::System.Func<global::Microsoft.Data.Sqlite.SqliteDataReader, Speaker> ReadRow = Read;
+    private const string FindByNameSql = "SELECT \"transcript_id\", \"label\", \"name\", \"contact_id\", \"role\", \"talk_seconds\" FROM \"speakers\" WHERE \"name\" IS $p0 ORDER BY \"transcript_id\", \"label\"";
+    private const string FindByContactIdSql = "SELECT \"transcript_id\", \"label\", \"name\", \"contact_id\", \"role\", \"talk_seconds\" FROM \"speakers\" WHERE \"contact_id\" IS $p0 ORDER BY \"transcript_id\", \"label\"";
+    private const string FindByTranscriptIdSql = "SELECT \"transcript_id\", \"label\", \"name\", \"contact_id\", \"role\", \"talk_seconds\" FROM \"speakers\" WHERE \"transcript_id\" = $p0 ORDER BY \"transcript_id\", \"label\"";
 
     private readonly global::Filix.Runtime.FilixDatabase _database;
 
     internal SpeakersTable(global::Filix.Runtime.FilixDatabase database) => _database = database;
 
-    /// <summary>The table's name in SQL.</summary>
-    public const string Name = "speakers";
-
     /// <summary>
     /// The row with this primary key, or null.
     /// </summary>
     public global::System.Threading.Tasks.ValueTask<Speaker?> GetAsync(string transcriptId, string label, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync<(string, string), Speaker?>(static (session, state) =>
+        global::Filix.Runtime.Repositories.TableReads.OneAsync(_database, GetSql, 2, static (command, state) =>
         {
-            var command = session.Command(GetSql, 2);
-            command.Parameters[0].Value = state.Item1;
-            command.Parameters[1].Value = state.Item2;
-            using var reader = command.ExecuteReader();
-            return reader.Read() ? Read(reader) : null;
-        }, (transcriptId, label), cancellationToken);
+            command.Parameters[0].Value = state.TranscriptId;
+            command.Parameters[1].Value = state.Label;
+        }, (TranscriptId: transcriptId, Label: label), Read, cancellationToken);
 
     /// <summary>
     /// Inserts a row; fails if a row with its key exists.
     /// </summary>
-    public global::System.Threading.Tasks.Task InsertAsync(Speaker row, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(row);
-        return _database.ExecuteAsync(InsertSql, 6, Values(row), cancellationToken);
-    }
+    public global::System.Threading.Tasks.Task InsertAsync(Speaker row, global::System.Threading.CancellationToken cancellationToken = default) => _database.ExecuteAsync(InsertSql, ColumnCount, Values(row), cancellationToken);
 
     /// <summary>
     /// Inserts a row, or updates every column of the row with the same key.
     /// </summary>
-    public global::System.Threading.Tasks.Task UpsertAsync(Speaker row, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(row);
-        return _database.ExecuteAsync(UpsertSql, 6, Values(row), cancellationToken);
-    }
+    public global::System.Threading.Tasks.Task UpsertAsync(Speaker row, global::System.Threading.CancellationToken cancellationToken = default) => _database.ExecuteAsync(UpsertSql, ColumnCount, Values(row), cancellationToken);
 
     /// <summary>
     /// Updates the row with the same key; false if there is none.
     /// </summary>
-    public global::System.Threading.Tasks.Task<bool> UpdateAsync(Speaker row, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(row);
-        return ChangedOneAsync(_database.ExecuteAsync(UpdateSql, 6, Values(row), cancellationToken));
-    }
+    public global::System.Threading.Tasks.Task<bool> UpdateAsync(Speaker row, global::System.Threading.CancellationToken cancellationToken = default) =>
+        global::Filix.Runtime.Repositories.TableWrites.ChangedOneAsync(_database.ExecuteAsync(UpdateSql, ColumnCount, Values(row), cancellationToken));
 
     /// <summary>
     /// Deletes the row with this primary key; false if there is none.
     /// </summary>
     public global::System.Threading.Tasks.Task<bool> DeleteAsync(string transcriptId, string label, global::System.Threading.CancellationToken cancellationToken = default) =>
-        ChangedOneAsync(_database.ExecuteAsync(DeleteSql, 2, new object?[] { transcriptId, label }, cancellationToken));
+        global::Filix.Runtime.Repositories.TableWrites.ChangedOneAsync(_database.ExecuteAsync(DeleteSql, 2, Key(transcriptId, label), cancellationToken));
 
     /// <summary>
     /// Inserts all rows in one transaction: all of them are stored, or none. Returns the number of rows written.
     /// </summary>
-    public global::System.Threading.Tasks.Task<int> InsertManyAsync(global::System.Collections.Generic.IEnumerable<Speaker> rows, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(rows);
-        // Materialise first: the count sizes the values, and the caller's sequence is enumerated once.
-        var batch = rows as global::System.Collections.Generic.IReadOnlyCollection<Speaker> ?? global::System.Linq.Enumerable.ToList(rows);
-        var values = new object?[batch.Count * 6];
-        var offset = 0;
-        foreach (var row in batch)
-        {
-            global::System.ArgumentNullException.ThrowIfNull(row, nameof(rows));
-            Fill(values, offset, row);
-            offset += 6;
-        }
-        return _database.ExecuteAsync(InsertSql, 6, values, cancellationToken);
-    }
+    public global::System.Threading.Tasks.Task<int> InsertManyAsync(global::System.Collections.Generic.IEnumerable<Speaker> rows, global::System.Threading.CancellationToken cancellationToken = default) =>
+        global::Filix.Runtime.Repositories.TableWrites.ManyAsync(_database, InsertSql, ColumnCount, rows, Fill, cancellationToken);
 
     /// <summary>
     /// Upserts all rows in one transaction: all of them are stored, or none. Returns the number of rows written.
     /// </summary>
-    public global::System.Threading.Tasks.Task<int> UpsertManyAsync(global::System.Collections.Generic.IEnumerable<Speaker> rows, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(rows);
-        // Materialise first: the count sizes the values, and the caller's sequence is enumerated once.
-        var batch = rows as global::System.Collections.Generic.IReadOnlyCollection<Speaker> ?? global::System.Linq.Enumerable.ToList(rows);
-        var values = new object?[batch.Count * 6];
-        var offset = 0;
-        foreach (var row in batch)
-        {
-            global::System.ArgumentNullException.ThrowIfNull(row, nameof(rows));
-            Fill(values, offset, row);
-            offset += 6;
-        }
-        return _database.ExecuteAsync(UpsertSql, 6, values, cancellationToken);
-    }
+    public global::System.Threading.Tasks.Task<int> UpsertManyAsync(global::System.Collections.Generic.IEnumerable<Speaker> rows, global::System.Threading.CancellationToken cancellationToken = default) =>
+        global::Filix.Runtime.Repositories.TableWrites.ManyAsync(_database, UpsertSql, ColumnCount, rows, Fill, cancellationToken);
+
+    /// <summary>
+    /// The insert of a row, as a statement. Write it with others as one unit (WriteTogetherAsync).
+    /// </summary>
+    public global::Filix.Runtime.FilixStatement InsertStatement(Speaker row) => new(Name, InsertSql, ColumnCount, Values(row));
+
+    /// <summary>
+    /// The upsert of a row, as a statement. Write it with others as one unit (WriteTogetherAsync).
+    /// </summary>
+    public global::Filix.Runtime.FilixStatement UpsertStatement(Speaker row) => new(Name, UpsertSql, ColumnCount, Values(row));
+
+    /// <summary>
+    /// The update of a row by its key, as a statement. Write it with others as one unit (WriteTogetherAsync).
+    /// </summary>
+    public global::Filix.Runtime.FilixStatement UpdateStatement(Speaker row) => new(Name, UpdateSql, ColumnCount, Values(row));
+
+    /// <summary>
+    /// The delete of the row with this primary key, as a statement. Write it with others as one unit (WriteTogetherAsync).
+    /// </summary>
+    public global::Filix.Runtime.FilixStatement DeleteStatement(string transcriptId, string label) => new(Name, DeleteSql, 2, Key(transcriptId, label));
 
     /// <summary>
     /// The number of rows.
     /// </summary>
-    public global::System.Threading.Tasks.ValueTask<long> CountAsync(global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync(static (session, _) => (long)session.Command(CountSql, 0).ExecuteScalar()!, 0, cancellationToken);
+    public global::System.Threading.Tasks.ValueTask<long> CountAsync(global::System.Threading.CancellationToken cancellationToken = default) => global::Filix.Runtime.Repositories.TableReads.CountAsync(_database, CountSql, cancellationToken);
 
     /// <summary>
     /// Every row in primary key order, streamed: one read connection is held until the enumeration ends.
     /// </summary>
     public global::System.Collections.Generic.IAsyncEnumerable<Speaker> ScanAsync(global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.QueryAsync(ScanSql, 0, static (_, _) => { }, 0, ReadRow, cancellationToken);
-
-    private const string FindByNameSql = "SELECT \"transcript_id\", \"label\", \"name\", \"contact_id\", \"role\", \"talk_seconds\" FROM \"speakers\" WHERE \"name\" IS $p0 ORDER BY \"transcript_id\", \"label\"";
+        global::Filix.Runtime.Repositories.TableReads.ScanAsync(_database, ScanSql, Read, cancellationToken);
 
     /// <summary>
     /// The rows whose name equal the arguments, in primary key order.
     /// </summary>
     public global::System.Threading.Tasks.ValueTask<global::System.Collections.Generic.IReadOnlyList<Speaker>> FindByNameAsync(string? name, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync<string?, global::System.Collections.Generic.IReadOnlyList<Speaker>>(static (session, state) =>
-        {
-            var command = session.Command(FindByNameSql, 1);
-            command.Parameters[0].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(state);
-            var rows = new global::System.Collections.Generic.List<Speaker>();
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                rows.Add(Read(reader));
-            }
-            return rows;
-        }, name, cancellationToken);
-
-    private const string FindByContactIdSql = "SELECT \"transcript_id\", \"label\", \"name\", \"contact_id\", \"role\", \"talk_seconds\" FROM \"speakers\" WHERE \"contact_id\" IS $p0 ORDER BY \"transcript_id\", \"label\"";
+        global::Filix.Runtime.Repositories.TableReads.ListAsync(_database, FindByNameSql, 1, static (command, state) => command.Parameters[0].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(state), name, Read, cancellationToken);
 
     /// <summary>
     /// The rows whose contact_id equal the arguments, in primary key order.
     /// </summary>
     public global::System.Threading.Tasks.ValueTask<global::System.Collections.Generic.IReadOnlyList<Speaker>> FindByContactIdAsync(global::System.Guid? contactId, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync<global::System.Guid?, global::System.Collections.Generic.IReadOnlyList<Speaker>>(static (session, state) =>
-        {
-            var command = session.Command(FindByContactIdSql, 1);
-            command.Parameters[0].Value = global::Filix.Runtime.Sqlite.SqliteValues.Uuid(state);
-            var rows = new global::System.Collections.Generic.List<Speaker>();
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                rows.Add(Read(reader));
-            }
-            return rows;
-        }, contactId, cancellationToken);
-
-    private const string FindByTranscriptIdSql = "SELECT \"transcript_id\", \"label\", \"name\", \"contact_id\", \"role\", \"talk_seconds\" FROM \"speakers\" WHERE \"transcript_id\" = $p0 ORDER BY \"transcript_id\", \"label\"";
+        global::Filix.Runtime.Repositories.TableReads.ListAsync(_database, FindByContactIdSql, 1, static (command, state) => command.Parameters[0].Value = global::Filix.Runtime.Sqlite.SqliteValues.Uuid(state), contactId, Read, cancellationToken);
 
     /// <summary>
     /// The rows whose transcript_id equal the arguments, in primary key order.
     /// </summary>
     public global::System.Threading.Tasks.ValueTask<global::System.Collections.Generic.IReadOnlyList<Speaker>> FindByTranscriptIdAsync(string transcriptId, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync<string, global::System.Collections.Generic.IReadOnlyList<Speaker>>(static (session, state) =>
-        {
-            var command = session.Command(FindByTranscriptIdSql, 1);
-            command.Parameters[0].Value = state;
-            var rows = new global::System.Collections.Generic.List<Speaker>();
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                rows.Add(Read(reader));
-            }
-            return rows;
-        }, transcriptId, cancellationToken);
+        global::Filix.Runtime.Repositories.TableReads.ListAsync(_database, FindByTranscriptIdSql, 1, static (command, state) => command.Parameters[0].Value = state, transcriptId, Read, cancellationToken);
 
     /// <summary>
     /// Reads the current row of a reader over the table's columns in declaration order.
@@ -195,12 +138,7 @@ public sealed partial class SpeakersTable
     /// <summary>
     /// The stored forms of a row's columns in declaration order, the parameters of every row statement.
     /// </summary>
-    internal static object?[] Values(Speaker row)
-    {
-        var values = new object?[6];
-        Fill(values, 0, row);
-        return values;
-    }
+    internal static object?[] Values(Speaker row) => global::Filix.Runtime.Repositories.TableWrites.Values(row, ColumnCount, Fill);
 
     internal static void Fill(object?[] values, int offset, Speaker row)
     {
@@ -213,8 +151,7 @@ public sealed partial class SpeakersTable
     }
 
     /// <summary>
-    /// Whether a write by key changed its row (Update, Delete).
+    /// The stored forms of a primary key, the parameters of the delete.
     /// </summary>
-    private static async global::System.Threading.Tasks.Task<bool> ChangedOneAsync(global::System.Threading.Tasks.Task<int> changes) =>
-        await changes.ConfigureAwait(false) == 1;
+    private static object?[] Key(string transcriptId, string label) => new object?[] { transcriptId, label };
 }

@@ -7,6 +7,7 @@ namespace Filix.Tests.Transcripts;
 /// <summary>
 /// One recording's transcript.
 /// </summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Filix", "0.1.0")]
 public sealed partial record Transcript
 {
     /// <summary>

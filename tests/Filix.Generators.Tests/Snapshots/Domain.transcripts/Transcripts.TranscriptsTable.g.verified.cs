@@ -7,8 +7,13 @@ namespace Filix.Tests.Transcripts;
 /// <summary>
 /// The 'transcripts' table of the transcripts database (sync).
 /// </summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Filix", "0.1.0")]
 public sealed partial class TranscriptsTable
 {
+    /// <summary>The table's name in SQL.</summary>
+    public const string Name = "transcripts";
+
+    private const int ColumnCount = 15;
     private const string ScanSql = "SELECT \"id\", \"title\", \"kind\", \"source\", \"source_id\", \"recorded_at\", \"duration_seconds\", \"language\", \"media_key\", \"transcriber\", \"summary\", \"tags\", \"word_count\", \"created_at\", \"updated_at\" FROM \"transcripts\" ORDER BY \"id\"";
     private const string CountSql = "SELECT count(*) FROM \"transcripts\"";
     private const string GetSql = "SELECT \"id\", \"title\", \"kind\", \"source\", \"source_id\", \"recorded_at\", \"duration_seconds\", \"language\", \"media_key\", \"transcriber\", \"summary\", \"tags\", \"word_count\", \"created_at\", \"updated_at\" FROM \"transcripts\" WHERE \"id\" = $p0";
@@ -16,164 +21,110 @@ public sealed partial class TranscriptsTable
     private const string UpsertSql = "INSERT INTO \"transcripts\" (\"id\", \"title\", \"kind\", \"source\", \"source_id\", \"recorded_at\", \"duration_seconds\", \"language\", \"media_key\", \"transcriber\", \"summary\", \"tags\", \"word_count\", \"created_at\", \"updated_at\") VALUES ($p0, $p1, $p2, $p3, $p4, $p5, $p6, $p7, $p8, $p9, $p10, $p11, $p12, $p13, $p14) ON CONFLICT (\"id\") DO UPDATE SET \"title\" = excluded.\"title\", \"kind\" = excluded.\"kind\", \"source\" = excluded.\"source\", \"source_id\" = excluded.\"source_id\", \"recorded_at\" = excluded.\"recorded_at\", \"duration_seconds\" = excluded.\"duration_seconds\", \"language\" = excluded.\"language\", \"media_key\" = excluded.\"media_key\", \"transcriber\" = excluded.\"transcriber\", \"summary\" = excluded.\"summary\", \"tags\" = excluded.\"tags\", \"word_count\" = excluded.\"word_count\", \"created_at\" = excluded.\"created_at\", \"updated_at\" = excluded.\"updated_at\"";
     private const string UpdateSql = "UPDATE \"transcripts\" SET \"title\" = $p1, \"kind\" = $p2, \"source\" = $p3, \"source_id\" = $p4, \"recorded_at\" = $p5, \"duration_seconds\" = $p6, \"language\" = $p7, \"media_key\" = $p8, \"transcriber\" = $p9, \"summary\" = $p10, \"tags\" = $p11, \"word_count\" = $p12, \"created_at\" = $p13, \"updated_at\" = $p14 WHERE \"id\" = $p0";
     private const string DeleteSql = "DELETE FROM \"transcripts\" WHERE \"id\" = $p0";
-
-    private static readonly global::System.Func<global::Microsoft.Data.Sqlite.SqliteDataReader, Transcript> ReadRow = Read;
+    private const string FindByRecordedAtSql = "SELECT \"id\", \"title\", \"kind\", \"source\", \"source_id\", \"recorded_at\", \"duration_seconds\", \"language\", \"media_key\", \"transcriber\", \"summary\", \"tags\", \"word_count\", \"created_at\", \"updated_at\" FROM \"transcripts\" WHERE \"recorded_at\" = $p0 ORDER BY \"id\"";
+    private const string FindByKindAndRecordedAtSql = "SELECT \"id\", \"title\", \"kind\", \"source\", \"source_id\", \"recorded_at\", \"duration_seconds\", \"language\", \"media_key\", \"transcriber\", \"summary\", \"tags\", \"word_count\", \"created_at\", \"updated_at\" FROM \"transcripts\" WHERE \"kind\" = $p0 AND \"recorded_at\" = $p1 ORDER BY \"id\"";
+    private const string GetBySourceAndSourceIdSql = "SELECT \"id\", \"title\", \"kind\", \"source\", \"source_id\", \"recorded_at\", \"duration_seconds\", \"language\", \"media_key\", \"transcriber\", \"summary\", \"tags\", \"word_count\", \"created_at\", \"updated_at\" FROM \"transcripts\" WHERE \"source\" = $p0 AND \"source_id\" = $p1 ORDER BY \"id\"";
 
     private readonly global::Filix.Runtime.FilixDatabase _database;
 
     internal TranscriptsTable(global::Filix.Runtime.FilixDatabase database) => _database = database;
 
-    /// <summary>The table's name in SQL.</summary>
-    public const string Name = "transcripts";
-
     /// <summary>
     /// The row with this primary key, or null.
     /// </summary>
     public global::System.Threading.Tasks.ValueTask<Transcript?> GetAsync(string id, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync<string, Transcript?>(static (session, state) =>
-        {
-            var command = session.Command(GetSql, 1);
-            command.Parameters[0].Value = state;
-            using var reader = command.ExecuteReader();
-            return reader.Read() ? Read(reader) : null;
-        }, id, cancellationToken);
+        global::Filix.Runtime.Repositories.TableReads.OneAsync(_database, GetSql, 1, static (command, state) => command.Parameters[0].Value = state, id, Read, cancellationToken);
 
     /// <summary>
     /// Inserts a row; fails if a row with its key exists.
     /// </summary>
-    public global::System.Threading.Tasks.Task InsertAsync(Transcript row, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(row);
-        return _database.ExecuteAsync(InsertSql, 15, Values(row), cancellationToken);
-    }
+    public global::System.Threading.Tasks.Task InsertAsync(Transcript row, global::System.Threading.CancellationToken cancellationToken = default) => _database.ExecuteAsync(InsertSql, ColumnCount, Values(row), cancellationToken);
 
     /// <summary>
     /// Inserts a row, or updates every column of the row with the same key.
     /// </summary>
-    public global::System.Threading.Tasks.Task UpsertAsync(Transcript row, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(row);
-        return _database.ExecuteAsync(UpsertSql, 15, Values(row), cancellationToken);
-    }
+    public global::System.Threading.Tasks.Task UpsertAsync(Transcript row, global::System.Threading.CancellationToken cancellationToken = default) => _database.ExecuteAsync(UpsertSql, ColumnCount, Values(row), cancellationToken);
 
     /// <summary>
     /// Updates the row with the same key; false if there is none.
     /// </summary>
-    public global::System.Threading.Tasks.Task<bool> UpdateAsync(Transcript row, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(row);
-        return ChangedOneAsync(_database.ExecuteAsync(UpdateSql, 15, Values(row), cancellationToken));
-    }
+    public global::System.Threading.Tasks.Task<bool> UpdateAsync(Transcript row, global::System.Threading.CancellationToken cancellationToken = default) =>
+        global::Filix.Runtime.Repositories.TableWrites.ChangedOneAsync(_database.ExecuteAsync(UpdateSql, ColumnCount, Values(row), cancellationToken));
 
     /// <summary>
     /// Deletes the row with this primary key; false if there is none.
     /// </summary>
     public global::System.Threading.Tasks.Task<bool> DeleteAsync(string id, global::System.Threading.CancellationToken cancellationToken = default) =>
-        ChangedOneAsync(_database.ExecuteAsync(DeleteSql, 1, new object?[] { id }, cancellationToken));
+        global::Filix.Runtime.Repositories.TableWrites.ChangedOneAsync(_database.ExecuteAsync(DeleteSql, 1, Key(id), cancellationToken));
 
     /// <summary>
     /// Inserts all rows in one transaction: all of them are stored, or none. Returns the number of rows written.
     /// </summary>
-    public global::System.Threading.Tasks.Task<int> InsertManyAsync(global::System.Collections.Generic.IEnumerable<Transcript> rows, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(rows);
-        // Materialise first: the count sizes the values, and the caller's sequence is enumerated once.
-        var batch = rows as global::System.Collections.Generic.IReadOnlyCollection<Transcript> ?? global::System.Linq.Enumerable.ToList(rows);
-        var values = new object?[batch.Count * 15];
-        var offset = 0;
-        foreach (var row in batch)
-        {
-            global::System.ArgumentNullException.ThrowIfNull(row, nameof(rows));
-            Fill(values, offset, row);
-            offset += 15;
-        }
-        return _database.ExecuteAsync(InsertSql, 15, values, cancellationToken);
-    }
+    public global::System.Threading.Tasks.Task<int> InsertManyAsync(global::System.Collections.Generic.IEnumerable<Transcript> rows, global::System.Threading.CancellationToken cancellationToken = default) =>
+        global::Filix.Runtime.Repositories.TableWrites.ManyAsync(_database, InsertSql, ColumnCount, rows, Fill, cancellationToken);
 
     /// <summary>
     /// Upserts all rows in one transaction: all of them are stored, or none. Returns the number of rows written.
     /// </summary>
-    public global::System.Threading.Tasks.Task<int> UpsertManyAsync(global::System.Collections.Generic.IEnumerable<Transcript> rows, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(rows);
-        // Materialise first: the count sizes the values, and the caller's sequence is enumerated once.
-        var batch = rows as global::System.Collections.Generic.IReadOnlyCollection<Transcript> ?? global::System.Linq.Enumerable.ToList(rows);
-        var values = new object?[batch.Count * 15];
-        var offset = 0;
-        foreach (var row in batch)
-        {
-            global::System.ArgumentNullException.ThrowIfNull(row, nameof(rows));
-            Fill(values, offset, row);
-            offset += 15;
-        }
-        return _database.ExecuteAsync(UpsertSql, 15, values, cancellationToken);
-    }
+    public global::System.Threading.Tasks.Task<int> UpsertManyAsync(global::System.Collections.Generic.IEnumerable<Transcript> rows, global::System.Threading.CancellationToken cancellationToken = default) =>
+        global::Filix.Runtime.Repositories.TableWrites.ManyAsync(_database, UpsertSql, ColumnCount, rows, Fill, cancellationToken);
+
+    /// <summary>
+    /// The insert of a row, as a statement. Write it with others as one unit (WriteTogetherAsync).
+    /// </summary>
+    public global::Filix.Runtime.FilixStatement InsertStatement(Transcript row) => new(Name, InsertSql, ColumnCount, Values(row));
+
+    /// <summary>
+    /// The upsert of a row, as a statement. Write it with others as one unit (WriteTogetherAsync).
+    /// </summary>
+    public global::Filix.Runtime.FilixStatement UpsertStatement(Transcript row) => new(Name, UpsertSql, ColumnCount, Values(row));
+
+    /// <summary>
+    /// The update of a row by its key, as a statement. Write it with others as one unit (WriteTogetherAsync).
+    /// </summary>
+    public global::Filix.Runtime.FilixStatement UpdateStatement(Transcript row) => new(Name, UpdateSql, ColumnCount, Values(row));
+
+    /// <summary>
+    /// The delete of the row with this primary key, as a statement. Write it with others as one unit (WriteTogetherAsync).
+    /// </summary>
+    public global::Filix.Runtime.FilixStatement DeleteStatement(string id) => new(Name, DeleteSql, 1, Key(id));
 
     /// <summary>
     /// The number of rows.
     /// </summary>
-    public global::System.Threading.Tasks.ValueTask<long> CountAsync(global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync(static (session, _) => (long)session.Command(CountSql, 0).ExecuteScalar()!, 0, cancellationToken);
+    public global::System.Threading.Tasks.ValueTask<long> CountAsync(global::System.Threading.CancellationToken cancellationToken = default) => global::Filix.Runtime.Repositories.TableReads.CountAsync(_database, CountSql, cancellationToken);
 
     /// <summary>
     /// Every row in primary key order, streamed: one read connection is held until the enumeration ends.
     /// </summary>
     public global::System.Collections.Generic.IAsyncEnumerable<Transcript> ScanAsync(global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.QueryAsync(ScanSql, 0, static (_, _) => { }, 0, ReadRow, cancellationToken);
-
-    private const string FindByRecordedAtSql = "SELECT \"id\", \"title\", \"kind\", \"source\", \"source_id\", \"recorded_at\", \"duration_seconds\", \"language\", \"media_key\", \"transcriber\", \"summary\", \"tags\", \"word_count\", \"created_at\", \"updated_at\" FROM \"transcripts\" WHERE \"recorded_at\" = $p0 ORDER BY \"id\"";
+        global::Filix.Runtime.Repositories.TableReads.ScanAsync(_database, ScanSql, Read, cancellationToken);
 
     /// <summary>
     /// The rows whose recorded_at equal the arguments, in primary key order.
     /// </summary>
     public global::System.Threading.Tasks.ValueTask<global::System.Collections.Generic.IReadOnlyList<Transcript>> FindByRecordedAtAsync(global::System.DateTimeOffset recordedAt, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync<global::System.DateTimeOffset, global::System.Collections.Generic.IReadOnlyList<Transcript>>(static (session, state) =>
-        {
-            var command = session.Command(FindByRecordedAtSql, 1);
-            command.Parameters[0].Value = global::Filix.Runtime.Sqlite.SqliteValues.Timestamp(state);
-            var rows = new global::System.Collections.Generic.List<Transcript>();
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                rows.Add(Read(reader));
-            }
-            return rows;
-        }, recordedAt, cancellationToken);
-
-    private const string FindByKindAndRecordedAtSql = "SELECT \"id\", \"title\", \"kind\", \"source\", \"source_id\", \"recorded_at\", \"duration_seconds\", \"language\", \"media_key\", \"transcriber\", \"summary\", \"tags\", \"word_count\", \"created_at\", \"updated_at\" FROM \"transcripts\" WHERE \"kind\" = $p0 AND \"recorded_at\" = $p1 ORDER BY \"id\"";
+        global::Filix.Runtime.Repositories.TableReads.ListAsync(_database, FindByRecordedAtSql, 1, static (command, state) => command.Parameters[0].Value = global::Filix.Runtime.Sqlite.SqliteValues.Timestamp(state), recordedAt, Read, cancellationToken);
 
     /// <summary>
     /// The rows whose kind, recorded_at equal the arguments, in primary key order.
     /// </summary>
     public global::System.Threading.Tasks.ValueTask<global::System.Collections.Generic.IReadOnlyList<Transcript>> FindByKindAndRecordedAtAsync(string kind, global::System.DateTimeOffset recordedAt, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync<(string, global::System.DateTimeOffset), global::System.Collections.Generic.IReadOnlyList<Transcript>>(static (session, state) =>
+        global::Filix.Runtime.Repositories.TableReads.ListAsync(_database, FindByKindAndRecordedAtSql, 2, static (command, state) =>
         {
-            var command = session.Command(FindByKindAndRecordedAtSql, 2);
-            command.Parameters[0].Value = state.Item1;
-            command.Parameters[1].Value = global::Filix.Runtime.Sqlite.SqliteValues.Timestamp(state.Item2);
-            var rows = new global::System.Collections.Generic.List<Transcript>();
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                rows.Add(Read(reader));
-            }
-            return rows;
-        }, (kind, recordedAt), cancellationToken);
-
-    private const string GetBySourceAndSourceIdSql = "SELECT \"id\", \"title\", \"kind\", \"source\", \"source_id\", \"recorded_at\", \"duration_seconds\", \"language\", \"media_key\", \"transcriber\", \"summary\", \"tags\", \"word_count\", \"created_at\", \"updated_at\" FROM \"transcripts\" WHERE \"source\" = $p0 AND \"source_id\" = $p1 ORDER BY \"id\"";
+            command.Parameters[0].Value = state.Kind;
+            command.Parameters[1].Value = global::Filix.Runtime.Sqlite.SqliteValues.Timestamp(state.RecordedAt);
+        }, (Kind: kind, RecordedAt: recordedAt), Read, cancellationToken);
 
     /// <summary>
     /// The row whose source, source_id equal the arguments, or null.
     /// </summary>
     public global::System.Threading.Tasks.ValueTask<Transcript?> GetBySourceAndSourceIdAsync(string source, string sourceId, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync<(string, string), Transcript?>(static (session, state) =>
+        global::Filix.Runtime.Repositories.TableReads.OneAsync(_database, GetBySourceAndSourceIdSql, 2, static (command, state) =>
         {
-            var command = session.Command(GetBySourceAndSourceIdSql, 2);
-            command.Parameters[0].Value = state.Item1;
-            command.Parameters[1].Value = state.Item2;
-            using var reader = command.ExecuteReader();
-            return reader.Read() ? Read(reader) : null;
-        }, (source, sourceId), cancellationToken);
+            command.Parameters[0].Value = state.Source;
+            command.Parameters[1].Value = state.SourceId;
+        }, (Source: source, SourceId: sourceId), Read, cancellationToken);
 
     /// <summary>
     /// Reads the current row of a reader over the table's columns in declaration order.
@@ -200,12 +151,7 @@ public sealed partial class TranscriptsTable
     /// <summary>
     /// The stored forms of a row's columns in declaration order, the parameters of every row statement.
     /// </summary>
-    internal static object?[] Values(Transcript row)
-    {
-        var values = new object?[15];
-        Fill(values, 0, row);
-        return values;
-    }
+    internal static object?[] Values(Transcript row) => global::Filix.Runtime.Repositories.TableWrites.Values(row, ColumnCount, Fill);
 
     internal static void Fill(object?[] values, int offset, Transcript row)
     {
@@ -227,8 +173,7 @@ public sealed partial class TranscriptsTable
     }
 
     /// <summary>
-    /// Whether a write by key changed its row (Update, Delete).
+    /// The stored forms of a primary key, the parameters of the delete.
     /// </summary>
-    private static async global::System.Threading.Tasks.Task<bool> ChangedOneAsync(global::System.Threading.Tasks.Task<int> changes) =>
-        await changes.ConfigureAwait(false) == 1;
+    private static object?[] Key(string id) => new object?[] { id };
 }

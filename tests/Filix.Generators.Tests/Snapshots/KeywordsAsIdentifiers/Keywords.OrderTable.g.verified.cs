@@ -7,8 +7,13 @@ namespace Filix.Tests.Keywords;
 /// <summary>
 /// The 'order' table of the keywords database (sync).
 /// </summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Filix", "0.1.0")]
 public sealed partial class OrderTable
 {
+    /// <summary>The table's name in SQL.</summary>
+    public const string Name = "order";
+
+    private const int ColumnCount = 7;
     private const string ScanSql = "SELECT \"id\", \"class\", \"group\", \"select\", \"default\", \"from\", \"order\" FROM \"order\" ORDER BY \"id\"";
     private const string CountSql = "SELECT count(*) FROM \"order\"";
     private const string GetSql = "SELECT \"id\", \"class\", \"group\", \"select\", \"default\", \"from\", \"order\" FROM \"order\" WHERE \"id\" = $p0";
@@ -16,144 +21,99 @@ public sealed partial class OrderTable
     private const string UpsertSql = "INSERT INTO \"order\" (\"id\", \"class\", \"group\", \"select\", \"default\", \"from\", \"order\") VALUES ($p0, $p1, $p2, $p3, $p4, $p5, $p6) ON CONFLICT (\"id\") DO UPDATE SET \"class\" = excluded.\"class\", \"group\" = excluded.\"group\", \"select\" = excluded.\"select\", \"default\" = excluded.\"default\", \"from\" = excluded.\"from\", \"order\" = excluded.\"order\"";
     private const string UpdateSql = "UPDATE \"order\" SET \"class\" = $p1, \"group\" = $p2, \"select\" = $p3, \"default\" = $p4, \"from\" = $p5, \"order\" = $p6 WHERE \"id\" = $p0";
     private const string DeleteSql = "DELETE FROM \"order\" WHERE \"id\" = $p0";
-
-    private static readonly global::System.Func<global::Microsoft.Data.Sqlite.SqliteDataReader, Order> ReadRow = Read;
+    private const string FindByClassSql = "SELECT \"id\", \"class\", \"group\", \"select\", \"default\", \"from\", \"order\" FROM \"order\" WHERE \"class\" = $p0 ORDER BY \"id\"";
+    private const string GetByGroupAndFromSql = "SELECT \"id\", \"class\", \"group\", \"select\", \"default\", \"from\", \"order\" FROM \"order\" WHERE \"group\" = $p0 AND \"from\" = $p1 ORDER BY \"id\"";
 
     private readonly global::Filix.Runtime.FilixDatabase _database;
 
     internal OrderTable(global::Filix.Runtime.FilixDatabase database) => _database = database;
 
-    /// <summary>The table's name in SQL.</summary>
-    public const string Name = "order";
-
     /// <summary>
     /// The row with this primary key, or null.
     /// </summary>
     public global::System.Threading.Tasks.ValueTask<Order?> GetAsync(long id, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync<long, Order?>(static (session, state) =>
-        {
-            var command = session.Command(GetSql, 1);
-            command.Parameters[0].Value = state;
-            using var reader = command.ExecuteReader();
-            return reader.Read() ? Read(reader) : null;
-        }, id, cancellationToken);
+        global::Filix.Runtime.Repositories.TableReads.OneAsync(_database, GetSql, 1, static (command, state) => command.Parameters[0].Value = state, id, Read, cancellationToken);
 
     /// <summary>
     /// Inserts a row; fails if a row with its key exists.
     /// </summary>
-    public global::System.Threading.Tasks.Task InsertAsync(Order row, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(row);
-        return _database.ExecuteAsync(InsertSql, 7, Values(row), cancellationToken);
-    }
+    public global::System.Threading.Tasks.Task InsertAsync(Order row, global::System.Threading.CancellationToken cancellationToken = default) => _database.ExecuteAsync(InsertSql, ColumnCount, Values(row), cancellationToken);
 
     /// <summary>
     /// Inserts a row, or updates every column of the row with the same key.
     /// </summary>
-    public global::System.Threading.Tasks.Task UpsertAsync(Order row, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(row);
-        return _database.ExecuteAsync(UpsertSql, 7, Values(row), cancellationToken);
-    }
+    public global::System.Threading.Tasks.Task UpsertAsync(Order row, global::System.Threading.CancellationToken cancellationToken = default) => _database.ExecuteAsync(UpsertSql, ColumnCount, Values(row), cancellationToken);
 
     /// <summary>
     /// Updates the row with the same key; false if there is none.
     /// </summary>
-    public global::System.Threading.Tasks.Task<bool> UpdateAsync(Order row, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(row);
-        return ChangedOneAsync(_database.ExecuteAsync(UpdateSql, 7, Values(row), cancellationToken));
-    }
+    public global::System.Threading.Tasks.Task<bool> UpdateAsync(Order row, global::System.Threading.CancellationToken cancellationToken = default) =>
+        global::Filix.Runtime.Repositories.TableWrites.ChangedOneAsync(_database.ExecuteAsync(UpdateSql, ColumnCount, Values(row), cancellationToken));
 
     /// <summary>
     /// Deletes the row with this primary key; false if there is none.
     /// </summary>
     public global::System.Threading.Tasks.Task<bool> DeleteAsync(long id, global::System.Threading.CancellationToken cancellationToken = default) =>
-        ChangedOneAsync(_database.ExecuteAsync(DeleteSql, 1, new object?[] { id }, cancellationToken));
+        global::Filix.Runtime.Repositories.TableWrites.ChangedOneAsync(_database.ExecuteAsync(DeleteSql, 1, Key(id), cancellationToken));
 
     /// <summary>
     /// Inserts all rows in one transaction: all of them are stored, or none. Returns the number of rows written.
     /// </summary>
-    public global::System.Threading.Tasks.Task<int> InsertManyAsync(global::System.Collections.Generic.IEnumerable<Order> rows, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(rows);
-        // Materialise first: the count sizes the values, and the caller's sequence is enumerated once.
-        var batch = rows as global::System.Collections.Generic.IReadOnlyCollection<Order> ?? global::System.Linq.Enumerable.ToList(rows);
-        var values = new object?[batch.Count * 7];
-        var offset = 0;
-        foreach (var row in batch)
-        {
-            global::System.ArgumentNullException.ThrowIfNull(row, nameof(rows));
-            Fill(values, offset, row);
-            offset += 7;
-        }
-        return _database.ExecuteAsync(InsertSql, 7, values, cancellationToken);
-    }
+    public global::System.Threading.Tasks.Task<int> InsertManyAsync(global::System.Collections.Generic.IEnumerable<Order> rows, global::System.Threading.CancellationToken cancellationToken = default) =>
+        global::Filix.Runtime.Repositories.TableWrites.ManyAsync(_database, InsertSql, ColumnCount, rows, Fill, cancellationToken);
 
     /// <summary>
     /// Upserts all rows in one transaction: all of them are stored, or none. Returns the number of rows written.
     /// </summary>
-    public global::System.Threading.Tasks.Task<int> UpsertManyAsync(global::System.Collections.Generic.IEnumerable<Order> rows, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(rows);
-        // Materialise first: the count sizes the values, and the caller's sequence is enumerated once.
-        var batch = rows as global::System.Collections.Generic.IReadOnlyCollection<Order> ?? global::System.Linq.Enumerable.ToList(rows);
-        var values = new object?[batch.Count * 7];
-        var offset = 0;
-        foreach (var row in batch)
-        {
-            global::System.ArgumentNullException.ThrowIfNull(row, nameof(rows));
-            Fill(values, offset, row);
-            offset += 7;
-        }
-        return _database.ExecuteAsync(UpsertSql, 7, values, cancellationToken);
-    }
+    public global::System.Threading.Tasks.Task<int> UpsertManyAsync(global::System.Collections.Generic.IEnumerable<Order> rows, global::System.Threading.CancellationToken cancellationToken = default) =>
+        global::Filix.Runtime.Repositories.TableWrites.ManyAsync(_database, UpsertSql, ColumnCount, rows, Fill, cancellationToken);
+
+    /// <summary>
+    /// The insert of a row, as a statement. Write it with others as one unit (WriteTogetherAsync).
+    /// </summary>
+    public global::Filix.Runtime.FilixStatement InsertStatement(Order row) => new(Name, InsertSql, ColumnCount, Values(row));
+
+    /// <summary>
+    /// The upsert of a row, as a statement. Write it with others as one unit (WriteTogetherAsync).
+    /// </summary>
+    public global::Filix.Runtime.FilixStatement UpsertStatement(Order row) => new(Name, UpsertSql, ColumnCount, Values(row));
+
+    /// <summary>
+    /// The update of a row by its key, as a statement. Write it with others as one unit (WriteTogetherAsync).
+    /// </summary>
+    public global::Filix.Runtime.FilixStatement UpdateStatement(Order row) => new(Name, UpdateSql, ColumnCount, Values(row));
+
+    /// <summary>
+    /// The delete of the row with this primary key, as a statement. Write it with others as one unit (WriteTogetherAsync).
+    /// </summary>
+    public global::Filix.Runtime.FilixStatement DeleteStatement(long id) => new(Name, DeleteSql, 1, Key(id));
 
     /// <summary>
     /// The number of rows.
     /// </summary>
-    public global::System.Threading.Tasks.ValueTask<long> CountAsync(global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync(static (session, _) => (long)session.Command(CountSql, 0).ExecuteScalar()!, 0, cancellationToken);
+    public global::System.Threading.Tasks.ValueTask<long> CountAsync(global::System.Threading.CancellationToken cancellationToken = default) => global::Filix.Runtime.Repositories.TableReads.CountAsync(_database, CountSql, cancellationToken);
 
     /// <summary>
     /// Every row in primary key order, streamed: one read connection is held until the enumeration ends.
     /// </summary>
     public global::System.Collections.Generic.IAsyncEnumerable<Order> ScanAsync(global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.QueryAsync(ScanSql, 0, static (_, _) => { }, 0, ReadRow, cancellationToken);
-
-    private const string FindByClassSql = "SELECT \"id\", \"class\", \"group\", \"select\", \"default\", \"from\", \"order\" FROM \"order\" WHERE \"class\" = $p0 ORDER BY \"id\"";
+        global::Filix.Runtime.Repositories.TableReads.ScanAsync(_database, ScanSql, Read, cancellationToken);
 
     /// <summary>
     /// The rows whose class equal the arguments, in primary key order.
     /// </summary>
     public global::System.Threading.Tasks.ValueTask<global::System.Collections.Generic.IReadOnlyList<Order>> FindByClassAsync(string @class, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync<string, global::System.Collections.Generic.IReadOnlyList<Order>>(static (session, state) =>
-        {
-            var command = session.Command(FindByClassSql, 1);
-            command.Parameters[0].Value = state;
-            var rows = new global::System.Collections.Generic.List<Order>();
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                rows.Add(Read(reader));
-            }
-            return rows;
-        }, @class, cancellationToken);
-
-    private const string GetByGroupAndFromSql = "SELECT \"id\", \"class\", \"group\", \"select\", \"default\", \"from\", \"order\" FROM \"order\" WHERE \"group\" = $p0 AND \"from\" = $p1 ORDER BY \"id\"";
+        global::Filix.Runtime.Repositories.TableReads.ListAsync(_database, FindByClassSql, 1, static (command, state) => command.Parameters[0].Value = state, @class, Read, cancellationToken);
 
     /// <summary>
     /// The row whose group, from equal the arguments, or null.
     /// </summary>
     public global::System.Threading.Tasks.ValueTask<Order?> GetByGroupAndFromAsync(string @group, global::System.DateOnly @from, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync<(string, global::System.DateOnly), Order?>(static (session, state) =>
+        global::Filix.Runtime.Repositories.TableReads.OneAsync(_database, GetByGroupAndFromSql, 2, static (command, state) =>
         {
-            var command = session.Command(GetByGroupAndFromSql, 2);
-            command.Parameters[0].Value = state.Item1;
-            command.Parameters[1].Value = global::Filix.Runtime.Sqlite.SqliteValues.Date(state.Item2);
-            using var reader = command.ExecuteReader();
-            return reader.Read() ? Read(reader) : null;
-        }, (@group, @from), cancellationToken);
+            command.Parameters[0].Value = state.Group;
+            command.Parameters[1].Value = global::Filix.Runtime.Sqlite.SqliteValues.Date(state.From);
+        }, (Group: @group, From: @from), Read, cancellationToken);
 
     /// <summary>
     /// Reads the current row of a reader over the table's columns in declaration order.
@@ -172,12 +132,7 @@ public sealed partial class OrderTable
     /// <summary>
     /// The stored forms of a row's columns in declaration order, the parameters of every row statement.
     /// </summary>
-    internal static object?[] Values(Order row)
-    {
-        var values = new object?[7];
-        Fill(values, 0, row);
-        return values;
-    }
+    internal static object?[] Values(Order row) => global::Filix.Runtime.Repositories.TableWrites.Values(row, ColumnCount, Fill);
 
     internal static void Fill(object?[] values, int offset, Order row)
     {
@@ -191,8 +146,7 @@ public sealed partial class OrderTable
     }
 
     /// <summary>
-    /// Whether a write by key changed its row (Update, Delete).
+    /// The stored forms of a primary key, the parameters of the delete.
     /// </summary>
-    private static async global::System.Threading.Tasks.Task<bool> ChangedOneAsync(global::System.Threading.Tasks.Task<int> changes) =>
-        await changes.ConfigureAwait(false) == 1;
+    private static object?[] Key(long id) => new object?[] { id };
 }

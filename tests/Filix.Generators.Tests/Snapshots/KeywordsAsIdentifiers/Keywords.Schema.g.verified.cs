@@ -7,68 +7,19 @@ namespace Filix.Tests.Keywords;
 /// <summary>
 /// The keywords schema as SQL, generated from keywords.filix.yaml.
 /// </summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Filix", "0.1.0")]
 public static partial class KeywordsSchema
 {
     public const string Domain = "keywords";
 
-    /// <summary>The SQLite DDL: every table.</summary>
-    public const string SqliteDdl = """
-    CREATE TABLE "order" (
-        "id" INTEGER NOT NULL,
-        "class" TEXT NOT NULL,
-        "group" TEXT,
-        "select" INTEGER NOT NULL DEFAULT 1,
-        "default" TEXT NOT NULL DEFAULT 'default',
-        "from" TEXT,
-        "order" REAL,
-        PRIMARY KEY ("id")
-    ) STRICT;
+    /// <summary>A hash of the schema, recorded in each database created from it.</summary>
+    public const string Hash = "6f9c315e3c318c79";
 
-    CREATE INDEX "ix_order_class" ON "order" ("class");
+    /// <summary>The SQLite DDL as one script: every table.</summary>
+    public static string SqliteDdl => Definition.SqliteScript;
 
-    CREATE UNIQUE INDEX "ux_order_group_from" ON "order" ("group", "from");
-
-    CREATE TABLE "where" (
-        "order" INTEGER NOT NULL REFERENCES "order" ("id"),
-        "in" TEXT NOT NULL,
-        "string" TEXT,
-        PRIMARY KEY ("order", "in")
-    ) STRICT;
-
-    CREATE TABLE "tokens" (
-        "cancellation_token" TEXT NOT NULL,
-        "state" INTEGER NOT NULL,
-        "reader" TEXT NOT NULL UNIQUE,
-        PRIMARY KEY ("cancellation_token", "state")
-    ) STRICT;
-    """;
-
-    /// <summary>The Postgres DDL: the shared ('sync' and 'optional') tables only. Unqualified, like the migrations: run it with search_path set to the domain's schema, "keywords" (filix migrate --upstream creates it).</summary>
-    public const string PostgresDdl = """
-    CREATE TABLE "order" (
-        "id" bigint NOT NULL,
-        "class" text NOT NULL,
-        "group" text,
-        "select" bigint NOT NULL DEFAULT 1,
-        "default" text NOT NULL DEFAULT 'default'::text,
-        "from" date,
-        "order" double precision,
-        PRIMARY KEY ("id")
-    );
-
-    CREATE INDEX "ix_order_class" ON "order" ("class");
-
-    CREATE UNIQUE INDEX "ux_order_group_from" ON "order" ("group", "from");
-
-    CREATE TABLE "where" (
-        "order" bigint NOT NULL,
-        "in" text NOT NULL,
-        "string" text,
-        PRIMARY KEY ("order", "in")
-    );
-
-    ALTER TABLE "where" ADD CONSTRAINT "where_order_fkey" FOREIGN KEY ("order") REFERENCES "order" ("id") DEFERRABLE INITIALLY DEFERRED;
-    """;
+    /// <summary>The Postgres DDL as one script: the shared ('sync' and 'optional') tables only.</summary>
+    public static string PostgresDdl => Definition.PostgresScript;
 
     public static global::Filix.Runtime.DatabaseSchema Definition { get; } = new()
     {
@@ -127,13 +78,12 @@ public static partial class KeywordsSchema
             "CREATE UNIQUE INDEX \"ux_order_group_from\" ON \"order\" (\"group\", \"from\")",
             """
             CREATE TABLE "where" (
-                "order" bigint NOT NULL,
+                "order" bigint NOT NULL REFERENCES "order" ("id") DEFERRABLE INITIALLY DEFERRED,
                 "in" text NOT NULL,
                 "string" text,
                 PRIMARY KEY ("order", "in")
             )
             """,
-            "ALTER TABLE \"where\" ADD CONSTRAINT \"where_order_fkey\" FOREIGN KEY (\"order\") REFERENCES \"order\" (\"id\") DEFERRABLE INITIALLY DEFERRED",
         },
         Migrations = MigrationSet.All,
     };

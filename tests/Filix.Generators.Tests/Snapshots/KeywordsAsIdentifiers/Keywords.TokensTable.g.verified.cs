@@ -7,8 +7,13 @@ namespace Filix.Tests.Keywords;
 /// <summary>
 /// The 'tokens' table of the keywords database (local).
 /// </summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Filix", "0.1.0")]
 public sealed partial class TokensTable
 {
+    /// <summary>The table's name in SQL.</summary>
+    public const string Name = "tokens";
+
+    private const int ColumnCount = 3;
     private const string ScanSql = "SELECT \"cancellation_token\", \"state\", \"reader\" FROM \"tokens\" ORDER BY \"cancellation_token\", \"state\"";
     private const string CountSql = "SELECT count(*) FROM \"tokens\"";
     private const string GetSql = "SELECT \"cancellation_token\", \"state\", \"reader\" FROM \"tokens\" WHERE \"cancellation_token\" = $p0 AND \"state\" = $p1";
@@ -16,144 +21,99 @@ public sealed partial class TokensTable
     private const string UpsertSql = "INSERT INTO \"tokens\" (\"cancellation_token\", \"state\", \"reader\") VALUES ($p0, $p1, $p2) ON CONFLICT (\"cancellation_token\", \"state\") DO UPDATE SET \"reader\" = excluded.\"reader\"";
     private const string UpdateSql = "UPDATE \"tokens\" SET \"reader\" = $p2 WHERE \"cancellation_token\" = $p0 AND \"state\" = $p1";
     private const string DeleteSql = "DELETE FROM \"tokens\" WHERE \"cancellation_token\" = $p0 AND \"state\" = $p1";
-
-    private static readonly global::System.Func<global::Microsoft.Data.Sqlite.SqliteDataReader, Token> ReadRow = Read;
+    private const string GetByReaderSql = "SELECT \"cancellation_token\", \"state\", \"reader\" FROM \"tokens\" WHERE \"reader\" = $p0 ORDER BY \"cancellation_token\", \"state\"";
+    private const string FindByCancellationTokenSql = "SELECT \"cancellation_token\", \"state\", \"reader\" FROM \"tokens\" WHERE \"cancellation_token\" = $p0 ORDER BY \"cancellation_token\", \"state\"";
 
     private readonly global::Filix.Runtime.FilixDatabase _database;
 
     internal TokensTable(global::Filix.Runtime.FilixDatabase database) => _database = database;
 
-    /// <summary>The table's name in SQL.</summary>
-    public const string Name = "tokens";
-
     /// <summary>
     /// The row with this primary key, or null.
     /// </summary>
     public global::System.Threading.Tasks.ValueTask<Token?> GetAsync(string cancellationTokenValue, long state, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync<(string, long), Token?>(static (session, state) =>
+        global::Filix.Runtime.Repositories.TableReads.OneAsync(_database, GetSql, 2, static (command, state) =>
         {
-            var command = session.Command(GetSql, 2);
-            command.Parameters[0].Value = state.Item1;
-            command.Parameters[1].Value = state.Item2;
-            using var reader = command.ExecuteReader();
-            return reader.Read() ? Read(reader) : null;
-        }, (cancellationTokenValue, state), cancellationToken);
+            command.Parameters[0].Value = state.CancellationToken;
+            command.Parameters[1].Value = state.State;
+        }, (CancellationToken: cancellationTokenValue, State: state), Read, cancellationToken);
 
     /// <summary>
     /// Inserts a row; fails if a row with its key exists.
     /// </summary>
-    public global::System.Threading.Tasks.Task InsertAsync(Token row, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(row);
-        return _database.ExecuteAsync(InsertSql, 3, Values(row), cancellationToken);
-    }
+    public global::System.Threading.Tasks.Task InsertAsync(Token row, global::System.Threading.CancellationToken cancellationToken = default) => _database.ExecuteAsync(InsertSql, ColumnCount, Values(row), cancellationToken);
 
     /// <summary>
     /// Inserts a row, or updates every column of the row with the same key.
     /// </summary>
-    public global::System.Threading.Tasks.Task UpsertAsync(Token row, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(row);
-        return _database.ExecuteAsync(UpsertSql, 3, Values(row), cancellationToken);
-    }
+    public global::System.Threading.Tasks.Task UpsertAsync(Token row, global::System.Threading.CancellationToken cancellationToken = default) => _database.ExecuteAsync(UpsertSql, ColumnCount, Values(row), cancellationToken);
 
     /// <summary>
     /// Updates the row with the same key; false if there is none.
     /// </summary>
-    public global::System.Threading.Tasks.Task<bool> UpdateAsync(Token row, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(row);
-        return ChangedOneAsync(_database.ExecuteAsync(UpdateSql, 3, Values(row), cancellationToken));
-    }
+    public global::System.Threading.Tasks.Task<bool> UpdateAsync(Token row, global::System.Threading.CancellationToken cancellationToken = default) =>
+        global::Filix.Runtime.Repositories.TableWrites.ChangedOneAsync(_database.ExecuteAsync(UpdateSql, ColumnCount, Values(row), cancellationToken));
 
     /// <summary>
     /// Deletes the row with this primary key; false if there is none.
     /// </summary>
     public global::System.Threading.Tasks.Task<bool> DeleteAsync(string cancellationTokenValue, long state, global::System.Threading.CancellationToken cancellationToken = default) =>
-        ChangedOneAsync(_database.ExecuteAsync(DeleteSql, 2, new object?[] { cancellationTokenValue, state }, cancellationToken));
+        global::Filix.Runtime.Repositories.TableWrites.ChangedOneAsync(_database.ExecuteAsync(DeleteSql, 2, Key(cancellationTokenValue, state), cancellationToken));
 
     /// <summary>
     /// Inserts all rows in one transaction: all of them are stored, or none. Returns the number of rows written.
     /// </summary>
-    public global::System.Threading.Tasks.Task<int> InsertManyAsync(global::System.Collections.Generic.IEnumerable<Token> rows, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(rows);
-        // Materialise first: the count sizes the values, and the caller's sequence is enumerated once.
-        var batch = rows as global::System.Collections.Generic.IReadOnlyCollection<Token> ?? global::System.Linq.Enumerable.ToList(rows);
-        var values = new object?[batch.Count * 3];
-        var offset = 0;
-        foreach (var row in batch)
-        {
-            global::System.ArgumentNullException.ThrowIfNull(row, nameof(rows));
-            Fill(values, offset, row);
-            offset += 3;
-        }
-        return _database.ExecuteAsync(InsertSql, 3, values, cancellationToken);
-    }
+    public global::System.Threading.Tasks.Task<int> InsertManyAsync(global::System.Collections.Generic.IEnumerable<Token> rows, global::System.Threading.CancellationToken cancellationToken = default) =>
+        global::Filix.Runtime.Repositories.TableWrites.ManyAsync(_database, InsertSql, ColumnCount, rows, Fill, cancellationToken);
 
     /// <summary>
     /// Upserts all rows in one transaction: all of them are stored, or none. Returns the number of rows written.
     /// </summary>
-    public global::System.Threading.Tasks.Task<int> UpsertManyAsync(global::System.Collections.Generic.IEnumerable<Token> rows, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(rows);
-        // Materialise first: the count sizes the values, and the caller's sequence is enumerated once.
-        var batch = rows as global::System.Collections.Generic.IReadOnlyCollection<Token> ?? global::System.Linq.Enumerable.ToList(rows);
-        var values = new object?[batch.Count * 3];
-        var offset = 0;
-        foreach (var row in batch)
-        {
-            global::System.ArgumentNullException.ThrowIfNull(row, nameof(rows));
-            Fill(values, offset, row);
-            offset += 3;
-        }
-        return _database.ExecuteAsync(UpsertSql, 3, values, cancellationToken);
-    }
+    public global::System.Threading.Tasks.Task<int> UpsertManyAsync(global::System.Collections.Generic.IEnumerable<Token> rows, global::System.Threading.CancellationToken cancellationToken = default) =>
+        global::Filix.Runtime.Repositories.TableWrites.ManyAsync(_database, UpsertSql, ColumnCount, rows, Fill, cancellationToken);
+
+    /// <summary>
+    /// The insert of a row, as a statement. Write it with others as one unit (WriteTogetherAsync).
+    /// </summary>
+    public global::Filix.Runtime.FilixStatement InsertStatement(Token row) => new(Name, InsertSql, ColumnCount, Values(row));
+
+    /// <summary>
+    /// The upsert of a row, as a statement. Write it with others as one unit (WriteTogetherAsync).
+    /// </summary>
+    public global::Filix.Runtime.FilixStatement UpsertStatement(Token row) => new(Name, UpsertSql, ColumnCount, Values(row));
+
+    /// <summary>
+    /// The update of a row by its key, as a statement. Write it with others as one unit (WriteTogetherAsync).
+    /// </summary>
+    public global::Filix.Runtime.FilixStatement UpdateStatement(Token row) => new(Name, UpdateSql, ColumnCount, Values(row));
+
+    /// <summary>
+    /// The delete of the row with this primary key, as a statement. Write it with others as one unit (WriteTogetherAsync).
+    /// </summary>
+    public global::Filix.Runtime.FilixStatement DeleteStatement(string cancellationTokenValue, long state) => new(Name, DeleteSql, 2, Key(cancellationTokenValue, state));
 
     /// <summary>
     /// The number of rows.
     /// </summary>
-    public global::System.Threading.Tasks.ValueTask<long> CountAsync(global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync(static (session, _) => (long)session.Command(CountSql, 0).ExecuteScalar()!, 0, cancellationToken);
+    public global::System.Threading.Tasks.ValueTask<long> CountAsync(global::System.Threading.CancellationToken cancellationToken = default) => global::Filix.Runtime.Repositories.TableReads.CountAsync(_database, CountSql, cancellationToken);
 
     /// <summary>
     /// Every row in primary key order, streamed: one read connection is held until the enumeration ends.
     /// </summary>
     public global::System.Collections.Generic.IAsyncEnumerable<Token> ScanAsync(global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.QueryAsync(ScanSql, 0, static (_, _) => { }, 0, ReadRow, cancellationToken);
-
-    private const string GetByReaderSql = "SELECT \"cancellation_token\", \"state\", \"reader\" FROM \"tokens\" WHERE \"reader\" = $p0 ORDER BY \"cancellation_token\", \"state\"";
+        global::Filix.Runtime.Repositories.TableReads.ScanAsync(_database, ScanSql, Read, cancellationToken);
 
     /// <summary>
     /// The row whose reader equal the arguments, or null.
     /// </summary>
     public global::System.Threading.Tasks.ValueTask<Token?> GetByReaderAsync(string reader, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync<string, Token?>(static (session, state) =>
-        {
-            var command = session.Command(GetByReaderSql, 1);
-            command.Parameters[0].Value = state;
-            using var reader = command.ExecuteReader();
-            return reader.Read() ? Read(reader) : null;
-        }, reader, cancellationToken);
-
-    private const string FindByCancellationTokenSql = "SELECT \"cancellation_token\", \"state\", \"reader\" FROM \"tokens\" WHERE \"cancellation_token\" = $p0 ORDER BY \"cancellation_token\", \"state\"";
+        global::Filix.Runtime.Repositories.TableReads.OneAsync(_database, GetByReaderSql, 1, static (command, state) => command.Parameters[0].Value = state, reader, Read, cancellationToken);
 
     /// <summary>
     /// The rows whose cancellation_token equal the arguments, in primary key order.
     /// </summary>
     public global::System.Threading.Tasks.ValueTask<global::System.Collections.Generic.IReadOnlyList<Token>> FindByCancellationTokenAsync(string cancellationTokenValue, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync<string, global::System.Collections.Generic.IReadOnlyList<Token>>(static (session, state) =>
-        {
-            var command = session.Command(FindByCancellationTokenSql, 1);
-            command.Parameters[0].Value = state;
-            var rows = new global::System.Collections.Generic.List<Token>();
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                rows.Add(Read(reader));
-            }
-            return rows;
-        }, cancellationTokenValue, cancellationToken);
+        global::Filix.Runtime.Repositories.TableReads.ListAsync(_database, FindByCancellationTokenSql, 1, static (command, state) => command.Parameters[0].Value = state, cancellationTokenValue, Read, cancellationToken);
 
     /// <summary>
     /// Reads the current row of a reader over the table's columns in declaration order.
@@ -168,12 +128,7 @@ public sealed partial class TokensTable
     /// <summary>
     /// The stored forms of a row's columns in declaration order, the parameters of every row statement.
     /// </summary>
-    internal static object?[] Values(Token row)
-    {
-        var values = new object?[3];
-        Fill(values, 0, row);
-        return values;
-    }
+    internal static object?[] Values(Token row) => global::Filix.Runtime.Repositories.TableWrites.Values(row, ColumnCount, Fill);
 
     internal static void Fill(object?[] values, int offset, Token row)
     {
@@ -183,8 +138,7 @@ public sealed partial class TokensTable
     }
 
     /// <summary>
-    /// Whether a write by key changed its row (Update, Delete).
+    /// The stored forms of a primary key, the parameters of the delete.
     /// </summary>
-    private static async global::System.Threading.Tasks.Task<bool> ChangedOneAsync(global::System.Threading.Tasks.Task<int> changes) =>
-        await changes.ConfigureAwait(false) == 1;
+    private static object?[] Key(string cancellationTokenValue, long state) => new object?[] { cancellationTokenValue, state };
 }

@@ -7,6 +7,7 @@ namespace Filix.Tests.Keywords;
 /// <summary>
 /// A row of the 'where' table.
 /// </summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Filix", "0.1.0")]
 public sealed partial record Where
 {
     /// <summary>

@@ -7,28 +7,19 @@ namespace Filix.Tests.LocalOnly;
 /// <summary>
 /// The local_only schema as SQL, generated from local_only.filix.yaml.
 /// </summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Filix", "0.1.0")]
 public static partial class LocalOnlySchema
 {
     public const string Domain = "local_only";
 
-    /// <summary>The SQLite DDL: every table.</summary>
-    public const string SqliteDdl = """
-    CREATE TABLE "settings" (
-        "key" TEXT NOT NULL,
-        "value" TEXT NOT NULL DEFAULT 'null' CHECK (json_valid("value")),
-        PRIMARY KEY ("key")
-    ) STRICT;
+    /// <summary>A hash of the schema, recorded in each database created from it.</summary>
+    public const string Hash = "ad280dfadc1e55f3";
 
-    CREATE TABLE "cache_entries" (
-        "url" TEXT NOT NULL,
-        "body" BLOB NOT NULL,
-        "fetched_at" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%f0000Z', 'now')),
-        PRIMARY KEY ("url")
-    ) STRICT;
-    """;
+    /// <summary>The SQLite DDL as one script: every table.</summary>
+    public static string SqliteDdl => Definition.SqliteScript;
 
-    /// <summary>The Postgres DDL: the shared ('sync' and 'optional') tables only. Unqualified, like the migrations: run it with search_path set to the domain's schema, "local_only" (filix migrate --upstream creates it).</summary>
-    public const string PostgresDdl = "-- no shared tables: every table of this domain is local";
+    /// <summary>The Postgres DDL as one script: the shared ('sync' and 'optional') tables only.</summary>
+    public static string PostgresDdl => Definition.PostgresScript;
 
     public static global::Filix.Runtime.DatabaseSchema Definition { get; } = new()
     {

@@ -7,6 +7,7 @@ namespace Filix.Tests.LocalOnly;
 /// <summary>
 /// A row of the 'settings' table.
 /// </summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Filix", "0.1.0")]
 public sealed partial record Setting
 {
     /// <summary>

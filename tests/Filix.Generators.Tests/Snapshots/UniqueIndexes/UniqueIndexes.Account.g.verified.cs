@@ -7,6 +7,7 @@ namespace Filix.Tests.UniqueIndexes;
 /// <summary>
 /// A row of the 'accounts' table.
 /// </summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Filix", "0.1.0")]
 public sealed partial record Account
 {
     /// <summary>

@@ -7,8 +7,13 @@ namespace Filix.Tests.UniqueIndexes;
 /// <summary>
 /// The 'accounts' table of the unique_indexes database (sync).
 /// </summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Filix", "0.1.0")]
 public sealed partial class AccountsTable
 {
+    /// <summary>The table's name in SQL.</summary>
+    public const string Name = "accounts";
+
+    private const int ColumnCount = 7;
     private const string ScanSql = "SELECT \"id\", \"email\", \"handle\", \"tenant\", \"slug\", \"region\", \"created_at\" FROM \"accounts\" ORDER BY \"id\"";
     private const string CountSql = "SELECT count(*) FROM \"accounts\"";
     private const string GetSql = "SELECT \"id\", \"email\", \"handle\", \"tenant\", \"slug\", \"region\", \"created_at\" FROM \"accounts\" WHERE \"id\" = $p0";
@@ -16,211 +21,131 @@ public sealed partial class AccountsTable
     private const string UpsertSql = "INSERT INTO \"accounts\" (\"id\", \"email\", \"handle\", \"tenant\", \"slug\", \"region\", \"created_at\") VALUES ($p0, $p1, $p2, $p3, $p4, $p5, $p6) ON CONFLICT (\"id\") DO UPDATE SET \"email\" = excluded.\"email\", \"handle\" = excluded.\"handle\", \"tenant\" = excluded.\"tenant\", \"slug\" = excluded.\"slug\", \"region\" = excluded.\"region\", \"created_at\" = excluded.\"created_at\"";
     private const string UpdateSql = "UPDATE \"accounts\" SET \"email\" = $p1, \"handle\" = $p2, \"tenant\" = $p3, \"slug\" = $p4, \"region\" = $p5, \"created_at\" = $p6 WHERE \"id\" = $p0";
     private const string DeleteSql = "DELETE FROM \"accounts\" WHERE \"id\" = $p0";
-
-    private static readonly global::System.Func<global::Microsoft.Data.Sqlite.SqliteDataReader, Account> ReadRow = Read;
+    private const string GetByEmailSql = "SELECT \"id\", \"email\", \"handle\", \"tenant\", \"slug\", \"region\", \"created_at\" FROM \"accounts\" WHERE \"email\" = $p0 ORDER BY \"id\"";
+    private const string GetByHandleSql = "SELECT \"id\", \"email\", \"handle\", \"tenant\", \"slug\", \"region\", \"created_at\" FROM \"accounts\" WHERE \"handle\" = $p0 ORDER BY \"id\"";
+    private const string GetByTenantAndSlugSql = "SELECT \"id\", \"email\", \"handle\", \"tenant\", \"slug\", \"region\", \"created_at\" FROM \"accounts\" WHERE \"tenant\" = $p0 AND \"slug\" = $p1 ORDER BY \"id\"";
+    private const string FindByTenantAndRegionSql = "SELECT \"id\", \"email\", \"handle\", \"tenant\", \"slug\", \"region\", \"created_at\" FROM \"accounts\" WHERE \"tenant\" = $p0 AND \"region\" IS $p1 ORDER BY \"id\"";
+    private const string FindByCreatedAtSql = "SELECT \"id\", \"email\", \"handle\", \"tenant\", \"slug\", \"region\", \"created_at\" FROM \"accounts\" WHERE \"created_at\" = $p0 ORDER BY \"id\"";
+    private const string FindByRegionSql = "SELECT \"id\", \"email\", \"handle\", \"tenant\", \"slug\", \"region\", \"created_at\" FROM \"accounts\" WHERE \"region\" IS $p0 ORDER BY \"id\"";
 
     private readonly global::Filix.Runtime.FilixDatabase _database;
 
     internal AccountsTable(global::Filix.Runtime.FilixDatabase database) => _database = database;
 
-    /// <summary>The table's name in SQL.</summary>
-    public const string Name = "accounts";
-
     /// <summary>
     /// The row with this primary key, or null.
     /// </summary>
     public global::System.Threading.Tasks.ValueTask<Account?> GetAsync(long id, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync<long, Account?>(static (session, state) =>
-        {
-            var command = session.Command(GetSql, 1);
-            command.Parameters[0].Value = state;
-            using var reader = command.ExecuteReader();
-            return reader.Read() ? Read(reader) : null;
-        }, id, cancellationToken);
+        global::Filix.Runtime.Repositories.TableReads.OneAsync(_database, GetSql, 1, static (command, state) => command.Parameters[0].Value = state, id, Read, cancellationToken);
 
     /// <summary>
     /// Inserts a row; fails if a row with its key exists.
     /// </summary>
-    public global::System.Threading.Tasks.Task InsertAsync(Account row, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(row);
-        return _database.ExecuteAsync(InsertSql, 7, Values(row), cancellationToken);
-    }
+    public global::System.Threading.Tasks.Task InsertAsync(Account row, global::System.Threading.CancellationToken cancellationToken = default) => _database.ExecuteAsync(InsertSql, ColumnCount, Values(row), cancellationToken);
 
     /// <summary>
     /// Inserts a row, or updates every column of the row with the same key.
     /// </summary>
-    public global::System.Threading.Tasks.Task UpsertAsync(Account row, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(row);
-        return _database.ExecuteAsync(UpsertSql, 7, Values(row), cancellationToken);
-    }
+    public global::System.Threading.Tasks.Task UpsertAsync(Account row, global::System.Threading.CancellationToken cancellationToken = default) => _database.ExecuteAsync(UpsertSql, ColumnCount, Values(row), cancellationToken);
 
     /// <summary>
     /// Updates the row with the same key; false if there is none.
     /// </summary>
-    public global::System.Threading.Tasks.Task<bool> UpdateAsync(Account row, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(row);
-        return ChangedOneAsync(_database.ExecuteAsync(UpdateSql, 7, Values(row), cancellationToken));
-    }
+    public global::System.Threading.Tasks.Task<bool> UpdateAsync(Account row, global::System.Threading.CancellationToken cancellationToken = default) =>
+        global::Filix.Runtime.Repositories.TableWrites.ChangedOneAsync(_database.ExecuteAsync(UpdateSql, ColumnCount, Values(row), cancellationToken));
 
     /// <summary>
     /// Deletes the row with this primary key; false if there is none.
     /// </summary>
     public global::System.Threading.Tasks.Task<bool> DeleteAsync(long id, global::System.Threading.CancellationToken cancellationToken = default) =>
-        ChangedOneAsync(_database.ExecuteAsync(DeleteSql, 1, new object?[] { id }, cancellationToken));
+        global::Filix.Runtime.Repositories.TableWrites.ChangedOneAsync(_database.ExecuteAsync(DeleteSql, 1, Key(id), cancellationToken));
 
     /// <summary>
     /// Inserts all rows in one transaction: all of them are stored, or none. Returns the number of rows written.
     /// </summary>
-    public global::System.Threading.Tasks.Task<int> InsertManyAsync(global::System.Collections.Generic.IEnumerable<Account> rows, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(rows);
-        // Materialise first: the count sizes the values, and the caller's sequence is enumerated once.
-        var batch = rows as global::System.Collections.Generic.IReadOnlyCollection<Account> ?? global::System.Linq.Enumerable.ToList(rows);
-        var values = new object?[batch.Count * 7];
-        var offset = 0;
-        foreach (var row in batch)
-        {
-            global::System.ArgumentNullException.ThrowIfNull(row, nameof(rows));
-            Fill(values, offset, row);
-            offset += 7;
-        }
-        return _database.ExecuteAsync(InsertSql, 7, values, cancellationToken);
-    }
+    public global::System.Threading.Tasks.Task<int> InsertManyAsync(global::System.Collections.Generic.IEnumerable<Account> rows, global::System.Threading.CancellationToken cancellationToken = default) =>
+        global::Filix.Runtime.Repositories.TableWrites.ManyAsync(_database, InsertSql, ColumnCount, rows, Fill, cancellationToken);
 
     /// <summary>
     /// Upserts all rows in one transaction: all of them are stored, or none. Returns the number of rows written.
     /// </summary>
-    public global::System.Threading.Tasks.Task<int> UpsertManyAsync(global::System.Collections.Generic.IEnumerable<Account> rows, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(rows);
-        // Materialise first: the count sizes the values, and the caller's sequence is enumerated once.
-        var batch = rows as global::System.Collections.Generic.IReadOnlyCollection<Account> ?? global::System.Linq.Enumerable.ToList(rows);
-        var values = new object?[batch.Count * 7];
-        var offset = 0;
-        foreach (var row in batch)
-        {
-            global::System.ArgumentNullException.ThrowIfNull(row, nameof(rows));
-            Fill(values, offset, row);
-            offset += 7;
-        }
-        return _database.ExecuteAsync(UpsertSql, 7, values, cancellationToken);
-    }
+    public global::System.Threading.Tasks.Task<int> UpsertManyAsync(global::System.Collections.Generic.IEnumerable<Account> rows, global::System.Threading.CancellationToken cancellationToken = default) =>
+        global::Filix.Runtime.Repositories.TableWrites.ManyAsync(_database, UpsertSql, ColumnCount, rows, Fill, cancellationToken);
+
+    /// <summary>
+    /// The insert of a row, as a statement. Write it with others as one unit (WriteTogetherAsync).
+    /// </summary>
+    public global::Filix.Runtime.FilixStatement InsertStatement(Account row) => new(Name, InsertSql, ColumnCount, Values(row));
+
+    /// <summary>
+    /// The upsert of a row, as a statement. Write it with others as one unit (WriteTogetherAsync).
+    /// </summary>
+    public global::Filix.Runtime.FilixStatement UpsertStatement(Account row) => new(Name, UpsertSql, ColumnCount, Values(row));
+
+    /// <summary>
+    /// The update of a row by its key, as a statement. Write it with others as one unit (WriteTogetherAsync).
+    /// </summary>
+    public global::Filix.Runtime.FilixStatement UpdateStatement(Account row) => new(Name, UpdateSql, ColumnCount, Values(row));
+
+    /// <summary>
+    /// The delete of the row with this primary key, as a statement. Write it with others as one unit (WriteTogetherAsync).
+    /// </summary>
+    public global::Filix.Runtime.FilixStatement DeleteStatement(long id) => new(Name, DeleteSql, 1, Key(id));
 
     /// <summary>
     /// The number of rows.
     /// </summary>
-    public global::System.Threading.Tasks.ValueTask<long> CountAsync(global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync(static (session, _) => (long)session.Command(CountSql, 0).ExecuteScalar()!, 0, cancellationToken);
+    public global::System.Threading.Tasks.ValueTask<long> CountAsync(global::System.Threading.CancellationToken cancellationToken = default) => global::Filix.Runtime.Repositories.TableReads.CountAsync(_database, CountSql, cancellationToken);
 
     /// <summary>
     /// Every row in primary key order, streamed: one read connection is held until the enumeration ends.
     /// </summary>
     public global::System.Collections.Generic.IAsyncEnumerable<Account> ScanAsync(global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.QueryAsync(ScanSql, 0, static (_, _) => { }, 0, ReadRow, cancellationToken);
-
-    private const string GetByEmailSql = "SELECT \"id\", \"email\", \"handle\", \"tenant\", \"slug\", \"region\", \"created_at\" FROM \"accounts\" WHERE \"email\" = $p0 ORDER BY \"id\"";
+        global::Filix.Runtime.Repositories.TableReads.ScanAsync(_database, ScanSql, Read, cancellationToken);
 
     /// <summary>
     /// The row whose email equal the arguments, or null.
     /// </summary>
     public global::System.Threading.Tasks.ValueTask<Account?> GetByEmailAsync(string email, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync<string, Account?>(static (session, state) =>
-        {
-            var command = session.Command(GetByEmailSql, 1);
-            command.Parameters[0].Value = state;
-            using var reader = command.ExecuteReader();
-            return reader.Read() ? Read(reader) : null;
-        }, email, cancellationToken);
-
-    private const string GetByHandleSql = "SELECT \"id\", \"email\", \"handle\", \"tenant\", \"slug\", \"region\", \"created_at\" FROM \"accounts\" WHERE \"handle\" = $p0 ORDER BY \"id\"";
+        global::Filix.Runtime.Repositories.TableReads.OneAsync(_database, GetByEmailSql, 1, static (command, state) => command.Parameters[0].Value = state, email, Read, cancellationToken);
 
     /// <summary>
     /// The row whose handle equal the arguments, or null.
     /// </summary>
     public global::System.Threading.Tasks.ValueTask<Account?> GetByHandleAsync(string handle, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync<string, Account?>(static (session, state) =>
-        {
-            var command = session.Command(GetByHandleSql, 1);
-            command.Parameters[0].Value = state;
-            using var reader = command.ExecuteReader();
-            return reader.Read() ? Read(reader) : null;
-        }, handle, cancellationToken);
-
-    private const string GetByTenantAndSlugSql = "SELECT \"id\", \"email\", \"handle\", \"tenant\", \"slug\", \"region\", \"created_at\" FROM \"accounts\" WHERE \"tenant\" = $p0 AND \"slug\" = $p1 ORDER BY \"id\"";
+        global::Filix.Runtime.Repositories.TableReads.OneAsync(_database, GetByHandleSql, 1, static (command, state) => command.Parameters[0].Value = state, handle, Read, cancellationToken);
 
     /// <summary>
     /// The row whose tenant, slug equal the arguments, or null.
     /// </summary>
     public global::System.Threading.Tasks.ValueTask<Account?> GetByTenantAndSlugAsync(string tenant, string slug, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync<(string, string), Account?>(static (session, state) =>
+        global::Filix.Runtime.Repositories.TableReads.OneAsync(_database, GetByTenantAndSlugSql, 2, static (command, state) =>
         {
-            var command = session.Command(GetByTenantAndSlugSql, 2);
-            command.Parameters[0].Value = state.Item1;
-            command.Parameters[1].Value = state.Item2;
-            using var reader = command.ExecuteReader();
-            return reader.Read() ? Read(reader) : null;
-        }, (tenant, slug), cancellationToken);
-
-    private const string FindByTenantAndRegionSql = "SELECT \"id\", \"email\", \"handle\", \"tenant\", \"slug\", \"region\", \"created_at\" FROM \"accounts\" WHERE \"tenant\" = $p0 AND \"region\" IS $p1 ORDER BY \"id\"";
+            command.Parameters[0].Value = state.Tenant;
+            command.Parameters[1].Value = state.Slug;
+        }, (Tenant: tenant, Slug: slug), Read, cancellationToken);
 
     /// <summary>
     /// The rows whose tenant, region equal the arguments, in primary key order.
     /// </summary>
     public global::System.Threading.Tasks.ValueTask<global::System.Collections.Generic.IReadOnlyList<Account>> FindByTenantAndRegionAsync(string tenant, string? region, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync<(string, string?), global::System.Collections.Generic.IReadOnlyList<Account>>(static (session, state) =>
+        global::Filix.Runtime.Repositories.TableReads.ListAsync(_database, FindByTenantAndRegionSql, 2, static (command, state) =>
         {
-            var command = session.Command(FindByTenantAndRegionSql, 2);
-            command.Parameters[0].Value = state.Item1;
-            command.Parameters[1].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(state.Item2);
-            var rows = new global::System.Collections.Generic.List<Account>();
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                rows.Add(Read(reader));
-            }
-            return rows;
-        }, (tenant, region), cancellationToken);
-
-    private const string FindByCreatedAtSql = "SELECT \"id\", \"email\", \"handle\", \"tenant\", \"slug\", \"region\", \"created_at\" FROM \"accounts\" WHERE \"created_at\" = $p0 ORDER BY \"id\"";
+            command.Parameters[0].Value = state.Tenant;
+            command.Parameters[1].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(state.Region);
+        }, (Tenant: tenant, Region: region), Read, cancellationToken);
 
     /// <summary>
     /// The rows whose created_at equal the arguments, in primary key order.
     /// </summary>
     public global::System.Threading.Tasks.ValueTask<global::System.Collections.Generic.IReadOnlyList<Account>> FindByCreatedAtAsync(global::System.DateTimeOffset createdAt, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync<global::System.DateTimeOffset, global::System.Collections.Generic.IReadOnlyList<Account>>(static (session, state) =>
-        {
-            var command = session.Command(FindByCreatedAtSql, 1);
-            command.Parameters[0].Value = global::Filix.Runtime.Sqlite.SqliteValues.Timestamp(state);
-            var rows = new global::System.Collections.Generic.List<Account>();
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                rows.Add(Read(reader));
-            }
-            return rows;
-        }, createdAt, cancellationToken);
-
-    private const string FindByRegionSql = "SELECT \"id\", \"email\", \"handle\", \"tenant\", \"slug\", \"region\", \"created_at\" FROM \"accounts\" WHERE \"region\" IS $p0 ORDER BY \"id\"";
+        global::Filix.Runtime.Repositories.TableReads.ListAsync(_database, FindByCreatedAtSql, 1, static (command, state) => command.Parameters[0].Value = global::Filix.Runtime.Sqlite.SqliteValues.Timestamp(state), createdAt, Read, cancellationToken);
 
     /// <summary>
     /// The rows whose region equal the arguments, in primary key order.
     /// </summary>
     public global::System.Threading.Tasks.ValueTask<global::System.Collections.Generic.IReadOnlyList<Account>> FindByRegionAsync(string? region, global::System.Threading.CancellationToken cancellationToken = default) =>
-        _database.ReadAsync<string?, global::System.Collections.Generic.IReadOnlyList<Account>>(static (session, state) =>
-        {
-            var command = session.Command(FindByRegionSql, 1);
-            command.Parameters[0].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(state);
-            var rows = new global::System.Collections.Generic.List<Account>();
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                rows.Add(Read(reader));
-            }
-            return rows;
-        }, region, cancellationToken);
+        global::Filix.Runtime.Repositories.TableReads.ListAsync(_database, FindByRegionSql, 1, static (command, state) => command.Parameters[0].Value = global::Filix.Runtime.Sqlite.SqliteValues.Value(state), region, Read, cancellationToken);
 
     /// <summary>
     /// Reads the current row of a reader over the table's columns in declaration order.
@@ -239,12 +164,7 @@ public sealed partial class AccountsTable
     /// <summary>
     /// The stored forms of a row's columns in declaration order, the parameters of every row statement.
     /// </summary>
-    internal static object?[] Values(Account row)
-    {
-        var values = new object?[7];
-        Fill(values, 0, row);
-        return values;
-    }
+    internal static object?[] Values(Account row) => global::Filix.Runtime.Repositories.TableWrites.Values(row, ColumnCount, Fill);
 
     internal static void Fill(object?[] values, int offset, Account row)
     {
@@ -258,8 +178,7 @@ public sealed partial class AccountsTable
     }
 
     /// <summary>
-    /// Whether a write by key changed its row (Update, Delete).
+    /// The stored forms of a primary key, the parameters of the delete.
     /// </summary>
-    private static async global::System.Threading.Tasks.Task<bool> ChangedOneAsync(global::System.Threading.Tasks.Task<int> changes) =>
-        await changes.ConfigureAwait(false) == 1;
+    private static object?[] Key(long id) => new object?[] { id };
 }

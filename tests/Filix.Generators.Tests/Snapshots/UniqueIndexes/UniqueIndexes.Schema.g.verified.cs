@@ -7,53 +7,19 @@ namespace Filix.Tests.UniqueIndexes;
 /// <summary>
 /// The unique_indexes schema as SQL, generated from unique_indexes.filix.yaml.
 /// </summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Filix", "0.1.0")]
 public static partial class UniqueIndexesSchema
 {
     public const string Domain = "unique_indexes";
 
-    /// <summary>The SQLite DDL: every table.</summary>
-    public const string SqliteDdl = """
-    CREATE TABLE "accounts" (
-        "id" INTEGER NOT NULL,
-        "email" TEXT NOT NULL UNIQUE,
-        "handle" TEXT UNIQUE,
-        "tenant" TEXT NOT NULL,
-        "slug" TEXT NOT NULL,
-        "region" TEXT,
-        "created_at" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%f0000Z', 'now')),
-        PRIMARY KEY ("id")
-    ) STRICT;
+    /// <summary>A hash of the schema, recorded in each database created from it.</summary>
+    public const string Hash = "e2b99ddfc9c33fc8";
 
-    CREATE UNIQUE INDEX "ux_accounts_tenant_slug" ON "accounts" ("tenant", "slug");
+    /// <summary>The SQLite DDL as one script: every table.</summary>
+    public static string SqliteDdl => Definition.SqliteScript;
 
-    CREATE INDEX "ix_accounts_tenant_region" ON "accounts" ("tenant", "region");
-
-    CREATE INDEX "accounts_by_age" ON "accounts" ("created_at");
-
-    CREATE INDEX "ix_accounts_region" ON "accounts" ("region");
-    """;
-
-    /// <summary>The Postgres DDL: the shared ('sync' and 'optional') tables only. Unqualified, like the migrations: run it with search_path set to the domain's schema, "unique_indexes" (filix migrate --upstream creates it).</summary>
-    public const string PostgresDdl = """
-    CREATE TABLE "accounts" (
-        "id" bigint NOT NULL,
-        "email" text NOT NULL UNIQUE,
-        "handle" text UNIQUE,
-        "tenant" text NOT NULL,
-        "slug" text NOT NULL,
-        "region" text,
-        "created_at" timestamptz NOT NULL DEFAULT now(),
-        PRIMARY KEY ("id")
-    );
-
-    CREATE UNIQUE INDEX "ux_accounts_tenant_slug" ON "accounts" ("tenant", "slug");
-
-    CREATE INDEX "ix_accounts_tenant_region" ON "accounts" ("tenant", "region");
-
-    CREATE INDEX "accounts_by_age" ON "accounts" ("created_at");
-
-    CREATE INDEX "ix_accounts_region" ON "accounts" ("region");
-    """;
+    /// <summary>The Postgres DDL as one script: the shared ('sync' and 'optional') tables only.</summary>
+    public static string PostgresDdl => Definition.PostgresScript;
 
     public static global::Filix.Runtime.DatabaseSchema Definition { get; } = new()
     {
