@@ -12,13 +12,10 @@ public static partial class AllTypesSchema
 {
     public const string Domain = "all_types";
 
-    /// <summary>A hash of the schema, recorded in each database created from it.</summary>
-    public const string Hash = "686cdc578940592b";
-
     /// <summary>The SQLite DDL as one script: every table.</summary>
     public static string SqliteDdl => Definition.SqliteScript;
 
-    /// <summary>The Postgres DDL as one script: the shared ('sync' and 'optional') tables only.</summary>
+    /// <summary>The Postgres DDL as one script: the shared ('sync' and 'optional') tables only. Unqualified, like the migrations: run it with search_path set to the domain's schema, "all_types" (filix migrate --upstream creates it).</summary>
     public static string PostgresDdl => Definition.PostgresScript;
 
     public static global::Filix.Runtime.DatabaseSchema Definition { get; } = new()

@@ -12,13 +12,10 @@ public static partial class ContactsSchema
 {
     public const string Domain = "contacts";
 
-    /// <summary>A hash of the schema, recorded in each database created from it.</summary>
-    public const string Hash = "8b4005e0470ed1a7";
-
     /// <summary>The SQLite DDL as one script: every table.</summary>
     public static string SqliteDdl => Definition.SqliteScript;
 
-    /// <summary>The Postgres DDL as one script: the shared ('sync' and 'optional') tables only.</summary>
+    /// <summary>The Postgres DDL as one script: the shared ('sync' and 'optional') tables only. Unqualified, like the migrations: run it with search_path set to the domain's schema, "contacts" (filix migrate --upstream creates it).</summary>
     public static string PostgresDdl => Definition.PostgresScript;
 
     public static global::Filix.Runtime.DatabaseSchema Definition { get; } = new()
@@ -122,7 +119,7 @@ public static partial class ContactsSchema
                 "given_name" text,
                 "family_name" text,
                 "nickname" text,
-                "organization_id" uuid REFERENCES "organizations" ("id") DEFERRABLE INITIALLY DEFERRED,
+                "organization_id" uuid,
                 "job_title" text,
                 "birthday" date,
                 "city" text,
@@ -145,7 +142,7 @@ public static partial class ContactsSchema
             "CREATE INDEX \"ix_people_updated_at\" ON \"people\" (\"updated_at\")",
             """
             CREATE TABLE "emails" (
-                "person_id" uuid NOT NULL REFERENCES "people" ("id") DEFERRABLE INITIALLY DEFERRED,
+                "person_id" uuid NOT NULL,
                 "address" text NOT NULL,
                 "label" text NOT NULL DEFAULT 'work'::text,
                 "is_primary" boolean NOT NULL DEFAULT false,
@@ -156,7 +153,7 @@ public static partial class ContactsSchema
             "CREATE INDEX \"ix_emails_address\" ON \"emails\" (\"address\")",
             """
             CREATE TABLE "phones" (
-                "person_id" uuid NOT NULL REFERENCES "people" ("id") DEFERRABLE INITIALLY DEFERRED,
+                "person_id" uuid NOT NULL,
                 "number" text NOT NULL,
                 "label" text NOT NULL DEFAULT 'mobile'::text,
                 "is_primary" boolean NOT NULL DEFAULT false,
@@ -164,6 +161,9 @@ public static partial class ContactsSchema
             )
             """,
             "CREATE INDEX \"ix_phones_number\" ON \"phones\" (\"number\")",
+            "ALTER TABLE \"people\" ADD CONSTRAINT \"people_organization_id_fkey\" FOREIGN KEY (\"organization_id\") REFERENCES \"organizations\" (\"id\") DEFERRABLE INITIALLY DEFERRED",
+            "ALTER TABLE \"emails\" ADD CONSTRAINT \"emails_person_id_fkey\" FOREIGN KEY (\"person_id\") REFERENCES \"people\" (\"id\") DEFERRABLE INITIALLY DEFERRED",
+            "ALTER TABLE \"phones\" ADD CONSTRAINT \"phones_person_id_fkey\" FOREIGN KEY (\"person_id\") REFERENCES \"people\" (\"id\") DEFERRABLE INITIALLY DEFERRED",
         },
         Migrations = MigrationSet.All,
     };

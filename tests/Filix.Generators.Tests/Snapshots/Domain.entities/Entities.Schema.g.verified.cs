@@ -12,13 +12,10 @@ public static partial class EntitiesSchema
 {
     public const string Domain = "entities";
 
-    /// <summary>A hash of the schema, recorded in each database created from it.</summary>
-    public const string Hash = "cc33b7276104c06f";
-
     /// <summary>The SQLite DDL as one script: every table.</summary>
     public static string SqliteDdl => Definition.SqliteScript;
 
-    /// <summary>The Postgres DDL as one script: the shared ('sync' and 'optional') tables only.</summary>
+    /// <summary>The Postgres DDL as one script: the shared ('sync' and 'optional') tables only. Unqualified, like the migrations: run it with search_path set to the domain's schema, "entities" (filix migrate --upstream creates it).</summary>
     public static string PostgresDdl => Definition.PostgresScript;
 
     public static global::Filix.Runtime.DatabaseSchema Definition { get; } = new()
@@ -91,7 +88,7 @@ public static partial class EntitiesSchema
             "CREATE INDEX \"ix_entities_updated_at\" ON \"entities\" (\"updated_at\")",
             """
             CREATE TABLE "events" (
-                "entity_id" text NOT NULL REFERENCES "entities" ("id") DEFERRABLE INITIALLY DEFERRED,
+                "entity_id" text NOT NULL,
                 "role" text NOT NULL,
                 "role_type" text NOT NULL,
                 "status" text NOT NULL DEFAULT 'active'::text,
@@ -110,6 +107,7 @@ public static partial class EntitiesSchema
             "CREATE INDEX \"ix_events_role_type_role\" ON \"events\" (\"role_type\", \"role\")",
             "CREATE INDEX \"ix_events_status\" ON \"events\" (\"status\")",
             "CREATE INDEX \"ix_events_updated_at\" ON \"events\" (\"updated_at\")",
+            "ALTER TABLE \"events\" ADD CONSTRAINT \"events_entity_id_fkey\" FOREIGN KEY (\"entity_id\") REFERENCES \"entities\" (\"id\") DEFERRABLE INITIALLY DEFERRED",
         },
         Migrations = MigrationSet.All,
     };

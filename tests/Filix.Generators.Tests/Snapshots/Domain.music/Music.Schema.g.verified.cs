@@ -12,13 +12,10 @@ public static partial class MusicSchema
 {
     public const string Domain = "music";
 
-    /// <summary>A hash of the schema, recorded in each database created from it.</summary>
-    public const string Hash = "8687b165526628d2";
-
     /// <summary>The SQLite DDL as one script: every table.</summary>
     public static string SqliteDdl => Definition.SqliteScript;
 
-    /// <summary>The Postgres DDL as one script: the shared ('sync' and 'optional') tables only.</summary>
+    /// <summary>The Postgres DDL as one script: the shared ('sync' and 'optional') tables only. Unqualified, like the migrations: run it with search_path set to the domain's schema, "music" (filix migrate --upstream creates it).</summary>
     public static string PostgresDdl => Definition.PostgresScript;
 
     public static global::Filix.Runtime.DatabaseSchema Definition { get; } = new()
@@ -154,7 +151,7 @@ public static partial class MusicSchema
             CREATE TABLE "albums" (
                 "id" uuid NOT NULL,
                 "title" text NOT NULL,
-                "artist_id" uuid REFERENCES "artists" ("id") DEFERRABLE INITIALLY DEFERRED,
+                "artist_id" uuid,
                 "year" bigint,
                 "label" text,
                 "catalog_number" text,
@@ -170,8 +167,8 @@ public static partial class MusicSchema
             CREATE TABLE "tracks" (
                 "id" uuid NOT NULL,
                 "title" text NOT NULL,
-                "artist_id" uuid NOT NULL REFERENCES "artists" ("id") DEFERRABLE INITIALLY DEFERRED,
-                "album_id" uuid REFERENCES "albums" ("id") DEFERRABLE INITIALLY DEFERRED,
+                "artist_id" uuid NOT NULL,
+                "album_id" uuid,
                 "mix_name" text,
                 "disc_number" bigint NOT NULL DEFAULT 1,
                 "track_number" bigint,
@@ -205,7 +202,7 @@ public static partial class MusicSchema
             "CREATE INDEX \"ix_tracks_file_sha256\" ON \"tracks\" (\"file_sha256\")",
             """
             CREATE TABLE "cues" (
-                "track_id" uuid NOT NULL REFERENCES "tracks" ("id") DEFERRABLE INITIALLY DEFERRED,
+                "track_id" uuid NOT NULL,
                 "kind" text NOT NULL,
                 "slot" bigint NOT NULL,
                 "position_ms" bigint NOT NULL,
@@ -220,7 +217,7 @@ public static partial class MusicSchema
                 "id" uuid NOT NULL,
                 "name" text NOT NULL,
                 "kind" text NOT NULL DEFAULT 'playlist'::text,
-                "parent_id" uuid REFERENCES "playlists" ("id") DEFERRABLE INITIALLY DEFERRED,
+                "parent_id" uuid,
                 "description" text,
                 "played_at" timestamptz,
                 "venue" text,
@@ -233,15 +230,22 @@ public static partial class MusicSchema
             "CREATE INDEX \"ix_playlists_kind_name\" ON \"playlists\" (\"kind\", \"name\")",
             """
             CREATE TABLE "playlist_tracks" (
-                "playlist_id" uuid NOT NULL REFERENCES "playlists" ("id") DEFERRABLE INITIALLY DEFERRED,
+                "playlist_id" uuid NOT NULL,
                 "position" bigint NOT NULL,
-                "track_id" uuid NOT NULL REFERENCES "tracks" ("id") DEFERRABLE INITIALLY DEFERRED,
+                "track_id" uuid NOT NULL,
                 "transition" text,
                 "added_at" timestamptz NOT NULL DEFAULT now(),
                 PRIMARY KEY ("playlist_id", "position")
             )
             """,
             "CREATE INDEX \"ix_playlist_tracks_track_id\" ON \"playlist_tracks\" (\"track_id\")",
+            "ALTER TABLE \"albums\" ADD CONSTRAINT \"albums_artist_id_fkey\" FOREIGN KEY (\"artist_id\") REFERENCES \"artists\" (\"id\") DEFERRABLE INITIALLY DEFERRED",
+            "ALTER TABLE \"tracks\" ADD CONSTRAINT \"tracks_artist_id_fkey\" FOREIGN KEY (\"artist_id\") REFERENCES \"artists\" (\"id\") DEFERRABLE INITIALLY DEFERRED",
+            "ALTER TABLE \"tracks\" ADD CONSTRAINT \"tracks_album_id_fkey\" FOREIGN KEY (\"album_id\") REFERENCES \"albums\" (\"id\") DEFERRABLE INITIALLY DEFERRED",
+            "ALTER TABLE \"cues\" ADD CONSTRAINT \"cues_track_id_fkey\" FOREIGN KEY (\"track_id\") REFERENCES \"tracks\" (\"id\") DEFERRABLE INITIALLY DEFERRED",
+            "ALTER TABLE \"playlists\" ADD CONSTRAINT \"playlists_parent_id_fkey\" FOREIGN KEY (\"parent_id\") REFERENCES \"playlists\" (\"id\") DEFERRABLE INITIALLY DEFERRED",
+            "ALTER TABLE \"playlist_tracks\" ADD CONSTRAINT \"playlist_tracks_playlist_id_fkey\" FOREIGN KEY (\"playlist_id\") REFERENCES \"playlists\" (\"id\") DEFERRABLE INITIALLY DEFERRED",
+            "ALTER TABLE \"playlist_tracks\" ADD CONSTRAINT \"playlist_tracks_track_id_fkey\" FOREIGN KEY (\"track_id\") REFERENCES \"tracks\" (\"id\") DEFERRABLE INITIALLY DEFERRED",
         },
         Migrations = MigrationSet.All,
     };

@@ -12,13 +12,10 @@ public static partial class PapersSchema
 {
     public const string Domain = "papers";
 
-    /// <summary>A hash of the schema, recorded in each database created from it.</summary>
-    public const string Hash = "ce1e65163516a32b";
-
     /// <summary>The SQLite DDL as one script: every table.</summary>
     public static string SqliteDdl => Definition.SqliteScript;
 
-    /// <summary>The Postgres DDL as one script: the shared ('sync' and 'optional') tables only.</summary>
+    /// <summary>The Postgres DDL as one script: the shared ('sync' and 'optional') tables only. Unqualified, like the migrations: run it with search_path set to the domain's schema, "papers" (filix migrate --upstream creates it).</summary>
     public static string PostgresDdl => Definition.PostgresScript;
 
     public static global::Filix.Runtime.DatabaseSchema Definition { get; } = new()
@@ -138,7 +135,7 @@ public static partial class PapersSchema
             "CREATE INDEX \"ix_papers_updated_at\" ON \"papers\" (\"updated_at\")",
             """
             CREATE TABLE "paper_authors" (
-                "paper_id" text NOT NULL REFERENCES "papers" ("id") DEFERRABLE INITIALLY DEFERRED,
+                "paper_id" text NOT NULL,
                 "position" bigint NOT NULL,
                 "name" text NOT NULL,
                 "family_name" text NOT NULL,
@@ -152,9 +149,9 @@ public static partial class PapersSchema
             "CREATE INDEX \"ix_paper_authors_orcid\" ON \"paper_authors\" (\"orcid\")",
             """
             CREATE TABLE "citations" (
-                "citing_id" text NOT NULL REFERENCES "papers" ("id") DEFERRABLE INITIALLY DEFERRED,
+                "citing_id" text NOT NULL,
                 "cited_doi" text NOT NULL,
-                "cited_id" text REFERENCES "papers" ("id") DEFERRABLE INITIALLY DEFERRED,
+                "cited_id" text,
                 "context" text,
                 "added_at" timestamptz NOT NULL DEFAULT now(),
                 PRIMARY KEY ("citing_id", "cited_doi")
@@ -162,6 +159,9 @@ public static partial class PapersSchema
             """,
             "CREATE INDEX \"ix_citations_cited_doi\" ON \"citations\" (\"cited_doi\")",
             "CREATE INDEX \"ix_citations_cited_id\" ON \"citations\" (\"cited_id\")",
+            "ALTER TABLE \"paper_authors\" ADD CONSTRAINT \"paper_authors_paper_id_fkey\" FOREIGN KEY (\"paper_id\") REFERENCES \"papers\" (\"id\") DEFERRABLE INITIALLY DEFERRED",
+            "ALTER TABLE \"citations\" ADD CONSTRAINT \"citations_citing_id_fkey\" FOREIGN KEY (\"citing_id\") REFERENCES \"papers\" (\"id\") DEFERRABLE INITIALLY DEFERRED",
+            "ALTER TABLE \"citations\" ADD CONSTRAINT \"citations_cited_id_fkey\" FOREIGN KEY (\"cited_id\") REFERENCES \"papers\" (\"id\") DEFERRABLE INITIALLY DEFERRED",
         },
         Migrations = MigrationSet.All,
     };

@@ -12,13 +12,10 @@ public static partial class StorageSchema
 {
     public const string Domain = "storage";
 
-    /// <summary>A hash of the schema, recorded in each database created from it.</summary>
-    public const string Hash = "ebed4cf7439d5bd5";
-
     /// <summary>The SQLite DDL as one script: every table.</summary>
     public static string SqliteDdl => Definition.SqliteScript;
 
-    /// <summary>The Postgres DDL as one script: the shared ('sync' and 'optional') tables only.</summary>
+    /// <summary>The Postgres DDL as one script: the shared ('sync' and 'optional') tables only. Unqualified, like the migrations: run it with search_path set to the domain's schema, "storage" (filix migrate --upstream creates it).</summary>
     public static string PostgresDdl => Definition.PostgresScript;
 
     public static global::Filix.Runtime.DatabaseSchema Definition { get; } = new()
@@ -99,7 +96,7 @@ public static partial class StorageSchema
             """,
             """
             CREATE TABLE "objects" (
-                "bucket" text NOT NULL REFERENCES "buckets" ("name") DEFERRABLE INITIALLY DEFERRED,
+                "bucket" text NOT NULL,
                 "key" text NOT NULL,
                 "size" bigint NOT NULL,
                 "etag" text NOT NULL,
@@ -126,7 +123,7 @@ public static partial class StorageSchema
             """
             CREATE TABLE "scans" (
                 "id" uuid NOT NULL,
-                "bucket" text NOT NULL REFERENCES "buckets" ("name") DEFERRABLE INITIALLY DEFERRED,
+                "bucket" text NOT NULL,
                 "started_at" timestamptz NOT NULL,
                 "finished_at" timestamptz,
                 "objects_seen" bigint NOT NULL DEFAULT 0,
@@ -140,6 +137,8 @@ public static partial class StorageSchema
             )
             """,
             "CREATE INDEX \"ix_scans_bucket_started_at\" ON \"scans\" (\"bucket\", \"started_at\")",
+            "ALTER TABLE \"objects\" ADD CONSTRAINT \"objects_bucket_fkey\" FOREIGN KEY (\"bucket\") REFERENCES \"buckets\" (\"name\") DEFERRABLE INITIALLY DEFERRED",
+            "ALTER TABLE \"scans\" ADD CONSTRAINT \"scans_bucket_fkey\" FOREIGN KEY (\"bucket\") REFERENCES \"buckets\" (\"name\") DEFERRABLE INITIALLY DEFERRED",
         },
         Migrations = MigrationSet.All,
     };

@@ -12,13 +12,10 @@ public static partial class TranscriptsSchema
 {
     public const string Domain = "transcripts";
 
-    /// <summary>A hash of the schema, recorded in each database created from it.</summary>
-    public const string Hash = "21aafc2dc4eb0e91";
-
     /// <summary>The SQLite DDL as one script: every table.</summary>
     public static string SqliteDdl => Definition.SqliteScript;
 
-    /// <summary>The Postgres DDL as one script: the shared ('sync' and 'optional') tables only.</summary>
+    /// <summary>The Postgres DDL as one script: the shared ('sync' and 'optional') tables only. Unqualified, like the migrations: run it with search_path set to the domain's schema, "transcripts" (filix migrate --upstream creates it).</summary>
     public static string PostgresDdl => Definition.PostgresScript;
 
     public static global::Filix.Runtime.DatabaseSchema Definition { get; } = new()
@@ -107,7 +104,7 @@ public static partial class TranscriptsSchema
             "CREATE UNIQUE INDEX \"ux_transcripts_source_source_id\" ON \"transcripts\" (\"source\", \"source_id\")",
             """
             CREATE TABLE "speakers" (
-                "transcript_id" text NOT NULL REFERENCES "transcripts" ("id") DEFERRABLE INITIALLY DEFERRED,
+                "transcript_id" text NOT NULL,
                 "label" text NOT NULL,
                 "name" text,
                 "contact_id" uuid,
@@ -120,7 +117,7 @@ public static partial class TranscriptsSchema
             "CREATE INDEX \"ix_speakers_contact_id\" ON \"speakers\" (\"contact_id\")",
             """
             CREATE TABLE "segments" (
-                "transcript_id" text NOT NULL REFERENCES "transcripts" ("id") DEFERRABLE INITIALLY DEFERRED,
+                "transcript_id" text NOT NULL,
                 "seq" bigint NOT NULL,
                 "start_ms" bigint NOT NULL,
                 "end_ms" bigint NOT NULL,
@@ -132,6 +129,8 @@ public static partial class TranscriptsSchema
             """,
             "CREATE INDEX \"ix_segments_transcript_id_start_ms\" ON \"segments\" (\"transcript_id\", \"start_ms\")",
             "CREATE INDEX \"ix_segments_transcript_id_speaker_label\" ON \"segments\" (\"transcript_id\", \"speaker_label\")",
+            "ALTER TABLE \"speakers\" ADD CONSTRAINT \"speakers_transcript_id_fkey\" FOREIGN KEY (\"transcript_id\") REFERENCES \"transcripts\" (\"id\") DEFERRABLE INITIALLY DEFERRED",
+            "ALTER TABLE \"segments\" ADD CONSTRAINT \"segments_transcript_id_fkey\" FOREIGN KEY (\"transcript_id\") REFERENCES \"transcripts\" (\"id\") DEFERRABLE INITIALLY DEFERRED",
         },
         Migrations = MigrationSet.All,
     };

@@ -12,13 +12,10 @@ public static partial class KeywordsSchema
 {
     public const string Domain = "keywords";
 
-    /// <summary>A hash of the schema, recorded in each database created from it.</summary>
-    public const string Hash = "6f9c315e3c318c79";
-
     /// <summary>The SQLite DDL as one script: every table.</summary>
     public static string SqliteDdl => Definition.SqliteScript;
 
-    /// <summary>The Postgres DDL as one script: the shared ('sync' and 'optional') tables only.</summary>
+    /// <summary>The Postgres DDL as one script: the shared ('sync' and 'optional') tables only. Unqualified, like the migrations: run it with search_path set to the domain's schema, "keywords" (filix migrate --upstream creates it).</summary>
     public static string PostgresDdl => Definition.PostgresScript;
 
     public static global::Filix.Runtime.DatabaseSchema Definition { get; } = new()
@@ -78,12 +75,13 @@ public static partial class KeywordsSchema
             "CREATE UNIQUE INDEX \"ux_order_group_from\" ON \"order\" (\"group\", \"from\")",
             """
             CREATE TABLE "where" (
-                "order" bigint NOT NULL REFERENCES "order" ("id") DEFERRABLE INITIALLY DEFERRED,
+                "order" bigint NOT NULL,
                 "in" text NOT NULL,
                 "string" text,
                 PRIMARY KEY ("order", "in")
             )
             """,
+            "ALTER TABLE \"where\" ADD CONSTRAINT \"where_order_fkey\" FOREIGN KEY (\"order\") REFERENCES \"order\" (\"id\") DEFERRABLE INITIALLY DEFERRED",
         },
         Migrations = MigrationSet.All,
     };
