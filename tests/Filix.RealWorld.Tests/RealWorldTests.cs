@@ -52,18 +52,38 @@ public sealed class RealWorldTests(RealWorldApp app, PostgresFixture postgres)
         await RunAsync(app.Initial, "ddl-upstream", domain, await postgres.CreateDatabaseAsync($"ddl_{domain}"));
     }
 
-    /// <summary>The populated SQLite file and the shared upstream (all three domains in one database), written by
-    /// the first build, are migrated in place by the program built after the edit: every row kept, renamed columns
-    /// holding the old values, added ones their defaults; then the new columns, table and indexes work on the
-    /// migrated file, upstream, and on a fresh file of the edited schema.</summary>
+    /// <summary>A populated SQLite file written by the first build is migrated in place by the program built after
+    /// the edit: every row kept, renamed columns holding the old values, added ones their defaults (a unique uuid
+    /// column NULL in every row); then the new columns, table and indexes work on it, and on a fresh file of the
+    /// edited schema.</summary>
     [Theory]
     [MemberData(nameof(Domains))]
-    public async Task Evolves_in_place_with_rows_kept(string domain)
+    public async Task Sqlite_file_evolves_in_place_with_rows_kept(string domain)
     {
         var folder = app.NewDataFolder(domain);
+        await RunAsync(app.Initial, "seed-sqlite", domain, folder);
+        await RunAsync(app.Evolved, "check-evolved-sqlite", domain, folder);
+    }
+
+    /// <summary>The same upstream: all three domains seeded into one Postgres database by the first build, each
+    /// migrated by the second with its rows kept, and the new parts written and read back.</summary>
+    [Theory]
+    [MemberData(nameof(Domains))]
+    public async Task Shared_upstream_evolves_in_place_with_rows_kept(string domain)
+    {
         var upstream = await app.UpstreamAsync(postgres, "realworld_evolved");
-        await RunAsync(app.Initial, "seed", domain, folder, upstream);
-        await RunAsync(app.Evolved, "check-evolved", domain, folder, upstream);
+        await RunAsync(app.Initial, "seed-upstream", domain, upstream);
+        await RunAsync(app.Evolved, "check-evolved-upstream", domain, upstream);
+    }
+
+    /// <summary>The same, each domain alone in a database of its own.</summary>
+    [Theory]
+    [MemberData(nameof(Domains))]
+    public async Task Upstream_of_its_own_evolves_in_place_with_rows_kept(string domain)
+    {
+        var upstream = await postgres.CreateDatabaseAsync($"evolved_{domain}");
+        await RunAsync(app.Initial, "seed-upstream", domain, upstream);
+        await RunAsync(app.Evolved, "check-evolved-upstream", domain, upstream);
     }
 
     /// <summary>Each build recorded its migration into the project's own schema folder, the program embeds them,

@@ -19,9 +19,13 @@ internal interface IDomainApp
 
     Task UpstreamRoundTripAsync(string connectionString);
 
-    Task SeedAsync(string folder, string connectionString);
+    Task SeedSqliteAsync(string folder);
 
-    Task CheckEvolvedAsync(string folder, string connectionString);
+    Task SeedUpstreamAsync(string connectionString);
+
+    Task CheckEvolvedSqliteAsync(string folder);
+
+    Task CheckEvolvedUpstreamAsync(string connectionString);
 }
 
 /// <summary>The scenarios, the same for every schema; each domain supplies its rows and typed calls.</summary>
@@ -41,6 +45,12 @@ internal abstract class DomainApp<TDb> : IDomainApp where TDb : IAsyncDisposable
 
     /// <summary>Get, lookups (unique, index, key prefix), update, upsert, delete, and a refused delete.</summary>
     protected abstract Task ExerciseAsync(TDb db);
+
+    /// <summary>Objects a user adds by hand with SQL beside the generated schema (views, triggers), checked at once.</summary>
+    protected virtual Task AddUserObjectsAsync(TDb db) => Task.CompletedTask;
+
+    /// <summary>The objects of <see cref="AddUserObjectsAsync"/> are there and work.</summary>
+    protected virtual Task CheckUserObjectsAsync(TDb db) => Task.CompletedTask;
 
     /// <summary>Upserts every sample row through the upstream adapters, in declaration order (keys are deferred).</summary>
     protected abstract Task UpstreamWriteAsync(NpgsqlConnection connection);
@@ -68,41 +78,48 @@ internal abstract class DomainApp<TDb> : IDomainApp where TDb : IAsyncDisposable
         await UpstreamChangeAsync(connection);
     }
 
-    public async Task SeedAsync(string folder, string connectionString)
+    public async Task SeedSqliteAsync(string folder)
     {
         Directory.CreateDirectory(folder);
-        await using (var db = await OpenAsync(folder))
-        {
-            await WriteAsync(db);
-            await CheckAsync(db);
-        }
+        await using var db = await OpenAsync(folder);
+        await WriteAsync(db);
+        await CheckAsync(db);
+        await AddUserObjectsAsync(db);
+    }
 
+    public async Task SeedUpstreamAsync(string connectionString)
+    {
         await using var connection = await Upstream.OpenAsync(connectionString, Schema);
         await Upstream.InTransactionAsync(connection, UpstreamWriteAsync);
         await UpstreamCheckAsync(connection);
     }
 
-    public async Task CheckEvolvedAsync(string folder, string connectionString)
+    public async Task CheckEvolvedSqliteAsync(string folder)
     {
-        var last = Schema.Migrations.Count == 0 ? "none" : Schema.Migrations[^1].ToString();
-        Check.True(Schema.Migrations.Count >= 2, $"{Schema.Domain}: this build holds the migrations [{string.Join(", ", Schema.Migrations)}]; the edit recorded none");
+        CheckEvolvedBuild();
         await using (var db = await OpenAsync(folder))
         {
             var report = Raw(db).Migrations;
-            Check.Equal(last, report.Pending.Count == 0 ? "none" : report.Pending[^1].ToString(), $"{Schema.Domain}: the migration the populated SQLite file was upgraded with");
+            Check.Equal(Schema.Migrations[^1].ToString(), report.Pending.Count == 0 ? "none" : report.Pending[^1].ToString(), $"{Schema.Domain}: the migration the populated SQLite file was upgraded with");
             await CheckAsync(db);
+            await CheckUserObjectsAsync(db);
             await ExerciseAsync(db);
-        }
-
-        await using (var connection = await Upstream.OpenAsync(connectionString, Schema))
-        {
-            await UpstreamCheckAsync(connection);
-            await UpstreamChangeAsync(connection);
         }
 
         // A fresh file of the edited schema works as well as the migrated one.
         await SqliteRoundTripAsync(Path.Combine(folder, "fresh"));
     }
+
+    public async Task CheckEvolvedUpstreamAsync(string connectionString)
+    {
+        CheckEvolvedBuild();
+        await using var connection = await Upstream.OpenAsync(connectionString, Schema);
+        await UpstreamCheckAsync(connection);
+        await UpstreamChangeAsync(connection);
+    }
+
+    private void CheckEvolvedBuild() =>
+        Check.True(Schema.Migrations.Count >= 2, $"{Schema.Domain}: this build holds the migrations [{string.Join(", ", Schema.Migrations)}]; the edit recorded none");
 }
 
 internal static class Upstream

@@ -7,7 +7,7 @@ namespace RealWorld;
 /// <summary>Chinook: forward references (album -> artist, customer -> employee), the self-reference
 /// employee.reports_to, the composite key of playlist_track. After the edit (Schemas/v2): playlist_track."order"
 /// added with a default, track.bytes renamed to size_bytes, customer.fax dropped, customer.external_id (uuid, unique,
-/// nullable) added, a new index on invoice.billing_country.</summary>
+/// nullable) added, a new index on invoice.billing_country, employee.email made unique (two employees have none).</summary>
 internal sealed class ChinookApp : DomainApp<ChinookDatabase>
 {
     private static readonly Artist[] Artists =
@@ -53,8 +53,8 @@ internal sealed class ChinookApp : DomainApp<ChinookDatabase>
     private static readonly Employee[] Employees =
     [
         new() { EmployeeId = 1, LastName = "Adams", FirstName = "Andrew", Title = "General Manager", ReportsTo = null, BirthDate = new DateOnly(1962, 2, 18), HireDate = new DateOnly(2002, 8, 14), Address = "11120 Jasper Ave NW", City = "Edmonton", State = "AB", Country = "Canada", PostalCode = "T5K 2N1", Phone = "+1 (780) 428-9482", Fax = "+1 (780) 428-3457", Email = "andrew@chinookcorp.com" },
-        new() { EmployeeId = 2, LastName = "Edwards", FirstName = "Nancy", Title = "Sales Manager", ReportsTo = 1, BirthDate = new DateOnly(1958, 12, 8), HireDate = new DateOnly(2002, 5, 1), City = "Calgary", Country = "Canada", Email = "nancy@chinookcorp.com" },
-        new() { EmployeeId = 3, LastName = "Peacock", FirstName = "Jane", Title = "Sales Support Agent", ReportsTo = 2, BirthDate = new DateOnly(1973, 8, 29), HireDate = null, Email = "jane@chinookcorp.com" },
+        new() { EmployeeId = 2, LastName = "Edwards", FirstName = "Nancy", Title = "Sales Manager", ReportsTo = 1, BirthDate = new DateOnly(1958, 12, 8), HireDate = new DateOnly(2002, 5, 1), City = "Calgary", Country = "Canada", Email = null },
+        new() { EmployeeId = 3, LastName = "Peacock", FirstName = "Jane", Title = "Sales Support Agent", ReportsTo = 2, BirthDate = new DateOnly(1973, 8, 29), HireDate = null, Email = null },
     ];
 
     private static readonly Customer[] Customers =
@@ -175,6 +175,8 @@ internal sealed class ChinookApp : DomainApp<ChinookDatabase>
         Check.Equal(Customers[0] with { ExternalId = id }, await db.Customer.GetByExternalIdAsync(id), "customer by external_id");
         await Check.ThrowsAsync(() => db.Customer.UpdateAsync(Customers[1] with { ExternalId = id }), "a second customer with the same external_id");
         Check.Rows("invoices billed to Germany", [Invoices[0]], await db.Invoice.FindByBillingCountryAsync("Germany"));
+        Check.Equal(Employees[0], await db.Employee.GetByEmailAsync("andrew@chinookcorp.com"), "employee by email");
+        await Check.ThrowsAsync(() => db.Employee.UpdateAsync(Employees[1] with { Email = "andrew@chinookcorp.com" }), "a second employee with Andrew's email");
 #endif
     }
 

@@ -8,7 +8,7 @@ namespace RealWorld;
 /// keys, the self-reference employees.reports_to, blobs, dates, a boolean. After the edit (Schemas/v2): a new table
 /// "user" with the keyword columns "group", "default", "from", "order" and an index over two of them;
 /// products.tags (json, default []) added; shippers.phone renamed to phone_number; employees.photo_path dropped;
-/// a new index on orders.ship_country.</summary>
+/// a new index on orders.ship_country; the table us_states dropped.</summary>
 internal sealed class NorthwindApp : DomainApp<NorthwindDatabase>
 {
     private static readonly Category[] Categories =
@@ -101,11 +101,13 @@ internal sealed class NorthwindApp : DomainApp<NorthwindDatabase>
         new() { OrderId = 10249, ProductId = 5, UnitPrice = 34.8, Quantity = 5, Discount = 0.15 },
     ];
 
+#if !EVOLVED
     private static readonly UsState[] UsStates =
     [
         new() { StateId = 1, StateName = "Alabama", StateAbbr = "AL", StateRegion = "south" },
         new() { StateId = 2, StateName = "Alaska", StateAbbr = "AK", StateRegion = "north" },
     ];
+#endif
 
 #if EVOLVED
     private static readonly User[] Users =
@@ -137,7 +139,9 @@ internal sealed class NorthwindApp : DomainApp<NorthwindDatabase>
         await db.Products.InsertManyAsync(Products);
         await db.Orders.InsertManyAsync(Orders);
         await db.OrderDetails.InsertManyAsync(OrderDetails);
+#if !EVOLVED
         await db.UsStates.InsertManyAsync(UsStates);
+#endif
     }
 
     protected override async Task CheckAsync(NorthwindDatabase db)
@@ -155,7 +159,9 @@ internal sealed class NorthwindApp : DomainApp<NorthwindDatabase>
         await Check.RowsAsync("shippers", Shippers, db.Shippers.ScanAsync());
         await Check.RowsAsync("suppliers", Suppliers, db.Suppliers.ScanAsync());
         await Check.RowsAsync("territories", Territories, db.Territories.ScanAsync());
+#if !EVOLVED
         await Check.RowsAsync("us_states", UsStates, db.UsStates.ScanAsync());
+#endif
         Check.Equal(3L, await db.Orders.CountAsync(), "orders counted");
     }
 
@@ -223,7 +229,9 @@ internal sealed class NorthwindApp : DomainApp<NorthwindDatabase>
         await ShippersUpstream.UpsertAsync(c, Shippers);
         await SuppliersUpstream.UpsertAsync(c, Suppliers);
         await TerritoriesUpstream.UpsertAsync(c, Territories);
+#if !EVOLVED
         await UsStatesUpstream.UpsertAsync(c, UsStates);
+#endif
     }
 
     protected override async Task UpstreamCheckAsync(NpgsqlConnection c)
@@ -241,7 +249,9 @@ internal sealed class NorthwindApp : DomainApp<NorthwindDatabase>
         await Check.RowsAsync("shippers upstream", Shippers, ShippersUpstream.ScanAsync(c));
         await Check.RowsAsync("suppliers upstream", Suppliers, SuppliersUpstream.ScanAsync(c));
         await Check.RowsAsync("territories upstream", Territories, TerritoriesUpstream.ScanAsync(c));
+#if !EVOLVED
         await Check.RowsAsync("us_states upstream", UsStates, UsStatesUpstream.ScanAsync(c));
+#endif
         Check.Equal(3L, await OrdersUpstream.CountAsync(c), "orders counted upstream");
     }
 

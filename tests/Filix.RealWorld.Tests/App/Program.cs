@@ -5,8 +5,10 @@ using RealWorld;
 //   realworld migrations                                  the migrations built into this program, per domain
 //   realworld roundtrip-sqlite   <domain> <folder>        a fresh SQLite file: write, read, look up, update, delete
 //   realworld roundtrip-upstream <domain> <connstring>    migrate the Postgres upstream, upsert, scan, count, change
-//   realworld seed               <domain> <folder> <connstring>   write the sample rows to both (before an edit)
-//   realworld check-evolved      <domain> <folder> <connstring>   after the edit: both migrated in place, rows kept
+//   realworld seed-sqlite        <domain> <folder>        before the edit: the sample rows in a SQLite file
+//   realworld seed-upstream      <domain> <connstring>    before the edit: the sample rows upstream
+//   realworld check-evolved-sqlite   <domain> <folder>      after the edit: the file migrated in place, rows kept
+//   realworld check-evolved-upstream <domain> <connstring>  after the edit: the upstream migrated, rows kept
 //   realworld ddl-upstream       <domain> <connstring>    run the generated <Domain>Schema.PostgresDdl as it is
 if (args is ["migrations"])
 {
@@ -20,7 +22,7 @@ if (args is ["migrations"])
 
 if (args.Length < 3 || Apps.Find(args[1]) is not { } domain)
 {
-    Console.Error.WriteLine("usage: realworld roundtrip-sqlite|roundtrip-upstream|seed|check-evolved|ddl-upstream <chinook|northwind|sakila> <folder|connstring> [connstring]");
+    Console.Error.WriteLine("usage: realworld <command> <chinook|northwind|sakila> <folder|connstring>");
     return 2;
 }
 
@@ -30,8 +32,10 @@ try
     {
         case "roundtrip-sqlite": await domain.SqliteRoundTripAsync(args[2]); break;
         case "roundtrip-upstream": await domain.UpstreamRoundTripAsync(args[2]); break;
-        case "seed": await domain.SeedAsync(args[2], args[3]); break;
-        case "check-evolved": await domain.CheckEvolvedAsync(args[2], args[3]); break;
+        case "seed-sqlite": await domain.SeedSqliteAsync(args[2]); break;
+        case "seed-upstream": await domain.SeedUpstreamAsync(args[2]); break;
+        case "check-evolved-sqlite": await domain.CheckEvolvedSqliteAsync(args[2]); break;
+        case "check-evolved-upstream": await domain.CheckEvolvedUpstreamAsync(args[2]); break;
         case "ddl-upstream": await Upstream.ApplyDdlAsync(args[2], domain.Schema); break;
         default: Console.Error.WriteLine($"unknown command '{args[0]}'"); return 2;
     }

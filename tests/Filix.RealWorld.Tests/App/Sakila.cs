@@ -7,9 +7,11 @@ namespace RealWorld;
 /// <summary>Sakila: the foreign-key cycle store.manager_staff_id -> staff, staff.store_id -> store; forward
 /// references (address -> city, customer -> store, payment -> rental); composite keys (film_actor, film_category);
 /// a unique key over three columns (rental); a unique nullable key (store.manager_staff_id); json, blob, boolean,
-/// timestamps with defaults; a local table (film_text). After the edit (Schemas/v2): film.length renamed to
-/// length_minutes, customer.loyalty_points (default 0) and store.opened_on (date) added, a new index on
-/// payment.payment_date, the local film_text dropped.</summary>
+/// timestamps with defaults; a local table (film_text); Sakila's own views (customer_list, film_list) and triggers
+/// (ins_film, upd_film, del_film), added by hand with SQL as their user would. After the edit (Schemas/v2):
+/// film.length renamed to length_minutes and the default rental_rate lowered (film rebuilt under the triggers and
+/// the view film_list), customer.loyalty_points (default 0) and store.opened_on (date) added, a new index on
+/// payment.payment_date.</summary>
 internal sealed class SakilaApp : DomainApp<SakilaDatabase>
 {
     private static readonly DateTimeOffset Stamp = new(2006, 2, 15, 4, 57, 20, TimeSpan.Zero);
@@ -70,7 +72,7 @@ internal sealed class SakilaApp : DomainApp<SakilaDatabase>
 #else
             Length = 48 },
 #endif
-        new() { FilmId = 3, Title = "ADAPTATION HOLES", LanguageId = 2, Rating = null, LastUpdate = Stamp },
+        new() { FilmId = 3, Title = "ADAPTATION HOLES", LanguageId = 2, RentalDuration = 3, RentalRate = 4.99, Rating = null, LastUpdate = Stamp },
     ];
 
     private static readonly FilmActor[] FilmActors =
@@ -88,13 +90,48 @@ internal sealed class SakilaApp : DomainApp<SakilaDatabase>
         new() { FilmId = 3, CategoryId = 2, LastUpdate = Stamp },
     ];
 
-#if !EVOLVED
     private static readonly FilmText[] FilmTexts =
     [
         new() { FilmId = 1, Title = "ACADEMY DINOSAUR", Description = "A Epic Drama of a Feminist And a Mad Scientist" },
         new() { FilmId = 2, Title = "ACE GOLDFINGER", Description = null },
     ];
-#endif
+
+    /// <summary>Sakila's views and film_text triggers (sakila-schema.sql), in SQLite's dialect: CONCAT as ||, IF as
+    /// CASE, MySQL's IF inside a trigger as a WHEN clause.</summary>
+    private static readonly string[] UserObjects =
+    [
+        """
+        CREATE VIEW customer_list AS
+        SELECT cu.customer_id AS ID, cu.first_name || ' ' || cu.last_name AS name, a.address AS address, a.postal_code AS "zip code",
+               a.phone AS phone, city.city AS city, country.country AS country, CASE WHEN cu.active THEN 'active' ELSE '' END AS notes, cu.store_id AS SID
+        FROM customer AS cu JOIN address AS a ON cu.address_id = a.address_id JOIN city ON a.city_id = city.city_id
+        JOIN country ON city.country_id = country.country_id
+        """,
+        """
+        CREATE VIEW film_list AS
+        SELECT film.film_id AS FID, film.title AS title, film.description AS description, category.name AS category, film.rental_rate AS price,
+               film.length AS length, film.rating AS rating, group_concat(actor.first_name || ' ' || actor.last_name, ', ') AS actors
+        FROM film LEFT JOIN film_category ON film_category.film_id = film.film_id LEFT JOIN category ON category.category_id = film_category.category_id
+        LEFT JOIN film_actor ON film.film_id = film_actor.film_id LEFT JOIN actor ON film_actor.actor_id = actor.actor_id
+        GROUP BY film.film_id, category.name
+        """,
+        """
+        CREATE TRIGGER ins_film AFTER INSERT ON film BEGIN
+            INSERT INTO film_text (film_id, title, description) VALUES (new.film_id, new.title, new.description);
+        END
+        """,
+        """
+        CREATE TRIGGER upd_film AFTER UPDATE ON film
+        WHEN old.title IS NOT new.title OR old.description IS NOT new.description OR old.film_id IS NOT new.film_id BEGIN
+            UPDATE film_text SET title = new.title, description = new.description, film_id = new.film_id WHERE film_id = old.film_id;
+        END
+        """,
+        """
+        CREATE TRIGGER del_film AFTER DELETE ON film BEGIN
+            DELETE FROM film_text WHERE film_id = old.film_id;
+        END
+        """,
+    ];
 
     private static readonly Inventory[] Inventories =
     [
@@ -107,6 +144,7 @@ internal sealed class SakilaApp : DomainApp<SakilaDatabase>
     [
         new() { CustomerId = 1, StoreId = 1, FirstName = "MARY", LastName = "SMITH", Email = "MARY.SMITH@sakilacustomer.org", AddressId = 3, Active = true, CreateDate = new DateTimeOffset(2006, 2, 14, 22, 4, 36, TimeSpan.Zero), LastUpdate = Stamp },
         new() { CustomerId = 2, StoreId = 2, FirstName = "PATRICIA", LastName = "JOHNSON", Email = null, AddressId = 4, Active = false, CreateDate = new DateTimeOffset(2006, 2, 14, 22, 4, 36, TimeSpan.Zero), LastUpdate = null },
+        new() { CustomerId = 3, StoreId = 1, FirstName = "LINDA", LastName = "WILLIAMS", Email = null, AddressId = 3, CreateDate = new DateTimeOffset(2006, 2, 14, 22, 4, 36, TimeSpan.Zero), LastUpdate = Stamp },
     ];
 
     private static readonly Rental[] Rentals =
@@ -149,9 +187,7 @@ internal sealed class SakilaApp : DomainApp<SakilaDatabase>
         await db.Film.InsertManyAsync(Films);
         await db.FilmActor.InsertManyAsync(FilmActors);
         await db.FilmCategory.InsertManyAsync(FilmCategories);
-#if !EVOLVED
         await db.FilmText.InsertManyAsync(FilmTexts);
-#endif
         await db.Inventory.InsertManyAsync(Inventories);
         await db.Customer.InsertManyAsync(Customers);
         await db.Rental.InsertManyAsync(Rentals);
@@ -169,9 +205,7 @@ internal sealed class SakilaApp : DomainApp<SakilaDatabase>
         await Check.RowsAsync("film", Films, db.Film.ScanAsync());
         await Check.RowsAsync("film_actor", FilmActors, db.FilmActor.ScanAsync());
         await Check.RowsAsync("film_category", FilmCategories, db.FilmCategory.ScanAsync());
-#if !EVOLVED
         await Check.RowsAsync("film_text", FilmTexts, db.FilmText.ScanAsync());
-#endif
         await Check.RowsAsync("inventory", Inventories, db.Inventory.ScanAsync());
         await Check.RowsAsync("language", Languages, db.Language.ScanAsync());
         await Check.RowsAsync("payment", Payments, db.Payment.ScanAsync());
@@ -219,9 +253,42 @@ internal sealed class SakilaApp : DomainApp<SakilaDatabase>
         var opened = Stores[0] with { OpenedOn = new DateOnly(2005, 5, 1) };
         Check.True(await db.Store.UpdateAsync(opened), "store 1's opening date");
         Check.Equal(opened, await db.Store.GetAsync(1), "store 1 with its opening date");
+        await db.Database.WriteAsync(static (session, _) => session.Execute("INSERT INTO film (film_id, title, language_id) VALUES (101, 'DEFAULTED', 1)"), 0);
+        Check.Equal<double?>(2.99, (await db.Film.GetAsync(101))?.RentalRate, "the new default rental_rate, filled in by SQLite");
+        Check.True(await db.Film.DeleteAsync(101), "film 101 deleted");
         Check.Rows("payments at 2005-05-25 11:30:37", [Payments[0]], await db.Payment.FindByPaymentDateAsync(Payments[0].PaymentDate));
 #endif
     }
+
+    protected override async Task AddUserObjectsAsync(SakilaDatabase db)
+    {
+        foreach (var sql in UserObjects)
+        {
+            await db.Database.WriteAsync(static (session, sql) => session.Execute(sql), sql);
+        }
+
+        await CheckUserObjectsAsync(db);
+    }
+
+    protected override async Task CheckUserObjectsAsync(SakilaDatabase db)
+    {
+        Check.Equal("customer_list,del_film,film_list,ins_film,upd_film", await ScalarAsync(db, "SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_master WHERE type IN ('view', 'trigger') ORDER BY name)"), "Sakila's views and triggers");
+        Check.Equal("MARY SMITH|Lethbridge|Canada|active", await ScalarAsync(db, "SELECT name || '|' || city || '|' || country || '|' || notes FROM customer_list WHERE ID = 1"), "customer_list of customer 1");
+        Check.Equal(3L, await ScalarAsync(db, "SELECT count(*) FROM customer_list"), "customer_list rows");
+        Check.Equal("86|PENELOPE GUINESS, NICK WAHLBERG", await ScalarAsync(db, "SELECT length || '|' || actors FROM film_list WHERE FID = 1"), "film_list of film 1 (its length, its actors)");
+
+        // The triggers keep film_text in step with film.
+        var film = new Film { FilmId = 100, Title = "ZORRO ARK", Description = "A Intrepid Panorama", LanguageId = 1, RentalDuration = 3, RentalRate = 4.99, LastUpdate = Stamp };
+        await db.Film.InsertAsync(film);
+        Check.Equal(new FilmText { FilmId = 100, Title = "ZORRO ARK", Description = "A Intrepid Panorama" }, await db.FilmText.GetAsync(100), "film_text written by ins_film");
+        await db.Film.UpdateAsync(film with { Title = "ZORRO ARK II" });
+        Check.Equal("ZORRO ARK II", (await db.FilmText.GetAsync(100))?.Title, "film_text updated by upd_film");
+        await db.Film.DeleteAsync(100);
+        Check.Equal(null, await db.FilmText.GetAsync(100), "film_text deleted by del_film");
+    }
+
+    private static async Task<object?> ScalarAsync(SakilaDatabase db, string sql) =>
+        await db.Database.ReadAsync(static (session, sql) => session.Scalar(sql), sql);
 
     protected override async Task UpstreamWriteAsync(NpgsqlConnection c)
     {
