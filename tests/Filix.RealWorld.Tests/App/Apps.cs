@@ -157,7 +157,7 @@ internal static class Upstream
             }
             catch (PostgresException ex)
             {
-                throw new CheckFailedException($"{schema.Domain}Schema.PostgresDdl failed: {ex.MessageText}\n{statement}");
+                throw new CheckFailedException($"The generated PostgresDdl of '{schema.Domain}' failed: {ex.MessageText}\n{statement}");
             }
         }
 
