@@ -20,13 +20,20 @@ public sealed class RealWorldApp : IAsyncLifetime
     private readonly Dictionary<string, Task<string>> _upstreams = [];
     private int _folders;
 
-    public string SchemaDirectory => _root.File("schema");
+    private string SchemaDirectory => _root.File("schema");
 
     /// <summary>The build with the schemas as published, and its program.</summary>
     public Build Initial { get; private set; } = Build.NotRun("not started");
 
     /// <summary>The build after the edit, and its program.</summary>
     public Build Evolved { get; private set; } = Build.NotRun("not started");
+
+    /// <summary>The files named <paramref name="name"/> among the sources: the temp folder without build outputs
+    /// (bin/, obj/, the copied programs) and test data.</summary>
+    public IEnumerable<string> SourceFiles(string name) =>
+        Directory.EnumerateFiles(_root.Path, name, SearchOption.AllDirectories)
+            .Where(f => !Path.GetRelativePath(_root.Path, f).Split(Path.DirectorySeparatorChar)
+                .Any(part => part is "bin" or "obj" or "app-v1" or "app-v2" || part.StartsWith("data-", StringComparison.Ordinal)));
 
     /// <summary>A folder for one test's SQLite files, inside this run's temp folder.</summary>
     public string NewDataFolder(string name)

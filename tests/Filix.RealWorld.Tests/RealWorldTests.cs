@@ -86,8 +86,9 @@ public sealed class RealWorldTests(RealWorldApp app, PostgresFixture postgres)
         await RunAsync(app.Evolved, "check-evolved-upstream", domain, upstream);
     }
 
-    /// <summary>Each build recorded its migration into the project's own schema folder, the program embeds them,
-    /// and the build output carries the .sql files.</summary>
+    /// <summary>Each build recorded its migration beside the sources (one history folder per domain, outside bin/ and
+    /// obj/; docs/migrations.md puts it in a migrations folder beside the schemas), the program embeds them, and the
+    /// build output carries the .sql files.</summary>
     [Fact]
     public async Task Each_build_records_the_migrations_of_every_schema_in_the_project()
     {
@@ -97,11 +98,11 @@ public sealed class RealWorldTests(RealWorldApp app, PostgresFixture postgres)
         {
             Assert.Contains($"{domain}: 0001_initial{Environment.NewLine}", initial.Output, StringComparison.Ordinal);
             Assert.Matches($"(?m)^{domain}: 0001_initial 0002_\\w+$", evolved.Output);
-            var recorded = Path.Combine(app.SchemaDirectory, "migrations", domain);
-            var files = Directory.Exists(recorded) ? Directory.GetFiles(recorded).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList() : [];
-            Assert.Contains("0001_initial.sqlite.sql", files);
-            Assert.Contains("0001_initial.postgres.sql", files);
+            var histories = app.SourceFiles("0001_initial.sqlite.sql").Select(Path.GetDirectoryName).Where(d => Path.GetFileName(d) == domain).ToList();
+            var history = Assert.Single(histories);
+            var files = Directory.GetFiles(history!).Select(Path.GetFileName).ToList();
             Assert.Equal(2, files.Count(f => f!.EndsWith(".sqlite.sql", StringComparison.Ordinal)));
+            Assert.Equal(2, files.Count(f => f!.EndsWith(".postgres.sql", StringComparison.Ordinal)));
             Assert.Contains("migrations.sum", files);
             Assert.True(File.Exists(Path.Combine(app.Evolved.Directory!, "migrations", domain, "0001_initial.sqlite.sql")), $"the build output lacks migrations/{domain}/");
         }
