@@ -166,7 +166,10 @@ internal sealed class MigrationSequence : IAsyncDisposable
         var ddl = _history.Schema(withMigrations: false).PostgresDdl;
         try
         {
-            PostgresCatalog.Execute(_fresh, string.Join(";\n", ddl));
+            if (ddl.Count > 0)
+            {
+                PostgresCatalog.Execute(_fresh, string.Join(";\n", ddl));
+            }
         }
         catch (PostgresException ex)
         {

@@ -19,6 +19,11 @@ internal static class RandomEdits
 
     private static readonly FieldType[] KeyTypes = [FieldType.Integer, FieldType.Text, FieldType.Uuid];
 
+    /// <summary>Edit kinds left out (<c>FILIX_RANDOM_AVOID</c>, comma-separated kind names, plus <c>forward</c>
+    /// for references to tables declared later): to look past a known defect while it is being fixed. Empty by default.</summary>
+    private static readonly HashSet<string> Avoid =
+        (Environment.GetEnvironmentVariable("FILIX_RANDOM_AVOID") ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToHashSet();
+
     private delegate string? Edit(Random rng, RSchema schema);
 
     private static readonly (string Name, int Weight, Edit Apply)[] Kinds =
@@ -45,11 +50,12 @@ internal static class RandomEdits
     /// <summary>Applies one random edit that fits the schema; returns its description.</summary>
     public static string ApplyOne(Random rng, RSchema schema)
     {
-        var total = Kinds.Sum(k => k.Weight);
+        var kinds = Kinds.Where(k => !Avoid.Contains(k.Name)).ToList();
+        var total = kinds.Sum(k => k.Weight);
         for (var attempt = 0; attempt < 50; attempt++)
         {
             var pick = rng.Next(total);
-            var kind = Kinds.First(k => (pick -= k.Weight) < 0);
+            var kind = kinds.First(k => (pick -= k.Weight) < 0);
             if (kind.Apply(rng, schema) is { } description)
             {
                 return description;
@@ -82,7 +88,7 @@ internal static class RandomEdits
             table.PrimaryKey = [id.Id];
         }
 
-        schema.Tables.Insert(rng.Next(schema.Tables.Count + 1), table);
+        schema.Tables.Insert(Avoid.Contains("forward") ? schema.Tables.Count : rng.Next(schema.Tables.Count + 1), table);
         for (var i = rng.Next(1, 4); i > 0; i--)
         {
             AddColumnTo(rng, schema, table, allowRequired: true);
@@ -424,7 +430,8 @@ internal static class RandomEdits
     /// <summary>Columns a column of <paramref name="from"/> may reference: single-column keys and unique columns of
     /// tables shared at least as widely.</summary>
     private static IEnumerable<(RTable Table, RColumn Column)> Targets(RSchema schema, RTable from) =>
-        schema.Tables.Where(t => t.Sync >= from.Sync || t.Id == from.Id)
+        schema.Tables.Where(t => (t.Sync >= from.Sync || t.Id == from.Id)
+                && !(Avoid.Contains("forward") && schema.Tables.IndexOf(t) > schema.Tables.IndexOf(from)))
             .SelectMany(t => t.Columns.Where(c => (t.PrimaryKey.Count == 1 && t.PrimaryKey[0] == c.Id) || c.Unique).Select(c => (t, c)));
 
     private static (RTable? Table, RColumn? Column) PickColumn(Random rng, RSchema schema, Func<RTable, RColumn, bool> where)
