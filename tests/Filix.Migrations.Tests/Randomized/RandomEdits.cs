@@ -45,6 +45,7 @@ internal static class RandomEdits
         ("reorder", 2, Reorder),
         ("swap columns", 1, SwapColumns),
         ("swap tables", 1, SwapTables),
+        ("replace columns", 1, ReplaceColumns),
     ];
 
     /// <summary>Applies one random edit that fits the schema; returns its description.</summary>
@@ -67,7 +68,7 @@ internal static class RandomEdits
 
     public static string? AddTable(Random rng, RSchema schema)
     {
-        var name = TableNames.Where(n => schema.Tables.All(t => t.Name != n)).OrderBy(_ => rng.Next()).FirstOrDefault();
+        var name = TableNames.Where(n => schema.Tables.All(t => t.Name != n) && !schema.Retired.Contains(n)).OrderBy(_ => rng.Next()).FirstOrDefault();
         if (name is null)
         {
             return null;
@@ -106,6 +107,7 @@ internal static class RandomEdits
         }
 
         schema.Tables.Remove(table);
+        schema.Retired.Add(table.Name);
         return $"drop table {table.Name}";
     }
 
@@ -136,7 +138,7 @@ internal static class RandomEdits
 
     private static RColumn? AddColumnTo(Random rng, RSchema schema, RTable table, bool allowRequired)
     {
-        var name = ColumnNames.Where(n => table.Columns.All(c => c.Name != n)).OrderBy(_ => rng.Next()).FirstOrDefault();
+        var name = ColumnNames.Where(n => table.Columns.All(c => c.Name != n) && !schema.Retired.Contains($"{table.Id}.{n}")).OrderBy(_ => rng.Next()).FirstOrDefault();
         if (name is null)
         {
             return null;
@@ -176,6 +178,7 @@ internal static class RandomEdits
         }
 
         Remove(table, column!);
+        schema.Retired.Add($"{table.Id}.{column!.Name}");
         return $"drop column {table.Name}.{column!.Name}";
     }
 
@@ -395,6 +398,31 @@ internal static class RandomEdits
         return $"reorder columns of {table.Name}: " + string.Join(", ", table.Columns.Select(c => c.Name));
     }
 
+    /// <summary>Every column of a table replaced by new ones, key included: a rebuild where no old column survives
+    /// (defect 8's case).</summary>
+    private static string? ReplaceColumns(Random rng, RSchema schema)
+    {
+        var table = schema.Tables.Where(t => !schema.ReferencesTo(t.Id).Any()).OrderBy(_ => rng.Next()).FirstOrDefault();
+        if (table is null)
+        {
+            return null;
+        }
+
+        var old = table.Columns.Select(c => c.Name).ToHashSet();
+        if (old.Contains("key"))
+        {
+            return null;
+        }
+
+        schema.Retired.UnionWith(old.Select(n => $"{table.Id}.{n}"));
+        var key = new RColumn { Id = schema.NextId++, Name = "key", Type = Pick(rng, KeyTypes), Default = null };
+        table.Columns = [key];
+        table.PrimaryKey = [key.Id];
+        table.Indexes.Clear();
+        AddColumnTo(rng, schema, table, allowRequired: false);
+        return $"replace the columns of {table.Name} ({string.Join(", ", old)}) by {string.Join(", ", table.Columns.Select(c => c.Name))}";
+    }
+
     /// <summary>Drop column a and rename column b to a in one edit (defect 6's case).</summary>
     private static string? SwapColumns(Random rng, RSchema schema)
     {
@@ -407,6 +435,7 @@ internal static class RandomEdits
         var renamed = Pick(rng, table.Columns.Where(c => c.Id != dropped!.Id).ToList());
         var old = renamed.Name;
         Remove(table, dropped!);
+        schema.Retired.Add($"{table.Id}.{dropped!.Name}");
         renamed.Name = dropped!.Name;
         return $"drop {table.Name}.{dropped.Name} and rename {old} -> {dropped.Name}";
     }
@@ -423,6 +452,7 @@ internal static class RandomEdits
         var renamed = Pick(rng, schema.Tables.Where(t => t.Id != dropped.Id).ToList());
         var old = renamed.Name;
         schema.Tables.Remove(dropped);
+        schema.Retired.Add(dropped.Name);
         renamed.Name = dropped.Name;
         return $"drop table {dropped.Name} and rename {old} -> {dropped.Name}";
     }

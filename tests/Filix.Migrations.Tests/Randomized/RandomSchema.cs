@@ -110,6 +110,10 @@ internal sealed class RSchema
 
     public int NextValue { get; set; } = 1;
 
+    /// <summary>Names dropped in this step (<c>table</c>, <c>tableId.column</c>): a new element must not take one, since
+    /// in YAML the same name without <c>renamed_from</c> is the same element. A rename may (the swap of defect 6).</summary>
+    public HashSet<string> Retired { get; } = [];
+
     public RTable Table(int id) => Tables.First(t => t.Id == id);
 
     public RTable? TableOrNull(int id) => Tables.FirstOrDefault(t => t.Id == id);

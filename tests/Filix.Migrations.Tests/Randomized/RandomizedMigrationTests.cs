@@ -7,7 +7,7 @@ namespace Filix.Migrations.Tests.Randomized;
 /// (issue 10, "Done means"). After each step either the build refuses the edit at the right YAML line (and records
 /// nothing), or the migration is refused by a data check before anything changes (naming table and column), or it
 /// applies and both databases equal fresh ones made from the new YAML, holding every row as the edit promises.
-/// Seeded: every failure names its seed; <c>FILIX_RANDOM_SEED=n</c> replays one sequence (with
+/// Seeded: every failure names its seed; <c>FILIX_RANDOM_SEED=n</c> replays one sequence (or <c>=a-b</c> a range; with
 /// <c>FILIX_RANDOM_STEPS</c> steps, 8 by default).
 /// </summary>
 [Collection(PostgresFixture.Collection)]
@@ -20,7 +20,13 @@ public sealed class RandomizedMigrationTests(PostgresFixture postgres)
         var data = new TheoryData<int>();
         if (Environment.GetEnvironmentVariable("FILIX_RANDOM_SEED") is { Length: > 0 } replay)
         {
-            data.Add(int.Parse(replay, System.Globalization.CultureInfo.InvariantCulture));
+            // One seed, or a range "first-last" to explore beyond the fixed set.
+            var bounds = replay.Split('-').Select(b => int.Parse(b, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+            foreach (var seed in Enumerable.Range(bounds[0], bounds[^1] - bounds[0] + 1))
+            {
+                data.Add(seed);
+            }
+
             return data;
         }
 
