@@ -15,6 +15,9 @@ namespace Filix.Migrations.Tests.Randomized;
 /// </summary>
 internal sealed class MigrationSequence : IAsyncDisposable
 {
+    /// <summary>Only the migration matters here: no shared writer to start and stop at every open.</summary>
+    private static readonly FilixOptions Options = new() { ShareWriter = false };
+
     private readonly int _seed;
     private readonly Random _rng;
     private readonly TestHistory _history = new();
@@ -99,7 +102,7 @@ internal sealed class MigrationSequence : IAsyncDisposable
             if (sqliteProblems.Count > 0)
             {
                 await ExpectRefusedAsync("SQLite", sqliteProblems, context, schema, SqliteState,
-                    async () => await (await FilixDatabase.OpenAsync(DatabasePath, schema)).DisposeAsync());
+                    async () => await (await FilixDatabase.OpenAsync(DatabasePath, schema, Options)).DisposeAsync());
             }
 
             if (postgresProblems.Count > 0)
@@ -126,7 +129,7 @@ internal sealed class MigrationSequence : IAsyncDisposable
         var sql = migration is null ? "(no migration)" : $"{migration}\n--- SQLite:\n{migration.SqliteSql}\n--- Postgres:\n{migration.PostgresSql}";
         try
         {
-            await (await FilixDatabase.OpenAsync(DatabasePath, schema)).DisposeAsync();
+            await (await FilixDatabase.OpenAsync(DatabasePath, schema, Options)).DisposeAsync();
         }
         catch (Exception ex)
         {
@@ -156,7 +159,7 @@ internal sealed class MigrationSequence : IAsyncDisposable
     {
         var fresh = _history.DatabasePath("fresh.db");
         File.Delete(fresh);
-        await (await FilixDatabase.OpenAsync(fresh, _history.Schema(withMigrations: false))).DisposeAsync();
+        await (await FilixDatabase.OpenAsync(fresh, _history.Schema(withMigrations: false), Options)).DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         var expected = SqliteDump.Schema(fresh);
         var actual = SqliteDump.Schema(DatabasePath);
