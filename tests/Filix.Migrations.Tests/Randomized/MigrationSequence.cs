@@ -165,7 +165,7 @@ internal sealed class MigrationSequence : IAsyncDisposable
         var actual = SqliteDump.Schema(DatabasePath);
         Check(expected == actual, context, $"SQLite: the migrated schema differs from a fresh database of the new YAML.\n{Diff(expected, actual)}\n{sql}");
 
-        PostgresCatalog.Execute(_fresh, "DROP SCHEMA public CASCADE; CREATE SCHEMA public");
+        PostgresCatalog.Execute(_fresh, "DROP SCHEMA IF EXISTS library CASCADE; CREATE SCHEMA library");
         var ddl = _history.Schema(withMigrations: false).PostgresDdl;
         try
         {
@@ -379,6 +379,7 @@ internal sealed class MigrationSequence : IAsyncDisposable
     {
         var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
+        PostgresCatalog.Execute(connection, PostgresCatalog.SearchPath + "; " + PostgresCatalog.Settings);
         return connection;
     }
 

@@ -205,13 +205,14 @@ internal static class RandomEdits
     private static string? Retype(Random rng, RSchema schema)
     {
         var (table, column) = PickColumn(rng, schema, (t, c) => !t.PrimaryKey.Contains(c.Id) && c.References is null && !schema.ReferencesTo(t.Id, c.Id).Any()
-            && Values.Retypes.Any(r => r.From == c.Type));
+            && Values.Retypes.Any(r => r.From == c.Type) && !schema.Retyped.Contains(c.Id));
         if (table is null)
         {
             return null;
         }
 
         var from = column!.Type;
+        schema.Retyped.Add(column.Id);
         var to = Pick(rng, Values.Retypes.Where(r => r.From == from).Select(r => r.To).ToList());
         column.Type = to;
         if (column.Default is { } value)

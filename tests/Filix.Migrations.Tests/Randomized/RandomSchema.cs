@@ -114,6 +114,9 @@ internal sealed class RSchema
     /// in YAML the same name without <c>renamed_from</c> is the same element. A rename may (the swap of defect 6).</summary>
     public HashSet<string> Retired { get; } = [];
 
+    /// <summary>Columns retyped in this step: one type change per column and step, so each is one the harness knows.</summary>
+    public HashSet<int> Retyped { get; } = [];
+
     public RTable Table(int id) => Tables.First(t => t.Id == id);
 
     public RTable? TableOrNull(int id) => Tables.FirstOrDefault(t => t.Id == id);
