@@ -334,7 +334,8 @@ internal sealed class MigrationSequence : IAsyncDisposable
 
     private string Context(int step, List<string> edits, string yaml) =>
         $"Seed {_seed} (replay: FILIX_RANDOM_SEED={_seed}), step {step}: {string.Join("; ", edits)}\n" +
-        $"Earlier steps:\n  {string.Join("\n  ", _log)}\n--- YAML before:\n{_yaml}--- YAML after:\n{yaml}---";
+        $"Earlier steps:\n  {string.Join("\n  ", _log)}\n--- YAML before:\n{_yaml}--- YAML after:\n{yaml}---\n" +
+        $"Rows before the step (SQLite; the upstream holds those of shared tables):\n  {string.Join("\n  ", _sqliteRows.Expected(_schema).Take(40))}";
 
     private static void Check(bool condition, string context, string message)
     {
