@@ -378,7 +378,8 @@ internal sealed class MigrationSequence : IAsyncDisposable
 
     private static async Task<NpgsqlConnection> OpenAsync(string connectionString)
     {
-        var connection = new NpgsqlConnection(connectionString);
+        // Unpooled: two databases per sequence, and idle pooled connections to each would exhaust the cluster.
+        var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString);
         await connection.OpenAsync();
         PostgresCatalog.Execute(connection, PostgresCatalog.SearchPath + "; " + PostgresCatalog.Settings);
         return connection;
