@@ -133,7 +133,20 @@ internal static class RandomEdits
         }
 
         var table = Pick(rng, schema.Tables);
-        return AddColumnTo(rng, schema, table, allowRequired: rng.Next(3) == 0) is { } column ? $"add column {table.Name}.{column.Name}" : null;
+        if (AddColumnTo(rng, schema, table, allowRequired: rng.Next(3) == 0) is not { } column)
+        {
+            return null;
+        }
+
+        // Sometimes indexed in the same edit: statements after an ADD COLUMN must run too (defect 5's case).
+        if (rng.Next(3) == 0 && column.Type != FieldType.Blob && IndexAllowed(table, [column.Id]))
+        {
+            var unique = rng.Next(2) == 0;
+            table.Indexes.Add(new RIndex { Columns = [column.Id], Unique = unique });
+            return $"add column {table.Name}.{column.Name} with a{(unique ? " unique" : "n")} index";
+        }
+
+        return $"add column {table.Name}.{column.Name}";
     }
 
     private static RColumn? AddColumnTo(Random rng, RSchema schema, RTable table, bool allowRequired)
