@@ -304,6 +304,10 @@ internal static class Values
         (FieldType.Real, FieldType.Integer), (FieldType.Integer, FieldType.Boolean), (FieldType.Integer, FieldType.Json), (FieldType.Blob, FieldType.Text),
     ];
 
+    /// <summary>A narrowing change the build may refuse outright (FLX0106) rather than convert: Postgres has no cast
+    /// for it, so either answer keeps the dialects agreeing.</summary>
+    public static bool MayBeUnsupported(FieldType from, FieldType to) => (from, to) is (FieldType.Integer, FieldType.Json);
+
     /// <summary>
     /// What a type change promises for one stored value: the converted value, or false when the value cannot be
     /// kept faithfully (then the migration must be refused before anything changes). The only place the dialects

@@ -8,7 +8,12 @@ namespace Filix.Migrations.Tests.Randomized;
 /// nothing), or the migration is refused by a data check before anything changes (naming table and column), or it
 /// applies and both databases equal fresh ones made from the new YAML, holding every row as the edit promises.
 /// Seeded: every failure names its seed; <c>FILIX_RANDOM_SEED=n</c> replays one sequence (or <c>=a-b</c> a range; with
-/// <c>FILIX_RANDOM_STEPS</c> steps, 8 by default).
+/// <c>FILIX_RANDOM_STEPS</c> steps, 8 by default); <c>FILIX_RANDOM_AVOID</c> leaves edit kinds out (see
+/// <see cref="RandomEdits"/>) to look past a known defect. Each sequence stops at its first failure, which names the
+/// seed, the step's edits, the YAML before and after, the rows before, the migration's SQL and Filix's answer.
+/// The expectations come from the harness's own models (<see cref="RSchema"/>: ids say what an edit meant;
+/// <see cref="RowModel"/>: what each row must become; <see cref="Values"/>: what a type change promises), never
+/// from Filix's differ. Views and triggers are not generated (the schema language has none).
 /// </summary>
 [Collection(PostgresFixture.Collection)]
 public sealed class RandomizedMigrationTests(PostgresFixture postgres)
