@@ -133,7 +133,8 @@ internal sealed class MigrationSequence : IAsyncDisposable
         }
         catch (Exception ex)
         {
-            throw Failure(context, $"SQLite: the migration must apply, but opening the database failed: {ex.GetType().Name}: {ex.Message}\n{sql}");
+            throw Failure(context, $"SQLite: the migration must apply, but opening the database failed: {ex.GetType().Name}: {ex.Message}\n{sql}\n" +
+                $"--- The database now:\n{SqliteState()}");
         }
 
         try
