@@ -91,7 +91,10 @@ public sealed class MigrationReportTests
         SchemaHash = hash,
         SourceFile = "notes.filix.yaml",
         Tables = ["notes"],
-        SqliteDdl = [],
+        // What a fresh database of that state has: the migrator compares the migrated file with it before COMMIT.
+        SqliteDdl = [hash == "h1"
+            ? "CREATE TABLE \"notes\" (\"id\" INTEGER NOT NULL PRIMARY KEY, \"body\" TEXT NOT NULL) STRICT"
+            : "CREATE TABLE \"notes\" (\"id\" INTEGER NOT NULL PRIMARY KEY, \"body\" TEXT NOT NULL, \"title\" TEXT) STRICT"],
         PostgresDdl = [],
         Migrations = migrations,
     };

@@ -18,6 +18,7 @@ internal static partial class Emitter
         var record = table.RecordName;
         var w = Begin(domain);
         w.WriteSummary($"The '{table.Name}' table in the Postgres upstream, in the domain's schema '{domain.Name}'.");
+        WriteGeneratedCode(w);
         using (w.Open($"public static partial class {table.PluralName}Upstream"))
         {
             WriteConstant(w, "UpsertSql", sql.Upsert);

@@ -177,6 +177,9 @@ internal static class ColumnConversions
             // The date in UTC, as SQLite keeps the first ten characters of the stored UTC text.
             (ColumnType.Timestamp, ColumnType.Date) => $"({x} AT TIME ZONE 'UTC')::date",
 
+            // Midnight UTC of the date, as SQLite's stored text says, not midnight in this session's TimeZone.
+            (ColumnType.Date, ColumnType.Timestamp) => $"({x}::timestamp AT TIME ZONE 'UTC')",
+
             // Text as SQLite stores it (SqliteValues), not as this session's DateStyle and TimeZone would print it,
             // so a converted column holds the same text in both databases.
             (ColumnType.Timestamp, ColumnType.Text) => $"to_char({x} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"0Z\"')",
