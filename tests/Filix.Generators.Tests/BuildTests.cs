@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Filix.Generators.Tests;
 
 /// <summary>
@@ -83,45 +81,15 @@ public sealed class BuildTests : IDisposable
         Assert.DoesNotContain("FLX0", fixedOutput);
     }
 
-    /// <summary>Builds the sample in the test's own configuration, using the generator and runtime the test run
-    /// already built (so no second copy of them is compiled).</summary>
-    private Task<(int ExitCode, string Output)> BuildAsync()
+    private async Task<(int ExitCode, string Output)> BuildAsync()
     {
-        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
-        return DotnetAsync("build", "-c", configuration, "-nologo", "-nodeReuse:false", "--no-restore", "-p:BuildProjectReferences=false", "-clp:NoSummary");
+        var result = await Filix.Testing.DotnetCli.BuildAsync(_dir, BuildTimeout);
+        return (result.ExitCode, result.Output);
     }
 
     private async Task<(int ExitCode, string Output)> DotnetAsync(params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = _dir,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        start.Environment["DOTNET_NOLOGO"] = "1";
-        start.Environment["MSBUILDDISABLENODEREUSE"] = "1";
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start 'dotnet {args[0]}'.");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(BuildTimeout);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"'dotnet {string.Join(' ', args)}' in {_dir} did not finish within {BuildTimeout.TotalMinutes} minutes.");
-        }
-
-        return (process.ExitCode, await stdout + await stderr);
+        var result = await Filix.Testing.DotnetCli.RunAsync(_dir, BuildTimeout, args);
+        return (result.ExitCode, result.Output);
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Filix.Testing;
 
@@ -108,41 +107,19 @@ public sealed partial class OutsideProjectTests : IDisposable
     [GeneratedRegex("```xml\\n(.*?)```", RegexOptions.Singleline)]
     private static partial Regex XmlBlock();
 
-    private static string Configuration =>
-        AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
-
-    private static string OutputDll(string project) => Path.Combine(project, "bin", Configuration, "net10.0", "Shop.dll");
+    private static string OutputDll(string project) => Path.Combine(project, "bin", DotnetCli.Configuration, "net10.0", "Shop.dll");
 
     /// <summary>Builds with the generator, runtime and tool this test run already built (no second copy compiled).</summary>
-    private static Task<(int ExitCode, string Output)> BuildAsync(string project) =>
-        DotnetAsync(project, "build", "-c", Configuration, "-nologo", "-nodeReuse:false", "--no-restore", "-p:BuildProjectReferences=false", "-clp:NoSummary");
+    private static async Task<(int ExitCode, string Output)> BuildAsync(string project)
+    {
+        var result = await DotnetCli.BuildAsync(project, Timeout);
+        return (result.ExitCode, result.Output);
+    }
 
     private static async Task<(int ExitCode, string Output)> DotnetAsync(string directory, params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        start.Environment["DOTNET_NOLOGO"] = "1";
-        start.Environment["MSBUILDDISABLENODEREUSE"] = "1";
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start 'dotnet {args[0]}'.");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(Timeout);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"'dotnet {string.Join(' ', args)}' in {directory} did not finish within {Timeout.TotalMinutes} minutes.");
-        }
-
-        return (process.ExitCode, await stdout + await stderr);
+        var result = await DotnetCli.RunAsync(directory, Timeout, args);
+        return (result.ExitCode, result.Output);
     }
 
     private static string RepoRoot()
