@@ -132,7 +132,7 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor MigrationNotRecorded = Error(
         "FLX0112", "Schema change has no recorded migration",
-        "The schema of '{0}' changed but its migration {1} is not recorded. Run 'dotnet build src/Filix.Domains' and commit schema/migrations/{0}/.");
+        "The schema of '{0}' changed but its migration {1} is not recorded. Build once without -p:FilixRecordMigrations=false (an ordinary 'dotnet build' records it in migrations/{0}/ beside the schema file) and commit that folder.");
 
     public static readonly DiagnosticDescriptor MigrationDoesNotApply = Error(
         "FLX0120", "Migration does not apply",
