@@ -6,10 +6,14 @@ namespace Filix.RealWorld.Tests;
 /// <summary>
 /// The new user's app over Chinook, Northwind and Sakila, built twice per test run: once with Schemas/v1 (phase
 /// INITIAL) and once after the edit to Schemas/v2 (phase EVOLVED), in the same folder, so the second build records
-/// each domain's second migration next to its first. Layout as in this repository (the docs' example paths):
-/// <c>&lt;temp&gt;/schema/*.filix.yaml</c> and the app in <c>&lt;temp&gt;/src/RealWorldApp</c>. Each build's output
-/// is copied aside (app-v1, app-v2) so both programs can run afterwards.
+/// each domain's second migration next to its first. Laid out as docs/schema.md says: <c>&lt;temp&gt;/src/RealWorldApp</c>
+/// with its schemas in <c>schema/</c> beside the project file and their histories in <c>schema/migrations/&lt;domain&gt;</c>.
+/// Another project's schema sits at <c>&lt;temp&gt;/schema</c> (<c>../../schema</c> from the app, where the migrations
+/// targets once looked by default): the app neither reads nor writes it. Each build's output is copied aside (app-v1,
+/// app-v2) so both programs can run afterwards.
 /// </summary>
+/// <remarks>The builds run in the background from <see cref="InitializeAsync"/>: the Postgres fixture starts meanwhile,
+/// and the tests of the first program (run first, <see cref="InitialBuildFirst"/>) run while the second builds.</remarks>
 public sealed class RealWorldApp : IAsyncLifetime
 {
     public static readonly string[] Domains = ["chinook", "northwind", "sakila"];
@@ -18,15 +22,29 @@ public sealed class RealWorldApp : IAsyncLifetime
 
     private readonly TempDirectory _root = TempDirectory.Create("realworld");
     private readonly Dictionary<string, Task<string>> _upstreams = [];
+    private readonly OutsideProject _project;
     private int _folders;
 
-    private string SchemaDirectory => _root.File("schema");
+    public RealWorldApp()
+    {
+        _project = new OutsideProject(_root.File(Path.Combine("src", "RealWorldApp")), "RealWorldApp");
+        Initial = Task.FromResult(Build.NotRun("not started"));
+        Evolved = Initial;
+    }
+
+    /// <summary>The app's schemas, beside its project file.</summary>
+    public string SchemaDirectory => Path.Combine(_project.Directory, "schema");
+
+    /// <summary>Another project's schemas, at <c>../../schema</c> from the app.</summary>
+    public string OtherSchemaDirectory => _root.File("schema");
+
+    public string Root => _root.Path;
 
     /// <summary>The build with the schemas as published, and its program.</summary>
-    public Build Initial { get; private set; } = Build.NotRun("not started");
+    public Task<Build> Initial { get; private set; }
 
     /// <summary>The build after the edit, and its program.</summary>
-    public Build Evolved { get; private set; } = Build.NotRun("not started");
+    public Task<Build> Evolved { get; private set; }
 
     /// <summary>The files named <paramref name="name"/> among the sources: the temp folder without build outputs
     /// (bin/, obj/, the copied programs) and test data.</summary>
@@ -43,34 +61,33 @@ public sealed class RealWorldApp : IAsyncLifetime
         return path;
     }
 
-    public async Task InitializeAsync()
+    public Task InitializeAsync()
     {
-        var project = new OutsideProject(_root.File(Path.Combine("src", "RealWorldApp")), "RealWorldApp");
         Directory.CreateDirectory(SchemaDirectory);
-        CopySchemas("v1");
+        Directory.CreateDirectory(OtherSchemaDirectory);
+        File.WriteAllText(Path.Combine(OtherSchemaDirectory, "other.filix.yaml"), """
+            domain: other
+            tables:
+              notes:
+                sync: local
+                columns:
+                  id: { type: integer, primary_key: true }
+            """);
         foreach (var source in Directory.EnumerateFiles(Path.Combine(RepoPaths.Output, "App"), "*.cs"))
         {
-            Directory.CreateDirectory(project.Directory);
-            File.Copy(source, Path.Combine(project.Directory, Path.GetFileName(source)));
+            File.Copy(source, Path.Combine(_project.Directory, Path.GetFileName(source)));
         }
 
-        project.WriteProjectFile("../../schema/*.filix.yaml", "INITIAL");
-        Initial = await BuildAsync(project, "app-v1");
-        if (!Initial.Succeeded)
-        {
-            Evolved = Build.NotRun("the build before the edit failed");
-            return;
-        }
-
-        CopySchemas("v2");
-        project.WriteProjectFile("../../schema/*.filix.yaml", "EVOLVED");
-        Evolved = await BuildAsync(project, "app-v2", restore: false);
+        Initial = Task.Run(() => BuildAsync("v1", "INITIAL", "app-v1", restore: true));
+        Evolved = BuildEvolvedAsync();
+        return Task.CompletedTask;
     }
 
-    public Task DisposeAsync()
+    public async Task DisposeAsync()
     {
+        // No build may still write into the folder being deleted.
+        await Task.WhenAll(Initial, Evolved).ContinueWith(static _ => { }, TaskScheduler.Default);
         _root.Dispose();
-        return Task.CompletedTask;
     }
 
     /// <summary>Runs a built program: <c>dotnet RealWorldApp.dll args...</c>.</summary>
@@ -95,26 +112,33 @@ public sealed class RealWorldApp : IAsyncLifetime
         }
     }
 
-    private void CopySchemas(string version)
+    private async Task<Build> BuildEvolvedAsync()
+    {
+        var initial = await Initial;
+        return initial.Succeeded
+            ? await BuildAsync("v2", "EVOLVED", "app-v2", restore: false)
+            : Build.NotRun("the build before the edit failed");
+    }
+
+    private async Task<Build> BuildAsync(string version, string phase, string copyName, bool restore)
     {
         foreach (var file in Directory.EnumerateFiles(Path.Combine(RepoPaths.Output, "Schemas", version), "*.filix.yaml"))
         {
             File.Copy(file, Path.Combine(SchemaDirectory, Path.GetFileName(file)), overwrite: true);
         }
-    }
 
-    private async Task<Build> BuildAsync(OutsideProject project, string copyName, bool restore = true)
-    {
-        // The second build changes only the schemas and a compilation symbol: the first build's restore holds.
-        var result = restore ? await project.RestoreAndBuildAsync() : await project.BuildAsync();
+        _project.Write(phase);
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var result = await _project.BuildAsync(restore);
+        var took = $"(dotnet build of {version} took {started.Elapsed.TotalSeconds:0.0} s)";
         if (!result.Succeeded)
         {
-            return new Build(null, result.Output, $"dotnet build exited with {result.ExitCode}");
+            return new Build(null, $"{result.Output}\n{took}", $"dotnet build exited with {result.ExitCode}");
         }
 
         var copy = _root.File(copyName);
-        OutsideProject.CopyDirectory(project.OutputDirectory, copy);
-        return new Build(copy, result.Output, null);
+        OutsideProject.CopyDirectory(_project.OutputDirectory, copy);
+        return new Build(copy, $"{result.Output}\n{took}", null);
     }
 
     /// <summary>A build of the app: where its program was copied (null when it failed), and what the build printed.</summary>

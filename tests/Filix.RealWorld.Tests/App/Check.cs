@@ -40,7 +40,8 @@ internal static class Check
     public static void Rows<T>(string table, IEnumerable<T> expected, IEnumerable<T> actual) =>
         Equal(expected.Select(Show).ToList(), actual.Select(Show).ToList(), $"rows of {table}");
 
-    public static async Task ThrowsAsync(Func<Task> action, string what)
+    /// <summary>The action is refused; returns the refusal, for its message.</summary>
+    public static async Task<Exception> ThrowsAsync(Func<Task> action, string what)
     {
         try
         {
@@ -48,7 +49,7 @@ internal static class Check
         }
         catch (Exception ex) when (ex is not CheckFailedException)
         {
-            return;
+            return ex;
         }
 
         throw new CheckFailedException($"{what}: expected a refusal, but it succeeded");

@@ -7,7 +7,8 @@ namespace RealWorld;
 /// <summary>Northwind: forward references everywhere (customer_customer_demo, orders, products), three composite
 /// keys, the self-reference employees.reports_to, blobs, dates, a boolean. After the edit (Schemas/v2): a new table
 /// "user" with the keyword columns "group", "default", "from", "order" and an index over two of them;
-/// products.tags (json, default []) added; shippers.phone renamed to phone_number; employees.photo_path dropped;
+/// products.tags (json, default []) added; the table shippers, which orders.ship_via references, renamed to carriers
+/// and its column phone to phone_number; employees.photo_path dropped;
 /// a new index on orders.ship_country; the table us_states dropped.</summary>
 internal sealed class NorthwindApp : DomainApp<NorthwindDatabase>
 {
@@ -134,7 +135,11 @@ internal sealed class NorthwindApp : DomainApp<NorthwindDatabase>
         await db.Region.InsertManyAsync(Regions);
         await db.Territories.InsertManyAsync(Territories);
         await db.EmployeeTerritories.InsertManyAsync(EmployeeTerritories);
+#if EVOLVED
+        await db.Carriers.InsertManyAsync(Shippers);
+#else
         await db.Shippers.InsertManyAsync(Shippers);
+#endif
         await db.Suppliers.InsertManyAsync(Suppliers);
         await db.Products.InsertManyAsync(Products);
         await db.Orders.InsertManyAsync(Orders);
@@ -156,7 +161,11 @@ internal sealed class NorthwindApp : DomainApp<NorthwindDatabase>
         await Check.RowsAsync("orders", Orders, db.Orders.ScanAsync());
         await Check.RowsAsync("products", Products, db.Products.ScanAsync());
         await Check.RowsAsync("region", Regions, db.Region.ScanAsync());
+#if EVOLVED
+        await Check.RowsAsync("carriers", Shippers, db.Carriers.ScanAsync());
+#else
         await Check.RowsAsync("shippers", Shippers, db.Shippers.ScanAsync());
+#endif
         await Check.RowsAsync("suppliers", Suppliers, db.Suppliers.ScanAsync());
         await Check.RowsAsync("territories", Territories, db.Territories.ScanAsync());
 #if !EVOLVED
@@ -186,8 +195,13 @@ internal sealed class NorthwindApp : DomainApp<NorthwindDatabase>
         var pictured = Categories[1] with { Picture = [1, 2, 3], Description = "Sweet and savory sauces" };
         Check.True(await db.Categories.UpdateAsync(pictured), "category 2 updated");
         Check.Equal(pictured, await db.Categories.GetAsync(2), "category 2 after the update");
+#if EVOLVED
+        await db.Carriers.UpsertAsync(Shippers[1] with { CompanyName = "United Package Ltd." });
+        Check.Equal("United Package Ltd.", (await db.Carriers.GetAsync(2))?.CompanyName, "carrier 2 after the upsert");
+#else
         await db.Shippers.UpsertAsync(Shippers[1] with { CompanyName = "United Package Ltd." });
         Check.Equal("United Package Ltd.", (await db.Shippers.GetAsync(2))?.CompanyName, "shipper 2 after the upsert");
+#endif
         Check.True(await db.OrderDetails.DeleteAsync(10249, 5), "order_details (10249, 5) deleted");
         Check.Rows("lines of product 5 after the delete", [], await db.OrderDetails.FindByProductIdAsync(5));
         await Check.ThrowsAsync(() => db.Employees.DeleteAsync(5), "deleting employee 5, whom employee 6 reports to");
@@ -210,6 +224,18 @@ internal sealed class NorthwindApp : DomainApp<NorthwindDatabase>
         Check.True(await db.Products.UpdateAsync(tagged), "product 1 tagged");
         Check.Equal(tagged, await db.Products.GetAsync(1), "product 1 with its tags");
         Check.Rows("orders shipped to France", [Orders[0]], await db.Orders.FindByShipCountryAsync("France"));
+
+        // orders.ship_via now references carriers: a new carrier can be shipped with, a missing one cannot, and a
+        // carrier still shipped with cannot go.
+        var carrier = new Shipper { ShipperId = 3, CompanyName = "Federal Shipping", PhoneNumber = "(503) 555-9931" };
+        await db.Carriers.InsertAsync(carrier);
+        var shipped = Orders[2] with { OrderId = 10300, ShipVia = 3 };
+        await db.Orders.InsertAsync(shipped);
+        Check.Equal(shipped, await db.Orders.GetAsync(10300), "an order shipped with the new carrier");
+        await Check.ThrowsAsync(() => db.Orders.InsertAsync(shipped with { OrderId = 10301, ShipVia = 4 }), "an order shipped with a missing carrier");
+        await Check.ThrowsAsync(() => db.Carriers.DeleteAsync(3), "deleting carrier 3, which order 10300 ships with");
+        Check.True(await db.Orders.DeleteAsync(10300), "order 10300 deleted");
+        Check.True(await db.Carriers.DeleteAsync(3), "carrier 3 deleted");
 #endif
     }
 
@@ -226,7 +252,11 @@ internal sealed class NorthwindApp : DomainApp<NorthwindDatabase>
         await OrdersUpstream.UpsertAsync(c, Orders);
         await ProductsUpstream.UpsertAsync(c, Products);
         await RegionUpstream.UpsertAsync(c, Regions);
+#if EVOLVED
+        await CarriersUpstream.UpsertAsync(c, Shippers);
+#else
         await ShippersUpstream.UpsertAsync(c, Shippers);
+#endif
         await SuppliersUpstream.UpsertAsync(c, Suppliers);
         await TerritoriesUpstream.UpsertAsync(c, Territories);
 #if !EVOLVED
@@ -246,7 +276,11 @@ internal sealed class NorthwindApp : DomainApp<NorthwindDatabase>
         await Check.RowsAsync("orders upstream", Orders, OrdersUpstream.ScanAsync(c));
         await Check.RowsAsync("products upstream", Products, ProductsUpstream.ScanAsync(c));
         await Check.RowsAsync("region upstream", Regions, RegionUpstream.ScanAsync(c));
+#if EVOLVED
+        await Check.RowsAsync("carriers upstream", Shippers, CarriersUpstream.ScanAsync(c));
+#else
         await Check.RowsAsync("shippers upstream", Shippers, ShippersUpstream.ScanAsync(c));
+#endif
         await Check.RowsAsync("suppliers upstream", Suppliers, SuppliersUpstream.ScanAsync(c));
         await Check.RowsAsync("territories upstream", Territories, TerritoriesUpstream.ScanAsync(c));
 #if !EVOLVED
@@ -266,6 +300,15 @@ internal sealed class NorthwindApp : DomainApp<NorthwindDatabase>
         var tagged = Products[0] with { Tags = """["organic", "fair trade"]""" };
         await ProductsUpstream.UpsertAsync(c, [tagged]);
         await Check.RowsAsync("products upstream with tags", [tagged, Products[1], changed], ProductsUpstream.ScanAsync(c));
+
+        // orders.ship_via follows the renamed table upstream too (each upsert its own transaction: the deferred key
+        // is checked at its end).
+        await CarriersUpstream.UpsertAsync(c, [new Shipper { ShipperId = 3, CompanyName = "Federal Shipping" }]);
+        var shipped = Orders[2] with { OrderId = 10300, ShipVia = 3 };
+        await OrdersUpstream.UpsertAsync(c, [shipped]);
+        await Check.RowsAsync("orders upstream with one shipped by the new carrier", [.. Orders, shipped], OrdersUpstream.ScanAsync(c));
+        var refused = await Check.ThrowsAsync(() => OrdersUpstream.UpsertAsync(c, [shipped with { OrderId = 10301, ShipVia = 4 }]), "an order shipped upstream with a missing carrier");
+        Check.Equal(PostgresErrorCodes.ForeignKeyViolation, (refused as PostgresException)?.SqlState, $"the refusal upstream ({refused.Message})");
 #endif
     }
 }

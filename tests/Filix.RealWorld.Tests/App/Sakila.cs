@@ -6,7 +6,7 @@ namespace RealWorld;
 
 /// <summary>Sakila: the foreign-key cycle store.manager_staff_id -> staff, staff.store_id -> store; forward
 /// references (address -> city, customer -> store, payment -> rental); composite keys (film_actor, film_category);
-/// a unique key over three columns (rental); a unique nullable key (store.manager_staff_id); json, blob, boolean,
+/// a unique key over three columns (rental); a unique key in the cycle (store.manager_staff_id); json, blob, boolean,
 /// timestamps with defaults; a local table (film_text); Sakila's own views (customer_list, film_list) and triggers
 /// (ins_film, upd_film, del_film), added by hand with SQL as their user would. After the edit (Schemas/v2):
 /// film.length renamed to length_minutes and the default rental_rate lowered (film rebuilt under the triggers and
@@ -172,16 +172,9 @@ internal sealed class SakilaApp : DomainApp<SakilaDatabase>
         await db.City.InsertManyAsync(Cities);
         await db.Address.InsertManyAsync(Addresses);
 
-        // The cycle. SQLite checks each key at its statement and the repositories cannot yet write two rows as one
-        // unit (issue 10, defect 3), so: the stores without their managers, the staff, then the managers. This is
-        // why store.manager_staff_id is nullable here (NOT NULL in Sakila).
-        await db.Store.InsertManyAsync(Stores.Select(s => s with { ManagerStaffId = null }));
-        await db.Staff.InsertManyAsync(Staff);
-        foreach (var store in Stores)
-        {
-            Check.True(await db.Store.UpdateAsync(store), $"store {store.StoreId} given its manager");
-        }
-
+        // The cycle: each store and its manager refer to each other (both keys NOT NULL), so they are written as one
+        // unit, whose keys SQLite checks at its end.
+        Check.Equal(new[] { 1, 1, 1, 1 }, await db.WriteTogetherAsync([.. Stores.Select(db.Store.InsertStatement), .. Staff.Select(db.Staff.InsertStatement)]), "the stores and their managers written as one unit");
         await db.Actor.InsertManyAsync(Actors);
         await db.Category.InsertManyAsync(Categories);
         await db.Film.InsertManyAsync(Films);
@@ -244,6 +237,7 @@ internal sealed class SakilaApp : DomainApp<SakilaDatabase>
         Check.Equal(1L, await db.Payment.CountAsync(), "payments after the delete");
         await Check.ThrowsAsync(() => db.Store.DeleteAsync(2), "deleting store 2, which staff 2 works in");
         await Check.ThrowsAsync(() => db.Store.UpdateAsync(Stores[0] with { ManagerStaffId = 2 }), "a second store managed by staff 2");
+        await CycleAsync(db);
         await Check.ThrowsAsync(() => db.Rental.InsertAsync(Rentals[1] with { RentalId = 9 }), "a rental repeating (rental_date, inventory_id, customer_id)");
 
 #if EVOLVED
@@ -258,6 +252,36 @@ internal sealed class SakilaApp : DomainApp<SakilaDatabase>
         Check.True(await db.Film.DeleteAsync(101), "film 101 deleted");
         Check.Rows("payments at 2005-05-25 11:30:37", [Payments[0]], await db.Payment.FindByPaymentDateAsync(Payments[0].PaymentDate));
 #endif
+    }
+
+    /// <summary>A third store and its manager: refused row by row, pointing at the unit; a unit that leaves a reference
+    /// dangling fails alone (a write beside it is stored) and stores nothing; the whole cycle written and then removed
+    /// as units.</summary>
+    private static async Task CycleAsync(SakilaDatabase db)
+    {
+        var store = new Store { StoreId = 3, ManagerStaffId = 3, AddressId = 2, LastUpdate = Stamp };
+        var manager = Staff[1] with { StaffId = 3, StoreId = 3, Username = "Ann" };
+        var alone = await Check.ThrowsAsync(() => db.Store.InsertAsync(store), "store 3 before its manager exists");
+        Check.True(alone.Message.Contains("WriteTogetherAsync", StringComparison.Ordinal), $"the refusal of store 3 alone points at the unit: {alone.Message}");
+
+        var dangling = db.WriteTogetherAsync(db.Store.InsertStatement(store), db.Staff.InsertStatement(manager with { StoreId = 4 }));
+        var beside = db.Actor.InsertAsync(new Actor { ActorId = 4, FirstName = "JENNIFER", LastName = "DAVIS", LastUpdate = Stamp });
+        var refused = await Check.ThrowsAsync(() => dangling, "a unit whose manager works in a store that does not exist");
+        await beside;
+        foreach (var part in new[] { "'staff'", "(store_id)", "none of it was stored" })
+        {
+            Check.True(refused.Message.Contains(part, StringComparison.Ordinal), $"the refusal of the dangling unit names {part}: {refused.Message}");
+        }
+
+        Check.Equal(null, await db.Store.GetAsync(3), "store 3 after the refused unit");
+        Check.Equal(null, await db.Staff.GetAsync(3), "staff 3 after the refused unit");
+        Check.True(await db.Actor.DeleteAsync(4), "the actor written beside the refused unit was stored");
+
+        await db.WriteTogetherAsync(db.Staff.InsertStatement(manager), db.Store.InsertStatement(store));
+        Check.Equal(store, await db.Store.GetByManagerStaffIdAsync(3), "store 3, managed by staff 3");
+        await Check.ThrowsAsync(() => db.Staff.DeleteAsync(3), "deleting staff 3, who manages store 3");
+        Check.Equal(new[] { 1, 1 }, await db.WriteTogetherAsync(db.Store.DeleteStatement(3), db.Staff.DeleteStatement(3)), "store 3 and its manager deleted as one unit");
+        Check.Equal(2L, await db.Store.CountAsync(), "stores after the unit's delete");
     }
 
     protected override async Task AddUserObjectsAsync(SakilaDatabase db)
@@ -334,6 +358,15 @@ internal sealed class SakilaApp : DomainApp<SakilaDatabase>
 
     protected override async Task UpstreamChangeAsync(NpgsqlConnection c)
     {
+        // The deferred keys are still checked: a store whose manager never comes fails at COMMIT, storing nothing.
+        await using (var transaction = await c.BeginTransactionAsync())
+        {
+            await StoreUpstream.UpsertAsync(c, [new Store { StoreId = 3, ManagerStaffId = 3, AddressId = 2, LastUpdate = Stamp }]);
+            var refused = await Check.ThrowsAsync(() => transaction.CommitAsync(), "committing store 3 upstream without its manager");
+            Check.Equal(PostgresErrorCodes.ForeignKeyViolation, (refused as PostgresException)?.SqlState, $"the refusal at COMMIT ({refused.Message})");
+        }
+
+        Check.Equal(2L, await StoreUpstream.CountAsync(c), "stores upstream after the refused commit");
         var rerated = Films[2] with { Rating = "NC-17", SpecialFeatures = """{"commentary": true}""" };
         Check.Equal(1, await FilmUpstream.UpsertAsync(c, [rerated]), "film 3 upserted upstream");
         await Check.RowsAsync("film upstream after the upsert", [Films[0], Films[1], rerated], FilmUpstream.ScanAsync(c));
