@@ -1,3 +1,5 @@
+using Filix.Testing;
+
 namespace Filix.RealWorld.Tests;
 
 /// <summary>
@@ -40,8 +42,8 @@ internal sealed class OutsideProject(string directory, string name)
     /// as only the schemas and the compilation symbol change. Without the SDK's code analyzers (their warnings are not
     /// what this suite checks, and they cost a tenth of a build) and without an apphost (the program is run with
     /// <c>dotnet RealWorldApp.dll</c>).</summary>
-    public Task<ChildProcess.Result> BuildAsync(bool restore) =>
-        ChildProcess.DotnetAsync(Directory, BuildTimeout,
+    public Task<DotnetCli.Result> BuildAsync(bool restore) =>
+        DotnetCli.RunAsync(Directory, BuildTimeout,
         [
             "build", "-c", RepoPaths.Configuration, "-nologo", "-v", "q", "-clp:NoSummary", "-nodeReuse:false",
             "-p:BuildProjectReferences=false", "-p:RunAnalyzers=false", "-p:UseAppHost=false",

@@ -91,10 +91,10 @@ public sealed class RealWorldApp : IAsyncLifetime
     }
 
     /// <summary>Runs a built program: <c>dotnet RealWorldApp.dll args...</c>.</summary>
-    internal Task<ChildProcess.Result> RunAsync(Build build, params string[] args)
+    internal Task<DotnetCli.Result> RunAsync(Build build, params string[] args)
     {
         Assert.True(build.Succeeded, $"The outside project did not build ({build.Problem}):\n{build.Output}");
-        return ChildProcess.DotnetAsync(_root.Path, RunTimeout, [Path.Combine(build.Directory!, "RealWorldApp.dll"), .. args]);
+        return DotnetCli.RunAsync(_root.Path, RunTimeout, [Path.Combine(build.Directory!, "RealWorldApp.dll"), .. args]);
     }
 
     /// <summary>One Postgres database per <paramref name="name"/> for the whole run, shared by every domain.</summary>

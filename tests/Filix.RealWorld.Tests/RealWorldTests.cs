@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Filix.Testing;
 using Filix.Testing.Postgres;
 using Xunit.Abstractions;
 
@@ -137,7 +138,7 @@ public sealed class RealWorldTests(RealWorldApp app, PostgresFixture postgres, I
         Assert.Equal(documented.Groups[1].Value.ReplaceLineEndings("\n"), project.ReplaceLineEndings("\n"));
     }
 
-    private async Task<ChildProcess.Result> RunAsync(RealWorldApp.Build build, params string[] args)
+    private async Task<DotnetCli.Result> RunAsync(RealWorldApp.Build build, params string[] args)
     {
         var result = await app.RunAsync(build, args);
         Assert.True(result.Succeeded, $"realworld {string.Join(' ', args)} exited with {result.ExitCode}:\n{result.Output}");
