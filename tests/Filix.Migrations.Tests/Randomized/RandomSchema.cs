@@ -99,6 +99,9 @@ internal sealed class LineMap
 
     public Dictionary<int, int> TableSync { get; } = [];
 
+    /// <summary>The <c>renamed_from:</c> line of each renamed table.</summary>
+    public Dictionary<int, int> TableRenamedFrom { get; } = [];
+
     public Dictionary<(int Table, int Column), int> Column { get; } = [];
 }
 
@@ -158,6 +161,7 @@ internal sealed class RSchema
             Line($"    sync: {table.Sync.ToString().ToLowerInvariant()}");
             if (before is not null && before.Name != table.Name)
             {
+                lines.TableRenamedFrom[table.Id] = line;
                 Line($"    renamed_from: {before.Name}");
             }
 
