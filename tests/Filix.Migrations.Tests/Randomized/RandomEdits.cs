@@ -46,6 +46,8 @@ internal static class RandomEdits
         ("swap columns", 1, SwapColumns),
         ("swap tables", 1, SwapTables),
         ("replace columns", 1, ReplaceColumns),
+        ("exchange columns", 1, ExchangeColumns),
+        ("exchange tables", 1, ExchangeTables),
     ];
 
     /// <summary>Applies one random edit that fits the schema; returns its description.</summary>
@@ -489,6 +491,38 @@ internal static class RandomEdits
         schema.Retired.Add(dropped.Name);
         renamed.Name = dropped.Name;
         return $"drop table {dropped.Name} and rename {old} -> {dropped.Name}";
+    }
+
+    /// <summary>Two recorded columns of a table exchange names in one edit (a -> b, b -> a): each keeps its values
+    /// under the other's name, through the temporary names of <c>RenameSteps</c>.</summary>
+    private static string? ExchangeColumns(Random rng, RSchema schema)
+    {
+        var table = schema.Tables.Where(t => t.Columns.Count(c => !schema.IsNew(c.Id)) > 1).OrderBy(_ => rng.Next()).FirstOrDefault();
+        if (table is null)
+        {
+            return null;
+        }
+
+        var pair = table.Columns.Where(c => !schema.IsNew(c.Id)).OrderBy(_ => rng.Next()).Take(2).ToList();
+        (pair[0].Name, pair[1].Name) = (pair[1].Name, pair[0].Name);
+        Vacate(schema, pair[0].Id, $"{table.Id}.{pair[0].Name}");
+        Vacate(schema, pair[1].Id, $"{table.Id}.{pair[1].Name}");
+        return $"exchange the names of {table.Name}.{pair[1].Name} and {table.Name}.{pair[0].Name}";
+    }
+
+    /// <summary>Two recorded tables exchange names in one edit; every reference follows its table.</summary>
+    private static string? ExchangeTables(Random rng, RSchema schema)
+    {
+        var pair = schema.Tables.Where(t => !schema.IsNew(t.Id)).OrderBy(_ => rng.Next()).Take(2).ToList();
+        if (pair.Count < 2)
+        {
+            return null;
+        }
+
+        (pair[0].Name, pair[1].Name) = (pair[1].Name, pair[0].Name);
+        Vacate(schema, pair[0].Id, pair[0].Name);
+        Vacate(schema, pair[1].Id, pair[1].Name);
+        return $"exchange the names of tables {pair[1].Name} and {pair[0].Name}";
     }
 
     /// <summary>Columns a column of <paramref name="from"/> may reference: single-column keys and unique columns of
