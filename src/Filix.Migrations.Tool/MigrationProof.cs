@@ -74,7 +74,8 @@ internal static class MigrationProof
 
     /// <summary>Rows 1..3 in every table: each column holds the value for its row number and type, so a reference
     /// (same type, FLX0018) finds its row, and unique columns stay unique. A table whose rows do not fit (a
-    /// constraint this simple fill cannot meet) is left empty: the proof then covers its shape only.</summary>
+    /// constraint this simple fill cannot meet) is left empty, with the rows that would point into it: the proof then
+    /// covers its shape only.</summary>
     private static void Seed(string path, DomainSpec recorded, PlannedMigration plan)
     {
         using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
@@ -95,6 +96,16 @@ internal static class MigrationProof
             }
         }
 
+        // A table left empty leaves rows of its children pointing at nothing: they go too (and so on down), so the
+        // seeded rows meet every foreign key, as the rows of a real database do.
+        while (Dangling(connection) is { Count: > 0 } dangling)
+        {
+            foreach (var (table, rowid) in dangling)
+            {
+                Execute(connection, $"DELETE FROM {SqlDialect.Quote(table)}" + (rowid is null ? string.Empty : $" WHERE rowid = {rowid}"));
+            }
+        }
+
         // A data check that counts seeded rows is a refusal by design (it names the rows at open): prove on empty
         // tables. So is a new or changed reference: the seeded values need not be in the column it now names (a new
         // one holds NULLs), and the migrator's foreign-key check names such rows at open.
@@ -106,6 +117,21 @@ internal static class MigrationProof
                 Execute(connection, "DELETE FROM " + SqlDialect.Quote(table.Name));
             }
         }
+    }
+
+    /// <summary>The rows PRAGMA foreign_key_check reports (rowid null: a table without rowids, emptied whole).</summary>
+    private static List<(string Table, long? Rowid)> Dangling(SqliteConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA foreign_key_check";
+        using var reader = command.ExecuteReader();
+        var rows = new List<(string, long?)>();
+        while (reader.Read())
+        {
+            rows.Add((reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetInt64(1)));
+        }
+
+        return rows;
     }
 
     private static long Count(SqliteConnection connection, string sql)
