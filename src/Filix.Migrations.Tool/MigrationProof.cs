@@ -12,7 +12,8 @@ namespace Filix.Migrations.Tool;
 /// apply, once recorded and checksummed, leaves the domain's history stuck). The previous migrations are applied to
 /// a scratch SQLite file, three rows are put in each table, and the new one is applied through the runtime's own
 /// migrator, as an open would. Rows the migration's data checks refuse by design (a column becoming NOT NULL
-/// without a default on a table with rows, ...) are removed first: that refusal happens at open, on real data.
+/// without a default on a table with rows, a reference the seeded values do not meet, ...) are removed first: that
+/// refusal happens at open, on real data.
 /// </summary>
 internal static class MigrationProof
 {
@@ -34,7 +35,7 @@ internal static class MigrationProof
             if (recorded is not null && previous.Count > 0)
             {
                 Wait(SqliteMigrations.MigrateAsync(path, Schema(recorded, previous[^1].SchemaHash, previous)));
-                Seed(path, recorded, plan.SqliteSql);
+                Seed(path, recorded, plan);
             }
 
             var next = new Migration(plan.Id, plan.Name, plan.Checksum, plan.SchemaHash, plan.SqliteSql, plan.PostgresSql);
@@ -73,8 +74,9 @@ internal static class MigrationProof
 
     /// <summary>Rows 1..3 in every table: each column holds the value for its row number and type, so a reference
     /// (same type, FLX0018) finds its row, and unique columns stay unique. A table whose rows do not fit (a
-    /// constraint this simple fill cannot meet) is left empty: the proof then covers its shape only.</summary>
-    private static void Seed(string path, DomainSpec recorded, string migrationSql)
+    /// constraint this simple fill cannot meet) is left empty, with the rows that would point into it: the proof then
+    /// covers its shape only.</summary>
+    private static void Seed(string path, DomainSpec recorded, PlannedMigration plan)
     {
         using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
         connection.Open();
@@ -94,22 +96,49 @@ internal static class MigrationProof
             }
         }
 
-        // A data check that counts seeded rows is a refusal by design (it names the rows at open): prove on empty tables.
-        foreach (var line in migrationSql.Split('\n').Where(l => l.StartsWith("-- filix:check ", StringComparison.Ordinal)))
+        // A table left empty leaves rows of its children pointing at nothing: they go too (and so on down), so the
+        // seeded rows meet every foreign key, as the rows of a real database do.
+        while (Dangling(connection) is { Count: > 0 } dangling)
         {
-            var count = line.Split('|', 4)[^1];
-            using var command = connection.CreateCommand();
-            command.CommandText = count;
-            if (Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) > 0)
+            foreach (var (table, rowid) in dangling)
             {
-                foreach (var table in recorded.Tables)
-                {
-                    Execute(connection, "DELETE FROM " + SqlDialect.Quote(table.Name));
-                }
-
-                break;
+                Execute(connection, $"DELETE FROM {SqlDialect.Quote(table)}" + (rowid is null ? string.Empty : $" WHERE rowid = {rowid}"));
             }
         }
+
+        // A data check that counts seeded rows is a refusal by design (it names the rows at open): prove on empty
+        // tables. So is a new or changed reference: the seeded values need not be in the column it now names (a new
+        // one holds NULLs), and the migrator's foreign-key check names such rows at open.
+        if (plan.Operations.Any(o => o is AlterColumnOperation { ChangesReference: true, New.References: not null } or AddColumnOperation { Column.References: not null, Column.Default: not null })
+            || plan.SqliteSql.Split('\n').Where(l => l.StartsWith("-- filix:check ", StringComparison.Ordinal)).Any(line => Count(connection, line.Split('|', 4)[^1]) > 0))
+        {
+            foreach (var table in recorded.Tables)
+            {
+                Execute(connection, "DELETE FROM " + SqlDialect.Quote(table.Name));
+            }
+        }
+    }
+
+    /// <summary>The rows PRAGMA foreign_key_check reports (rowid null: a table without rowids, emptied whole).</summary>
+    private static List<(string Table, long? Rowid)> Dangling(SqliteConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA foreign_key_check";
+        using var reader = command.ExecuteReader();
+        var rows = new List<(string, long?)>();
+        while (reader.Read())
+        {
+            rows.Add((reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetInt64(1)));
+        }
+
+        return rows;
+    }
+
+    private static long Count(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private static string Value(ColumnType type, int i) => type switch

@@ -127,6 +127,38 @@ public sealed class ConversionCheckTests(PostgresFixture postgres)
         Assert.True(wrong.Count == 0, string.Join("\n", wrong));
     }
 
+    [Fact]
+    public async Task Text_that_is_not_json_is_refused_by_the_upstream_check_naming_table_and_column()
+    {
+        // Found by the randomized test (seed 24 with FILIX_RANDOM_AVOID): Postgres had no check for text to json, so
+        // '' stopped the migration inside ALTER TABLE with "invalid input syntax for type json", naming nothing.
+        using var history = new TestHistory();
+        var v1 = Record(history, V1);
+        var v2 = Record(history, V1.Replace("v: { type: text", "v: { type: json").Replace("domain: library", "domain: library\nallow_destructive: [samples.v]"));
+        await using var upstream = await OpenAsync(PostgresDump.InLibrary(await postgres.CreateDatabaseAsync("json_check")));
+        await PostgresMigrations.MigrateAsync(upstream, v1);
+        string[] bad = ["", "{a: 1}", "[1,]", "\"\\u0000\""];
+        for (var i = 0; i < bad.Length; i++)
+        {
+            await ExecuteAsync(upstream, "INSERT INTO samples (id, v) VALUES ($1, $2)", i, bad[i]);
+        }
+
+        await ExecuteAsync(upstream, "INSERT INTO samples (id, v) VALUES (10, '{\"a\": [1, 2]}'), (11, NULL), (12, ' 42 ')");
+
+        var error = await Assert.ThrowsAsync<FilixException>(() => PostgresMigrations.MigrateAsync(upstream, v2));
+        Assert.Matches(@"^Migration 0002_alter_samples_v cannot be applied to the Postgres upstream '[^']+' on [^:]+: column samples\.v holds values that do not convert from text to json alike in SQLite and Postgres \(4 rows\), for example ", error.Message);
+
+        await ExecuteAsync(upstream, "DELETE FROM samples WHERE id < 10");
+        await PostgresMigrations.MigrateAsync(upstream, v2);
+        var kept = new List<string?>();
+        foreach (var id in new[] { 10, 11, 12 })
+        {
+            kept.Add(Convert.ToString(await ScalarAsync(upstream, "SELECT coalesce(v::text, 'NULL') FROM samples WHERE id = $1", id), CultureInfo.InvariantCulture));
+        }
+
+        Assert.Equal(["{\"a\": [1, 2]}", "NULL", "42"], kept);
+    }
+
     private static DatabaseSchema Record(TestHistory history, string yaml)
     {
         var result = history.Record(yaml);

@@ -146,4 +146,63 @@ public sealed class ForeignKeyOrderTests(PostgresFixture postgres)
         Assert.Equal(["0"], await RowsAsync(upstream, "SELECT count(*) FROM pg_tables WHERE tablename IN ('teams', 'members')"));
         Assert.Equal(0, SqliteDump.Count(path, "SELECT count(*) FROM sqlite_schema WHERE name IN ('teams', 'members')"));
     }
+
+    [Fact]
+    public async Task A_reference_to_a_column_that_becomes_the_key_in_the_same_migration_applies_on_both_dialects()
+    {
+        // From the randomized test's author: golf's key changes to (tenant) and a new column references golf.tenant
+        // in the same migration; the reference needs the new key (or unique constraint) to exist first.
+        const string v1 = """
+            domain: library
+            tables:
+              golf:
+                sync: sync
+                primary_key: [tenant, seq]
+                columns:
+                  tenant: { type: text }
+                  seq: { type: integer }
+              hotel:
+                sync: sync
+                columns:
+                  id: { type: integer, primary_key: true }
+            """;
+        const string v2 = """
+            domain: library
+            tables:
+              golf:
+                sync: sync
+                columns:
+                  tenant: { type: text, primary_key: true }
+                  seq: { type: integer }
+                  parent: { type: text, nullable: true, references: golf.tenant }
+              hotel:
+                sync: sync
+                columns:
+                  id: { type: integer, primary_key: true }
+                  golf: { type: text, nullable: true, references: golf.tenant }
+            """;
+        using var history = new TestHistory();
+        await using var upstream = await OpenAsync(await postgres.CreateDatabaseAsync("fk_new_key"));
+        var path = history.DatabasePath();
+        Assert.Empty(history.Record(v1).Diagnostics);
+        await PostgresMigrations.MigrateAsync(upstream, history.Schema());
+        await SqliteUpgradeTests.OpenAndCloseAsync(path, history.Schema());
+        const string fill = "INSERT INTO golf (tenant, seq) VALUES ('a', 1), ('b', 1); INSERT INTO hotel (id) VALUES (1)";
+        await ExecuteAsync(upstream, fill);
+        SqliteDump.Execute(path, fill);
+
+        var recorded = history.Record(v2);
+        Assert.True(recorded.Diagnostics.Count == 0, string.Join("\n", recorded.Diagnostics));
+        var schema = history.Schema();
+        await PostgresMigrations.MigrateAsync(upstream, schema);
+        await SqliteUpgradeTests.OpenAndCloseAsync(path, schema);
+
+        await using var fresh = await OpenAsync(await postgres.CreateDatabaseAsync("fk_new_key_fresh"));
+        await ExecuteAsync(fresh, string.Join(";\n", schema.PostgresDdl));
+        Assert.Equal(await SchemaAsync(fresh), await SchemaAsync(upstream));
+        var freshFile = history.DatabasePath("fresh.db");
+        await SqliteUpgradeTests.OpenAndCloseAsync(freshFile, history.Schema(withMigrations: false));
+        Assert.Equal(SqliteDump.Schema(freshFile), SqliteDump.Schema(path));
+        Assert.Equal(["a", "b"], await RowsAsync(upstream, "SELECT tenant FROM golf ORDER BY tenant"));
+    }
 }

@@ -222,6 +222,42 @@ public sealed class RenameTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task A_local_table_dropped_while_a_shared_one_takes_its_name_leaves_the_renamed_one_upstream()
+    {
+        // Found by the randomized test (seed 3): the recorded 'a' was local, so it never was upstream, and its drop
+        // must not reach Postgres, where 'a' is now the renamed 'b'.
+        const string v1 = """
+            domain: library
+            tables:
+              a:
+                sync: local
+                columns:
+                  id: { type: integer, primary_key: true }
+                  v: { type: text, nullable: true }
+              b:
+                sync: sync
+                columns:
+                  id: { type: integer, primary_key: true }
+                  w: text
+            """;
+        const string v2 = """
+            domain: library
+            allow_destructive: [a]
+            tables:
+              a:
+                sync: sync
+                renamed_from: b
+                columns:
+                  id: { type: integer, primary_key: true }
+                  w: { type: text, default: none }
+            """;
+        await ApplyAsync("local_under_rename", v1, v2,
+            fill: "INSERT INTO b (id, w) VALUES (1, 'kept'), (2, 'also kept')",
+            check: "SELECT id, w FROM a ORDER BY id",
+            expected: ["1|kept", "2|also kept"]);
+    }
+
+    [Fact]
     public async Task Two_tables_swapping_names_keep_their_rows()
     {
         const string v1 = """

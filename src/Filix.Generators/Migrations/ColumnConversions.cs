@@ -141,9 +141,13 @@ internal static class ColumnConversions
             (ColumnType.Text, ColumnType.Timestamp) => Unless(TimestampPattern, Calendar(x)),
             (ColumnType.Text, ColumnType.Uuid) => $"NOT ({Matches(UuidPattern)})",
 
-            // Postgres 15 has no test that does not fail on invalid JSON, so the check is SQLite's; it also refuses
-            // what Postgres's jsonb cannot hold, the escape \u0000 (conservatively, even after an escaped backslash).
-            (ColumnType.Text, ColumnType.Json) => sqlite ? $"(NOT json_valid({x}) OR instr({x}, '\\u0000') > 0)" : null,
+            // Postgres 15 has no test that does not fail on invalid JSON: the runtime's migrator defines
+            // pg_temp.filix_json_valid (the jsonb cast, caught) for the session before it runs the checks, as it
+            // registers REGEXP for SQLite's. Both refuse what jsonb cannot hold, the escape \u0000 (conservatively,
+            // even after an escaped backslash).
+            (ColumnType.Text, ColumnType.Json) => sqlite
+                ? $"(NOT json_valid({x}) OR instr({x}, '\\u0000') > 0)"
+                : $"(NOT pg_temp.filix_json_valid({x}) OR strpos({x}, '\\u0000') > 0)",
             (ColumnType.Real, ColumnType.Integer) => sqlite
                 ? $"{x} <> CAST({x} AS INTEGER)"
                 : $"NOT ({x} = trunc({x}) AND {x} >= -9223372036854775808 AND {x} < 9223372036854775808)",

@@ -59,6 +59,10 @@ internal static class PostgresMigrationSql
                 case DropTableOperation when wasShared.Contains(operation.Table):
                     script.Add("DROP TABLE " + SqlDialect.Quote(renames.DroppedTable(operation.Table)));
                     break;
+                case CreateTableOperation or DropTableOperation:
+                    // A local table: never upstream. Its name may be one a shared table takes by a rename, so it must
+                    // not fall through to the cases below, which go by the desired table of that name.
+                    break;
                 case ChangeSyncOperation change when change.CreatesUpstream:
                     MigrationStatements.CreateTable(script, change.New, SqlDialect.Postgres);
                     foreignKeys.AddRange(DdlBuilder.ForeignKeys(change.New));

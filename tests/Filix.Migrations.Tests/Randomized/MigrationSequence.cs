@@ -310,7 +310,15 @@ internal sealed class MigrationSequence : IAsyncDisposable
         var lint = new List<(string[], string, Func<LineMap, int>)>();
         foreach (var dropped in before.Tables.Where(t => after.TableOrNull(t.Id) is null))
         {
-            lint.Add((["FLX0101"], dropped.Name, l => l.Tables));
+            // A renamed table that takes the dropped one's name: reported at its renamed_from line (FLX0107).
+            if (after.Tables.FirstOrDefault(t => t.Name == dropped.Name && before.TableOrNull(t.Id) is { } was && was.Name != t.Name) is { } heir)
+            {
+                lint.Add((["FLX0107"], dropped.Name, l => l.TableRenamedFrom[heir.Id]));
+            }
+            else
+            {
+                lint.Add((["FLX0101"], dropped.Name, l => l.Tables));
+            }
         }
 
         foreach (var table in after.Tables)
@@ -322,7 +330,15 @@ internal sealed class MigrationSequence : IAsyncDisposable
 
             foreach (var dropped in old.Columns.Where(c => table.ColumnOrNull(c.Id) is null))
             {
-                lint.Add((["FLX0102"], $"{table.Name}.{dropped.Name}", l => l.TableColumns[table.Id]));
+                // A renamed column that takes the dropped one's name: reported on its line, at renamed_from (FLX0108).
+                if (table.Columns.FirstOrDefault(c => c.Name == dropped.Name && old.ColumnOrNull(c.Id) is { } was && was.Name != c.Name) is { } heir)
+                {
+                    lint.Add((["FLX0108"], $"{table.Name}.{dropped.Name}", l => l.Column[(table.Id, heir.Id)]));
+                }
+                else
+                {
+                    lint.Add((["FLX0102"], $"{table.Name}.{dropped.Name}", l => l.TableColumns[table.Id]));
+                }
             }
 
             foreach (var column in table.Columns)

@@ -46,6 +46,8 @@ internal static class RandomEdits
         ("swap columns", 1, SwapColumns),
         ("swap tables", 1, SwapTables),
         ("replace columns", 1, ReplaceColumns),
+        ("exchange columns", 1, ExchangeColumns),
+        ("exchange tables", 1, ExchangeTables),
     ];
 
     /// <summary>Applies one random edit that fits the schema; returns its description.</summary>
@@ -113,14 +115,20 @@ internal static class RandomEdits
 
     private static string? RenameTable(Random rng, RSchema schema)
     {
-        var name = TableNames.Where(n => schema.Tables.All(t => t.Name != n)).OrderBy(_ => rng.Next()).FirstOrDefault();
-        if (name is null || schema.Tables.Count == 0)
+        if (schema.Tables.Count == 0)
         {
             return null;
         }
 
         var table = Pick(rng, schema.Tables);
+        var name = TableNames.Where(n => schema.Tables.All(t => t.Name != n) && !(schema.IsNew(table.Id) && schema.Retired.Contains(n))).OrderBy(_ => rng.Next()).FirstOrDefault();
+        if (name is null)
+        {
+            return null;
+        }
+
         var old = table.Name;
+        Vacate(schema, table.Id, old);
         table.Name = name;
         return $"rename table {old} -> {name}";
     }
@@ -204,13 +212,15 @@ internal static class RandomEdits
     private static string? RenameColumn(Random rng, RSchema schema)
     {
         var (table, column) = PickColumn(rng, schema, (_, _) => true);
-        var name = table is null ? null : ColumnNames.Where(n => table.Columns.All(c => c.Name != n)).OrderBy(_ => rng.Next()).FirstOrDefault();
+        var name = table is null ? null : ColumnNames.Where(n => table.Columns.All(c => c.Name != n) && !(schema.IsNew(column!.Id) && schema.Retired.Contains($"{table.Id}.{n}")))
+            .OrderBy(_ => rng.Next()).FirstOrDefault();
         if (name is null)
         {
             return null;
         }
 
         var old = column!.Name;
+        Vacate(schema, column.Id, $"{table!.Id}.{old}");
         column.Name = name;
         return $"rename column {table!.Name}.{old} -> {name}";
     }
@@ -446,8 +456,17 @@ internal static class RandomEdits
             return null;
         }
 
-        var renamed = Pick(rng, table.Columns.Where(c => c.Id != dropped!.Id).ToList());
+        // The renamed column must be a recorded one: a new one has no renamed_from, so under the dropped name it
+        // would be the recorded column.
+        var recorded = table.Columns.Where(c => c.Id != dropped!.Id && !schema.IsNew(c.Id)).ToList();
+        if (recorded.Count == 0)
+        {
+            return null;
+        }
+
+        var renamed = Pick(rng, recorded);
         var old = renamed.Name;
+        Vacate(schema, renamed.Id, $"{table.Id}.{old}");
         Remove(table, dropped!);
         schema.Retired.Add($"{table.Id}.{dropped!.Name}");
         renamed.Name = dropped!.Name;
@@ -458,17 +477,52 @@ internal static class RandomEdits
     private static string? SwapTables(Random rng, RSchema schema)
     {
         var dropped = schema.Tables.Where(t => !schema.ReferencesTo(t.Id).Any(r => r.Table.Id != t.Id)).OrderBy(_ => rng.Next()).FirstOrDefault();
-        if (dropped is null || schema.Tables.Count < 2)
+        var recorded = schema.Tables.Where(t => t.Id != dropped?.Id && !schema.IsNew(t.Id)).ToList();
+        if (dropped is null || recorded.Count == 0)
         {
             return null;
         }
 
-        var renamed = Pick(rng, schema.Tables.Where(t => t.Id != dropped.Id).ToList());
+        // As for columns: only a recorded table can take the dropped one's name by a rename.
+        var renamed = Pick(rng, recorded);
         var old = renamed.Name;
+        Vacate(schema, renamed.Id, old);
         schema.Tables.Remove(dropped);
         schema.Retired.Add(dropped.Name);
         renamed.Name = dropped.Name;
         return $"drop table {dropped.Name} and rename {old} -> {dropped.Name}";
+    }
+
+    /// <summary>Two recorded columns of a table exchange names in one edit (a -> b, b -> a): each keeps its values
+    /// under the other's name, through the temporary names of <c>RenameSteps</c>.</summary>
+    private static string? ExchangeColumns(Random rng, RSchema schema)
+    {
+        var table = schema.Tables.Where(t => t.Columns.Count(c => !schema.IsNew(c.Id)) > 1).OrderBy(_ => rng.Next()).FirstOrDefault();
+        if (table is null)
+        {
+            return null;
+        }
+
+        var pair = table.Columns.Where(c => !schema.IsNew(c.Id)).OrderBy(_ => rng.Next()).Take(2).ToList();
+        (pair[0].Name, pair[1].Name) = (pair[1].Name, pair[0].Name);
+        Vacate(schema, pair[0].Id, $"{table.Id}.{pair[0].Name}");
+        Vacate(schema, pair[1].Id, $"{table.Id}.{pair[1].Name}");
+        return $"exchange the names of {table.Name}.{pair[1].Name} and {table.Name}.{pair[0].Name}";
+    }
+
+    /// <summary>Two recorded tables exchange names in one edit; every reference follows its table.</summary>
+    private static string? ExchangeTables(Random rng, RSchema schema)
+    {
+        var pair = schema.Tables.Where(t => !schema.IsNew(t.Id)).OrderBy(_ => rng.Next()).Take(2).ToList();
+        if (pair.Count < 2)
+        {
+            return null;
+        }
+
+        (pair[0].Name, pair[1].Name) = (pair[1].Name, pair[0].Name);
+        Vacate(schema, pair[0].Id, pair[0].Name);
+        Vacate(schema, pair[1].Id, pair[1].Name);
+        return $"exchange the names of tables {pair[1].Name} and {pair[0].Name}";
     }
 
     /// <summary>Columns a column of <paramref name="from"/> may reference: single-column keys and unique columns of
@@ -477,6 +531,15 @@ internal static class RandomEdits
         schema.Tables.Where(t => (t.Sync >= from.Sync || t.Id == from.Id)
                 && !(Avoid.Contains("forward") && schema.Tables.IndexOf(t) > schema.Tables.IndexOf(from)))
             .SelectMany(t => t.Columns.Where(c => (t.PrimaryKey.Count == 1 && t.PrimaryKey[0] == c.Id) || c.Unique).Select(c => (t, c)));
+
+    /// <summary>A recorded element renamed away leaves its name to renames only (see <see cref="RSchema.Retired"/>).</summary>
+    private static void Vacate(RSchema schema, int id, string name)
+    {
+        if (!schema.IsNew(id))
+        {
+            schema.Retired.Add(name);
+        }
+    }
 
     private static (RTable? Table, RColumn? Column) PickColumn(Random rng, RSchema schema, Func<RTable, RColumn, bool> where)
     {

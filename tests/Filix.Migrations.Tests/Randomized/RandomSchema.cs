@@ -99,6 +99,9 @@ internal sealed class LineMap
 
     public Dictionary<int, int> TableSync { get; } = [];
 
+    /// <summary>The <c>renamed_from:</c> line of each renamed table.</summary>
+    public Dictionary<int, int> TableRenamedFrom { get; } = [];
+
     public Dictionary<(int Table, int Column), int> Column { get; } = [];
 }
 
@@ -110,8 +113,10 @@ internal sealed class RSchema
 
     public int NextValue { get; set; } = 1;
 
-    /// <summary>Names dropped in this step (<c>table</c>, <c>tableId.column</c>): a new element must not take one, since
-    /// in YAML the same name without <c>renamed_from</c> is the same element. A rename may (the swap of defect 6).</summary>
+    /// <summary>Names dropped or renamed away in this step (<c>table</c>, <c>tableId.column</c>): a new element must not
+    /// take one, since in YAML the same name without <c>renamed_from</c> is the same element (and Filix lets a
+    /// <c>renamed_from</c> whose name another element still declares claim nothing: docs/migrations.md). A rename of
+    /// a recorded element may (the swap of defect 6).</summary>
     public HashSet<string> Retired { get; } = [];
 
     /// <summary>Columns retyped in this step: one type change per column and step, so each is one the harness knows.</summary>
@@ -121,7 +126,13 @@ internal sealed class RSchema
 
     public RTable? TableOrNull(int id) => Tables.FirstOrDefault(t => t.Id == id);
 
-    public RSchema Clone() => new() { Tables = Tables.Select(t => t.Clone()).ToList(), NextId = NextId, NextValue = NextValue };
+    /// <summary>The first id given in this step: elements from it on are new, so the YAML gives them no
+    /// <c>renamed_from</c>, and under a name the recorded schema holds they would be that recorded element.</summary>
+    public int FirstNewId { get; init; }
+
+    public bool IsNew(int id) => id >= FirstNewId;
+
+    public RSchema Clone() => new() { Tables = Tables.Select(t => t.Clone()).ToList(), NextId = NextId, NextValue = NextValue, FirstNewId = NextId };
 
     /// <summary>Every (table, column) that references <paramref name="table"/>.<paramref name="column"/>.</summary>
     public IEnumerable<(RTable Table, RColumn Column)> ReferencesTo(int table, int? column = null) =>
@@ -158,6 +169,7 @@ internal sealed class RSchema
             Line($"    sync: {table.Sync.ToString().ToLowerInvariant()}");
             if (before is not null && before.Name != table.Name)
             {
+                lines.TableRenamedFrom[table.Id] = line;
                 Line($"    renamed_from: {before.Name}");
             }
 
