@@ -7,6 +7,7 @@ namespace Filix.Tests.CompositeKeys;
 /// <summary>
 /// The 'pairs' table in the Postgres upstream, in the domain's schema 'composite_keys'.
 /// </summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Filix", "0.1.0")]
 public static partial class PairsUpstream
 {
     private const string UpsertSql = "INSERT INTO \"composite_keys\".\"pairs\" (\"left_id\", \"right_id\", \"weight\") VALUES ($1, $2, $3) ON CONFLICT (\"left_id\", \"right_id\") DO UPDATE SET \"weight\" = excluded.\"weight\"";

@@ -7,6 +7,7 @@ namespace Filix.Tests.CompositeKeys;
 /// <summary>
 /// The 'statements' table in the Postgres upstream, in the domain's schema 'composite_keys'.
 /// </summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Filix", "0.1.0")]
 public static partial class StatementsUpstream
 {
     private const string UpsertSql = "INSERT INTO \"composite_keys\".\"statements\" (\"entity_id\", \"role\", \"role_type\", \"status\") VALUES ($1, $2, $3, $4) ON CONFLICT (\"entity_id\", \"role\", \"role_type\") DO UPDATE SET \"status\" = excluded.\"status\"";

@@ -7,6 +7,7 @@ namespace Filix.Tests.Contacts;
 /// <summary>
 /// The 'emails' table in the Postgres upstream, in the domain's schema 'contacts'.
 /// </summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Filix", "0.1.0")]
 public static partial class EmailsUpstream
 {
     private const string UpsertSql = "INSERT INTO \"contacts\".\"emails\" (\"person_id\", \"address\", \"label\", \"is_primary\", \"verified_at\") VALUES ($1, $2, $3, $4, $5) ON CONFLICT (\"person_id\", \"address\") DO UPDATE SET \"label\" = excluded.\"label\", \"is_primary\" = excluded.\"is_primary\", \"verified_at\" = excluded.\"verified_at\"";

@@ -7,6 +7,7 @@ namespace Filix.Tests.Contacts;
 /// <summary>
 /// The 'organizations' table in the Postgres upstream, in the domain's schema 'contacts'.
 /// </summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Filix", "0.1.0")]
 public static partial class OrganizationsUpstream
 {
     private const string UpsertSql = "INSERT INTO \"contacts\".\"organizations\" (\"id\", \"name\", \"domain\", \"website\", \"kind\", \"city\", \"country\", \"notes\", \"created_at\", \"updated_at\") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (\"id\") DO UPDATE SET \"name\" = excluded.\"name\", \"domain\" = excluded.\"domain\", \"website\" = excluded.\"website\", \"kind\" = excluded.\"kind\", \"city\" = excluded.\"city\", \"country\" = excluded.\"country\", \"notes\" = excluded.\"notes\", \"created_at\" = excluded.\"created_at\", \"updated_at\" = excluded.\"updated_at\"";

@@ -7,6 +7,7 @@ namespace Filix.Tests.Contacts;
 /// <summary>
 /// The 'people' table in the Postgres upstream, in the domain's schema 'contacts'.
 /// </summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Filix", "0.1.0")]
 public static partial class PeopleUpstream
 {
     private const string UpsertSql = "INSERT INTO \"contacts\".\"people\" (\"id\", \"display_name\", \"given_name\", \"family_name\", \"nickname\", \"organization_id\", \"job_title\", \"birthday\", \"city\", \"country\", \"tags\", \"notes\", \"starred\", \"source\", \"source_id\", \"last_contacted_at\", \"created_at\", \"updated_at\") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) ON CONFLICT (\"id\") DO UPDATE SET \"display_name\" = excluded.\"display_name\", \"given_name\" = excluded.\"given_name\", \"family_name\" = excluded.\"family_name\", \"nickname\" = excluded.\"nickname\", \"organization_id\" = excluded.\"organization_id\", \"job_title\" = excluded.\"job_title\", \"birthday\" = excluded.\"birthday\", \"city\" = excluded.\"city\", \"country\" = excluded.\"country\", \"tags\" = excluded.\"tags\", \"notes\" = excluded.\"notes\", \"starred\" = excluded.\"starred\", \"source\" = excluded.\"source\", \"source_id\" = excluded.\"source_id\", \"last_contacted_at\" = excluded.\"last_contacted_at\", \"created_at\" = excluded.\"created_at\", \"updated_at\" = excluded.\"updated_at\"";

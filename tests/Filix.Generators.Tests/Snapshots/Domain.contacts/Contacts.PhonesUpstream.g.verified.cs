@@ -7,6 +7,7 @@ namespace Filix.Tests.Contacts;
 /// <summary>
 /// The 'phones' table in the Postgres upstream, in the domain's schema 'contacts'.
 /// </summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Filix", "0.1.0")]
 public static partial class PhonesUpstream
 {
     private const string UpsertSql = "INSERT INTO \"contacts\".\"phones\" (\"person_id\", \"number\", \"label\", \"is_primary\") VALUES ($1, $2, $3, $4) ON CONFLICT (\"person_id\", \"number\") DO UPDATE SET \"label\" = excluded.\"label\", \"is_primary\" = excluded.\"is_primary\"";

@@ -7,6 +7,7 @@ namespace Filix.Tests.Entities;
 /// <summary>
 /// The 'entities' table in the Postgres upstream, in the domain's schema 'entities'.
 /// </summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Filix", "0.1.0")]
 public static partial class EntitiesUpstream
 {
     private const string UpsertSql = "INSERT INTO \"entities\".\"entities\" (\"id\", \"type\", \"name\", \"aliases\", \"summary\", \"url\", \"attributes\", \"created_at\", \"updated_at\") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (\"id\") DO UPDATE SET \"type\" = excluded.\"type\", \"name\" = excluded.\"name\", \"aliases\" = excluded.\"aliases\", \"summary\" = excluded.\"summary\", \"url\" = excluded.\"url\", \"attributes\" = excluded.\"attributes\", \"created_at\" = excluded.\"created_at\", \"updated_at\" = excluded.\"updated_at\"";

@@ -7,6 +7,7 @@ namespace Filix.Tests.Entities;
 /// <summary>
 /// The 'events' table in the Postgres upstream, in the domain's schema 'entities'.
 /// </summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Filix", "0.1.0")]
 public static partial class EventsUpstream
 {
     private const string UpsertSql = "INSERT INTO \"entities\".\"events\" (\"entity_id\", \"role\", \"role_type\", \"status\", \"start_date\", \"end_date\", \"source\", \"confidence\", \"note\", \"created_at\", \"updated_at\") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (\"entity_id\", \"role\", \"role_type\") DO UPDATE SET \"status\" = excluded.\"status\", \"start_date\" = excluded.\"start_date\", \"end_date\" = excluded.\"end_date\", \"source\" = excluded.\"source\", \"confidence\" = excluded.\"confidence\", \"note\" = excluded.\"note\", \"created_at\" = excluded.\"created_at\", \"updated_at\" = excluded.\"updated_at\"";

@@ -7,6 +7,7 @@ namespace Filix.Tests.Music;
 /// <summary>
 /// The 'albums' table in the Postgres upstream, in the domain's schema 'music'.
 /// </summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Filix", "0.1.0")]
 public static partial class AlbumsUpstream
 {
     private const string UpsertSql = "INSERT INTO \"music\".\"albums\" (\"id\", \"title\", \"artist_id\", \"year\", \"label\", \"catalog_number\", \"release_type\", \"cover_key\", \"created_at\") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (\"id\") DO UPDATE SET \"title\" = excluded.\"title\", \"artist_id\" = excluded.\"artist_id\", \"year\" = excluded.\"year\", \"label\" = excluded.\"label\", \"catalog_number\" = excluded.\"catalog_number\", \"release_type\" = excluded.\"release_type\", \"cover_key\" = excluded.\"cover_key\", \"created_at\" = excluded.\"created_at\"";

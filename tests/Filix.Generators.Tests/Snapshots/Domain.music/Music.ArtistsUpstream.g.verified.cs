@@ -7,6 +7,7 @@ namespace Filix.Tests.Music;
 /// <summary>
 /// The 'artists' table in the Postgres upstream, in the domain's schema 'music'.
 /// </summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Filix", "0.1.0")]
 public static partial class ArtistsUpstream
 {
     private const string UpsertSql = "INSERT INTO \"music\".\"artists\" (\"id\", \"name\", \"sort_name\", \"country\", \"musicbrainz_id\", \"created_at\") VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (\"id\") DO UPDATE SET \"name\" = excluded.\"name\", \"sort_name\" = excluded.\"sort_name\", \"country\" = excluded.\"country\", \"musicbrainz_id\" = excluded.\"musicbrainz_id\", \"created_at\" = excluded.\"created_at\"";

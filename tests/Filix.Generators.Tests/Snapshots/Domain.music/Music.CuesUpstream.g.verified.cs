@@ -7,6 +7,7 @@ namespace Filix.Tests.Music;
 /// <summary>
 /// The 'cues' table in the Postgres upstream, in the domain's schema 'music'.
 /// </summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Filix", "0.1.0")]
 public static partial class CuesUpstream
 {
     private const string UpsertSql = "INSERT INTO \"music\".\"cues\" (\"track_id\", \"kind\", \"slot\", \"position_ms\", \"loop_length_ms\", \"label\", \"color\") VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (\"track_id\", \"kind\", \"slot\") DO UPDATE SET \"position_ms\" = excluded.\"position_ms\", \"loop_length_ms\" = excluded.\"loop_length_ms\", \"label\" = excluded.\"label\", \"color\" = excluded.\"color\"";

@@ -7,6 +7,7 @@ namespace Filix.Tests.Music;
 /// <summary>
 /// The 'playlist_tracks' table in the Postgres upstream, in the domain's schema 'music'.
 /// </summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Filix", "0.1.0")]
 public static partial class PlaylistTracksUpstream
 {
     private const string UpsertSql = "INSERT INTO \"music\".\"playlist_tracks\" (\"playlist_id\", \"position\", \"track_id\", \"transition\", \"added_at\") VALUES ($1, $2, $3, $4, $5) ON CONFLICT (\"playlist_id\", \"position\") DO UPDATE SET \"track_id\" = excluded.\"track_id\", \"transition\" = excluded.\"transition\", \"added_at\" = excluded.\"added_at\"";

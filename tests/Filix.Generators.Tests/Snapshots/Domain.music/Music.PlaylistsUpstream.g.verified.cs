@@ -7,6 +7,7 @@ namespace Filix.Tests.Music;
 /// <summary>
 /// The 'playlists' table in the Postgres upstream, in the domain's schema 'music'.
 /// </summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Filix", "0.1.0")]
 public static partial class PlaylistsUpstream
 {
     private const string UpsertSql = "INSERT INTO \"music\".\"playlists\" (\"id\", \"name\", \"kind\", \"parent_id\", \"description\", \"played_at\", \"venue\", \"created_at\", \"updated_at\") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (\"id\") DO UPDATE SET \"name\" = excluded.\"name\", \"kind\" = excluded.\"kind\", \"parent_id\" = excluded.\"parent_id\", \"description\" = excluded.\"description\", \"played_at\" = excluded.\"played_at\", \"venue\" = excluded.\"venue\", \"created_at\" = excluded.\"created_at\", \"updated_at\" = excluded.\"updated_at\"";

@@ -7,6 +7,7 @@ namespace Filix.Tests.Papers;
 /// <summary>
 /// The 'citations' table in the Postgres upstream, in the domain's schema 'papers'.
 /// </summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Filix", "0.1.0")]
 public static partial class CitationsUpstream
 {
     private const string UpsertSql = "INSERT INTO \"papers\".\"citations\" (\"citing_id\", \"cited_doi\", \"cited_id\", \"context\", \"added_at\") VALUES ($1, $2, $3, $4, $5) ON CONFLICT (\"citing_id\", \"cited_doi\") DO UPDATE SET \"cited_id\" = excluded.\"cited_id\", \"context\" = excluded.\"context\", \"added_at\" = excluded.\"added_at\"";

@@ -7,6 +7,7 @@ namespace Filix.Tests.Papers;
 /// <summary>
 /// The 'paper_authors' table in the Postgres upstream, in the domain's schema 'papers'.
 /// </summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Filix", "0.1.0")]
 public static partial class PaperAuthorsUpstream
 {
     private const string UpsertSql = "INSERT INTO \"papers\".\"paper_authors\" (\"paper_id\", \"position\", \"name\", \"family_name\", \"orcid\", \"affiliation\", \"corresponding\") VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (\"paper_id\", \"position\") DO UPDATE SET \"name\" = excluded.\"name\", \"family_name\" = excluded.\"family_name\", \"orcid\" = excluded.\"orcid\", \"affiliation\" = excluded.\"affiliation\", \"corresponding\" = excluded.\"corresponding\"";

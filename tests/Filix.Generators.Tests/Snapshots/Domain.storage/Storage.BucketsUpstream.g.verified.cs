@@ -7,6 +7,7 @@ namespace Filix.Tests.Storage;
 /// <summary>
 /// The 'buckets' table in the Postgres upstream, in the domain's schema 'storage'.
 /// </summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Filix", "0.1.0")]
 public static partial class BucketsUpstream
 {
     private const string UpsertSql = "INSERT INTO \"storage\".\"buckets\" (\"name\", \"endpoint\", \"region\", \"purpose\", \"versioning\", \"created_at\") VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (\"name\") DO UPDATE SET \"endpoint\" = excluded.\"endpoint\", \"region\" = excluded.\"region\", \"purpose\" = excluded.\"purpose\", \"versioning\" = excluded.\"versioning\", \"created_at\" = excluded.\"created_at\"";

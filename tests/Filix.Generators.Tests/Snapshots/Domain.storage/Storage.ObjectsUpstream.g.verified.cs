@@ -7,6 +7,7 @@ namespace Filix.Tests.Storage;
 /// <summary>
 /// The 'objects' table in the Postgres upstream, in the domain's schema 'storage'.
 /// </summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Filix", "0.1.0")]
 public static partial class ObjectsUpstream
 {
     private const string UpsertSql = "INSERT INTO \"storage\".\"objects\" (\"bucket\", \"key\", \"size\", \"etag\", \"sha256\", \"content_type\", \"storage_class\", \"last_modified\", \"version_id\", \"metadata\", \"status\", \"triage\", \"first_seen_at\", \"last_seen_at\", \"deleted_at\") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) ON CONFLICT (\"bucket\", \"key\") DO UPDATE SET \"size\" = excluded.\"size\", \"etag\" = excluded.\"etag\", \"sha256\" = excluded.\"sha256\", \"content_type\" = excluded.\"content_type\", \"storage_class\" = excluded.\"storage_class\", \"last_modified\" = excluded.\"last_modified\", \"version_id\" = excluded.\"version_id\", \"metadata\" = excluded.\"metadata\", \"status\" = excluded.\"status\", \"triage\" = excluded.\"triage\", \"first_seen_at\" = excluded.\"first_seen_at\", \"last_seen_at\" = excluded.\"last_seen_at\", \"deleted_at\" = excluded.\"deleted_at\"";

@@ -7,6 +7,7 @@ namespace Filix.Tests.Storage;
 /// <summary>
 /// The 'scans' table in the Postgres upstream, in the domain's schema 'storage'.
 /// </summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Filix", "0.1.0")]
 public static partial class ScansUpstream
 {
     private const string UpsertSql = "INSERT INTO \"storage\".\"scans\" (\"id\", \"bucket\", \"started_at\", \"finished_at\", \"objects_seen\", \"bytes_seen\", \"added\", \"changed\", \"removed\", \"machine\", \"error\") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (\"id\") DO UPDATE SET \"bucket\" = excluded.\"bucket\", \"started_at\" = excluded.\"started_at\", \"finished_at\" = excluded.\"finished_at\", \"objects_seen\" = excluded.\"objects_seen\", \"bytes_seen\" = excluded.\"bytes_seen\", \"added\" = excluded.\"added\", \"changed\" = excluded.\"changed\", \"removed\" = excluded.\"removed\", \"machine\" = excluded.\"machine\", \"error\" = excluded.\"error\"";

@@ -7,6 +7,7 @@ namespace Filix.Tests.Transcripts;
 /// <summary>
 /// The 'segments' table in the Postgres upstream, in the domain's schema 'transcripts'.
 /// </summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Filix", "0.1.0")]
 public static partial class SegmentsUpstream
 {
     private const string UpsertSql = "INSERT INTO \"transcripts\".\"segments\" (\"transcript_id\", \"seq\", \"start_ms\", \"end_ms\", \"speaker_label\", \"text\", \"confidence\") VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (\"transcript_id\", \"seq\") DO UPDATE SET \"start_ms\" = excluded.\"start_ms\", \"end_ms\" = excluded.\"end_ms\", \"speaker_label\" = excluded.\"speaker_label\", \"text\" = excluded.\"text\", \"confidence\" = excluded.\"confidence\"";

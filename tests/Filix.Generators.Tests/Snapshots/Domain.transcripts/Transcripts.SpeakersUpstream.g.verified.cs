@@ -7,6 +7,7 @@ namespace Filix.Tests.Transcripts;
 /// <summary>
 /// The 'speakers' table in the Postgres upstream, in the domain's schema 'transcripts'.
 /// </summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Filix", "0.1.0")]
 public static partial class SpeakersUpstream
 {
     private const string UpsertSql = "INSERT INTO \"transcripts\".\"speakers\" (\"transcript_id\", \"label\", \"name\", \"contact_id\", \"role\", \"talk_seconds\") VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (\"transcript_id\", \"label\") DO UPDATE SET \"name\" = excluded.\"name\", \"contact_id\" = excluded.\"contact_id\", \"role\" = excluded.\"role\", \"talk_seconds\" = excluded.\"talk_seconds\"";

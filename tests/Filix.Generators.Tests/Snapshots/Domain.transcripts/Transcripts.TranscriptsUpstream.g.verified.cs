@@ -7,6 +7,7 @@ namespace Filix.Tests.Transcripts;
 /// <summary>
 /// The 'transcripts' table in the Postgres upstream, in the domain's schema 'transcripts'.
 /// </summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Filix", "0.1.0")]
 public static partial class TranscriptsUpstream
 {
     private const string UpsertSql = "INSERT INTO \"transcripts\".\"transcripts\" (\"id\", \"title\", \"kind\", \"source\", \"source_id\", \"recorded_at\", \"duration_seconds\", \"language\", \"media_key\", \"transcriber\", \"summary\", \"tags\", \"word_count\", \"created_at\", \"updated_at\") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) ON CONFLICT (\"id\") DO UPDATE SET \"title\" = excluded.\"title\", \"kind\" = excluded.\"kind\", \"source\" = excluded.\"source\", \"source_id\" = excluded.\"source_id\", \"recorded_at\" = excluded.\"recorded_at\", \"duration_seconds\" = excluded.\"duration_seconds\", \"language\" = excluded.\"language\", \"media_key\" = excluded.\"media_key\", \"transcriber\" = excluded.\"transcriber\", \"summary\" = excluded.\"summary\", \"tags\" = excluded.\"tags\", \"word_count\" = excluded.\"word_count\", \"created_at\" = excluded.\"created_at\", \"updated_at\" = excluded.\"updated_at\"";

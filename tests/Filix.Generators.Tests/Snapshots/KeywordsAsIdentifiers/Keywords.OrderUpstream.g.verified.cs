@@ -7,6 +7,7 @@ namespace Filix.Tests.Keywords;
 /// <summary>
 /// The 'order' table in the Postgres upstream, in the domain's schema 'keywords'.
 /// </summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Filix", "0.1.0")]
 public static partial class OrderUpstream
 {
     private const string UpsertSql = "INSERT INTO \"keywords\".\"order\" (\"id\", \"class\", \"group\", \"select\", \"default\", \"from\", \"order\") VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (\"id\") DO UPDATE SET \"class\" = excluded.\"class\", \"group\" = excluded.\"group\", \"select\" = excluded.\"select\", \"default\" = excluded.\"default\", \"from\" = excluded.\"from\", \"order\" = excluded.\"order\"";

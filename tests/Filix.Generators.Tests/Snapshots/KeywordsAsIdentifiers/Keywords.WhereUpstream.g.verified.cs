@@ -7,6 +7,7 @@ namespace Filix.Tests.Keywords;
 /// <summary>
 /// The 'where' table in the Postgres upstream, in the domain's schema 'keywords'.
 /// </summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Filix", "0.1.0")]
 public static partial class WhereUpstream
 {
     private const string UpsertSql = "INSERT INTO \"keywords\".\"where\" (\"order\", \"in\", \"string\") VALUES ($1, $2, $3) ON CONFLICT (\"order\", \"in\") DO UPDATE SET \"string\" = excluded.\"string\"";

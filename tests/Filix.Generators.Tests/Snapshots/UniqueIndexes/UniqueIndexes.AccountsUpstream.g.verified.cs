@@ -7,6 +7,7 @@ namespace Filix.Tests.UniqueIndexes;
 /// <summary>
 /// The 'accounts' table in the Postgres upstream, in the domain's schema 'unique_indexes'.
 /// </summary>
+[global::System.CodeDom.Compiler.GeneratedCode("Filix", "0.1.0")]
 public static partial class AccountsUpstream
 {
     private const string UpsertSql = "INSERT INTO \"unique_indexes\".\"accounts\" (\"id\", \"email\", \"handle\", \"tenant\", \"slug\", \"region\", \"created_at\") VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (\"id\") DO UPDATE SET \"email\" = excluded.\"email\", \"handle\" = excluded.\"handle\", \"tenant\" = excluded.\"tenant\", \"slug\" = excluded.\"slug\", \"region\" = excluded.\"region\", \"created_at\" = excluded.\"created_at\"";
