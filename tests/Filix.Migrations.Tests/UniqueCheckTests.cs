@@ -99,4 +99,46 @@ public sealed class UniqueCheckTests(PostgresFixture postgres)
         await SqliteUpgradeTests.OpenAndCloseAsync(path, history.Schema());
         Assert.Equal(["1|7"], SqliteDump.Rows(path, "SELECT id, code FROM books"));
     }
+
+    [Fact]
+    public async Task A_unique_column_whose_NULLs_a_default_fills_is_refused_naming_it_when_the_filled_values_collide()
+    {
+        // Found by the randomized test (seed 293, 16 steps): NULLs are distinct under UNIQUE, but NOT NULL with a
+        // default gives them all one value; Postgres then failed inside the UPDATE naming a constraint, not the column.
+        const string v1 = """
+            domain: library
+            tables:
+              samples:
+                sync: sync
+                columns:
+                  id: { type: integer, primary_key: true }
+                  code: { type: text, nullable: true, unique: true }
+            """;
+        var v2 = v1.Replace("code: { type: text, nullable: true, unique: true }", "code: { type: text, default: x, unique: true }");
+        using var history = new TestHistory();
+        var path = history.DatabasePath();
+        Assert.Empty(history.Record(v1).Diagnostics);
+        var first = history.Schema();
+        await using var upstream = new NpgsqlConnection(PostgresDump.InLibrary(await postgres.CreateDatabaseAsync("unique_fill")));
+        await upstream.OpenAsync();
+        await PostgresMigrations.MigrateAsync(upstream, first);
+        await SqliteUpgradeTests.OpenAndCloseAsync(path, first);
+        const string fill = "INSERT INTO samples (id, code) VALUES (1, NULL), (2, 'x'), (3, 'y')";
+        SqliteDump.Execute(path, fill);
+        await using (var insert = new NpgsqlCommand(fill, upstream))
+        {
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        Assert.Empty(history.Record(v2).Diagnostics);
+        var second = history.Schema();
+
+        var local = await Assert.ThrowsAsync<FilixException>(() => SqliteUpgradeTests.OpenAndCloseAsync(path, second));
+        var remote = await Assert.ThrowsAsync<FilixException>(() => PostgresMigrations.MigrateAsync(upstream, second));
+        foreach (var error in new[] { local, remote })
+        {
+            Assert.Contains("column samples.code", error.Message);
+            Assert.Contains("the default fills", error.Message);
+        }
+    }
 }

@@ -99,4 +99,24 @@ internal static class MigrationStatements
             : $"have {{count:combination of values that occurs/combinations of values that occur}} in more than one row, but the new {what} needs each combination once";
         script.Check(table, string.Join(",", list), problem, $"SELECT count(*) FROM (SELECT 1 {groups}) AS duplicates", $"SELECT {keys} {groups} LIMIT 3");
     }
+
+    /// <summary>
+    /// A unique column whose NULLs a default fills as it becomes NOT NULL: NULLs are distinct under UNIQUE, the
+    /// filled values are not. Refused before anything changes, naming the column, when two rows would then hold
+    /// the default (two NULLs, or a NULL and a row that already holds it). Same rule in both dialects.
+    /// </summary>
+    public static void FillCheck(MigrationScript script, RecordedNames names, string table, ColumnSpec old, ColumnSpec now, SqlDialect dialect)
+    {
+        if (!now.Unique || !old.Nullable || now.Nullable || now.Default is not { } value || old.Type != now.Type)
+        {
+            return;
+        }
+
+        var from = SqlDialect.Quote(names.Table(table));
+        var x = SqlDialect.Quote(old.Name);
+        var filled = dialect.DefaultExpression(now.Type, value);
+        script.Check(table, now.Name,
+            $"holds NULL in {{count:row/rows}} that the default fills, but the default is then in more than one row of a unique column",
+            $"SELECT count(*) FROM {from} WHERE {x} IS NULL AND ((SELECT count(*) FROM {from} WHERE {x} IS NULL) > 1 OR EXISTS (SELECT 1 FROM {from} WHERE {x} = {filled}))");
+    }
 }

@@ -205,6 +205,7 @@ internal static class PostgresMigrationSql
         {
             if (now.Default is { } value)
             {
+                MigrationStatements.FillCheck(script, names, alter.Table, old, now, SqlDialect.Postgres);
                 script.Add($"UPDATE {table} SET {column} = {SqlDialect.Postgres.DefaultExpression(now.Type, value)} WHERE {column} IS NULL");
             }
             else

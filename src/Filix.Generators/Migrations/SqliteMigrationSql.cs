@@ -135,6 +135,7 @@ internal static class SqliteMigrationSql
             {
                 if (column.Default is { } value)
                 {
+                    MigrationStatements.FillCheck(script, names, after.Name, source, column, SqlDialect.Sqlite);
                     expression = $"COALESCE({expression}, {SqlDialect.Sqlite.DefaultExpression(column.Type, value)})";
                 }
                 else
