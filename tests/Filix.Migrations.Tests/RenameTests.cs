@@ -57,6 +57,31 @@ public sealed class RenameTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task A_dropped_self_reference_to_a_column_that_stops_being_unique_and_takes_its_name_applies()
+    {
+        // Randomized seed 204 (16 steps): 'kind' references 'at' of its own table; 'kind' is dropped and 'at' becomes
+        // 'kind' without its unique constraint. Postgres refused to drop that constraint while the dropped
+        // column's foreign key still depended on it.
+        const string v1 = """
+            domain: library
+            tables:
+              juliet:
+                sync: sync
+                columns:
+                  key: { type: text, primary_key: true }
+                  at: { type: integer, nullable: true, default: 0, unique: true }
+                  kind: { type: integer, nullable: true, references: juliet.at }
+            """;
+        var v2 = Allow(v1, "juliet.kind").Replace(
+            "      at: { type: integer, nullable: true, default: 0, unique: true }\n      kind: { type: integer, nullable: true, references: juliet.at }",
+            "      kind: { type: integer, nullable: true, default: 0, renamed_from: at }");
+        await ApplyAsync("self_reference_over_drop", v1, v2,
+            fill: "INSERT INTO juliet (key, at, kind) VALUES ('a', 1, NULL), ('b', 2, 1), ('c', NULL, 2)",
+            check: "SELECT key, coalesce(kind::text, 'NULL') FROM juliet ORDER BY key",
+            expected: ["a|1", "b|2", "c|NULL"]);
+    }
+
+    [Fact]
     public async Task A_unique_column_referenced_by_another_table_can_be_dropped_while_a_rename_takes_its_name()
     {
         // SQLite rebuilds people (a unique column is dropped) from the renamed table; the reference of badges now

@@ -34,6 +34,14 @@ internal static class PostgresMigrationSql
             script.Add(sql);
         }
 
+        // A dropped column's foreign key goes first: it may depend on a unique constraint this migration drops
+        // before the column itself is dropped (a self-reference to a column that stops being unique: randomized seed
+        // 204), and Postgres refuses to drop a constraint another one still depends on.
+        foreach (var drop in operations.OfType<DropColumnOperation>().Where(d => d.Column.References is not null && SharedBoth(d.Table)))
+        {
+            script.Add(DropConstraint(drop.Table, "f", renames.DroppedColumn(drop.Table, drop.Column.Name)));
+        }
+
         // Foreign keys come after every table and column they may name exists (new tables, added columns, a cycle).
         var foreignKeys = new List<string>();
         var keysAdded = false;
