@@ -28,6 +28,10 @@ public sealed class DatabaseSchema
     /// without any (code built without schema/migrations) falls back to creating the DDL and checking its hash.</summary>
     public IReadOnlyList<Migrations.Migration> Migrations { get; init; } = Array.Empty<Migrations.Migration>();
 
+    /// <summary>The shared tables (<c>sync</c> and <c>optional</c>), parents before the tables that refer to them: what
+    /// change capture watches and what <c>filix sync</c> moves. Empty when every table is local.</summary>
+    public IReadOnlyList<Sync.SyncTable> SyncTables { get; init; } = Array.Empty<Sync.SyncTable>();
+
     /// <summary>The Postgres schema that holds this domain's shared tables and its migration history upstream: the
     /// domain name (snake_case already), so several domains share one upstream database, even with tables of the same
     /// name. The migrations create it; the generated <c>&lt;Table&gt;Upstream</c> adapters qualify their SQL with it.</summary>

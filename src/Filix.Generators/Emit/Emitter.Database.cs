@@ -37,10 +37,48 @@ internal static partial class Emitter
                 WriteStatements(w, "SqliteDdl", schema.SqliteDdl);
                 WriteStatements(w, "PostgresDdl", schema.PostgresDdl);
                 w.WriteLine("Migrations = MigrationSet.All,");
+                var shared = SharedParentsFirst(domain);
+                if (shared.Count > 0)
+                {
+                    w.WriteLine($"SyncTables = new global::Filix.Runtime.Sync.SyncTable[] {{ {string.Join(", ", shared.Select(t => t.PluralName + "Upstream.Sync"))} }},");
+                }
             }
         }
 
         return w.ToString();
+    }
+
+    /// <summary>The shared tables, each after the tables it refers to (declaration order otherwise, and for a cycle of
+    /// references, which deferred keys allow), so sync applies parents before children.</summary>
+    private static List<TableSpec> SharedParentsFirst(DomainSpec domain)
+    {
+        var shared = domain.Tables.Where(t => t.Sync != SyncMode.Local).ToList();
+        var ordered = new List<TableSpec>();
+        var visiting = new HashSet<string>();
+        foreach (var table in shared)
+        {
+            Visit(table);
+        }
+
+        return ordered;
+
+        void Visit(TableSpec table)
+        {
+            if (ordered.Contains(table) || !visiting.Add(table.Name))
+            {
+                return;
+            }
+
+            foreach (var column in table.Columns)
+            {
+                if (column.References is { } reference && shared.FirstOrDefault(t => t.Name == reference.Table) is { } parent && parent != table)
+                {
+                    Visit(parent);
+                }
+            }
+
+            ordered.Add(table);
+        }
     }
 
     private static void WriteStatements(SourceWriter w, string property, IReadOnlyList<string> statements)

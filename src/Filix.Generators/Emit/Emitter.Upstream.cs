@@ -73,6 +73,8 @@ internal static partial class Emitter
             }
 
             w.WriteLine();
+            WriteSyncTable(w, domain, table);
+            w.WriteLine();
             using (w.Open($"internal static {record} Read(global::Npgsql.NpgsqlDataReader reader) => new()", "};"))
             {
                 for (var i = 0; i < table.Columns.Count; i++)
@@ -85,4 +87,44 @@ internal static partial class Emitter
 
         return w.ToString();
     }
+
+    /// <summary>The table's <c>SyncTable</c>: names for the protocol's statements and the typed copy of one row each
+    /// way (the repository's SQLite reader and binder, this adapter's Npgsql reader, and <c>WriteCopy</c>).</summary>
+    private static void WriteSyncTable(SourceWriter w, DomainSpec domain, TableSpec table)
+    {
+        var record = table.RecordName;
+        var mode = table.Sync == SyncMode.Optional ? "Optional" : "Sync";
+        var parents = table.Columns.Where(c => c.References is { } r && r.Table != table.Name && domain.Tables.Any(t => t.Name == r.Table && t.Sync != SyncMode.Local))
+            .Select(c => c.References!.Table).Distinct().ToList();
+        w.WriteSummary("What filix sync needs to move this table's rows (listed in the schema's SyncTables).");
+        w.WriteLine($"public static global::Filix.Runtime.Sync.SyncTable Sync {{ get; }} = new global::Filix.Runtime.Sync.SyncTable<{record}>(");
+        w.WriteLine($"    {SourceWriter.Literal(domain.Name)}, {SourceWriter.Literal(table.Name)}, global::Filix.Runtime.Sync.SyncMode.{mode},");
+        w.WriteLine($"    new string[] {{ {string.Join(", ", table.Columns.Select(c => SourceWriter.Literal(c.Name)))} }},");
+        w.WriteLine($"    new string[] {{ {string.Join(", ", table.PrimaryKey.Select(SourceWriter.Literal))} }},");
+        w.WriteLine(parents.Count == 0 ? "    global::System.Array.Empty<string>()," : $"    new string[] {{ {string.Join(", ", parents.Select(SourceWriter.Literal))} }},");
+        w.WriteLine($"    {table.PluralName}Table.Read, {table.PluralName}Table.Fill, Read, WriteCopy);");
+        w.WriteLine();
+        w.WriteSummary("Writes the row's columns, in declaration order, to a binary COPY whose row the caller started.");
+        using (w.Open($"internal static void WriteCopy(global::Npgsql.NpgsqlBinaryImporter importer, {record} row)"))
+        {
+            foreach (var column in table.Columns)
+            {
+                var type = CSharpTypes.NpgsqlDbType(column.Type);
+                if (column.Nullable)
+                {
+                    w.WriteLine($"if (row.{column.PropertyName} is {{ }} {Local(column)}) importer.Write({CopyValue(column, Local(column))}, {type}); else importer.WriteNull();");
+                }
+                else
+                {
+                    w.WriteLine($"importer.Write({CopyValue(column, "row." + column.PropertyName)}, {type});");
+                }
+            }
+        }
+    }
+
+    private static string Local(ColumnSpec column) => "v" + column.PropertyName;
+
+    /// <summary>timestamptz takes only UTC values, to the microsecond: the one conversion the COPY needs.</summary>
+    private static string CopyValue(ColumnSpec column, string value) =>
+        column.Type == ColumnType.Timestamp ? $"global::Filix.Runtime.FilixTimestamp.Truncate({value})" : value;
 }

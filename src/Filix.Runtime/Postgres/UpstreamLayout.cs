@@ -11,10 +11,8 @@ namespace Filix.Runtime.Postgres;
 /// </summary>
 internal static class UpstreamLayout
 {
-    /// <summary>The quoting rule of the generator's <c>SqlDialect.Quote</c> (wrap in <c>"</c>, double an embedded
-    /// <c>"</c>), for the few identifiers the runtime writes itself. Domain names are snake_case, so this is a
-    /// formality, but no identifier reaches SQL unquoted.</summary>
-    public static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+    /// <summary>The one quoting rule (<see cref="SqlNames.Quote"/>).</summary>
+    public static string Quote(string identifier) => SqlNames.Quote(identifier);
 
     /// <summary>The domain's history table, qualified with its schema.</summary>
     public static string HistoryTable(DatabaseSchema schema) => Quote(schema.PostgresSchema) + "." + MigrationHistory.QuotedTable;

@@ -109,6 +109,51 @@ public static partial class SamplesUpstream
         return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
     }
 
+    /// <summary>
+    /// What filix sync needs to move this table's rows (listed in the schema's SyncTables).
+    /// </summary>
+    public static global::Filix.Runtime.Sync.SyncTable Sync { get; } = new global::Filix.Runtime.Sync.SyncTable<Sample>(
+        "all_types", "samples", global::Filix.Runtime.Sync.SyncMode.Sync,
+        new string[] { "id", "title", "note", "status", "quoted", "count", "offset_by", "maybe_count", "ratio", "whole_ratio", "maybe_ratio", "enabled", "archived", "maybe_flag", "payload", "thumbnail", "created_at", "epoch", "seen_at", "born_on", "fixed_on", "ends_on", "tags", "attributes", "settings", "extra", "external_id", "parent_id" },
+        new string[] { "id" },
+        global::System.Array.Empty<string>(),
+        SamplesTable.Read, SamplesTable.Fill, Read, WriteCopy);
+
+    /// <summary>
+    /// Writes the row's columns, in declaration order, to a binary COPY whose row the caller started.
+    /// </summary>
+    internal static void WriteCopy(global::Npgsql.NpgsqlBinaryImporter importer, Sample row)
+    {
+        importer.Write(row.Id, global::NpgsqlTypes.NpgsqlDbType.Uuid);
+        importer.Write(row.Title, global::NpgsqlTypes.NpgsqlDbType.Text);
+        if (row.Note is { } vNote) importer.Write(vNote, global::NpgsqlTypes.NpgsqlDbType.Text); else importer.WriteNull();
+        importer.Write(row.Status, global::NpgsqlTypes.NpgsqlDbType.Text);
+        importer.Write(row.Quoted, global::NpgsqlTypes.NpgsqlDbType.Text);
+        importer.Write(row.Count, global::NpgsqlTypes.NpgsqlDbType.Bigint);
+        importer.Write(row.OffsetBy, global::NpgsqlTypes.NpgsqlDbType.Bigint);
+        if (row.MaybeCount is { } vMaybeCount) importer.Write(vMaybeCount, global::NpgsqlTypes.NpgsqlDbType.Bigint); else importer.WriteNull();
+        importer.Write(row.Ratio, global::NpgsqlTypes.NpgsqlDbType.Double);
+        importer.Write(row.WholeRatio, global::NpgsqlTypes.NpgsqlDbType.Double);
+        if (row.MaybeRatio is { } vMaybeRatio) importer.Write(vMaybeRatio, global::NpgsqlTypes.NpgsqlDbType.Double); else importer.WriteNull();
+        importer.Write(row.Enabled, global::NpgsqlTypes.NpgsqlDbType.Boolean);
+        importer.Write(row.Archived, global::NpgsqlTypes.NpgsqlDbType.Boolean);
+        if (row.MaybeFlag is { } vMaybeFlag) importer.Write(vMaybeFlag, global::NpgsqlTypes.NpgsqlDbType.Boolean); else importer.WriteNull();
+        importer.Write(row.Payload, global::NpgsqlTypes.NpgsqlDbType.Bytea);
+        if (row.Thumbnail is { } vThumbnail) importer.Write(vThumbnail, global::NpgsqlTypes.NpgsqlDbType.Bytea); else importer.WriteNull();
+        importer.Write(global::Filix.Runtime.FilixTimestamp.Truncate(row.CreatedAt), global::NpgsqlTypes.NpgsqlDbType.TimestampTz);
+        importer.Write(global::Filix.Runtime.FilixTimestamp.Truncate(row.Epoch), global::NpgsqlTypes.NpgsqlDbType.TimestampTz);
+        if (row.SeenAt is { } vSeenAt) importer.Write(global::Filix.Runtime.FilixTimestamp.Truncate(vSeenAt), global::NpgsqlTypes.NpgsqlDbType.TimestampTz); else importer.WriteNull();
+        importer.Write(row.BornOn, global::NpgsqlTypes.NpgsqlDbType.Date);
+        importer.Write(row.FixedOn, global::NpgsqlTypes.NpgsqlDbType.Date);
+        if (row.EndsOn is { } vEndsOn) importer.Write(vEndsOn, global::NpgsqlTypes.NpgsqlDbType.Date); else importer.WriteNull();
+        importer.Write(row.Tags, global::NpgsqlTypes.NpgsqlDbType.Jsonb);
+        importer.Write(row.Attributes, global::NpgsqlTypes.NpgsqlDbType.Jsonb);
+        importer.Write(row.Settings, global::NpgsqlTypes.NpgsqlDbType.Jsonb);
+        if (row.Extra is { } vExtra) importer.Write(vExtra, global::NpgsqlTypes.NpgsqlDbType.Jsonb); else importer.WriteNull();
+        importer.Write(row.ExternalId, global::NpgsqlTypes.NpgsqlDbType.Uuid);
+        if (row.ParentId is { } vParentId) importer.Write(vParentId, global::NpgsqlTypes.NpgsqlDbType.Uuid); else importer.WriteNull();
+    }
+
     internal static Sample Read(global::Npgsql.NpgsqlDataReader reader) => new()
     {
         Id = reader.GetGuid(0),

@@ -97,5 +97,6 @@ public static partial class AllTypesSchema
             """,
         },
         Migrations = MigrationSet.All,
+        SyncTables = new global::Filix.Runtime.Sync.SyncTable[] { SamplesUpstream.Sync },
     };
 }

@@ -59,6 +59,26 @@ public static partial class PairsUpstream
         return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
     }
 
+    /// <summary>
+    /// What filix sync needs to move this table's rows (listed in the schema's SyncTables).
+    /// </summary>
+    public static global::Filix.Runtime.Sync.SyncTable Sync { get; } = new global::Filix.Runtime.Sync.SyncTable<Pair>(
+        "composite_keys", "pairs", global::Filix.Runtime.Sync.SyncMode.Optional,
+        new string[] { "left_id", "right_id", "weight" },
+        new string[] { "left_id", "right_id" },
+        global::System.Array.Empty<string>(),
+        PairsTable.Read, PairsTable.Fill, Read, WriteCopy);
+
+    /// <summary>
+    /// Writes the row's columns, in declaration order, to a binary COPY whose row the caller started.
+    /// </summary>
+    internal static void WriteCopy(global::Npgsql.NpgsqlBinaryImporter importer, Pair row)
+    {
+        importer.Write(row.LeftId, global::NpgsqlTypes.NpgsqlDbType.Bigint);
+        importer.Write(row.RightId, global::NpgsqlTypes.NpgsqlDbType.Bigint);
+        if (row.Weight is { } vWeight) importer.Write(vWeight, global::NpgsqlTypes.NpgsqlDbType.Double); else importer.WriteNull();
+    }
+
     internal static Pair Read(global::Npgsql.NpgsqlDataReader reader) => new()
     {
         LeftId = reader.GetInt64(0),

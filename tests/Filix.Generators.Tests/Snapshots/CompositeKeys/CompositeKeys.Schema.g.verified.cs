@@ -65,5 +65,6 @@ public static partial class CompositeKeysSchema
             """,
         },
         Migrations = MigrationSet.All,
+        SyncTables = new global::Filix.Runtime.Sync.SyncTable[] { StatementsUpstream.Sync, PairsUpstream.Sync },
     };
 }

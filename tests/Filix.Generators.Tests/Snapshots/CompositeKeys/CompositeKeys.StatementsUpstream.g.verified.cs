@@ -61,6 +61,27 @@ public static partial class StatementsUpstream
         return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
     }
 
+    /// <summary>
+    /// What filix sync needs to move this table's rows (listed in the schema's SyncTables).
+    /// </summary>
+    public static global::Filix.Runtime.Sync.SyncTable Sync { get; } = new global::Filix.Runtime.Sync.SyncTable<Statement>(
+        "composite_keys", "statements", global::Filix.Runtime.Sync.SyncMode.Sync,
+        new string[] { "entity_id", "role", "role_type", "status" },
+        new string[] { "entity_id", "role", "role_type" },
+        global::System.Array.Empty<string>(),
+        StatementsTable.Read, StatementsTable.Fill, Read, WriteCopy);
+
+    /// <summary>
+    /// Writes the row's columns, in declaration order, to a binary COPY whose row the caller started.
+    /// </summary>
+    internal static void WriteCopy(global::Npgsql.NpgsqlBinaryImporter importer, Statement row)
+    {
+        importer.Write(row.EntityId, global::NpgsqlTypes.NpgsqlDbType.Text);
+        importer.Write(row.Role, global::NpgsqlTypes.NpgsqlDbType.Text);
+        importer.Write(row.RoleType, global::NpgsqlTypes.NpgsqlDbType.Text);
+        importer.Write(row.Status, global::NpgsqlTypes.NpgsqlDbType.Text);
+    }
+
     internal static Statement Read(global::Npgsql.NpgsqlDataReader reader) => new()
     {
         EntityId = reader.GetString(0),

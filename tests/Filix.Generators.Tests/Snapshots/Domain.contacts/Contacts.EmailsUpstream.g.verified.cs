@@ -63,6 +63,28 @@ public static partial class EmailsUpstream
         return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
     }
 
+    /// <summary>
+    /// What filix sync needs to move this table's rows (listed in the schema's SyncTables).
+    /// </summary>
+    public static global::Filix.Runtime.Sync.SyncTable Sync { get; } = new global::Filix.Runtime.Sync.SyncTable<Email>(
+        "contacts", "emails", global::Filix.Runtime.Sync.SyncMode.Sync,
+        new string[] { "person_id", "address", "label", "is_primary", "verified_at" },
+        new string[] { "person_id", "address" },
+        new string[] { "people" },
+        EmailsTable.Read, EmailsTable.Fill, Read, WriteCopy);
+
+    /// <summary>
+    /// Writes the row's columns, in declaration order, to a binary COPY whose row the caller started.
+    /// </summary>
+    internal static void WriteCopy(global::Npgsql.NpgsqlBinaryImporter importer, Email row)
+    {
+        importer.Write(row.PersonId, global::NpgsqlTypes.NpgsqlDbType.Uuid);
+        importer.Write(row.Address, global::NpgsqlTypes.NpgsqlDbType.Text);
+        importer.Write(row.Label, global::NpgsqlTypes.NpgsqlDbType.Text);
+        importer.Write(row.IsPrimary, global::NpgsqlTypes.NpgsqlDbType.Boolean);
+        if (row.VerifiedAt is { } vVerifiedAt) importer.Write(global::Filix.Runtime.FilixTimestamp.Truncate(vVerifiedAt), global::NpgsqlTypes.NpgsqlDbType.TimestampTz); else importer.WriteNull();
+    }
+
     internal static Email Read(global::Npgsql.NpgsqlDataReader reader) => new()
     {
         PersonId = reader.GetGuid(0),

@@ -73,6 +73,33 @@ public static partial class OrganizationsUpstream
         return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
     }
 
+    /// <summary>
+    /// What filix sync needs to move this table's rows (listed in the schema's SyncTables).
+    /// </summary>
+    public static global::Filix.Runtime.Sync.SyncTable Sync { get; } = new global::Filix.Runtime.Sync.SyncTable<Organization>(
+        "contacts", "organizations", global::Filix.Runtime.Sync.SyncMode.Sync,
+        new string[] { "id", "name", "domain", "website", "kind", "city", "country", "notes", "created_at", "updated_at" },
+        new string[] { "id" },
+        global::System.Array.Empty<string>(),
+        OrganizationsTable.Read, OrganizationsTable.Fill, Read, WriteCopy);
+
+    /// <summary>
+    /// Writes the row's columns, in declaration order, to a binary COPY whose row the caller started.
+    /// </summary>
+    internal static void WriteCopy(global::Npgsql.NpgsqlBinaryImporter importer, Organization row)
+    {
+        importer.Write(row.Id, global::NpgsqlTypes.NpgsqlDbType.Uuid);
+        importer.Write(row.Name, global::NpgsqlTypes.NpgsqlDbType.Text);
+        if (row.Domain is { } vDomain) importer.Write(vDomain, global::NpgsqlTypes.NpgsqlDbType.Text); else importer.WriteNull();
+        if (row.Website is { } vWebsite) importer.Write(vWebsite, global::NpgsqlTypes.NpgsqlDbType.Text); else importer.WriteNull();
+        importer.Write(row.Kind, global::NpgsqlTypes.NpgsqlDbType.Text);
+        if (row.City is { } vCity) importer.Write(vCity, global::NpgsqlTypes.NpgsqlDbType.Text); else importer.WriteNull();
+        if (row.Country is { } vCountry) importer.Write(vCountry, global::NpgsqlTypes.NpgsqlDbType.Text); else importer.WriteNull();
+        if (row.Notes is { } vNotes) importer.Write(vNotes, global::NpgsqlTypes.NpgsqlDbType.Text); else importer.WriteNull();
+        importer.Write(global::Filix.Runtime.FilixTimestamp.Truncate(row.CreatedAt), global::NpgsqlTypes.NpgsqlDbType.TimestampTz);
+        importer.Write(global::Filix.Runtime.FilixTimestamp.Truncate(row.UpdatedAt), global::NpgsqlTypes.NpgsqlDbType.TimestampTz);
+    }
+
     internal static Organization Read(global::Npgsql.NpgsqlDataReader reader) => new()
     {
         Id = reader.GetGuid(0),

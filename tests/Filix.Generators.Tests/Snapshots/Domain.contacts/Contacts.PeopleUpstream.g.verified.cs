@@ -89,6 +89,41 @@ public static partial class PeopleUpstream
         return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
     }
 
+    /// <summary>
+    /// What filix sync needs to move this table's rows (listed in the schema's SyncTables).
+    /// </summary>
+    public static global::Filix.Runtime.Sync.SyncTable Sync { get; } = new global::Filix.Runtime.Sync.SyncTable<Person>(
+        "contacts", "people", global::Filix.Runtime.Sync.SyncMode.Sync,
+        new string[] { "id", "display_name", "given_name", "family_name", "nickname", "organization_id", "job_title", "birthday", "city", "country", "tags", "notes", "starred", "source", "source_id", "last_contacted_at", "created_at", "updated_at" },
+        new string[] { "id" },
+        new string[] { "organizations" },
+        PeopleTable.Read, PeopleTable.Fill, Read, WriteCopy);
+
+    /// <summary>
+    /// Writes the row's columns, in declaration order, to a binary COPY whose row the caller started.
+    /// </summary>
+    internal static void WriteCopy(global::Npgsql.NpgsqlBinaryImporter importer, Person row)
+    {
+        importer.Write(row.Id, global::NpgsqlTypes.NpgsqlDbType.Uuid);
+        importer.Write(row.DisplayName, global::NpgsqlTypes.NpgsqlDbType.Text);
+        if (row.GivenName is { } vGivenName) importer.Write(vGivenName, global::NpgsqlTypes.NpgsqlDbType.Text); else importer.WriteNull();
+        if (row.FamilyName is { } vFamilyName) importer.Write(vFamilyName, global::NpgsqlTypes.NpgsqlDbType.Text); else importer.WriteNull();
+        if (row.Nickname is { } vNickname) importer.Write(vNickname, global::NpgsqlTypes.NpgsqlDbType.Text); else importer.WriteNull();
+        if (row.OrganizationId is { } vOrganizationId) importer.Write(vOrganizationId, global::NpgsqlTypes.NpgsqlDbType.Uuid); else importer.WriteNull();
+        if (row.JobTitle is { } vJobTitle) importer.Write(vJobTitle, global::NpgsqlTypes.NpgsqlDbType.Text); else importer.WriteNull();
+        if (row.Birthday is { } vBirthday) importer.Write(vBirthday, global::NpgsqlTypes.NpgsqlDbType.Date); else importer.WriteNull();
+        if (row.City is { } vCity) importer.Write(vCity, global::NpgsqlTypes.NpgsqlDbType.Text); else importer.WriteNull();
+        if (row.Country is { } vCountry) importer.Write(vCountry, global::NpgsqlTypes.NpgsqlDbType.Text); else importer.WriteNull();
+        importer.Write(row.Tags, global::NpgsqlTypes.NpgsqlDbType.Jsonb);
+        if (row.Notes is { } vNotes) importer.Write(vNotes, global::NpgsqlTypes.NpgsqlDbType.Text); else importer.WriteNull();
+        importer.Write(row.Starred, global::NpgsqlTypes.NpgsqlDbType.Boolean);
+        importer.Write(row.Source, global::NpgsqlTypes.NpgsqlDbType.Text);
+        if (row.SourceId is { } vSourceId) importer.Write(vSourceId, global::NpgsqlTypes.NpgsqlDbType.Text); else importer.WriteNull();
+        if (row.LastContactedAt is { } vLastContactedAt) importer.Write(global::Filix.Runtime.FilixTimestamp.Truncate(vLastContactedAt), global::NpgsqlTypes.NpgsqlDbType.TimestampTz); else importer.WriteNull();
+        importer.Write(global::Filix.Runtime.FilixTimestamp.Truncate(row.CreatedAt), global::NpgsqlTypes.NpgsqlDbType.TimestampTz);
+        importer.Write(global::Filix.Runtime.FilixTimestamp.Truncate(row.UpdatedAt), global::NpgsqlTypes.NpgsqlDbType.TimestampTz);
+    }
+
     internal static Person Read(global::Npgsql.NpgsqlDataReader reader) => new()
     {
         Id = reader.GetGuid(0),

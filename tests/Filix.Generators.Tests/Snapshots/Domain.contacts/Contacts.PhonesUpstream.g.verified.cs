@@ -61,6 +61,27 @@ public static partial class PhonesUpstream
         return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
     }
 
+    /// <summary>
+    /// What filix sync needs to move this table's rows (listed in the schema's SyncTables).
+    /// </summary>
+    public static global::Filix.Runtime.Sync.SyncTable Sync { get; } = new global::Filix.Runtime.Sync.SyncTable<Phone>(
+        "contacts", "phones", global::Filix.Runtime.Sync.SyncMode.Sync,
+        new string[] { "person_id", "number", "label", "is_primary" },
+        new string[] { "person_id", "number" },
+        new string[] { "people" },
+        PhonesTable.Read, PhonesTable.Fill, Read, WriteCopy);
+
+    /// <summary>
+    /// Writes the row's columns, in declaration order, to a binary COPY whose row the caller started.
+    /// </summary>
+    internal static void WriteCopy(global::Npgsql.NpgsqlBinaryImporter importer, Phone row)
+    {
+        importer.Write(row.PersonId, global::NpgsqlTypes.NpgsqlDbType.Uuid);
+        importer.Write(row.Number, global::NpgsqlTypes.NpgsqlDbType.Text);
+        importer.Write(row.Label, global::NpgsqlTypes.NpgsqlDbType.Text);
+        importer.Write(row.IsPrimary, global::NpgsqlTypes.NpgsqlDbType.Boolean);
+    }
+
     internal static Phone Read(global::Npgsql.NpgsqlDataReader reader) => new()
     {
         PersonId = reader.GetGuid(0),

@@ -166,5 +166,6 @@ public static partial class ContactsSchema
             "ALTER TABLE \"phones\" ADD CONSTRAINT \"phones_person_id_fkey\" FOREIGN KEY (\"person_id\") REFERENCES \"people\" (\"id\") DEFERRABLE INITIALLY DEFERRED",
         },
         Migrations = MigrationSet.All,
+        SyncTables = new global::Filix.Runtime.Sync.SyncTable[] { OrganizationsUpstream.Sync, PeopleUpstream.Sync, EmailsUpstream.Sync, PhonesUpstream.Sync },
     };
 }

@@ -71,6 +71,32 @@ public static partial class EntitiesUpstream
         return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
     }
 
+    /// <summary>
+    /// What filix sync needs to move this table's rows (listed in the schema's SyncTables).
+    /// </summary>
+    public static global::Filix.Runtime.Sync.SyncTable Sync { get; } = new global::Filix.Runtime.Sync.SyncTable<Entity>(
+        "entities", "entities", global::Filix.Runtime.Sync.SyncMode.Sync,
+        new string[] { "id", "type", "name", "aliases", "summary", "url", "attributes", "created_at", "updated_at" },
+        new string[] { "id" },
+        global::System.Array.Empty<string>(),
+        EntitiesTable.Read, EntitiesTable.Fill, Read, WriteCopy);
+
+    /// <summary>
+    /// Writes the row's columns, in declaration order, to a binary COPY whose row the caller started.
+    /// </summary>
+    internal static void WriteCopy(global::Npgsql.NpgsqlBinaryImporter importer, Entity row)
+    {
+        importer.Write(row.Id, global::NpgsqlTypes.NpgsqlDbType.Text);
+        importer.Write(row.Type, global::NpgsqlTypes.NpgsqlDbType.Text);
+        importer.Write(row.Name, global::NpgsqlTypes.NpgsqlDbType.Text);
+        importer.Write(row.Aliases, global::NpgsqlTypes.NpgsqlDbType.Jsonb);
+        if (row.Summary is { } vSummary) importer.Write(vSummary, global::NpgsqlTypes.NpgsqlDbType.Text); else importer.WriteNull();
+        if (row.Url is { } vUrl) importer.Write(vUrl, global::NpgsqlTypes.NpgsqlDbType.Text); else importer.WriteNull();
+        importer.Write(row.Attributes, global::NpgsqlTypes.NpgsqlDbType.Jsonb);
+        importer.Write(global::Filix.Runtime.FilixTimestamp.Truncate(row.CreatedAt), global::NpgsqlTypes.NpgsqlDbType.TimestampTz);
+        importer.Write(global::Filix.Runtime.FilixTimestamp.Truncate(row.UpdatedAt), global::NpgsqlTypes.NpgsqlDbType.TimestampTz);
+    }
+
     internal static Entity Read(global::Npgsql.NpgsqlDataReader reader) => new()
     {
         Id = reader.GetString(0),

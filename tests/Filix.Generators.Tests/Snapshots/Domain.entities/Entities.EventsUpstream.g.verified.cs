@@ -75,6 +75,34 @@ public static partial class EventsUpstream
         return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
     }
 
+    /// <summary>
+    /// What filix sync needs to move this table's rows (listed in the schema's SyncTables).
+    /// </summary>
+    public static global::Filix.Runtime.Sync.SyncTable Sync { get; } = new global::Filix.Runtime.Sync.SyncTable<Event>(
+        "entities", "events", global::Filix.Runtime.Sync.SyncMode.Sync,
+        new string[] { "entity_id", "role", "role_type", "status", "start_date", "end_date", "source", "confidence", "note", "created_at", "updated_at" },
+        new string[] { "entity_id", "role", "role_type" },
+        new string[] { "entities" },
+        EventsTable.Read, EventsTable.Fill, Read, WriteCopy);
+
+    /// <summary>
+    /// Writes the row's columns, in declaration order, to a binary COPY whose row the caller started.
+    /// </summary>
+    internal static void WriteCopy(global::Npgsql.NpgsqlBinaryImporter importer, Event row)
+    {
+        importer.Write(row.EntityId, global::NpgsqlTypes.NpgsqlDbType.Text);
+        importer.Write(row.Role, global::NpgsqlTypes.NpgsqlDbType.Text);
+        importer.Write(row.RoleType, global::NpgsqlTypes.NpgsqlDbType.Text);
+        importer.Write(row.Status, global::NpgsqlTypes.NpgsqlDbType.Text);
+        if (row.StartDate is { } vStartDate) importer.Write(vStartDate, global::NpgsqlTypes.NpgsqlDbType.Date); else importer.WriteNull();
+        if (row.EndDate is { } vEndDate) importer.Write(vEndDate, global::NpgsqlTypes.NpgsqlDbType.Date); else importer.WriteNull();
+        if (row.Source is { } vSource) importer.Write(vSource, global::NpgsqlTypes.NpgsqlDbType.Text); else importer.WriteNull();
+        if (row.Confidence is { } vConfidence) importer.Write(vConfidence, global::NpgsqlTypes.NpgsqlDbType.Double); else importer.WriteNull();
+        if (row.Note is { } vNote) importer.Write(vNote, global::NpgsqlTypes.NpgsqlDbType.Text); else importer.WriteNull();
+        importer.Write(global::Filix.Runtime.FilixTimestamp.Truncate(row.CreatedAt), global::NpgsqlTypes.NpgsqlDbType.TimestampTz);
+        importer.Write(global::Filix.Runtime.FilixTimestamp.Truncate(row.UpdatedAt), global::NpgsqlTypes.NpgsqlDbType.TimestampTz);
+    }
+
     internal static Event Read(global::Npgsql.NpgsqlDataReader reader) => new()
     {
         EntityId = reader.GetString(0),

@@ -110,5 +110,6 @@ public static partial class EntitiesSchema
             "ALTER TABLE \"events\" ADD CONSTRAINT \"events_entity_id_fkey\" FOREIGN KEY (\"entity_id\") REFERENCES \"entities\" (\"id\") DEFERRABLE INITIALLY DEFERRED",
         },
         Migrations = MigrationSet.All,
+        SyncTables = new global::Filix.Runtime.Sync.SyncTable[] { EntitiesUpstream.Sync, EventsUpstream.Sync },
     };
 }

@@ -71,6 +71,32 @@ public static partial class AlbumsUpstream
         return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
     }
 
+    /// <summary>
+    /// What filix sync needs to move this table's rows (listed in the schema's SyncTables).
+    /// </summary>
+    public static global::Filix.Runtime.Sync.SyncTable Sync { get; } = new global::Filix.Runtime.Sync.SyncTable<Album>(
+        "music", "albums", global::Filix.Runtime.Sync.SyncMode.Optional,
+        new string[] { "id", "title", "artist_id", "year", "label", "catalog_number", "release_type", "cover_key", "created_at" },
+        new string[] { "id" },
+        new string[] { "artists" },
+        AlbumsTable.Read, AlbumsTable.Fill, Read, WriteCopy);
+
+    /// <summary>
+    /// Writes the row's columns, in declaration order, to a binary COPY whose row the caller started.
+    /// </summary>
+    internal static void WriteCopy(global::Npgsql.NpgsqlBinaryImporter importer, Album row)
+    {
+        importer.Write(row.Id, global::NpgsqlTypes.NpgsqlDbType.Uuid);
+        importer.Write(row.Title, global::NpgsqlTypes.NpgsqlDbType.Text);
+        if (row.ArtistId is { } vArtistId) importer.Write(vArtistId, global::NpgsqlTypes.NpgsqlDbType.Uuid); else importer.WriteNull();
+        if (row.Year is { } vYear) importer.Write(vYear, global::NpgsqlTypes.NpgsqlDbType.Bigint); else importer.WriteNull();
+        if (row.Label is { } vLabel) importer.Write(vLabel, global::NpgsqlTypes.NpgsqlDbType.Text); else importer.WriteNull();
+        if (row.CatalogNumber is { } vCatalogNumber) importer.Write(vCatalogNumber, global::NpgsqlTypes.NpgsqlDbType.Text); else importer.WriteNull();
+        importer.Write(row.ReleaseType, global::NpgsqlTypes.NpgsqlDbType.Text);
+        if (row.CoverKey is { } vCoverKey) importer.Write(vCoverKey, global::NpgsqlTypes.NpgsqlDbType.Text); else importer.WriteNull();
+        importer.Write(global::Filix.Runtime.FilixTimestamp.Truncate(row.CreatedAt), global::NpgsqlTypes.NpgsqlDbType.TimestampTz);
+    }
+
     internal static Album Read(global::Npgsql.NpgsqlDataReader reader) => new()
     {
         Id = reader.GetGuid(0),

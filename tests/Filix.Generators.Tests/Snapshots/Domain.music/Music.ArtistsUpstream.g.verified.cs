@@ -65,6 +65,29 @@ public static partial class ArtistsUpstream
         return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
     }
 
+    /// <summary>
+    /// What filix sync needs to move this table's rows (listed in the schema's SyncTables).
+    /// </summary>
+    public static global::Filix.Runtime.Sync.SyncTable Sync { get; } = new global::Filix.Runtime.Sync.SyncTable<Artist>(
+        "music", "artists", global::Filix.Runtime.Sync.SyncMode.Optional,
+        new string[] { "id", "name", "sort_name", "country", "musicbrainz_id", "created_at" },
+        new string[] { "id" },
+        global::System.Array.Empty<string>(),
+        ArtistsTable.Read, ArtistsTable.Fill, Read, WriteCopy);
+
+    /// <summary>
+    /// Writes the row's columns, in declaration order, to a binary COPY whose row the caller started.
+    /// </summary>
+    internal static void WriteCopy(global::Npgsql.NpgsqlBinaryImporter importer, Artist row)
+    {
+        importer.Write(row.Id, global::NpgsqlTypes.NpgsqlDbType.Uuid);
+        importer.Write(row.Name, global::NpgsqlTypes.NpgsqlDbType.Text);
+        importer.Write(row.SortName, global::NpgsqlTypes.NpgsqlDbType.Text);
+        if (row.Country is { } vCountry) importer.Write(vCountry, global::NpgsqlTypes.NpgsqlDbType.Text); else importer.WriteNull();
+        if (row.MusicbrainzId is { } vMusicbrainzId) importer.Write(vMusicbrainzId, global::NpgsqlTypes.NpgsqlDbType.Uuid); else importer.WriteNull();
+        importer.Write(global::Filix.Runtime.FilixTimestamp.Truncate(row.CreatedAt), global::NpgsqlTypes.NpgsqlDbType.TimestampTz);
+    }
+
     internal static Artist Read(global::Npgsql.NpgsqlDataReader reader) => new()
     {
         Id = reader.GetGuid(0),

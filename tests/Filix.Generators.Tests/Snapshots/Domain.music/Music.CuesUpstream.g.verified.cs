@@ -67,6 +67,30 @@ public static partial class CuesUpstream
         return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
     }
 
+    /// <summary>
+    /// What filix sync needs to move this table's rows (listed in the schema's SyncTables).
+    /// </summary>
+    public static global::Filix.Runtime.Sync.SyncTable Sync { get; } = new global::Filix.Runtime.Sync.SyncTable<Cue>(
+        "music", "cues", global::Filix.Runtime.Sync.SyncMode.Optional,
+        new string[] { "track_id", "kind", "slot", "position_ms", "loop_length_ms", "label", "color" },
+        new string[] { "track_id", "kind", "slot" },
+        new string[] { "tracks" },
+        CuesTable.Read, CuesTable.Fill, Read, WriteCopy);
+
+    /// <summary>
+    /// Writes the row's columns, in declaration order, to a binary COPY whose row the caller started.
+    /// </summary>
+    internal static void WriteCopy(global::Npgsql.NpgsqlBinaryImporter importer, Cue row)
+    {
+        importer.Write(row.TrackId, global::NpgsqlTypes.NpgsqlDbType.Uuid);
+        importer.Write(row.Kind, global::NpgsqlTypes.NpgsqlDbType.Text);
+        importer.Write(row.Slot, global::NpgsqlTypes.NpgsqlDbType.Bigint);
+        importer.Write(row.PositionMs, global::NpgsqlTypes.NpgsqlDbType.Bigint);
+        if (row.LoopLengthMs is { } vLoopLengthMs) importer.Write(vLoopLengthMs, global::NpgsqlTypes.NpgsqlDbType.Bigint); else importer.WriteNull();
+        if (row.Label is { } vLabel) importer.Write(vLabel, global::NpgsqlTypes.NpgsqlDbType.Text); else importer.WriteNull();
+        if (row.Color is { } vColor) importer.Write(vColor, global::NpgsqlTypes.NpgsqlDbType.Text); else importer.WriteNull();
+    }
+
     internal static Cue Read(global::Npgsql.NpgsqlDataReader reader) => new()
     {
         TrackId = reader.GetGuid(0),

@@ -63,6 +63,28 @@ public static partial class PlaylistTracksUpstream
         return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
     }
 
+    /// <summary>
+    /// What filix sync needs to move this table's rows (listed in the schema's SyncTables).
+    /// </summary>
+    public static global::Filix.Runtime.Sync.SyncTable Sync { get; } = new global::Filix.Runtime.Sync.SyncTable<PlaylistTrack>(
+        "music", "playlist_tracks", global::Filix.Runtime.Sync.SyncMode.Optional,
+        new string[] { "playlist_id", "position", "track_id", "transition", "added_at" },
+        new string[] { "playlist_id", "position" },
+        new string[] { "playlists", "tracks" },
+        PlaylistTracksTable.Read, PlaylistTracksTable.Fill, Read, WriteCopy);
+
+    /// <summary>
+    /// Writes the row's columns, in declaration order, to a binary COPY whose row the caller started.
+    /// </summary>
+    internal static void WriteCopy(global::Npgsql.NpgsqlBinaryImporter importer, PlaylistTrack row)
+    {
+        importer.Write(row.PlaylistId, global::NpgsqlTypes.NpgsqlDbType.Uuid);
+        importer.Write(row.Position, global::NpgsqlTypes.NpgsqlDbType.Bigint);
+        importer.Write(row.TrackId, global::NpgsqlTypes.NpgsqlDbType.Uuid);
+        if (row.Transition is { } vTransition) importer.Write(vTransition, global::NpgsqlTypes.NpgsqlDbType.Text); else importer.WriteNull();
+        importer.Write(global::Filix.Runtime.FilixTimestamp.Truncate(row.AddedAt), global::NpgsqlTypes.NpgsqlDbType.TimestampTz);
+    }
+
     internal static PlaylistTrack Read(global::Npgsql.NpgsqlDataReader reader) => new()
     {
         PlaylistId = reader.GetGuid(0),

@@ -71,6 +71,32 @@ public static partial class PlaylistsUpstream
         return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
     }
 
+    /// <summary>
+    /// What filix sync needs to move this table's rows (listed in the schema's SyncTables).
+    /// </summary>
+    public static global::Filix.Runtime.Sync.SyncTable Sync { get; } = new global::Filix.Runtime.Sync.SyncTable<Playlist>(
+        "music", "playlists", global::Filix.Runtime.Sync.SyncMode.Optional,
+        new string[] { "id", "name", "kind", "parent_id", "description", "played_at", "venue", "created_at", "updated_at" },
+        new string[] { "id" },
+        global::System.Array.Empty<string>(),
+        PlaylistsTable.Read, PlaylistsTable.Fill, Read, WriteCopy);
+
+    /// <summary>
+    /// Writes the row's columns, in declaration order, to a binary COPY whose row the caller started.
+    /// </summary>
+    internal static void WriteCopy(global::Npgsql.NpgsqlBinaryImporter importer, Playlist row)
+    {
+        importer.Write(row.Id, global::NpgsqlTypes.NpgsqlDbType.Uuid);
+        importer.Write(row.Name, global::NpgsqlTypes.NpgsqlDbType.Text);
+        importer.Write(row.Kind, global::NpgsqlTypes.NpgsqlDbType.Text);
+        if (row.ParentId is { } vParentId) importer.Write(vParentId, global::NpgsqlTypes.NpgsqlDbType.Uuid); else importer.WriteNull();
+        if (row.Description is { } vDescription) importer.Write(vDescription, global::NpgsqlTypes.NpgsqlDbType.Text); else importer.WriteNull();
+        if (row.PlayedAt is { } vPlayedAt) importer.Write(global::Filix.Runtime.FilixTimestamp.Truncate(vPlayedAt), global::NpgsqlTypes.NpgsqlDbType.TimestampTz); else importer.WriteNull();
+        if (row.Venue is { } vVenue) importer.Write(vVenue, global::NpgsqlTypes.NpgsqlDbType.Text); else importer.WriteNull();
+        importer.Write(global::Filix.Runtime.FilixTimestamp.Truncate(row.CreatedAt), global::NpgsqlTypes.NpgsqlDbType.TimestampTz);
+        importer.Write(global::Filix.Runtime.FilixTimestamp.Truncate(row.UpdatedAt), global::NpgsqlTypes.NpgsqlDbType.TimestampTz);
+    }
+
     internal static Playlist Read(global::Npgsql.NpgsqlDataReader reader) => new()
     {
         Id = reader.GetGuid(0),

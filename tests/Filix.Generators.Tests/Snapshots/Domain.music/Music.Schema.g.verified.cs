@@ -248,5 +248,6 @@ public static partial class MusicSchema
             "ALTER TABLE \"playlist_tracks\" ADD CONSTRAINT \"playlist_tracks_track_id_fkey\" FOREIGN KEY (\"track_id\") REFERENCES \"tracks\" (\"id\") DEFERRABLE INITIALLY DEFERRED",
         },
         Migrations = MigrationSet.All,
+        SyncTables = new global::Filix.Runtime.Sync.SyncTable[] { ArtistsUpstream.Sync, AlbumsUpstream.Sync, TracksUpstream.Sync, CuesUpstream.Sync, PlaylistsUpstream.Sync, PlaylistTracksUpstream.Sync },
     };
 }

@@ -103,6 +103,48 @@ public static partial class TracksUpstream
         return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
     }
 
+    /// <summary>
+    /// What filix sync needs to move this table's rows (listed in the schema's SyncTables).
+    /// </summary>
+    public static global::Filix.Runtime.Sync.SyncTable Sync { get; } = new global::Filix.Runtime.Sync.SyncTable<Track>(
+        "music", "tracks", global::Filix.Runtime.Sync.SyncMode.Optional,
+        new string[] { "id", "title", "artist_id", "album_id", "mix_name", "disc_number", "track_number", "duration_ms", "bpm", "musical_key", "genre", "energy", "rating", "play_count", "last_played_at", "isrc", "format", "bitrate_kbps", "sample_rate_hz", "file_key", "file_sha256", "comment", "tags", "added_at", "updated_at" },
+        new string[] { "id" },
+        new string[] { "artists", "albums" },
+        TracksTable.Read, TracksTable.Fill, Read, WriteCopy);
+
+    /// <summary>
+    /// Writes the row's columns, in declaration order, to a binary COPY whose row the caller started.
+    /// </summary>
+    internal static void WriteCopy(global::Npgsql.NpgsqlBinaryImporter importer, Track row)
+    {
+        importer.Write(row.Id, global::NpgsqlTypes.NpgsqlDbType.Uuid);
+        importer.Write(row.Title, global::NpgsqlTypes.NpgsqlDbType.Text);
+        importer.Write(row.ArtistId, global::NpgsqlTypes.NpgsqlDbType.Uuid);
+        if (row.AlbumId is { } vAlbumId) importer.Write(vAlbumId, global::NpgsqlTypes.NpgsqlDbType.Uuid); else importer.WriteNull();
+        if (row.MixName is { } vMixName) importer.Write(vMixName, global::NpgsqlTypes.NpgsqlDbType.Text); else importer.WriteNull();
+        importer.Write(row.DiscNumber, global::NpgsqlTypes.NpgsqlDbType.Bigint);
+        if (row.TrackNumber is { } vTrackNumber) importer.Write(vTrackNumber, global::NpgsqlTypes.NpgsqlDbType.Bigint); else importer.WriteNull();
+        importer.Write(row.DurationMs, global::NpgsqlTypes.NpgsqlDbType.Bigint);
+        if (row.Bpm is { } vBpm) importer.Write(vBpm, global::NpgsqlTypes.NpgsqlDbType.Double); else importer.WriteNull();
+        if (row.MusicalKey is { } vMusicalKey) importer.Write(vMusicalKey, global::NpgsqlTypes.NpgsqlDbType.Text); else importer.WriteNull();
+        if (row.Genre is { } vGenre) importer.Write(vGenre, global::NpgsqlTypes.NpgsqlDbType.Text); else importer.WriteNull();
+        if (row.Energy is { } vEnergy) importer.Write(vEnergy, global::NpgsqlTypes.NpgsqlDbType.Bigint); else importer.WriteNull();
+        importer.Write(row.Rating, global::NpgsqlTypes.NpgsqlDbType.Bigint);
+        importer.Write(row.PlayCount, global::NpgsqlTypes.NpgsqlDbType.Bigint);
+        if (row.LastPlayedAt is { } vLastPlayedAt) importer.Write(global::Filix.Runtime.FilixTimestamp.Truncate(vLastPlayedAt), global::NpgsqlTypes.NpgsqlDbType.TimestampTz); else importer.WriteNull();
+        if (row.Isrc is { } vIsrc) importer.Write(vIsrc, global::NpgsqlTypes.NpgsqlDbType.Text); else importer.WriteNull();
+        importer.Write(row.Format, global::NpgsqlTypes.NpgsqlDbType.Text);
+        if (row.BitrateKbps is { } vBitrateKbps) importer.Write(vBitrateKbps, global::NpgsqlTypes.NpgsqlDbType.Bigint); else importer.WriteNull();
+        importer.Write(row.SampleRateHz, global::NpgsqlTypes.NpgsqlDbType.Bigint);
+        if (row.FileKey is { } vFileKey) importer.Write(vFileKey, global::NpgsqlTypes.NpgsqlDbType.Text); else importer.WriteNull();
+        if (row.FileSha256 is { } vFileSha256) importer.Write(vFileSha256, global::NpgsqlTypes.NpgsqlDbType.Text); else importer.WriteNull();
+        if (row.Comment is { } vComment) importer.Write(vComment, global::NpgsqlTypes.NpgsqlDbType.Text); else importer.WriteNull();
+        importer.Write(row.Tags, global::NpgsqlTypes.NpgsqlDbType.Jsonb);
+        importer.Write(global::Filix.Runtime.FilixTimestamp.Truncate(row.AddedAt), global::NpgsqlTypes.NpgsqlDbType.TimestampTz);
+        importer.Write(global::Filix.Runtime.FilixTimestamp.Truncate(row.UpdatedAt), global::NpgsqlTypes.NpgsqlDbType.TimestampTz);
+    }
+
     internal static Track Read(global::Npgsql.NpgsqlDataReader reader) => new()
     {
         Id = reader.GetGuid(0),

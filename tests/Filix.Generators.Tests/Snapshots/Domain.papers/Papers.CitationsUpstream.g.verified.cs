@@ -63,6 +63,28 @@ public static partial class CitationsUpstream
         return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
     }
 
+    /// <summary>
+    /// What filix sync needs to move this table's rows (listed in the schema's SyncTables).
+    /// </summary>
+    public static global::Filix.Runtime.Sync.SyncTable Sync { get; } = new global::Filix.Runtime.Sync.SyncTable<Citation>(
+        "papers", "citations", global::Filix.Runtime.Sync.SyncMode.Sync,
+        new string[] { "citing_id", "cited_doi", "cited_id", "context", "added_at" },
+        new string[] { "citing_id", "cited_doi" },
+        new string[] { "papers" },
+        CitationsTable.Read, CitationsTable.Fill, Read, WriteCopy);
+
+    /// <summary>
+    /// Writes the row's columns, in declaration order, to a binary COPY whose row the caller started.
+    /// </summary>
+    internal static void WriteCopy(global::Npgsql.NpgsqlBinaryImporter importer, Citation row)
+    {
+        importer.Write(row.CitingId, global::NpgsqlTypes.NpgsqlDbType.Text);
+        importer.Write(row.CitedDoi, global::NpgsqlTypes.NpgsqlDbType.Text);
+        if (row.CitedId is { } vCitedId) importer.Write(vCitedId, global::NpgsqlTypes.NpgsqlDbType.Text); else importer.WriteNull();
+        if (row.Context is { } vContext) importer.Write(vContext, global::NpgsqlTypes.NpgsqlDbType.Text); else importer.WriteNull();
+        importer.Write(global::Filix.Runtime.FilixTimestamp.Truncate(row.AddedAt), global::NpgsqlTypes.NpgsqlDbType.TimestampTz);
+    }
+
     internal static Citation Read(global::Npgsql.NpgsqlDataReader reader) => new()
     {
         CitingId = reader.GetString(0),

@@ -67,6 +67,30 @@ public static partial class PaperAuthorsUpstream
         return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
     }
 
+    /// <summary>
+    /// What filix sync needs to move this table's rows (listed in the schema's SyncTables).
+    /// </summary>
+    public static global::Filix.Runtime.Sync.SyncTable Sync { get; } = new global::Filix.Runtime.Sync.SyncTable<PaperAuthor>(
+        "papers", "paper_authors", global::Filix.Runtime.Sync.SyncMode.Sync,
+        new string[] { "paper_id", "position", "name", "family_name", "orcid", "affiliation", "corresponding" },
+        new string[] { "paper_id", "position" },
+        new string[] { "papers" },
+        PaperAuthorsTable.Read, PaperAuthorsTable.Fill, Read, WriteCopy);
+
+    /// <summary>
+    /// Writes the row's columns, in declaration order, to a binary COPY whose row the caller started.
+    /// </summary>
+    internal static void WriteCopy(global::Npgsql.NpgsqlBinaryImporter importer, PaperAuthor row)
+    {
+        importer.Write(row.PaperId, global::NpgsqlTypes.NpgsqlDbType.Text);
+        importer.Write(row.Position, global::NpgsqlTypes.NpgsqlDbType.Bigint);
+        importer.Write(row.Name, global::NpgsqlTypes.NpgsqlDbType.Text);
+        importer.Write(row.FamilyName, global::NpgsqlTypes.NpgsqlDbType.Text);
+        if (row.Orcid is { } vOrcid) importer.Write(vOrcid, global::NpgsqlTypes.NpgsqlDbType.Text); else importer.WriteNull();
+        if (row.Affiliation is { } vAffiliation) importer.Write(vAffiliation, global::NpgsqlTypes.NpgsqlDbType.Text); else importer.WriteNull();
+        importer.Write(row.Corresponding, global::NpgsqlTypes.NpgsqlDbType.Boolean);
+    }
+
     internal static PaperAuthor Read(global::Npgsql.NpgsqlDataReader reader) => new()
     {
         PaperId = reader.GetString(0),

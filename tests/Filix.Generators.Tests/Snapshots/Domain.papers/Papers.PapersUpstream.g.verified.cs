@@ -107,6 +107,50 @@ public static partial class PapersUpstream
         return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
     }
 
+    /// <summary>
+    /// What filix sync needs to move this table's rows (listed in the schema's SyncTables).
+    /// </summary>
+    public static global::Filix.Runtime.Sync.SyncTable Sync { get; } = new global::Filix.Runtime.Sync.SyncTable<Paper>(
+        "papers", "papers", global::Filix.Runtime.Sync.SyncMode.Sync,
+        new string[] { "id", "doi", "arxiv_id", "pmid", "title", "authors", "abstract", "year", "published_on", "venue", "kind", "volume", "issue", "pages", "publisher", "url", "keywords", "tags", "pdf_key", "pdf_sha256", "read_status", "rating", "citation_count", "notes", "source", "added_at", "updated_at" },
+        new string[] { "id" },
+        global::System.Array.Empty<string>(),
+        PapersTable.Read, PapersTable.Fill, Read, WriteCopy);
+
+    /// <summary>
+    /// Writes the row's columns, in declaration order, to a binary COPY whose row the caller started.
+    /// </summary>
+    internal static void WriteCopy(global::Npgsql.NpgsqlBinaryImporter importer, Paper row)
+    {
+        importer.Write(row.Id, global::NpgsqlTypes.NpgsqlDbType.Text);
+        if (row.Doi is { } vDoi) importer.Write(vDoi, global::NpgsqlTypes.NpgsqlDbType.Text); else importer.WriteNull();
+        if (row.ArxivId is { } vArxivId) importer.Write(vArxivId, global::NpgsqlTypes.NpgsqlDbType.Text); else importer.WriteNull();
+        if (row.Pmid is { } vPmid) importer.Write(vPmid, global::NpgsqlTypes.NpgsqlDbType.Text); else importer.WriteNull();
+        importer.Write(row.Title, global::NpgsqlTypes.NpgsqlDbType.Text);
+        importer.Write(row.Authors, global::NpgsqlTypes.NpgsqlDbType.Jsonb);
+        if (row.Abstract is { } vAbstract) importer.Write(vAbstract, global::NpgsqlTypes.NpgsqlDbType.Text); else importer.WriteNull();
+        if (row.Year is { } vYear) importer.Write(vYear, global::NpgsqlTypes.NpgsqlDbType.Bigint); else importer.WriteNull();
+        if (row.PublishedOn is { } vPublishedOn) importer.Write(vPublishedOn, global::NpgsqlTypes.NpgsqlDbType.Date); else importer.WriteNull();
+        if (row.Venue is { } vVenue) importer.Write(vVenue, global::NpgsqlTypes.NpgsqlDbType.Text); else importer.WriteNull();
+        importer.Write(row.Kind, global::NpgsqlTypes.NpgsqlDbType.Text);
+        if (row.Volume is { } vVolume) importer.Write(vVolume, global::NpgsqlTypes.NpgsqlDbType.Text); else importer.WriteNull();
+        if (row.Issue is { } vIssue) importer.Write(vIssue, global::NpgsqlTypes.NpgsqlDbType.Text); else importer.WriteNull();
+        if (row.Pages is { } vPages) importer.Write(vPages, global::NpgsqlTypes.NpgsqlDbType.Text); else importer.WriteNull();
+        if (row.Publisher is { } vPublisher) importer.Write(vPublisher, global::NpgsqlTypes.NpgsqlDbType.Text); else importer.WriteNull();
+        if (row.Url is { } vUrl) importer.Write(vUrl, global::NpgsqlTypes.NpgsqlDbType.Text); else importer.WriteNull();
+        importer.Write(row.Keywords, global::NpgsqlTypes.NpgsqlDbType.Jsonb);
+        importer.Write(row.Tags, global::NpgsqlTypes.NpgsqlDbType.Jsonb);
+        if (row.PdfKey is { } vPdfKey) importer.Write(vPdfKey, global::NpgsqlTypes.NpgsqlDbType.Text); else importer.WriteNull();
+        if (row.PdfSha256 is { } vPdfSha256) importer.Write(vPdfSha256, global::NpgsqlTypes.NpgsqlDbType.Text); else importer.WriteNull();
+        importer.Write(row.ReadStatus, global::NpgsqlTypes.NpgsqlDbType.Text);
+        if (row.Rating is { } vRating) importer.Write(vRating, global::NpgsqlTypes.NpgsqlDbType.Bigint); else importer.WriteNull();
+        if (row.CitationCount is { } vCitationCount) importer.Write(vCitationCount, global::NpgsqlTypes.NpgsqlDbType.Bigint); else importer.WriteNull();
+        if (row.Notes is { } vNotes) importer.Write(vNotes, global::NpgsqlTypes.NpgsqlDbType.Text); else importer.WriteNull();
+        if (row.Source is { } vSource) importer.Write(vSource, global::NpgsqlTypes.NpgsqlDbType.Text); else importer.WriteNull();
+        importer.Write(global::Filix.Runtime.FilixTimestamp.Truncate(row.AddedAt), global::NpgsqlTypes.NpgsqlDbType.TimestampTz);
+        importer.Write(global::Filix.Runtime.FilixTimestamp.Truncate(row.UpdatedAt), global::NpgsqlTypes.NpgsqlDbType.TimestampTz);
+    }
+
     internal static Paper Read(global::Npgsql.NpgsqlDataReader reader) => new()
     {
         Id = reader.GetString(0),

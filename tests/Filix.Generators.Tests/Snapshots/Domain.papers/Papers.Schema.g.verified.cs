@@ -164,5 +164,6 @@ public static partial class PapersSchema
             "ALTER TABLE \"citations\" ADD CONSTRAINT \"citations_cited_id_fkey\" FOREIGN KEY (\"cited_id\") REFERENCES \"papers\" (\"id\") DEFERRABLE INITIALLY DEFERRED",
         },
         Migrations = MigrationSet.All,
+        SyncTables = new global::Filix.Runtime.Sync.SyncTable[] { PapersUpstream.Sync, PaperAuthorsUpstream.Sync, CitationsUpstream.Sync },
     };
 }

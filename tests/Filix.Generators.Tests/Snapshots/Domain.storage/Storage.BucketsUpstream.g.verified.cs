@@ -65,6 +65,29 @@ public static partial class BucketsUpstream
         return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
     }
 
+    /// <summary>
+    /// What filix sync needs to move this table's rows (listed in the schema's SyncTables).
+    /// </summary>
+    public static global::Filix.Runtime.Sync.SyncTable Sync { get; } = new global::Filix.Runtime.Sync.SyncTable<Bucket>(
+        "storage", "buckets", global::Filix.Runtime.Sync.SyncMode.Sync,
+        new string[] { "name", "endpoint", "region", "purpose", "versioning", "created_at" },
+        new string[] { "name" },
+        global::System.Array.Empty<string>(),
+        BucketsTable.Read, BucketsTable.Fill, Read, WriteCopy);
+
+    /// <summary>
+    /// Writes the row's columns, in declaration order, to a binary COPY whose row the caller started.
+    /// </summary>
+    internal static void WriteCopy(global::Npgsql.NpgsqlBinaryImporter importer, Bucket row)
+    {
+        importer.Write(row.Name, global::NpgsqlTypes.NpgsqlDbType.Text);
+        importer.Write(row.Endpoint, global::NpgsqlTypes.NpgsqlDbType.Text);
+        importer.Write(row.Region, global::NpgsqlTypes.NpgsqlDbType.Text);
+        if (row.Purpose is { } vPurpose) importer.Write(vPurpose, global::NpgsqlTypes.NpgsqlDbType.Text); else importer.WriteNull();
+        importer.Write(row.Versioning, global::NpgsqlTypes.NpgsqlDbType.Boolean);
+        importer.Write(global::Filix.Runtime.FilixTimestamp.Truncate(row.CreatedAt), global::NpgsqlTypes.NpgsqlDbType.TimestampTz);
+    }
+
     internal static Bucket Read(global::Npgsql.NpgsqlDataReader reader) => new()
     {
         Name = reader.GetString(0),

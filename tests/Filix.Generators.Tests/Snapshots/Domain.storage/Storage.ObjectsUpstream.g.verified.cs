@@ -83,6 +83,38 @@ public static partial class ObjectsUpstream
         return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
     }
 
+    /// <summary>
+    /// What filix sync needs to move this table's rows (listed in the schema's SyncTables).
+    /// </summary>
+    public static global::Filix.Runtime.Sync.SyncTable Sync { get; } = new global::Filix.Runtime.Sync.SyncTable<StoredObject>(
+        "storage", "objects", global::Filix.Runtime.Sync.SyncMode.Sync,
+        new string[] { "bucket", "key", "size", "etag", "sha256", "content_type", "storage_class", "last_modified", "version_id", "metadata", "status", "triage", "first_seen_at", "last_seen_at", "deleted_at" },
+        new string[] { "bucket", "key" },
+        new string[] { "buckets" },
+        ObjectsTable.Read, ObjectsTable.Fill, Read, WriteCopy);
+
+    /// <summary>
+    /// Writes the row's columns, in declaration order, to a binary COPY whose row the caller started.
+    /// </summary>
+    internal static void WriteCopy(global::Npgsql.NpgsqlBinaryImporter importer, StoredObject row)
+    {
+        importer.Write(row.Bucket, global::NpgsqlTypes.NpgsqlDbType.Text);
+        importer.Write(row.Key, global::NpgsqlTypes.NpgsqlDbType.Text);
+        importer.Write(row.Size, global::NpgsqlTypes.NpgsqlDbType.Bigint);
+        importer.Write(row.Etag, global::NpgsqlTypes.NpgsqlDbType.Text);
+        if (row.Sha256 is { } vSha256) importer.Write(vSha256, global::NpgsqlTypes.NpgsqlDbType.Text); else importer.WriteNull();
+        importer.Write(row.ContentType, global::NpgsqlTypes.NpgsqlDbType.Text);
+        importer.Write(row.StorageClass, global::NpgsqlTypes.NpgsqlDbType.Text);
+        importer.Write(global::Filix.Runtime.FilixTimestamp.Truncate(row.LastModified), global::NpgsqlTypes.NpgsqlDbType.TimestampTz);
+        if (row.VersionId is { } vVersionId) importer.Write(vVersionId, global::NpgsqlTypes.NpgsqlDbType.Text); else importer.WriteNull();
+        importer.Write(row.Metadata, global::NpgsqlTypes.NpgsqlDbType.Jsonb);
+        importer.Write(row.Status, global::NpgsqlTypes.NpgsqlDbType.Text);
+        if (row.Triage is { } vTriage) importer.Write(vTriage, global::NpgsqlTypes.NpgsqlDbType.Text); else importer.WriteNull();
+        importer.Write(global::Filix.Runtime.FilixTimestamp.Truncate(row.FirstSeenAt), global::NpgsqlTypes.NpgsqlDbType.TimestampTz);
+        importer.Write(global::Filix.Runtime.FilixTimestamp.Truncate(row.LastSeenAt), global::NpgsqlTypes.NpgsqlDbType.TimestampTz);
+        if (row.DeletedAt is { } vDeletedAt) importer.Write(global::Filix.Runtime.FilixTimestamp.Truncate(vDeletedAt), global::NpgsqlTypes.NpgsqlDbType.TimestampTz); else importer.WriteNull();
+    }
+
     internal static StoredObject Read(global::Npgsql.NpgsqlDataReader reader) => new()
     {
         Bucket = reader.GetString(0),

@@ -75,6 +75,34 @@ public static partial class ScansUpstream
         return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
     }
 
+    /// <summary>
+    /// What filix sync needs to move this table's rows (listed in the schema's SyncTables).
+    /// </summary>
+    public static global::Filix.Runtime.Sync.SyncTable Sync { get; } = new global::Filix.Runtime.Sync.SyncTable<Scan>(
+        "storage", "scans", global::Filix.Runtime.Sync.SyncMode.Sync,
+        new string[] { "id", "bucket", "started_at", "finished_at", "objects_seen", "bytes_seen", "added", "changed", "removed", "machine", "error" },
+        new string[] { "id" },
+        new string[] { "buckets" },
+        ScansTable.Read, ScansTable.Fill, Read, WriteCopy);
+
+    /// <summary>
+    /// Writes the row's columns, in declaration order, to a binary COPY whose row the caller started.
+    /// </summary>
+    internal static void WriteCopy(global::Npgsql.NpgsqlBinaryImporter importer, Scan row)
+    {
+        importer.Write(row.Id, global::NpgsqlTypes.NpgsqlDbType.Uuid);
+        importer.Write(row.Bucket, global::NpgsqlTypes.NpgsqlDbType.Text);
+        importer.Write(global::Filix.Runtime.FilixTimestamp.Truncate(row.StartedAt), global::NpgsqlTypes.NpgsqlDbType.TimestampTz);
+        if (row.FinishedAt is { } vFinishedAt) importer.Write(global::Filix.Runtime.FilixTimestamp.Truncate(vFinishedAt), global::NpgsqlTypes.NpgsqlDbType.TimestampTz); else importer.WriteNull();
+        importer.Write(row.ObjectsSeen, global::NpgsqlTypes.NpgsqlDbType.Bigint);
+        importer.Write(row.BytesSeen, global::NpgsqlTypes.NpgsqlDbType.Bigint);
+        importer.Write(row.Added, global::NpgsqlTypes.NpgsqlDbType.Bigint);
+        importer.Write(row.Changed, global::NpgsqlTypes.NpgsqlDbType.Bigint);
+        importer.Write(row.Removed, global::NpgsqlTypes.NpgsqlDbType.Bigint);
+        importer.Write(row.Machine, global::NpgsqlTypes.NpgsqlDbType.Text);
+        if (row.Error is { } vError) importer.Write(vError, global::NpgsqlTypes.NpgsqlDbType.Text); else importer.WriteNull();
+    }
+
     internal static Scan Read(global::Npgsql.NpgsqlDataReader reader) => new()
     {
         Id = reader.GetGuid(0),

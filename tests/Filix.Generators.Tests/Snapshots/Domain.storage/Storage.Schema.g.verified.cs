@@ -141,5 +141,6 @@ public static partial class StorageSchema
             "ALTER TABLE \"scans\" ADD CONSTRAINT \"scans_bucket_fkey\" FOREIGN KEY (\"bucket\") REFERENCES \"buckets\" (\"name\") DEFERRABLE INITIALLY DEFERRED",
         },
         Migrations = MigrationSet.All,
+        SyncTables = new global::Filix.Runtime.Sync.SyncTable[] { BucketsUpstream.Sync, ObjectsUpstream.Sync, ScansUpstream.Sync },
     };
 }

@@ -133,5 +133,6 @@ public static partial class TranscriptsSchema
             "ALTER TABLE \"segments\" ADD CONSTRAINT \"segments_transcript_id_fkey\" FOREIGN KEY (\"transcript_id\") REFERENCES \"transcripts\" (\"id\") DEFERRABLE INITIALLY DEFERRED",
         },
         Migrations = MigrationSet.All,
+        SyncTables = new global::Filix.Runtime.Sync.SyncTable[] { TranscriptsUpstream.Sync, SpeakersUpstream.Sync, SegmentsUpstream.Sync },
     };
 }

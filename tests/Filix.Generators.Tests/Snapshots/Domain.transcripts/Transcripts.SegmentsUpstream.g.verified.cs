@@ -67,6 +67,30 @@ public static partial class SegmentsUpstream
         return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
     }
 
+    /// <summary>
+    /// What filix sync needs to move this table's rows (listed in the schema's SyncTables).
+    /// </summary>
+    public static global::Filix.Runtime.Sync.SyncTable Sync { get; } = new global::Filix.Runtime.Sync.SyncTable<Segment>(
+        "transcripts", "segments", global::Filix.Runtime.Sync.SyncMode.Sync,
+        new string[] { "transcript_id", "seq", "start_ms", "end_ms", "speaker_label", "text", "confidence" },
+        new string[] { "transcript_id", "seq" },
+        new string[] { "transcripts" },
+        SegmentsTable.Read, SegmentsTable.Fill, Read, WriteCopy);
+
+    /// <summary>
+    /// Writes the row's columns, in declaration order, to a binary COPY whose row the caller started.
+    /// </summary>
+    internal static void WriteCopy(global::Npgsql.NpgsqlBinaryImporter importer, Segment row)
+    {
+        importer.Write(row.TranscriptId, global::NpgsqlTypes.NpgsqlDbType.Text);
+        importer.Write(row.Seq, global::NpgsqlTypes.NpgsqlDbType.Bigint);
+        importer.Write(row.StartMs, global::NpgsqlTypes.NpgsqlDbType.Bigint);
+        importer.Write(row.EndMs, global::NpgsqlTypes.NpgsqlDbType.Bigint);
+        if (row.SpeakerLabel is { } vSpeakerLabel) importer.Write(vSpeakerLabel, global::NpgsqlTypes.NpgsqlDbType.Text); else importer.WriteNull();
+        importer.Write(row.Text, global::NpgsqlTypes.NpgsqlDbType.Text);
+        if (row.Confidence is { } vConfidence) importer.Write(vConfidence, global::NpgsqlTypes.NpgsqlDbType.Double); else importer.WriteNull();
+    }
+
     internal static Segment Read(global::Npgsql.NpgsqlDataReader reader) => new()
     {
         TranscriptId = reader.GetString(0),

@@ -65,6 +65,29 @@ public static partial class SpeakersUpstream
         return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
     }
 
+    /// <summary>
+    /// What filix sync needs to move this table's rows (listed in the schema's SyncTables).
+    /// </summary>
+    public static global::Filix.Runtime.Sync.SyncTable Sync { get; } = new global::Filix.Runtime.Sync.SyncTable<Speaker>(
+        "transcripts", "speakers", global::Filix.Runtime.Sync.SyncMode.Sync,
+        new string[] { "transcript_id", "label", "name", "contact_id", "role", "talk_seconds" },
+        new string[] { "transcript_id", "label" },
+        new string[] { "transcripts" },
+        SpeakersTable.Read, SpeakersTable.Fill, Read, WriteCopy);
+
+    /// <summary>
+    /// Writes the row's columns, in declaration order, to a binary COPY whose row the caller started.
+    /// </summary>
+    internal static void WriteCopy(global::Npgsql.NpgsqlBinaryImporter importer, Speaker row)
+    {
+        importer.Write(row.TranscriptId, global::NpgsqlTypes.NpgsqlDbType.Text);
+        importer.Write(row.Label, global::NpgsqlTypes.NpgsqlDbType.Text);
+        if (row.Name is { } vName) importer.Write(vName, global::NpgsqlTypes.NpgsqlDbType.Text); else importer.WriteNull();
+        if (row.ContactId is { } vContactId) importer.Write(vContactId, global::NpgsqlTypes.NpgsqlDbType.Uuid); else importer.WriteNull();
+        if (row.Role is { } vRole) importer.Write(vRole, global::NpgsqlTypes.NpgsqlDbType.Text); else importer.WriteNull();
+        importer.Write(row.TalkSeconds, global::NpgsqlTypes.NpgsqlDbType.Double);
+    }
+
     internal static Speaker Read(global::Npgsql.NpgsqlDataReader reader) => new()
     {
         TranscriptId = reader.GetString(0),

@@ -83,6 +83,38 @@ public static partial class TranscriptsUpstream
         return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
     }
 
+    /// <summary>
+    /// What filix sync needs to move this table's rows (listed in the schema's SyncTables).
+    /// </summary>
+    public static global::Filix.Runtime.Sync.SyncTable Sync { get; } = new global::Filix.Runtime.Sync.SyncTable<Transcript>(
+        "transcripts", "transcripts", global::Filix.Runtime.Sync.SyncMode.Sync,
+        new string[] { "id", "title", "kind", "source", "source_id", "recorded_at", "duration_seconds", "language", "media_key", "transcriber", "summary", "tags", "word_count", "created_at", "updated_at" },
+        new string[] { "id" },
+        global::System.Array.Empty<string>(),
+        TranscriptsTable.Read, TranscriptsTable.Fill, Read, WriteCopy);
+
+    /// <summary>
+    /// Writes the row's columns, in declaration order, to a binary COPY whose row the caller started.
+    /// </summary>
+    internal static void WriteCopy(global::Npgsql.NpgsqlBinaryImporter importer, Transcript row)
+    {
+        importer.Write(row.Id, global::NpgsqlTypes.NpgsqlDbType.Text);
+        importer.Write(row.Title, global::NpgsqlTypes.NpgsqlDbType.Text);
+        importer.Write(row.Kind, global::NpgsqlTypes.NpgsqlDbType.Text);
+        importer.Write(row.Source, global::NpgsqlTypes.NpgsqlDbType.Text);
+        if (row.SourceId is { } vSourceId) importer.Write(vSourceId, global::NpgsqlTypes.NpgsqlDbType.Text); else importer.WriteNull();
+        importer.Write(global::Filix.Runtime.FilixTimestamp.Truncate(row.RecordedAt), global::NpgsqlTypes.NpgsqlDbType.TimestampTz);
+        importer.Write(row.DurationSeconds, global::NpgsqlTypes.NpgsqlDbType.Double);
+        importer.Write(row.Language, global::NpgsqlTypes.NpgsqlDbType.Text);
+        if (row.MediaKey is { } vMediaKey) importer.Write(vMediaKey, global::NpgsqlTypes.NpgsqlDbType.Text); else importer.WriteNull();
+        if (row.Transcriber is { } vTranscriber) importer.Write(vTranscriber, global::NpgsqlTypes.NpgsqlDbType.Text); else importer.WriteNull();
+        if (row.Summary is { } vSummary) importer.Write(vSummary, global::NpgsqlTypes.NpgsqlDbType.Text); else importer.WriteNull();
+        importer.Write(row.Tags, global::NpgsqlTypes.NpgsqlDbType.Jsonb);
+        importer.Write(row.WordCount, global::NpgsqlTypes.NpgsqlDbType.Bigint);
+        importer.Write(global::Filix.Runtime.FilixTimestamp.Truncate(row.CreatedAt), global::NpgsqlTypes.NpgsqlDbType.TimestampTz);
+        importer.Write(global::Filix.Runtime.FilixTimestamp.Truncate(row.UpdatedAt), global::NpgsqlTypes.NpgsqlDbType.TimestampTz);
+    }
+
     internal static Transcript Read(global::Npgsql.NpgsqlDataReader reader) => new()
     {
         Id = reader.GetString(0),

@@ -67,6 +67,30 @@ public static partial class OrderUpstream
         return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
     }
 
+    /// <summary>
+    /// What filix sync needs to move this table's rows (listed in the schema's SyncTables).
+    /// </summary>
+    public static global::Filix.Runtime.Sync.SyncTable Sync { get; } = new global::Filix.Runtime.Sync.SyncTable<Order>(
+        "keywords", "order", global::Filix.Runtime.Sync.SyncMode.Sync,
+        new string[] { "id", "class", "group", "select", "default", "from", "order" },
+        new string[] { "id" },
+        global::System.Array.Empty<string>(),
+        OrderTable.Read, OrderTable.Fill, Read, WriteCopy);
+
+    /// <summary>
+    /// Writes the row's columns, in declaration order, to a binary COPY whose row the caller started.
+    /// </summary>
+    internal static void WriteCopy(global::Npgsql.NpgsqlBinaryImporter importer, Order row)
+    {
+        importer.Write(row.Id, global::NpgsqlTypes.NpgsqlDbType.Bigint);
+        importer.Write(row.Class, global::NpgsqlTypes.NpgsqlDbType.Text);
+        if (row.Group is { } vGroup) importer.Write(vGroup, global::NpgsqlTypes.NpgsqlDbType.Text); else importer.WriteNull();
+        importer.Write(row.Select, global::NpgsqlTypes.NpgsqlDbType.Bigint);
+        importer.Write(row.Default, global::NpgsqlTypes.NpgsqlDbType.Text);
+        if (row.From is { } vFrom) importer.Write(vFrom, global::NpgsqlTypes.NpgsqlDbType.Date); else importer.WriteNull();
+        if (row.OrderValue is { } vOrderValue) importer.Write(vOrderValue, global::NpgsqlTypes.NpgsqlDbType.Double); else importer.WriteNull();
+    }
+
     internal static Order Read(global::Npgsql.NpgsqlDataReader reader) => new()
     {
         Id = reader.GetInt64(0),

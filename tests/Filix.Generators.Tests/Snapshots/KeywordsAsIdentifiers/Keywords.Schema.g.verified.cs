@@ -84,5 +84,6 @@ public static partial class KeywordsSchema
             "ALTER TABLE \"where\" ADD CONSTRAINT \"where_order_fkey\" FOREIGN KEY (\"order\") REFERENCES \"order\" (\"id\") DEFERRABLE INITIALLY DEFERRED",
         },
         Migrations = MigrationSet.All,
+        SyncTables = new global::Filix.Runtime.Sync.SyncTable[] { OrderUpstream.Sync, WhereUpstream.Sync },
     };
 }

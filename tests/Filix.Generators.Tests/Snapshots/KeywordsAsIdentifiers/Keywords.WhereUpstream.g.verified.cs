@@ -59,6 +59,26 @@ public static partial class WhereUpstream
         return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
     }
 
+    /// <summary>
+    /// What filix sync needs to move this table's rows (listed in the schema's SyncTables).
+    /// </summary>
+    public static global::Filix.Runtime.Sync.SyncTable Sync { get; } = new global::Filix.Runtime.Sync.SyncTable<Where>(
+        "keywords", "where", global::Filix.Runtime.Sync.SyncMode.Sync,
+        new string[] { "order", "in", "string" },
+        new string[] { "order", "in" },
+        new string[] { "order" },
+        WhereTable.Read, WhereTable.Fill, Read, WriteCopy);
+
+    /// <summary>
+    /// Writes the row's columns, in declaration order, to a binary COPY whose row the caller started.
+    /// </summary>
+    internal static void WriteCopy(global::Npgsql.NpgsqlBinaryImporter importer, Where row)
+    {
+        importer.Write(row.Order, global::NpgsqlTypes.NpgsqlDbType.Bigint);
+        importer.Write(row.In, global::NpgsqlTypes.NpgsqlDbType.Text);
+        if (row.String is { } vString) importer.Write(vString, global::NpgsqlTypes.NpgsqlDbType.Text); else importer.WriteNull();
+    }
+
     internal static Where Read(global::Npgsql.NpgsqlDataReader reader) => new()
     {
         Order = reader.GetInt64(0),

@@ -67,6 +67,30 @@ public static partial class AccountsUpstream
         return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
     }
 
+    /// <summary>
+    /// What filix sync needs to move this table's rows (listed in the schema's SyncTables).
+    /// </summary>
+    public static global::Filix.Runtime.Sync.SyncTable Sync { get; } = new global::Filix.Runtime.Sync.SyncTable<Account>(
+        "unique_indexes", "accounts", global::Filix.Runtime.Sync.SyncMode.Sync,
+        new string[] { "id", "email", "handle", "tenant", "slug", "region", "created_at" },
+        new string[] { "id" },
+        global::System.Array.Empty<string>(),
+        AccountsTable.Read, AccountsTable.Fill, Read, WriteCopy);
+
+    /// <summary>
+    /// Writes the row's columns, in declaration order, to a binary COPY whose row the caller started.
+    /// </summary>
+    internal static void WriteCopy(global::Npgsql.NpgsqlBinaryImporter importer, Account row)
+    {
+        importer.Write(row.Id, global::NpgsqlTypes.NpgsqlDbType.Bigint);
+        importer.Write(row.Email, global::NpgsqlTypes.NpgsqlDbType.Text);
+        if (row.Handle is { } vHandle) importer.Write(vHandle, global::NpgsqlTypes.NpgsqlDbType.Text); else importer.WriteNull();
+        importer.Write(row.Tenant, global::NpgsqlTypes.NpgsqlDbType.Text);
+        importer.Write(row.Slug, global::NpgsqlTypes.NpgsqlDbType.Text);
+        if (row.Region is { } vRegion) importer.Write(vRegion, global::NpgsqlTypes.NpgsqlDbType.Text); else importer.WriteNull();
+        importer.Write(global::Filix.Runtime.FilixTimestamp.Truncate(row.CreatedAt), global::NpgsqlTypes.NpgsqlDbType.TimestampTz);
+    }
+
     internal static Account Read(global::Npgsql.NpgsqlDataReader reader) => new()
     {
         Id = reader.GetInt64(0),

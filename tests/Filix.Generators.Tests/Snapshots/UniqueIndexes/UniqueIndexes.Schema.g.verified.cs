@@ -63,5 +63,6 @@ public static partial class UniqueIndexesSchema
             "CREATE INDEX \"ix_accounts_region\" ON \"accounts\" (\"region\")",
         },
         Migrations = MigrationSet.All,
+        SyncTables = new global::Filix.Runtime.Sync.SyncTable[] { AccountsUpstream.Sync },
     };
 }
