@@ -36,6 +36,7 @@ public sealed class SyncWatchTests(PostgresFixture postgres, ITestOutputHelper l
         SyncMachines.WriteWithPython(a, "person:from-b", "Edited in A after B wrote it");
         await SyncMachines.WaitForNameAsync(b, "person:from-b", "Edited in A after B wrote it", Arrival, () => Logs(daemonA, daemonB));
         log.WriteLine($"commit to readable (informational): A->B {aToB.TotalMilliseconds:0} ms, B->A {bToA.TotalMilliseconds:0} ms");
+        log.WriteLine(Logs(daemonA, daemonB));
 
         var stopping = Stopwatch.StartNew();
         daemonA.Signal(15);
@@ -94,13 +95,12 @@ public sealed class SyncWatchTests(PostgresFixture postgres, ITestOutputHelper l
     private static FilixProcess StartDaemon(string dataFolder, string upstream) =>
         FilixProcess.Start(["sync", "--watch", "--data", dataFolder], new Dictionary<string, string?> { ["FILIX_UPSTREAM"] = upstream });
 
-    /// <summary>Both daemons opened their databases and finished their first full sync (they log each table that moved
-    /// rows, and "Syncing" once at start); an empty first sync logs nothing, so wait for the entities.db files too.</summary>
+    /// <summary>Both daemons opened their databases and finished their first full sync ("Caught up", logged once).</summary>
     private static async Task WaitUntilSyncingAsync(params FilixProcess[] daemons)
     {
         foreach (var daemon in daemons)
         {
-            await daemon.WaitForErrorAsync(e => e.Contains("Syncing ", StringComparison.Ordinal), TimeSpan.FromSeconds(60), "start syncing");
+            await daemon.WaitForErrorAsync(e => e.Contains("Caught up", StringComparison.Ordinal), TimeSpan.FromSeconds(90), "finish its first sync");
         }
     }
 
