@@ -48,11 +48,16 @@ public static class FilixSync
     /// <summary>Which machine last wrote the row of <paramref name="table"/> with key <paramref name="key"/> (stored
     /// forms, in key order), and whether that version has been pushed; null when the row was never captured.</summary>
     public static Task<RowProvenance?> ProvenanceAsync(FilixDatabase database, string table, object?[] key, CancellationToken cancellationToken = default) =>
-        throw new NotImplementedException("provenance is the capture helper's (Local/Provenance.cs)");
+        Local.Provenance.ReadAsync(database, table, key, cancellationToken);
 
     /// <summary>The report, with each table's parked count as it stands after the run (both directions).</summary>
     private static async Task<SyncReport> ReportAsync(SyncRun run, CancellationToken cancellationToken)
     {
+        if (run.Schema.SyncTables.Count == 0)
+        {
+            return run.Report(); // a local-only domain has no sync bookkeeping at all
+        }
+
         var parked = await run.Database.ReadAsync(static (session, _) =>
         {
             var counts = new Dictionary<string, long>(StringComparer.Ordinal);
