@@ -43,7 +43,9 @@ public static class FilixSync
         }
         catch (Npgsql.NpgsqlException ex) when (!cancellationToken.IsCancellationRequested)
         {
-            // Rows the upstream refuses are parked, not thrown: what gets here is the connection or the server.
+            // Rows the upstream refuses are parked, not thrown: what gets here is the connection or the server. The
+            // pool's other idle connections may be dead too (a restarted server): the next sync starts afresh.
+            Npgsql.NpgsqlConnection.ClearPool(run.Connection);
             throw new FilixException(
                 $"Syncing '{database.Path}' (domain '{database.Schema.Domain}') with {run.Where} failed: {ex.Message}. " +
                 "Nothing is half-applied (each batch commits whole, with its cursor): fix what the message names, or wait until the upstream " +

@@ -60,6 +60,27 @@ public sealed class FailureTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task After_the_server_drops_every_connection_one_failed_sync_is_enough_to_start_afresh()
+    {
+        var database = await postgres.CreateDatabaseAsync("dropped_pool");
+        var upstream = new NpgsqlConnectionStringBuilder(database) { ApplicationName = "filix-dropped-pool" }.ConnectionString;
+        await using var a = await Machine.OpenAsync("a", EntitiesSchema.Definition, upstream);
+        await using var b = await Machine.OpenAsync("b", EntitiesSchema.Definition, upstream);
+        await using var c = await Machine.OpenAsync("c", EntitiesSchema.Definition, upstream);
+        await a.SyncAsync();
+
+        // Three syncs at once leave several idle connections in the pool; then the server drops them all (a restart).
+        await Task.WhenAll(a.SyncAsync(), b.SyncAsync(), c.SyncAsync());
+        await Upstream.ExecuteAsync(database, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'filix-dropped-pool'");
+
+        await a.Sql("INSERT INTO entities (id, type, name) VALUES ('e:1', 't', 'after the restart')");
+        await Assert.ThrowsAsync<FilixException>(() => a.SyncAsync());
+        Assert.Equal(1, (await a.SyncAsync()).Tables.Single(t => t.Table == "entities").Pushed);
+        await b.SyncAsync();
+        Assert.Equal(["after the restart"], await b.RowsAsync("SELECT name FROM entities"));
+    }
+
+    [Fact]
     public async Task An_unreachable_upstream_is_named_without_its_password()
     {
         await using var a = await Machine.OpenAsync("a", EntitiesSchema.Definition, "Host=127.0.0.1;Port=1;Database=nowhere;Username=filix;Password=s3cret-pass;Timeout=2");
