@@ -36,24 +36,35 @@ public static class FilixSync
     /// continues where the last committed batch ended.</summary>
     private static async Task<SyncReport> RunAsync(FilixDatabase database, SyncOptions options, Func<SyncRun, CancellationToken, Task> steps, CancellationToken cancellationToken)
     {
-        await using var run = await SyncRun.StartAsync(database, options, cancellationToken).ConfigureAwait(false);
+        SyncRun? run = null;
         try
         {
+            run = await SyncRun.StartAsync(database, options, cancellationToken).ConfigureAwait(false);
             await steps(run, cancellationToken).ConfigureAwait(false);
+            return await ReportAsync(run, cancellationToken).ConfigureAwait(false);
         }
         catch (Npgsql.NpgsqlException ex) when (!cancellationToken.IsCancellationRequested)
         {
             // Rows the upstream refuses are parked, not thrown: what gets here is the connection or the server. The
             // pool's other idle connections may be dead too (a restarted server): the next sync starts afresh.
-            Npgsql.NpgsqlConnection.ClearPool(run.Connection);
+            if (run is not null)
+            {
+                Npgsql.NpgsqlConnection.ClearPool(run.Connection);
+            }
+
             throw new FilixException(
-                $"Syncing '{database.Path}' (domain '{database.Schema.Domain}') with {run.Where} failed: {ex.Message}. " +
+                $"Syncing '{database.Path}' (domain '{database.Schema.Domain}') with {Upstream.UpstreamTarget.Describe(options.Upstream)} failed: {ex.Message}. " +
                 "Nothing is half-applied (each batch commits whole, with its cursor): fix what the message names, or wait until the upstream " +
                 "is reachable, and sync again; it continues after the last committed batch.",
                 database.Path, ex);
         }
-
-        return await ReportAsync(run, cancellationToken).ConfigureAwait(false);
+        finally
+        {
+            if (run is not null)
+            {
+                await run.DisposeAsync().ConfigureAwait(false);
+            }
+        }
     }
 
     /// <summary>Local state of every shared table; with <paramref name="options"/> also how far behind upstream it is.</summary>
