@@ -91,8 +91,13 @@ internal sealed class SyncRun : IAsyncDisposable
             await LocalState.BindUpstreamAsync(run, cancellationToken).ConfigureAwait(false);
             return run;
         }
-        catch
+        catch (Exception ex)
         {
+            if (ex is NpgsqlException || ex.InnerException is NpgsqlException)
+            {
+                NpgsqlConnection.ClearPool(connection);
+            }
+
             await run.DisposeAsync().ConfigureAwait(false);
             throw;
         }

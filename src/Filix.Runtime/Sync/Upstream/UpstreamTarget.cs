@@ -35,6 +35,8 @@ internal static class UpstreamTarget
         {
             if (connection is not null)
             {
+                // Idle pooled connections to a server that went away fail the same way: start the next try afresh.
+                NpgsqlConnection.ClearPool(connection);
                 await connection.DisposeAsync().ConfigureAwait(false);
             }
 
