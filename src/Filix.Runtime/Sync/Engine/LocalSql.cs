@@ -100,4 +100,10 @@ internal sealed class LocalSql
     public const string Seen = "INSERT OR IGNORE INTO temp.\"_filix_seen\" (\"pk\") VALUES ($p0)";
 
     public const string ClearSeen = "DELETE FROM temp.\"_filix_seen\"";
+
+    /// <summary>How far a drained push may move its cursor: the largest version in <c>_filix_rows</c>, but below the
+    /// first capture still waiting in <c>_filix_log</c> (not folded yet), so a local change is never passed over
+    /// whatever order a fold and a re-versioning write took.</summary>
+    public const string DrainedVersion =
+        "SELECT min(coalesce((SELECT max(\"hlc\") FROM \"_filix_rows\"), 0), coalesce((SELECT min(\"hlc\") FROM \"_filix_log\") - 1, 9223372036854775807))";
 }

@@ -100,7 +100,7 @@ internal static class PushBatch
             session.Execute("BEGIN");
             try
             {
-                var max = session.Scalar("SELECT max(\"hlc\") FROM \"_filix_rows\"") as long? ?? 0;
+                var max = session.Scalar(LocalSql.DrainedVersion) as long? ?? 0;
                 var slices = new List<PushSlice>();
                 foreach (var table in state.run.Tables)
                 {
@@ -166,7 +166,7 @@ internal static class PushBatch
                         Copy(session, state.run, state.slice, state.importer, long.MaxValue, state.budget, table => table.Local.Pending);
                         if (state.slice.Rows < state.budget)
                         {
-                            state.slice.Drained = session.Scalar("SELECT max(\"hlc\") FROM \"_filix_rows\"") as long?;
+                            state.slice.Drained = session.Scalar(LocalSql.DrainedVersion) as long?;
                         }
                     }
                     finally

@@ -5,18 +5,7 @@ namespace Filix.Runtime.Sync.Upstream;
 /// <summary>The upstream as messages name it: <c>host:port/database (user …)</c>, never the password.</summary>
 internal static class UpstreamTarget
 {
-    public static string Describe(string connectionString)
-    {
-        try
-        {
-            var b = new NpgsqlConnectionStringBuilder(connectionString);
-            return $"upstream {b.Host}:{b.Port}/{b.Database} (user {b.Username})";
-        }
-        catch (ArgumentException)
-        {
-            return "upstream (connection string not readable)";
-        }
-    }
+    public static string Describe(string connectionString) => "upstream " + SyncRedaction.Describe(connectionString);
 
     /// <summary>Opens the upstream; a failure names it (redacted) and what to check.</summary>
     public static async Task<NpgsqlConnection> OpenAsync(string connectionString, CancellationToken cancellationToken)
@@ -41,7 +30,7 @@ internal static class UpstreamTarget
             }
 
             throw new FilixException(
-                $"Cannot connect to {Describe(connectionString)}: {ex.Message}. Check that Postgres runs and the connection string (--upstream or FILIX_UPSTREAM) is right; nothing was synced.",
+                $"Cannot connect to {Describe(connectionString)}: {SyncRedaction.Scrub(ex.Message, connectionString)}. Check that Postgres runs and the connection string (--upstream or FILIX_UPSTREAM) is right; nothing was synced.",
                 innerException: ex);
         }
     }
