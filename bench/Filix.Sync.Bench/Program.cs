@@ -1,0 +1,73 @@
+using System.Globalization;
+using Filix.Sync.Bench;
+
+// Sync benchmark driver (docs/benchmarks.md, "Sync"). Every scenario starts its own durable Postgres on loopback.
+//   initial [--scale 1] [--batch 10000] [--rounds 1]      initial sync each way, with the COPY / SELECT peers
+//   steady  [--scale 1] [--changes 10000] [--rounds 3]    10,000 changed rows on A reach B (push A + pull B)
+//   watch   [--writes 1000] [--spacing-ms 15]             filix sync --watch on A and B: commit on A -> readable on B
+// Common: [--work DIR] (default: a new folder under /tmp) [--out FILE.json] [--keep]
+//   child push|pull|sync --data DIR --upstream CONNSTR --machine ID --batch N   (internal: one measured sync process)
+var arguments = new Args(args);
+if (arguments.Command == "child")
+{
+    return await SyncChild.RunAsync(arguments.Positional(1), arguments.Get("data"), arguments.Get("upstream"), arguments.Get("machine"), arguments.Int("batch", 10_000));
+}
+
+var report = new Report();
+var work = arguments.Get("work", Directory.CreateTempSubdirectory("filix-sync-bench-").FullName);
+Directory.CreateDirectory(work);
+report.Line($"# filix sync bench {arguments.Command} — {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, load average {Report.F(ProcStats.LoadAverage())}, work folder {work}");
+report.Line($"Postgres: throwaway cluster on 127.0.0.1, {BenchCluster.Settings}");
+await using (var cluster = await BenchCluster.StartAsync())
+{
+    report.Figure("command", string.Join(' ', args));
+    report.Figure("startLoad", ProcStats.LoadAverage());
+    switch (arguments.Command)
+    {
+        case "initial":
+            await InitialSync.RunAsync(cluster, work, arguments.Double("scale", 1), arguments.Int("batch", 10_000), arguments.Int("rounds", 1), report);
+            break;
+        case "steady":
+            await SteadyState.RunAsync(cluster, work, arguments.Double("scale", 1), arguments.Int("changes", 10_000), arguments.Int("batch", 10_000), arguments.Int("rounds", 3), report);
+            break;
+        case "watch":
+            await WatchLatency.RunAsync(cluster, work, arguments.Int("writes", 1000), arguments.Int("spacing-ms", 15), arguments.Double("scale", 0.02), report);
+            break;
+        default:
+            Console.Error.WriteLine($"unknown command '{arguments.Command}': initial, steady or watch (see Program.cs).");
+            return 2;
+    }
+
+    report.Figure("endLoad", ProcStats.LoadAverage());
+}
+
+report.Save(arguments.GetOrNull("out"));
+if (!arguments.Has("keep"))
+{
+    Directory.Delete(work, recursive: true);
+}
+
+return 0;
+
+/// <summary>--name value pairs after a command word.</summary>
+internal sealed class Args(string[] args)
+{
+    public string Command => args.Length > 0 ? args[0] : "initial";
+
+    public string Positional(int index) => index < args.Length ? args[index] : throw new ArgumentException($"missing argument {index}.");
+
+    public bool Has(string name) => Array.IndexOf(args, "--" + name) >= 0;
+
+    public string? GetOrNull(string name)
+    {
+        var at = Array.IndexOf(args, "--" + name);
+        return at >= 0 && at + 1 < args.Length ? args[at + 1] : null;
+    }
+
+    public string Get(string name, string? fallback = null) =>
+        GetOrNull(name) ?? fallback ?? throw new ArgumentException($"--{name} is required.");
+
+    public int Int(string name, int fallback) => GetOrNull(name) is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
+
+    public double Double(string name, double fallback) => GetOrNull(name) is { } v ? double.Parse(v, CultureInfo.InvariantCulture) : fallback;
+}
