@@ -10,7 +10,7 @@ namespace Filix.Sync.Bench;
 /// </summary>
 internal static class InitialSync
 {
-    public static async Task RunAsync(BenchCluster cluster, string work, double scale, int batch, int rounds, Report report)
+    public static async Task RunAsync(BenchCluster cluster, string work, double scale, int batch, int rounds, bool peersOnly, Report report)
     {
         var a = Path.Combine(work, "a");
         report.Step($"Seeding machine A: filix run --scale {scale.ToString(CultureInfo.InvariantCulture)}");
@@ -26,11 +26,13 @@ internal static class InitialSync
 
         for (var round = 1; round <= rounds; round++)
         {
-            await RoundAsync(cluster, work, a, countsA, batch, round, report);
+            await RoundAsync(cluster, work, a, countsA, batch, round, peersOnly, report);
         }
     }
 
-    private static async Task RoundAsync(BenchCluster cluster, string work, string a, Dictionary<string, Dictionary<string, long>> countsA, int batch, int round, Report report)
+    /// <summary>One round; with <paramref name="peersOnly"/> the Filix steps are left out (the pull peers then read
+    /// the COPY peer's database), to see the ceilings alone.</summary>
+    private static async Task RoundAsync(BenchCluster cluster, string work, string a, Dictionary<string, Dictionary<string, long>> countsA, int batch, int round, bool peersOnly, Report report)
     {
         var upstream = await cluster.CreateDatabaseAsync($"upstream_{round}");
         foreach (var schema in Domains.Synced)
@@ -39,21 +41,19 @@ internal static class InitialSync
         }
 
         var phases = new ServerPhases(cluster, upstream);
-        report.Step($"Round {round}: push A -> empty upstream (FilixSync.PushAsync, batch {batch:N0})");
-        await phases.ResetAsync();
-        var push = await SyncChild.SpawnAsync("push", a, upstream, "bench-a", batch);
-        var pushServer = await phases.ReadAsync();
-        await CheckUpstreamAsync(upstream, countsA);
-        PrintChild(report, push);
-        report.Breakdown("the push", pushServer, push.Seconds, push.Domains.Sum(d => d.CpuSeconds));
-        report.Figure($"round{round}.push", push);
-        report.Figure($"round{round}.pushServer", pushServer);
+        ChildRun? push = null;
+        if (!peersOnly)
+        {
+            push = await PushAsync(upstream, phases, a, countsA, batch, round, report);
+        }
 
         report.Step($"Round {round}: push peers on the same rows");
         var peerRuns = new List<PeerRun>();
+        string? firstPeerDb = null;
         foreach (var peerBatch in new[] { batch, 1000 }.Distinct())
         {
             var peerDb = await cluster.CreateDatabaseAsync($"peer_copy_{round}_{peerBatch}");
+            firstPeerDb ??= peerDb;
             foreach (var schema in Domains.Synced)
             {
                 await Peers.MigrateAsync(peerDb, schema);
@@ -69,7 +69,7 @@ internal static class InitialSync
             var copyServer = await peerPhases.ReadAsync();
             report.Figure($"round{round}.copyServer{peerBatch}", copyServer);
             report.Line($"copy peer, {peerBatch:N0}-row transactions: COPY {Report.F(copyServer.ByKind().Where(k => k.Kind == "COPY").Sum(k => k.Milliseconds), "N0")} ms, " +
-                $"commits {Report.F(copyServer.ByKind().Where(k => k.Kind.StartsWith("transaction", StringComparison.Ordinal)).Sum(k => k.Milliseconds), "N0")} ms, " +
+                $"foreign-key checks {Report.F(copyServer.ByKind().Where(k => k.Kind.StartsWith("foreign", StringComparison.Ordinal)).Sum(k => k.Milliseconds), "N0")} ms, " +
                 $"{copyServer.WalSyncs:N0} WAL flushes ({Report.F(copyServer.WalSyncMilliseconds, "N0")} ms), server CPU {Report.F(copyServer.ServerCpuSeconds)} s");
         }
 
@@ -82,6 +82,51 @@ internal static class InitialSync
         PrintPeers(report, push, peerRuns);
         report.Figure($"round{round}.pushPeers", peerRuns);
 
+        ChildRun? pull = null;
+        if (!peersOnly)
+        {
+            pull = await PullAsync(phases, work, a, upstream, batch, round, report);
+        }
+
+        report.Step($"Round {round}: pull peers on the same rows");
+        var source = peersOnly ? firstPeerDb! : upstream;
+        var pullPeers = new List<PeerRun>();
+        var plain = Path.Combine(work, $"plain{round}");
+        Directory.CreateDirectory(plain);
+        foreach (var peerBatch in new[] { batch, 1000 }.Distinct())
+        {
+            foreach (var schema in Domains.Synced)
+            {
+                pullPeers.Add(await Peers.SelectIntoSqliteAsync(source, Path.Combine(plain, $"{schema.Domain}.{peerBatch}.db"), schema, peerBatch));
+            }
+        }
+
+        foreach (var schema in Domains.Synced)
+        {
+            pullPeers.Add(await Peers.ReadUpstreamAsync(source, schema));
+        }
+
+        PrintPeers(report, pull, pullPeers);
+        report.Figure($"round{round}.pullPeers", pullPeers);
+        Directory.Delete(plain, recursive: true);
+    }
+
+    private static async Task<ChildRun> PushAsync(string upstream, ServerPhases phases, string a, Dictionary<string, Dictionary<string, long>> countsA, int batch, int round, Report report)
+    {
+        report.Step($"Round {round}: push A -> empty upstream (FilixSync.PushAsync, batch {batch:N0})");
+        await phases.ResetAsync();
+        var push = await SyncChild.SpawnAsync("push", a, upstream, "bench-a", batch);
+        var pushServer = await phases.ReadAsync();
+        await CheckUpstreamAsync(upstream, countsA);
+        PrintChild(report, push);
+        report.Breakdown("the push", pushServer, push.Seconds, push.Domains.Sum(d => d.CpuSeconds));
+        report.Figure($"round{round}.push", push);
+        report.Figure($"round{round}.pushServer", pushServer);
+        return push;
+    }
+
+    private static async Task<ChildRun> PullAsync(ServerPhases phases, string work, string a, string upstream, int batch, int round, Report report)
+    {
         var b = Path.Combine(work, $"b{round}");
         Directory.CreateDirectory(b);
         report.Step($"Round {round}: pull upstream -> empty machine B (FilixSync.PullAsync, batch {batch:N0})");
@@ -100,28 +145,8 @@ internal static class InitialSync
         report.Breakdown("the pull", pullServer, pull.Seconds, pull.Domains.Sum(d => d.CpuSeconds));
         report.Figure($"round{round}.pull", pull);
         report.Figure($"round{round}.pullServer", pullServer);
-
-        report.Step($"Round {round}: pull peers on the same rows");
-        var pullPeers = new List<PeerRun>();
-        var plain = Path.Combine(work, $"plain{round}");
-        Directory.CreateDirectory(plain);
-        foreach (var peerBatch in new[] { batch, 1000 }.Distinct())
-        {
-            foreach (var schema in Domains.Synced)
-            {
-                pullPeers.Add(await Peers.SelectIntoSqliteAsync(upstream, Path.Combine(plain, $"{schema.Domain}.{peerBatch}.db"), schema, peerBatch));
-            }
-        }
-
-        foreach (var schema in Domains.Synced)
-        {
-            pullPeers.Add(await Peers.ReadUpstreamAsync(upstream, schema));
-        }
-
-        PrintPeers(report, pull, pullPeers);
-        report.Figure($"round{round}.pullPeers", pullPeers);
-        Directory.Delete(plain, recursive: true);
         Directory.Delete(b, recursive: true);
+        return pull;
     }
 
     private static async Task CheckUpstreamAsync(string upstream, Dictionary<string, Dictionary<string, long>> countsA)
@@ -152,17 +177,19 @@ internal static class InitialSync
         report.Table(["domain", "rows " + run.Direction + "ed", "seconds", "rows/s", "parked", "client CPU s", "peak working set (VmHWM) after"], rows);
     }
 
-    private static void PrintPeers(Report report, ChildRun sync, List<PeerRun> peers)
+    private static void PrintPeers(Report report, ChildRun? sync, List<PeerRun> peers)
     {
-        var rows = new List<IReadOnlyList<string>>
+        var rows = new List<IReadOnlyList<string>>();
+        if (sync is not null)
         {
-            new[] { $"Filix {sync.Direction}", sync.Rows.ToString("N0", CultureInfo.InvariantCulture), Report.F(sync.Seconds, "N3"), Report.Rate(sync.Rows, sync.Seconds), "100%" },
-        };
+            rows.Add([$"Filix {sync.Direction}", sync.Rows.ToString("N0", CultureInfo.InvariantCulture), Report.F(sync.Seconds, "N3"), Report.Rate(sync.Rows, sync.Seconds), "100%"]);
+        }
+
         foreach (var peer in peers.GroupBy(p => p.Peer))
         {
             var rowsMoved = peer.Sum(p => p.Rows);
             var seconds = peer.Sum(p => p.Seconds);
-            rows.Add([peer.Key, rowsMoved.ToString("N0", CultureInfo.InvariantCulture), Report.F(seconds, "N3"), Report.Rate(rowsMoved, seconds), Report.F(100.0 * sync.Rows / sync.Seconds / (rowsMoved / seconds), "N0") + "%"]);
+            rows.Add([peer.Key, rowsMoved.ToString("N0", CultureInfo.InvariantCulture), Report.F(seconds, "N3"), Report.Rate(rowsMoved, seconds), sync is null ? "-" : Report.F(100.0 * sync.Rows / sync.Seconds / (rowsMoved / seconds), "N0") + "%"]);
         }
 
         report.Table(["what", "rows", "seconds", "rows/s", "Filix rows/s as % of this"], rows);

@@ -2,7 +2,7 @@ using System.Globalization;
 using Filix.Sync.Bench;
 
 // Sync benchmark driver (docs/benchmarks.md, "Sync"). Every scenario starts its own durable Postgres on loopback.
-//   initial [--scale 1] [--batch 10000] [--rounds 1]      initial sync each way, with the COPY / SELECT peers
+//   initial [--scale 1] [--batch 10000] [--rounds 1] [--peers-only]   initial sync each way, with the COPY / SELECT peers
 //   steady  [--scale 1] [--changes 10000] [--rounds 3]    10,000 changed rows on A reach B (push A + pull B)
 //   watch   [--writes 1000] [--spacing-ms 15]             filix sync --watch on A and B: commit on A -> readable on B
 // Common: [--work DIR] (default: a new folder under /tmp) [--out FILE.json] [--keep]
@@ -25,7 +25,7 @@ await using (var cluster = await BenchCluster.StartAsync())
     switch (arguments.Command)
     {
         case "initial":
-            await InitialSync.RunAsync(cluster, work, arguments.Double("scale", 1), arguments.Int("batch", 10_000), arguments.Int("rounds", 1), report);
+            await InitialSync.RunAsync(cluster, work, arguments.Double("scale", 1), arguments.Int("batch", 10_000), arguments.Int("rounds", 1), arguments.Has("peers-only"), report);
             break;
         case "steady":
             await SteadyState.RunAsync(cluster, work, arguments.Double("scale", 1), arguments.Int("changes", 10_000), arguments.Int("batch", 10_000), arguments.Int("rounds", 3), report);
