@@ -98,7 +98,7 @@ public sealed class RunCommandTests
         var run = await Cli.RunAsync("run", "--data", data, "--scale", Cli.TestScale, "--json");
         File.Delete(Path.Combine(data, "music.db"));
 
-        foreach (var command in new[] { "report", "status" })
+        foreach (var command in new[] { "report" }) // "status" was its alias; it is now the sync status (StatusCommand)
         {
             var result = await Cli.RunAsync(command, "--data", data, "--json");
 

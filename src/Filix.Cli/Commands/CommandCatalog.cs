@@ -13,6 +13,8 @@ internal static class CommandCatalog
         SchemaCommand.Create,
         MigrateCommand.Create,
         MigrationsCommand.Create,
+        SyncCommand.Create,
+        StatusCommand.Create,
         static options => new Command("bench", "Measure Filix on this machine (docs/benchmarks.md).") { BenchWritersCommand.Create(options), BenchWritersCommand.CreateWorker() },
     ];
 }
