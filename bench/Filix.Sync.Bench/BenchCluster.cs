@@ -36,11 +36,14 @@ internal sealed class BenchCluster : IAsyncDisposable
         "fsync=on synchronous_commit=on full_page_writes=on (defaults), shared_buffers=128MB, max_wal_size=1GB (defaults), " +
         "shared_preload_libraries=pg_stat_statements, track_wal_io_timing=on";
 
-    public static async Task<BenchCluster> StartAsync()
+    /// <summary>Starts a cluster in a new folder under <paramref name="parent"/> (outside /tmp: test fixtures there
+    /// clean up after themselves by name).</summary>
+    public static async Task<BenchCluster> StartAsync(string parent)
     {
         var bin = FindBin();
         var asRoot = Environment.IsPrivilegedProcess;
-        var folder = Directory.CreateTempSubdirectory("pg-").FullName;
+        var folder = Path.Combine(parent, "pg-" + Path.GetRandomFileName().Replace(".", "", StringComparison.Ordinal));
+        Directory.CreateDirectory(folder);
         if (asRoot)
         {
             Run("chown", ["-R", "postgres:", folder]);

@@ -82,15 +82,17 @@ internal static class Domains
     }
 
     /// <summary>Rows that differ between the same table of two SQLite files (each side's rows missing from the other,
-    /// by every column): 0 means the tables are equal row for row.</summary>
-    public static long Differences(string fileA, string fileB, DatabaseSchema schema)
+    /// by every column): 0 means the tables are equal row for row. With <paramref name="jsonAsValue"/>, a column
+    /// holding valid JSON is compared by its minified form (<c>json(x)</c>): the upstream's jsonb re-spaces JSON text
+    /// (<c>["a","b"]</c> comes back as <c>["a", "b"]</c>), which is the same value in different bytes.</summary>
+    public static long Differences(string fileA, string fileB, DatabaseSchema schema, bool jsonAsValue = false)
     {
         using var connection = new SqliteConnection($"Data Source={fileA};Mode=ReadOnly;Pooling=False");
         connection.Open();
         using (var attach = connection.CreateCommand())
         {
             attach.CommandText = "ATTACH DATABASE $b AS b";
-            attach.Parameters.AddWithValue("$b", new SqliteConnectionStringBuilder { DataSource = fileB, Mode = SqliteOpenMode.ReadOnly }.DataSource);
+            attach.Parameters.AddWithValue("$b", fileB);
             attach.ExecuteNonQuery();
         }
 
@@ -98,7 +100,9 @@ internal static class Domains
         foreach (var table in schema.SyncTables)
         {
             var name = Sql.Quote(table.Name);
-            var columns = string.Join(", ", table.Columns.Select(Sql.Quote));
+            var columns = string.Join(", ", table.Columns.Select(c => jsonAsValue
+                ? $"CASE WHEN typeof({Sql.Quote(c)}) = 'text' AND json_valid({Sql.Quote(c)}) THEN json({Sql.Quote(c)}) ELSE {Sql.Quote(c)} END"
+                : Sql.Quote(c)));
             using var command = connection.CreateCommand();
             command.CommandText =
                 $"SELECT (SELECT count(*) FROM (SELECT {columns} FROM main.{name} EXCEPT SELECT {columns} FROM b.{name}))" +
@@ -107,5 +111,18 @@ internal static class Domains
         }
 
         return differences;
+    }
+
+    /// <summary>Checks B against A after a pull: throws when they differ as values; returns how many rows differ only
+    /// in the bytes of their JSON text (reported beside the figures).</summary>
+    public static long CheckEqual(string a, string b)
+    {
+        var values = Synced.Sum(s => Differences(PathIn(a, s), PathIn(b, s), s, jsonAsValue: true));
+        if (values != 0)
+        {
+            throw new InvalidOperationException($"B ({b}) differs from A ({a}) in {values:N0} rows, even comparing JSON as values: the figures would be meaningless.");
+        }
+
+        return Synced.Sum(s => Differences(PathIn(a, s), PathIn(b, s), s));
     }
 }

@@ -133,14 +133,12 @@ internal static class InitialSync
         await phases.ResetAsync();
         var pull = await SyncChild.SpawnAsync("pull", b, upstream, "bench-b", batch);
         var pullServer = await phases.ReadAsync();
-        var differences = Domains.Synced.Sum(s => Domains.Differences(Domains.PathIn(a, s), Domains.PathIn(b, s), s));
-        if (differences != 0)
-        {
-            throw new InvalidOperationException($"after the pull, B differs from A in {differences:N0} rows ({b} vs {a}): the figures would be meaningless.");
-        }
-
         PrintChild(report, pull);
-        report.Line("B equals A row for row in every sync table (checked after the pull, not timed).");
+        var jsonOnly = Domains.CheckEqual(a, b);
+        report.Line(jsonOnly == 0
+            ? "B equals A row for row in every sync table (checked after the pull, not timed)."
+            : $"B equals A row for row as values (checked after the pull, not timed); {jsonOnly:N0} rows differ only in the spacing of their JSON text (the upstream's jsonb re-spaces it).");
+        report.Figure($"round{round}.jsonOnlyDifferences", jsonOnly);
         report.Line();
         report.Breakdown("the pull", pullServer, pull.Seconds, pull.Domains.Sum(d => d.CpuSeconds));
         report.Figure($"round{round}.pull", pull);

@@ -5,7 +5,7 @@ using Filix.Sync.Bench;
 //   initial [--scale 1] [--batch 10000] [--rounds 1] [--peers-only]   initial sync each way, with the COPY / SELECT peers
 //   steady  [--scale 1] [--changes 10000] [--rounds 3]    10,000 changed rows on A reach B (push A + pull B)
 //   watch   [--writes 1000] [--spacing-ms 15]             filix sync --watch on A and B: commit on A -> readable on B
-// Common: [--work DIR] (default: a new folder under /tmp) [--out FILE.json] [--keep]
+// Common: [--work DIR] (default: a new folder under $FILIX_BENCH_WORK or artifacts/sync-bench) [--out FILE.json] [--keep]
 //   child push|pull|sync --data DIR --upstream CONNSTR --machine ID --batch N   (internal: one measured sync process)
 var arguments = new Args(args);
 if (arguments.Command == "child")
@@ -14,11 +14,12 @@ if (arguments.Command == "child")
 }
 
 var report = new Report();
-var work = arguments.Get("work", Directory.CreateTempSubdirectory("filix-sync-bench-").FullName);
+// Not under /tmp: other test runs on this machine clean their filix-* temp folders by name.
+var work = arguments.Get("work", Path.Combine(Environment.GetEnvironmentVariable("FILIX_BENCH_WORK") ?? Path.Combine(Domains.RepositoryRoot(), "artifacts", "sync-bench"), $"run-{DateTime.UtcNow:HHmmss}-{Environment.ProcessId}"));
 Directory.CreateDirectory(work);
 report.Line($"# filix sync bench {arguments.Command} — {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, load average {Report.F(ProcStats.LoadAverage())}, work folder {work}");
 report.Line($"Postgres: throwaway cluster on 127.0.0.1, {BenchCluster.Settings}");
-await using (var cluster = await BenchCluster.StartAsync())
+await using (var cluster = await BenchCluster.StartAsync(work))
 {
     report.Figure("command", string.Join(' ', args));
     report.Figure("startLoad", ProcStats.LoadAverage());

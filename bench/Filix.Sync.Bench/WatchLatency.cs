@@ -27,7 +27,7 @@ internal static class WatchLatency
         {
             var entitiesA = Path.Combine(a, "entities.db");
             var entitiesB = Path.Combine(b, "entities.db");
-            var caughtUp = await WaitAsync(() => File.Exists(entitiesB) && Domains.Synced.All(s => File.Exists(Domains.PathIn(b, s)) && Domains.Differences(Domains.PathIn(a, s), Domains.PathIn(b, s), s) == 0), TimeSpan.FromSeconds(180), daemons);
+            var caughtUp = await WaitAsync(() => File.Exists(entitiesB) && Domains.Synced.All(s => File.Exists(Domains.PathIn(b, s)) && Domains.Differences(Domains.PathIn(a, s), Domains.PathIn(b, s), s, jsonAsValue: true) == 0), TimeSpan.FromSeconds(180), daemons);
             report.Line($"the daemons brought B level with A in {Report.F(caughtUp.TotalSeconds)} s (initial sync through the daemons)");
             await Task.Delay(2000); // let both daemons settle into their idle wait
 
