@@ -6,11 +6,12 @@ using Filix.Sync.Bench;
 //   steady  [--scale 1] [--changes 10000] [--rounds 3]    10,000 changed rows on A reach B (push A + pull B)
 //   watch   [--writes 1000] [--spacing-ms 15]             filix sync --watch on A and B: commit on A -> readable on B
 // Common: [--work DIR] (default: a new folder under $FILIX_BENCH_WORK or artifacts/sync-bench) [--out FILE.json] [--keep]
-//   child push|pull|sync --data DIR --upstream CONNSTR --machine ID --batch N   (internal: one measured sync process)
+//   child push|pull|sync --data DIR --upstream CONNSTR --machine ID --batch N --result FILE   (internal: one measured sync process)
+// FILIX_BENCH_TRACE=DIR: each sync child runs under dotnet-trace (cpu-sampling); see SyncChild.SpawnAsync.
 var arguments = new Args(args);
 if (arguments.Command == "child")
 {
-    return await SyncChild.RunAsync(arguments.Positional(1), arguments.Get("data"), arguments.Get("upstream"), arguments.Get("machine"), arguments.Int("batch", 10_000));
+    return await SyncChild.RunAsync(arguments.Positional(1), arguments.Get("data"), arguments.Get("upstream"), arguments.Get("machine"), arguments.Int("batch", 10_000), arguments.Get("result"));
 }
 
 var report = new Report();

@@ -24,6 +24,25 @@ internal static class Self
         return info;
     }
 
+    /// <summary>Runs this benchmark under a launcher (<c>dotnet-trace collect ... --</c>).</summary>
+    public static async Task RunViaAsync(string launcher, IEnumerable<string> launcherArguments, IEnumerable<string> arguments)
+    {
+        var inner = StartInfo(arguments);
+        var info = new ProcessStartInfo(launcher) { RedirectStandardOutput = true };
+        foreach (var argument in launcherArguments.Append(inner.FileName).Concat(inner.ArgumentList))
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(info)!;
+        var output = await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"'{launcher} {string.Join(' ', info.ArgumentList)}' exited with {process.ExitCode}: {output}");
+        }
+    }
+
     /// <summary>Runs the child to its end; its stderr goes to ours, its stdout is returned. A failure throws.</summary>
     public static async Task<string> RunAsync(IEnumerable<string> arguments)
     {

@@ -23,7 +23,7 @@ internal sealed record ChildRun(string Direction, IReadOnlyList<DomainRun> Domai
 /// </summary>
 internal static class SyncChild
 {
-    public static async Task<int> RunAsync(string direction, string dataFolder, string upstream, string machine, int batchSize)
+    public static async Task<int> RunAsync(string direction, string dataFolder, string upstream, string machine, int batchSize, string result)
     {
         var options = new SyncOptions { Upstream = upstream, MachineId = machine, BatchSize = batchSize };
         var runs = new List<DomainRun>();
@@ -45,16 +45,33 @@ internal static class SyncChild
             runs.Add(new DomainRun(schema.Domain, rows, report.Tables.Sum(t => t.Parked), watch.Elapsed.TotalSeconds, used, ProcStats.PeakWorkingSet(), report.Tables));
         }
 
-        var result = new ChildRun(direction, runs, ProcStats.PeakWorkingSet(), GC.GetTotalMemory(forceFullCollection: false));
-        Console.Out.Write(JsonSerializer.Serialize(result, Json.Options));
+        var run = new ChildRun(direction, runs, ProcStats.PeakWorkingSet(), GC.GetTotalMemory(forceFullCollection: false));
+        await File.WriteAllTextAsync(result, JsonSerializer.Serialize(run, Json.Options));
         return 0;
     }
 
-    /// <summary>Starts this benchmark as a child process (<c>child push|pull|sync</c>) and returns what it reports.</summary>
+    /// <summary>Starts this benchmark as a child process (<c>child push|pull|sync</c>) and returns what it reports.
+    /// With <c>FILIX_BENCH_TRACE=DIR</c> the child runs under <c>dotnet-trace collect --profile cpu-sampling</c>
+    /// (a .nettrace per child in DIR, for <c>dotnet-trace report FILE topN</c>): where the client's time goes.</summary>
     public static async Task<ChildRun> SpawnAsync(string direction, string dataFolder, string upstream, string machine, int batchSize)
     {
-        var output = await Self.RunAsync(["child", direction, "--data", dataFolder, "--upstream", upstream, "--machine", machine, "--batch", batchSize.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
-        return JsonSerializer.Deserialize<ChildRun>(output, Json.Options)
-            ?? throw new InvalidOperationException($"the {direction} child printed no report: {output}");
+        var result = Path.Combine(dataFolder, $"..{Path.DirectorySeparatorChar}{direction}-{Path.GetFileName(dataFolder)}-{Environment.TickCount64}.json");
+        string[] arguments = ["child", direction, "--data", dataFolder, "--upstream", upstream, "--machine", machine, "--batch", batchSize.ToString(System.Globalization.CultureInfo.InvariantCulture), "--result", result];
+        if (Environment.GetEnvironmentVariable("FILIX_BENCH_TRACE") is { Length: > 0 } traces)
+        {
+            Directory.CreateDirectory(traces);
+            var output = Path.Combine(traces, $"{direction}-{Path.GetFileName(dataFolder)}-{DateTime.UtcNow:HHmmss}.nettrace");
+            await Self.RunViaAsync(Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".dotnet", "tools", "dotnet-trace"),
+                ["collect", "--profile", "cpu-sampling", "--output", output, "--"], arguments);
+        }
+        else
+        {
+            await Self.RunAsync(arguments);
+        }
+
+        var text = await File.ReadAllTextAsync(result);
+        File.Delete(result);
+        return JsonSerializer.Deserialize<ChildRun>(text, Json.Options)
+            ?? throw new InvalidOperationException($"the {direction} child reported nothing in {result}.");
     }
 }
