@@ -7,7 +7,7 @@ using Filix.Sync.Bench;
 //   watch   [--writes 1000] [--spacing-ms 15]             filix sync --watch on A and B: commit on A -> readable on B
 // Common: [--work DIR] (default: a new folder under $FILIX_BENCH_WORK or artifacts/sync-bench) [--out FILE.json] [--keep]
 //   child push|pull|sync --data DIR --upstream CONNSTR --machine ID --batch N --result FILE   (internal: one measured sync process)
-// FILIX_BENCH_TRACE=DIR: each sync child runs under dotnet-trace (cpu-sampling); see SyncChild.SpawnAsync.
+// FILIX_BENCH_TRACE=DIR: each sync child runs under dotnet-trace (dotnet-sampled-thread-time); see SyncChild.SpawnAsync.
 var arguments = new Args(args);
 if (arguments.Command == "child")
 {

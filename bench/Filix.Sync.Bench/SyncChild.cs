@@ -51,7 +51,7 @@ internal static class SyncChild
     }
 
     /// <summary>Starts this benchmark as a child process (<c>child push|pull|sync</c>) and returns what it reports.
-    /// With <c>FILIX_BENCH_TRACE=DIR</c> the child runs under <c>dotnet-trace collect --profile cpu-sampling</c>
+    /// With <c>FILIX_BENCH_TRACE=DIR</c> the child runs under <c>dotnet-trace collect --profile dotnet-sampled-thread-time</c>
     /// (a .nettrace per child in DIR, for <c>dotnet-trace report FILE topN</c>): where the client's time goes.</summary>
     public static async Task<ChildRun> SpawnAsync(string direction, string dataFolder, string upstream, string machine, int batchSize)
     {
@@ -62,7 +62,7 @@ internal static class SyncChild
             Directory.CreateDirectory(traces);
             var output = Path.Combine(traces, $"{direction}-{Path.GetFileName(dataFolder)}-{DateTime.UtcNow:HHmmss}.nettrace");
             await Self.RunViaAsync(Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".dotnet", "tools", "dotnet-trace"),
-                ["collect", "--profile", "cpu-sampling", "--output", output, "--"], arguments);
+                ["collect", "--profile", "dotnet-sampled-thread-time", "--output", output, "--"], arguments);
         }
         else
         {
