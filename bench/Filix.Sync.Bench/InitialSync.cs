@@ -75,6 +75,7 @@ internal static class InitialSync
 
         foreach (var schema in Domains.Synced)
         {
+            peerRuns.Add(Peers.ReadLocal(Domains.PathIn(a, schema), schema));
             peerRuns.Add(Peers.ReadPending(Domains.PathIn(a, schema), schema, batch));
         }
 

@@ -70,9 +70,34 @@ internal static class Peers
         return new PeerRun($"copy ({batch:N0}-row transactions)", schema.Domain, rows, watch.Elapsed.TotalSeconds);
     }
 
+    /// <summary>The SQLite half of a push at its floor: every row of every shared table read in table order by a plain
+    /// SELECT, each value boxed (the typed copy reads the same values through typed getters).</summary>
+    public static PeerRun ReadLocal(string sqliteFile, DatabaseSchema schema)
+    {
+        using var local = OpenRead(sqliteFile);
+        long rows = 0;
+        var watch = Stopwatch.StartNew();
+        foreach (var table in schema.SyncTables)
+        {
+            using var select = local.CreateCommand();
+            select.CommandText = $"SELECT {Sql.Columns(table.Columns)} FROM {Sql.Quote(table.Name)}";
+            using var reader = select.ExecuteReader();
+            var values = new object[table.Columns.Count];
+            while (reader.Read())
+            {
+                reader.GetValues(values);
+                rows++;
+            }
+        }
+
+        return new PeerRun("local read only (plain SELECT of each table)", schema.Domain, rows, watch.Elapsed.TotalSeconds);
+    }
+
     /// <summary>The SQLite half of a push alone: the pending local changes read with the design's batch query
     /// (SYNC-DESIGN.md, "Reading a pending batch for push": <c>_filix_rows</c> joined to the table by the key in its
-    /// JSON, ordered by version, <paramref name="batch"/> rows at a time from a version cursor), every value boxed.</summary>
+    /// JSON, ordered by version, <paramref name="batch"/> rows at a time from a version cursor; <c>INDEXED BY
+    /// "_filix_rows_hlc"</c> as the engine's LocalSql.Pending has it), every value boxed. Each table is read to its end
+    /// once: the engine instead re-reads every table at every batch (see docs/benchmarks.md, "Sync").</summary>
     public static PeerRun ReadPending(string sqliteFile, DatabaseSchema schema, int batch)
     {
         using var local = OpenRead(sqliteFile);
@@ -84,7 +109,7 @@ internal static class Peers
             using var select = local.CreateCommand();
             select.CommandText =
                 $"SELECT {string.Join(", ", table.Columns.Select(c => "t." + Sql.Quote(c)))}, r.\"pk\", r.\"hlc\", r.\"deleted\" " +
-                $"FROM \"_filix_rows\" r LEFT JOIN {Sql.Quote(table.Name)} t ON r.\"deleted\" = 0 AND {join} " +
+                $"FROM \"_filix_rows\" r INDEXED BY \"_filix_rows_hlc\" LEFT JOIN {Sql.Quote(table.Name)} t ON r.\"deleted\" = 0 AND {join} " +
                 $"WHERE r.\"tbl\" = {Sql.Literal(table.Name)} AND r.\"origin\" IS NULL AND r.\"hlc\" > $cursor ORDER BY r.\"hlc\" LIMIT {batch}";
             var cursor = select.Parameters.AddWithValue("$cursor", 0L);
             var values = new object[table.Columns.Count + 3];
@@ -105,7 +130,7 @@ internal static class Peers
             }
         }
 
-        return new PeerRun($"local read only (pending-changes query, {batch:N0} a batch)", schema.Domain, rows, watch.Elapsed.TotalSeconds);
+        return new PeerRun($"local read only (the engine's pending query, {batch:N0} a batch, each table read once to its end)", schema.Domain, rows, watch.Elapsed.TotalSeconds);
     }
 
     public static async Task<PeerRun> SelectIntoSqliteAsync(string connectionString, string sqliteFile, DatabaseSchema schema, int batch)

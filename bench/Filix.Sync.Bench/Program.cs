@@ -5,6 +5,7 @@ using Filix.Sync.Bench;
 //   initial [--scale 1] [--batch 10000] [--rounds 1] [--peers-only]   initial sync each way, with the COPY / SELECT peers
 //   steady  [--scale 1] [--changes 10000] [--rounds 3]    10,000 changed rows on A reach B (push A + pull B)
 //   watch   [--writes 1000] [--spacing-ms 15]             filix sync --watch on A and B: commit on A -> readable on B
+//   ladder  [--scale 1] [--batch 10000]                   where a pull's local time goes (PullLadder)
 // Common: [--work DIR] (default: a new folder under $FILIX_BENCH_WORK or artifacts/sync-bench) [--out FILE.json] [--keep]
 //   child push|pull|sync --data DIR --upstream CONNSTR --machine ID --batch N --result FILE   (internal: one measured sync process)
 // FILIX_BENCH_TRACE=DIR: each sync child runs under dotnet-trace (dotnet-sampled-thread-time); see SyncChild.SpawnAsync.
@@ -32,11 +33,14 @@ await using (var cluster = await BenchCluster.StartAsync(work))
         case "steady":
             await SteadyState.RunAsync(cluster, work, arguments.Double("scale", 1), arguments.Int("changes", 10_000), arguments.Int("batch", 10_000), arguments.Int("rounds", 3), report);
             break;
+        case "ladder":
+            await PullLadder.RunAsync(cluster, work, arguments.Double("scale", 1), arguments.Int("batch", 10_000), report);
+            break;
         case "watch":
             await WatchLatency.RunAsync(cluster, work, arguments.Int("writes", 1000), arguments.Int("spacing-ms", 15), arguments.Double("scale", 0.02), report);
             break;
         default:
-            Console.Error.WriteLine($"unknown command '{arguments.Command}': initial, steady or watch (see Program.cs).");
+            Console.Error.WriteLine($"unknown command '{arguments.Command}': initial, steady, watch or ladder (see Program.cs).");
             return 2;
     }
 
