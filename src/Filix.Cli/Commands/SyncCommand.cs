@@ -39,9 +39,9 @@ internal static class SyncCommand
     private static async Task<int> RunOnceAsync(CliContext context, string upstream)
     {
         var watchTime = Stopwatch.StartNew();
+        await SyncSetup.ProbeAsync(upstream, context.CancellationToken).ConfigureAwait(false); // before anything changes here
         var folder = context.ResolveDataFolder(create: true);
         var settings = SyncSetup.LoadSettings(folder);
-        await SyncSetup.ProbeAsync(upstream, context.CancellationToken).ConfigureAwait(false);
         var options = settings.ToOptions(upstream);
 
         var domains = new List<DomainSyncReport>();

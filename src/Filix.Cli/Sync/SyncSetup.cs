@@ -78,12 +78,23 @@ internal static class SyncSetup
         }
     }
 
-    /// <summary>A failure of the upstream itself (the network, the server, the login), as opposed to a bug or a
-    /// local problem: the daemon retries these with backoff.</summary>
-    public static bool IsUpstreamFailure(Exception ex) =>
-        ex is NpgsqlException or System.Net.Sockets.SocketException or TimeoutException
-        || (ex is IOException && ex.InnerException is System.Net.Sockets.SocketException)
-        || (ex is FilixException && ex.InnerException is { } inner && IsUpstreamFailure(inner));
+    /// <summary>
+    /// A failure of the upstream being there (the network, the server stopping or restarting, too many connections),
+    /// as opposed to a refusal by a running server (a missing right, a missing database) or a local problem: the
+    /// daemon reports these once per outage and retries them quietly. Npgsql's "Connection is not open" is one too: a
+    /// connection the server closed under a command.
+    /// </summary>
+    public static bool IsUpstreamFailure(Exception ex) => ex switch
+    {
+        PostgresException postgres => postgres.SqlState.StartsWith("08", StringComparison.Ordinal) // connection exception
+            || postgres.SqlState.StartsWith("57P", StringComparison.Ordinal) // shutdown, crash, starting up
+            || postgres.SqlState.StartsWith("53", StringComparison.Ordinal), // too many connections, out of resources
+        NpgsqlException or System.Net.Sockets.SocketException or TimeoutException => true,
+        InvalidOperationException when ex.Source == "Npgsql" => true,
+        IOException when ex.InnerException is System.Net.Sockets.SocketException => true,
+        FilixException or AggregateException when ex.InnerException is { } inner => IsUpstreamFailure(inner),
+        _ => false,
+    };
 
     public static FilixException Unreachable(string upstream, Exception ex, string consequence) => new(
         $"The Postgres upstream {SyncRedaction.Describe(upstream)} is unreachable: {SyncRedaction.Message(ex, upstream)}. " +

@@ -89,5 +89,6 @@ internal static class SyncWriter
 
     private static string When(DateTimeOffset? at) => at is { } t ? t.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture) : "never";
 
-    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+    /// <summary>Formatted in the invariant culture, without the padding a last column leaves at the end of the line.</summary>
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture).TrimEnd();
 }

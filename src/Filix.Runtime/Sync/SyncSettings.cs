@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -17,7 +18,7 @@ namespace Filix.Runtime.Sync;
 /// once agree on one machine id, the loser reading the winner's), later ones replace it by rename (a reader sees the
 /// old file or the new one, never half of either).
 /// </remarks>
-public sealed class SyncSettings
+public sealed partial class SyncSettings
 {
     /// <summary>The settings file's name inside the data folder.</summary>
     public const string FileName = "filix.sync.json";
@@ -127,11 +128,12 @@ public sealed class SyncSettings
             var temp = created.WriteTemp();
             try
             {
-                // A link, not a rename: it fails when another process created the file first, and then we read theirs.
-                File.Move(temp, path, overwrite: false);
-                return created;
+                if (LinkIntoPlace(temp, path))
+                {
+                    return created;
+                }
             }
-            catch (IOException) when (File.Exists(path))
+            finally
             {
                 File.Delete(temp);
             }
@@ -139,6 +141,45 @@ public sealed class SyncSettings
 
         return Read(path);
     }
+
+    /// <summary>
+    /// Puts the complete file <paramref name="temp"/> at <paramref name="path"/> unless a file is there already, in one
+    /// step: <c>link(2)</c> fails with EEXIST when another process won the race, and then its file (and machine id) is
+    /// the one. <see cref="File.Move(string, string, bool)"/> is not that: it checks and renames in two steps, and two
+    /// processes both "created" the file in a test. Windows has no link here: a check then a move, which two
+    /// processes racing on the very first use could both pass.
+    /// </summary>
+    /// <returns>True when this call created the file; false when it already existed.</returns>
+    private static bool LinkIntoPlace(string temp, string path)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            try
+            {
+                File.Move(temp, path, overwrite: false);
+                return true;
+            }
+            catch (IOException) when (File.Exists(path))
+            {
+                return false;
+            }
+        }
+
+        if (Link(temp, path) == 0)
+        {
+            return true;
+        }
+
+        var errno = Marshal.GetLastPInvokeError();
+        return errno == EExist
+            ? false
+            : throw new FilixException($"{path}: cannot create the sync settings (link failed with errno {errno}). Check that the data folder is writable.", path);
+    }
+
+    private const int EExist = 17;
+
+    [LibraryImport("libc", EntryPoint = "link", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int Link(string existing, string created);
 
     private static SyncSettings Read(string path)
     {

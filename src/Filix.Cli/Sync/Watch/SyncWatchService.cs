@@ -95,6 +95,8 @@ internal sealed class SyncWatchService(WatchedFolder folder, WatchSettings setti
         var backoff = new Backoff(settings.BackoffStart, settings.BackoffCap);
         var nextSafety = DateTime.UtcNow + settings.SafetyInterval;
         string? lastError = null;
+        var firstSync = new bool[databases.Count];
+        var caughtUp = false;
         while (!stoppingToken.IsCancellationRequested)
         {
             var wait = nextSafety - DateTime.UtcNow;
@@ -124,6 +126,14 @@ internal sealed class SyncWatchService(WatchedFolder folder, WatchSettings setti
                     health.Succeeded();
                     backoff.Reset();
                     lastError = null;
+                    firstSync[i] |= work.HasFlag(WatchWork.Full);
+                    if (!caughtUp && firstSync.All(done => done))
+                    {
+                        // Once: every database had its first full sync, so from here on a change moves in about a round trip
+                        // (what scripts and tests wait for before they measure).
+                        caughtUp = true;
+                        logger.LogInformation("Caught up: every database of {Folder} synced once; now watching for changes.", folder.DataFolder);
+                    }
                 }
                 catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
                 {

@@ -8,7 +8,7 @@ namespace Filix.Cli.Sync.Watch;
 /// <summary>
 /// Whether the upstream is reachable, as the listener and the worker both see it: the first failure of an outage is
 /// logged once (not each retry), and so is the recovery, with how long the outage lasted. Every message goes through
-/// <see cref="SyncRedaction"/>. A failure also drops the pooled connections to the upstream, so after a restart the
+/// <see cref="SyncRedaction"/>. A failure also drops the process's pooled connections, so after a restart the
 /// next attempt opens a fresh one instead of failing again on a connection the old server closed.
 /// </summary>
 internal sealed class UpstreamHealth(string upstream, TimeSpan backoffCap, ILogger logger)
@@ -67,16 +67,8 @@ internal sealed class UpstreamHealth(string upstream, TimeSpan backoffCap, ILogg
         logger.LogInformation("Upstream {Upstream} reachable again after {Seconds:0.0} s; catching up.", Description, outage.TotalSeconds);
     }
 
-    private void ClearPool()
-    {
-        try
-        {
-            using var connection = new NpgsqlConnection(upstream);
-            NpgsqlConnection.ClearPool(connection);
-        }
-        catch (ArgumentException)
-        {
-            // The string was checked when the daemon started; nothing pooled can exist for an invalid one.
-        }
-    }
+    /// <summary>Every pool of the process: the engine opens its connections with settings of its own added to the
+    /// string (so its pool is not the one of <c>upstream</c>), and a connection the old server closed while it sat idle
+    /// would otherwise fail the first sync after the restart and report a second outage.</summary>
+    private static void ClearPool() => NpgsqlConnection.ClearAllPools();
 }
