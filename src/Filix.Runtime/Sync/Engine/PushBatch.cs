@@ -63,7 +63,7 @@ internal static class PushBatch
             {
                 failures = await CopyAndMergeAsync(run, from, slices, budget, cancellationToken).ConfigureAwait(false);
             }
-            catch (PostgresException)
+            catch (PostgresException ex) when (IsRowRefusal(run, ex))
             {
                 // Refused as a whole: find the rows at fault one by one, in a fresh transaction.
                 failures = await PushRows.RunAsync(run, slices, parked: false, cancellationToken).ConfigureAwait(false);
@@ -193,6 +193,15 @@ internal static class PushBatch
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return [];
     }
+
+    /// <summary>Whether the upstream refused the batch's data (redo it row by row to park the culprits) rather than
+    /// ending the session (a terminated backend, a shutdown, a lost connection: that error goes to the caller, and
+    /// the uncommitted batch is simply pushed again next time).</summary>
+    private static bool IsRowRefusal(SyncRun run, PostgresException ex) =>
+        run.Connection.State == System.Data.ConnectionState.Open
+        && !ex.SqlState.StartsWith("08", StringComparison.Ordinal) // connection exception
+        && !ex.SqlState.StartsWith("57", StringComparison.Ordinal) // operator intervention: terminated, shutdown, cancelled
+        && !ex.SqlState.StartsWith("53", StringComparison.Ordinal); // insufficient resources
 
     /// <summary>One pusher per domain at a time (so a tombstone and a live row of one key cannot race), and a notice
     /// to watchers, delivered at COMMIT.</summary>
