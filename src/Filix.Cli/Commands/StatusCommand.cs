@@ -37,12 +37,12 @@ internal static class StatusCommand
         {
             try
             {
-                await SyncSetup.ProbeAsync(upstream, context.CancellationToken).ConfigureAwait(false);
+                await SyncSetup.ProbeAsync(upstream, context.CancellationToken, "The local state below is shown without the lag behind it.").ConfigureAwait(false);
                 options = settings.ToOptions(upstream);
             }
             catch (FilixException ex)
             {
-                note = "unreachable, so the lag behind it is not shown: " + ex.Message;
+                note = ex.Message;
             }
         }
 

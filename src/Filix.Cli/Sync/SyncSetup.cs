@@ -65,7 +65,7 @@ internal static class SyncSetup
 
     /// <summary>Opens one connection to the upstream and closes it: an unreachable upstream fails here, before any
     /// database is touched, with one line naming it (redacted) and what to check.</summary>
-    public static async Task ProbeAsync(string upstream, CancellationToken cancellationToken)
+    public static async Task ProbeAsync(string upstream, CancellationToken cancellationToken, string consequence = "Nothing was changed.")
     {
         try
         {
@@ -74,7 +74,7 @@ internal static class SyncSetup
         }
         catch (Exception ex) when (IsUpstreamFailure(ex) && !cancellationToken.IsCancellationRequested)
         {
-            throw Unreachable(upstream, ex, "Nothing was changed.");
+            throw Unreachable(upstream, ex, consequence);
         }
     }
 
