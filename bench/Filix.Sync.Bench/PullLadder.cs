@@ -134,7 +134,9 @@ internal static class PullLadder
     {
         using var connection = new SqliteConnection($"Data Source={file};Pooling=False");
         connection.Open();
-        Execute(connection, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;");
+        // As Filix opens its connections (ConnectionPolicy), temp_store=MEMORY included: a statement on a table with
+        // triggers keeps a statement journal, which would otherwise go to a temp file.
+        Execute(connection, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY;");
         var watch = Stopwatch.StartNew();
         foreach (var (table, rows) in data)
         {
