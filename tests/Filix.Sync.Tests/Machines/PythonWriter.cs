@@ -43,7 +43,7 @@ internal static class PythonWriter
     {
         var payload = ops.Select(op =>
         {
-            var (sql, values) = Writers.Statement(op, _ => "?", orReplace: true);
+            var (sql, values) = Writers.Statement(op, i => "?" + (i + 1), orReplace: true); // numbered: SET comes before WHERE
             var table = op.Table;
             var where = string.Join(" AND ", table.KeyColumns.Select(k => Filix.Runtime.SqlNames.Quote(k.Name) + " = ?"));
             var select = $"SELECT {string.Join(", ", table.Columns.Select(c => Filix.Runtime.SqlNames.Quote(c.Name)))} FROM {Filix.Runtime.SqlNames.Quote(table.Name)} WHERE {where}";
@@ -71,6 +71,7 @@ internal static class PythonWriter
             var m = mark.EnumerateArray().Select(StoredValues.FromJson).ToArray();
             var row = results[i].GetProperty("row");
             var stored = row.ValueKind == JsonValueKind.Null ? null : row.EnumerateArray().Select(StoredValues.FromJson).ToArray();
+            Assert.True(m is [string, long, _, long], $"{machine}: {ops[i]} (Python): unexpected _filix_rows entry {mark.GetRawText()}");
             written.Add(Written.From(machine, ops[i], (string)m[0]!, (long)m[1]!, m[2] as string, (long)m[3]! != 0, stored));
         }
 

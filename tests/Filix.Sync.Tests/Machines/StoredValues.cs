@@ -106,7 +106,7 @@ internal static class StoredValues
         System.Text.Json.JsonValueKind.Null => null,
         System.Text.Json.JsonValueKind.String => element.GetString(),
         System.Text.Json.JsonValueKind.Number => element.GetRawText().IndexOfAny(['.', 'e', 'E']) >= 0
-            ? element.GetDouble()
+            ? (object)element.GetDouble()
             : element.GetInt64(),
         _ => throw new NotSupportedException($"JSON {element.ValueKind} from the Python writer"),
     };
