@@ -1,4 +1,5 @@
 using Filix.Runtime.Sqlite;
+using Filix.Runtime.Sync.Local;
 
 namespace Filix.Runtime.Migrations;
 
@@ -127,6 +128,13 @@ internal static partial class SqliteMigrator
                 }
 
                 SetMeta(writer, "schema_hash", schema.SchemaHash);
+            }
+
+            // Change capture as for a migrated database (SqliteMigrator.Ensure): a test schema or tool with shared
+            // tables is captured the same way.
+            if (!dryRun && !CaptureInstall.IsCurrent(writer.Connection, schema))
+            {
+                CaptureInstall.Install(writer.Connection, schema);
             }
 
             writer.Execute(dryRun ? "ROLLBACK" : "COMMIT");

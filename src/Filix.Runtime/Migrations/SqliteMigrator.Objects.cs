@@ -1,4 +1,5 @@
 using Filix.Runtime.Sqlite;
+using Filix.Runtime.Sync.Local;
 using Microsoft.Data.Sqlite;
 
 namespace Filix.Runtime.Migrations;
@@ -22,6 +23,14 @@ internal static partial class SqliteMigrator
 
     private static SetAside SetAsideViewsAndTriggers(SqliteSession writer)
     {
+        // Capture's triggers are dropped and not put back: the install after the migrations creates this build's
+        // (a rebuilt or renamed table's, or none for a table no longer shared), and a trigger naming a column the
+        // migration drops would otherwise fail the migration with advice meant for the user's own objects.
+        foreach (var name in Query(writer.Connection, $"SELECT name FROM sqlite_schema WHERE type = 'trigger' AND {CaptureInstall.IsCaptureSql("name")}"))
+        {
+            writer.Execute($"DROP TRIGGER IF EXISTS {SqlNames.Quote(name[0])}");
+        }
+
         var objects = ViewsAndTriggers(writer);
         foreach (var item in objects)
         {
@@ -112,12 +121,13 @@ internal static partial class SqliteMigrator
         return (long)command.ExecuteScalar()! > 0;
     }
 
-    /// <summary>The views and triggers of the file, in creation order (sqlite_schema's rowid).</summary>
+    /// <summary>The views and triggers of the file, in creation order (sqlite_schema's rowid), without capture's own:
+    /// those are installed by CaptureInstall after the migrations and checked by the self-check.</summary>
     private static List<SchemaObject> ViewsAndTriggers(SqliteSession session)
     {
         var objects = new List<SchemaObject>();
         using var command = session.Connection.CreateCommand();
-        command.CommandText = "SELECT type, name, tbl_name, sql FROM sqlite_schema WHERE type IN ('view', 'trigger') AND sql IS NOT NULL ORDER BY rowid";
+        command.CommandText = $"SELECT type, name, tbl_name, sql FROM sqlite_schema WHERE type IN ('view', 'trigger') AND sql IS NOT NULL AND NOT {CaptureInstall.IsCaptureSql("name")} ORDER BY rowid";
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {

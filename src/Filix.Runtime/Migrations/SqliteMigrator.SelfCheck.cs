@@ -1,5 +1,6 @@
 using System.Globalization;
 using Filix.Runtime.Sqlite;
+using Filix.Runtime.Sync.Local;
 using Microsoft.Data.Sqlite;
 
 namespace Filix.Runtime.Migrations;
@@ -23,6 +24,12 @@ internal static partial class SqliteMigrator
         {
             SqliteStatements.Run(fresh, statement);
         }
+
+        // Change capture is part of a Filix database (the migrator installs it before this check), so the reference
+        // database gets it too: a migrated file missing a shared table's capture trigger, or the provenance view,
+        // then fails here as "missing trigger …" instead of committing a table whose writes are not captured. (The
+        // bookkeeping tables are _filix tables, which the comparison leaves out like the history.)
+        CaptureInstall.CreateIn(fresh, schema);
 
         var expected = Describe(fresh, _ => true);
         var freshTables = Names(fresh, "table");

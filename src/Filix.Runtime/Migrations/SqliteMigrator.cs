@@ -1,4 +1,5 @@
 using Filix.Runtime.Sqlite;
+using Filix.Runtime.Sync.Local;
 using Microsoft.Data.Sqlite;
 
 namespace Filix.Runtime.Migrations;
@@ -31,7 +32,7 @@ internal static partial class SqliteMigrator
             // Most opens find nothing to do: look first under a read transaction, so an up-to-date database is
             // opened without waiting for the write lock another process may hold.
             var look = Ensure(writer, schema, path, dryRun: true);
-            if (look.Pending.Count == 0 && look.Adopted.Count == 0)
+            if (look.Pending.Count == 0 && look.Adopted.Count == 0 && CaptureInstall.IsCurrent(writer.Connection, schema))
             {
                 return look with { DryRun = false };
             }
@@ -54,6 +55,15 @@ internal static partial class SqliteMigrator
             var report = new MigrationReport(applied, pending, adopted, dryRun);
             if (dryRun || (pending.Count == 0 && adopted.Count == 0))
             {
+                // Nothing to migrate, but change capture may be missing (a database made before sync, or whose
+                // triggers another tool dropped) or older than this build's: installed in the same write lock.
+                if (!dryRun && !CaptureInstall.IsCurrent(writer.Connection, schema))
+                {
+                    CaptureInstall.Install(writer.Connection, schema);
+                    writer.Execute("COMMIT");
+                    return report;
+                }
+
                 writer.Execute("ROLLBACK");
                 return report;
             }
@@ -78,6 +88,9 @@ internal static partial class SqliteMigrator
                 Apply(writer, migration, path, removed);
             }
 
+            // Capture after the migrations (a rebuilt shared table lost its triggers with it; a new one has none),
+            // before the checks, so the self-check sees the triggers and nothing commits without them.
+            CaptureInstall.Install(writer.Connection, schema);
             CheckForeignKeys(writer, path, pending);
             if (pending.Count > 0)
             {

@@ -25,5 +25,5 @@ public static class FilixSync
     /// <summary>Which machine last wrote the row of <paramref name="table"/> with key <paramref name="key"/> (stored
     /// forms, in key order), and whether that version has been pushed; null when the row was never captured.</summary>
     public static Task<RowProvenance?> ProvenanceAsync(FilixDatabase database, string table, object?[] key, CancellationToken cancellationToken = default) =>
-        throw new NotImplementedException("sync engine not built yet");
+        Local.Provenance.ReadAsync(database, table, key, cancellationToken);
 }

@@ -47,9 +47,12 @@ internal static class CaptureSql
         """CREATE TABLE IF NOT EXISTS "_filix_sync_meta" ("key" TEXT PRIMARY KEY, "value" TEXT) WITHOUT ROWID""",
     ];
 
-    /// <summary>The next local version (see remarks): one more than any version seen, or now, whichever is larger.</summary>
+    /// <summary>The next local version (see remarks): one more than any version seen, or now, whichever is larger.
+    /// "Now" is rounded: julianday holds whole milliseconds as a fraction of a day, and truncating it back would give
+    /// the millisecond before about half the time. (unixepoch('subsec') would be exact but needs SQLite 3.42, and the
+    /// triggers must run in every sqlite3 that opens the file, such as Python's 3.40.)</summary>
     public const string NextVersion =
-        """max(coalesce((SELECT max("hlc") FROM "_filix_rows"), 0) + 1, CAST((julianday('now') - 2440587.5) * 86400000.0 AS INTEGER) * 65536)""";
+        """max(coalesce((SELECT max("hlc") FROM "_filix_rows"), 0) + 1, CAST(round((julianday('now') - 2440587.5) * 86400000.0) AS INTEGER) * 65536)""";
 
     /// <summary>The name of the capture trigger of <paramref name="table"/> for <paramref name="operation"/>
     /// (<c>insert</c>, <c>update</c>, <c>delete</c>).</summary>

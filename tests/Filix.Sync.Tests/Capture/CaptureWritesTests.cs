@@ -1,0 +1,193 @@
+using Filix.Domains.Entities;
+using Filix.Domains.Papers;
+using Filix.Runtime;
+using Filix.Runtime.Sync.Local;
+using Filix.Testing;
+
+namespace Filix.Sync.Tests.Capture;
+
+/// <summary>Every write of a shared table is captured, whoever makes it: repositories, raw statements through
+/// FilixDatabase, statements written together, a second opener sending its writes to the shared writer, and Python's
+/// sqlite3 in another process (executemany, a key change, a plain DELETE; INSERT OR REPLACE with the sweep).</summary>
+public sealed class CaptureWritesTests
+{
+    private static Entity Person(string id) => new() { Id = id, Type = "person", Name = "N " + id };
+
+    [Fact]
+    public async Task Repository_inserts_updates_and_deletes_are_captured_in_commit_order()
+    {
+        using var folder = TempDirectory.Create("capture");
+        var path = folder.File("entities.db");
+        await using var db = await EntitiesDatabase.OpenAsync(path);
+        var start = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() << 16;
+        await db.Entities.InsertAsync(Person("a"));
+        await db.Events.InsertAsync(new Event { EntityId = "a", Role = "r", RoleType = "tag" });
+        var inserted = CaptureDb.Entry(path, "entities", """["a"]""")!;
+        await db.Entities.UpdateAsync(Person("a") with { Name = "renamed" });
+        var updated = CaptureDb.Entry(path, "entities", """["a"]""")!;
+        await db.Events.DeleteAsync("a", "r", "tag");
+
+        Assert.True(inserted is { Origin: null, Deleted: false } && inserted.Hlc >= start);
+        Assert.True(updated.Hlc > inserted.Hlc && !updated.Deleted);
+        var deleted = CaptureDb.Entry(path, "events", """["a","r","tag"]""")!;
+        Assert.True(deleted.Deleted && deleted.Hlc > updated.Hlc);
+    }
+
+    [Fact]
+    public async Task Raw_statements_and_statements_written_together_are_captured_and_a_key_change_deletes_the_old_key()
+    {
+        using var folder = TempDirectory.Create("capture");
+        var path = folder.File("entities.db");
+        await using var db = await EntitiesDatabase.OpenAsync(path);
+        await db.Database.ExecuteAsync("INSERT INTO entities (id, type, name) VALUES ($p0, 'person', 'X')", 1, ["raw1", "raw2"]);
+        await db.WriteTogetherAsync(db.Entities.InsertStatement(Person("t1")), db.Events.InsertStatement(new Event { EntityId = "t1", Role = "r", RoleType = "tag" }));
+        await db.Database.ExecuteAsync("UPDATE entities SET id = 'raw3' WHERE id = $p0", 1, ["raw2"]);
+
+        Assert.NotNull(CaptureDb.Entry(path, "entities", """["raw1"]"""));
+        Assert.NotNull(CaptureDb.Entry(path, "entities", """["t1"]"""));
+        Assert.NotNull(CaptureDb.Entry(path, "events", """["t1","r","tag"]"""));
+        var old = CaptureDb.Entry(path, "entities", """["raw2"]""")!;
+        var renamed = CaptureDb.Entry(path, "entities", """["raw3"]""")!;
+        Assert.True(old.Deleted);
+        Assert.False(renamed.Deleted);
+    }
+
+    [Fact]
+    public async Task One_statement_writing_many_rows_gives_each_its_own_increasing_version()
+    {
+        using var folder = TempDirectory.Create("capture");
+        var path = folder.File("entities.db");
+        await using var db = await EntitiesDatabase.OpenAsync(path);
+        await db.Database.ExecuteAsync(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 500) INSERT INTO entities (id, type, name) SELECT 'm' || i, 'person', 'M' FROM n",
+            0, []);
+
+        var entries = CaptureDb.Entries(path, "entities");
+        Assert.Equal(500, entries.Count);
+        Assert.Equal(500, entries.Select(e => e.Hlc).Distinct().Count());
+        Assert.Equal(entries.Select(e => int.Parse(e.Key[3..^2], System.Globalization.CultureInfo.InvariantCulture)), Enumerable.Range(1, 500)); // versions in insert order
+    }
+
+    [Fact]
+    public async Task A_second_opener_whose_writes_go_to_the_shared_writer_is_captured()
+    {
+        using var folder = TempDirectory.Create("capture");
+        var path = folder.File("entities.db");
+        await using var owner = await EntitiesDatabase.OpenAsync(path);
+        await using var client = await EntitiesDatabase.OpenAsync(path);
+        Assert.True(client.Database.Shared!.IsClient);
+        await client.Entities.InsertAsync(Person("via-client"));
+
+        Assert.Equal(0, client.Database.Writer.Batches); // committed by the owner's writer
+        Assert.NotNull(CaptureDb.Entry(path, "entities", """["via-client"]"""));
+    }
+
+    [Fact]
+    public async Task Python_sqlite3_writes_from_another_process_are_captured_including_a_key_change_and_a_plain_delete()
+    {
+        using var folder = TempDirectory.Create("capture");
+        var path = folder.File("entities.db");
+        await using var db = await EntitiesDatabase.OpenAsync(path);
+        CaptureDb.Python(path, """
+            db = sqlite3.connect(sys.argv[1], timeout=30)
+            db.executemany("INSERT INTO entities (id, type, name) VALUES (?, 'person', ?)", [("py%d" % i, "Py %d" % i) for i in range(50)])
+            db.executemany("INSERT INTO events (entity_id, role, role_type) VALUES (?, 'old', 'tag')", [("py%d" % i,) for i in range(3)])
+            db.commit()
+            db.execute("UPDATE events SET role = 'new' WHERE entity_id = 'py0'")
+            db.execute("DELETE FROM events WHERE entity_id = 'py1'")
+            db.execute("DELETE FROM entities WHERE id = 'py49'")
+            db.commit()
+            """);
+
+        var entities = CaptureDb.Entries(path, "entities");
+        Assert.Equal(50, entities.Count);
+        Assert.Equal(50, entities.Select(e => e.Hlc).Distinct().Count());
+        Assert.True(CaptureDb.Entry(path, "entities", """["py49"]""")!.Deleted);
+        Assert.True(CaptureDb.Entry(path, "events", """["py0","old","tag"]""")!.Deleted);
+        Assert.False(CaptureDb.Entry(path, "events", """["py0","new","tag"]""")!.Deleted);
+        Assert.True(CaptureDb.Entry(path, "events", """["py1","old","tag"]""")!.Deleted);
+        Assert.False(CaptureDb.Entry(path, "events", """["py2","old","tag"]""")!.Deleted);
+    }
+
+    [Fact]
+    public async Task Insert_or_replace_on_a_unique_conflict_deletes_a_row_without_a_trigger_and_the_sweep_records_the_delete()
+    {
+        using var folder = TempDirectory.Create("capture");
+        var path = folder.File("papers.db");
+        await using var db = await PapersDatabase.OpenAsync(path);
+        await db.Papers.InsertAsync(new Paper { Id = "doi:old", Doi = "10.1/x", Title = "Old" });
+        CaptureDb.Python(path, """
+            db = sqlite3.connect(sys.argv[1], timeout=30)
+            db.execute("INSERT OR REPLACE INTO papers (id, doi, title) VALUES ('doi:new', '10.1/x', 'New')")
+            db.commit()
+            """);
+
+        // SQLite removed doi:old for the unique doi without firing its delete trigger (recursive_triggers is off).
+        Assert.Equal(1L, CaptureDb.Scalar(path, "SELECT count(*) FROM papers"));
+        var stale = CaptureDb.Entry(path, "papers", """["doi:old"]""")!;
+        Assert.False(stale.Deleted);
+
+        var swept = await CaptureSweep.RunAsync(db.Database);
+
+        Assert.Equal(new SweepResult(0, 1), swept);
+        var deleted = CaptureDb.Entry(path, "papers", """["doi:old"]""")!;
+        Assert.True(deleted.Deleted && deleted.Hlc > CaptureDb.Entry(path, "papers", """["doi:new"]""")!.Hlc);
+        Assert.Equal(SweepResult.None, await CaptureSweep.RunAsync(db.Database)); // nothing left to find
+    }
+
+    [Fact]
+    public async Task A_local_version_orders_after_every_version_seen_even_a_pulled_one_from_a_clock_ahead()
+    {
+        using var folder = TempDirectory.Create("capture");
+        var path = folder.File("entities.db");
+        await using var db = await EntitiesDatabase.OpenAsync(path);
+
+        // Another machine, its clock an hour ahead, wrote "far" and this machine pulled it.
+        var ahead = DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeMilliseconds() << 16;
+        await db.Database.WriteAsync(static (session, hlc) =>
+        {
+            session.Execute("INSERT INTO _filix_applying VALUES (1)");
+            session.Execute("INSERT INTO entities (id, type, name) VALUES ('far', 'person', 'Far')");
+            session.Execute($"INSERT INTO _filix_rows (tbl, pk, hlc, origin, deleted) VALUES ('entities', '[\"far\"]', {hlc}, 'laptop-ahead', 0)");
+            session.Execute("DELETE FROM _filix_applying");
+            return 0;
+        }, ahead);
+
+        // Editing it here, now, must win over the version it replaces although this clock is behind.
+        await db.Entities.UpdateAsync(Person("far") with { Name = "edited here" });
+        var edited = CaptureDb.Entry(path, "entities", """["far"]""")!;
+        Assert.Null(edited.Origin);
+        Assert.Equal(ahead + 1, edited.Hlc);
+
+        await db.Entities.InsertAsync(Person("next"));
+        Assert.Equal(ahead + 2, CaptureDb.Entry(path, "entities", """["next"]""")!.Hlc);
+    }
+
+    [Fact]
+    public async Task The_applying_flag_suppresses_capture_only_inside_its_own_transaction()
+    {
+        using var folder = TempDirectory.Create("capture");
+        var path = folder.File("entities.db");
+        await using var db = await EntitiesDatabase.OpenAsync(path);
+        var seenOutside = await db.Database.WriteAsync(static (session, path) =>
+        {
+            session.Execute("INSERT INTO _filix_applying VALUES (1)");
+            session.Execute("INSERT INTO entities (id, type, name) VALUES ('applied', 'person', 'A')");
+            var outside = (long)CaptureDb.Scalar(path, "SELECT count(*) FROM _filix_applying")!; // another connection
+            session.Execute("DELETE FROM _filix_applying");
+            session.Execute("INSERT INTO entities (id, type, name) VALUES ('after', 'person', 'B')");
+            return outside;
+        }, path);
+        CaptureDb.Python(path, """
+            db = sqlite3.connect(sys.argv[1], timeout=30)
+            db.execute("INSERT INTO entities (id, type, name) VALUES ('python', 'person', 'P')")
+            db.commit()
+            """);
+
+        Assert.Equal(0L, seenOutside);
+        Assert.Null(CaptureDb.Entry(path, "entities", """["applied"]"""));
+        Assert.NotNull(CaptureDb.Entry(path, "entities", """["after"]"""));
+        Assert.NotNull(CaptureDb.Entry(path, "entities", """["python"]"""));
+        Assert.Equal(0L, CaptureDb.Scalar(path, "SELECT count(*) FROM _filix_applying"));
+    }
+}
