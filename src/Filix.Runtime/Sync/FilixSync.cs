@@ -1,29 +1,76 @@
+using Filix.Runtime.Sync.Engine;
+
 namespace Filix.Runtime.Sync;
 
 /// <summary>
 /// Sync of one open domain database with the upstream: push this machine's captured changes, pull the others'.
-/// TEMPORARY SKELETON (issue 11 in progress): the engine replaces these bodies; the signatures are the contract the
-/// CLI, daemon, tests and benchmarks are written against.
+/// Clocks (HLC) order edits; upstream xid8s order delivery; never a wall-clock cursor. Every batch is one transaction
+/// on each side with its cursor moving inside it, so re-running any batch is a no-op. The upstream decides
+/// last-write-wins in SQL. See docs/sync.md.
 /// </summary>
 public static class FilixSync
 {
     /// <summary>Migrates the upstream's copy of the domain (the recorded Postgres migrations, then sync's bookkeeping),
     /// pushes every pending local change, then pulls everything committed upstream by other machines.</summary>
-    public static Task<SyncReport> SyncAsync(FilixDatabase database, SyncOptions options, CancellationToken cancellationToken = default) =>
-        throw new NotImplementedException("sync engine not built yet");
+    public static async Task<SyncReport> SyncAsync(FilixDatabase database, SyncOptions options, CancellationToken cancellationToken = default)
+    {
+        await using var run = await SyncRun.StartAsync(database, options, cancellationToken).ConfigureAwait(false);
+        await PushBatch.RunAsync(run, cancellationToken).ConfigureAwait(false);
+        await PullWindow.RunAsync(run, cancellationToken).ConfigureAwait(false);
+        if (run.Tables.Exists(t => t.Revived > 0))
+        {
+            // The pull kept parents alive that another machine deleted under this machine's children (see Parking):
+            // push them now, so the upstream and the others converge in this run rather than the next.
+            await PushBatch.RunAsync(run, cancellationToken).ConfigureAwait(false);
+        }
 
-    public static Task<SyncReport> PushAsync(FilixDatabase database, SyncOptions options, CancellationToken cancellationToken = default) =>
-        throw new NotImplementedException("sync engine not built yet");
+        return await ReportAsync(run, cancellationToken).ConfigureAwait(false);
+    }
 
-    public static Task<SyncReport> PullAsync(FilixDatabase database, SyncOptions options, CancellationToken cancellationToken = default) =>
-        throw new NotImplementedException("sync engine not built yet");
+    public static async Task<SyncReport> PushAsync(FilixDatabase database, SyncOptions options, CancellationToken cancellationToken = default)
+    {
+        await using var run = await SyncRun.StartAsync(database, options, cancellationToken).ConfigureAwait(false);
+        await PushBatch.RunAsync(run, cancellationToken).ConfigureAwait(false);
+        return await ReportAsync(run, cancellationToken).ConfigureAwait(false);
+    }
+
+    public static async Task<SyncReport> PullAsync(FilixDatabase database, SyncOptions options, CancellationToken cancellationToken = default)
+    {
+        await using var run = await SyncRun.StartAsync(database, options, cancellationToken).ConfigureAwait(false);
+        await PullWindow.RunAsync(run, cancellationToken).ConfigureAwait(false);
+        return await ReportAsync(run, cancellationToken).ConfigureAwait(false);
+    }
 
     /// <summary>Local state of every shared table; with <paramref name="options"/> also how far behind upstream it is.</summary>
     public static Task<SyncStatus> StatusAsync(FilixDatabase database, SyncOptions? options = null, CancellationToken cancellationToken = default) =>
-        throw new NotImplementedException("sync engine not built yet");
+        StatusReader.ReadAsync(database, options, cancellationToken);
 
     /// <summary>Which machine last wrote the row of <paramref name="table"/> with key <paramref name="key"/> (stored
     /// forms, in key order), and whether that version has been pushed; null when the row was never captured.</summary>
     public static Task<RowProvenance?> ProvenanceAsync(FilixDatabase database, string table, object?[] key, CancellationToken cancellationToken = default) =>
         Local.Provenance.ReadAsync(database, table, key, cancellationToken);
+
+    /// <summary>The report, with each table's parked count as it stands after the run (both directions).</summary>
+    private static async Task<SyncReport> ReportAsync(SyncRun run, CancellationToken cancellationToken)
+    {
+        var parked = await run.Database.ReadAsync(static (session, _) =>
+        {
+            var counts = new Dictionary<string, long>(StringComparer.Ordinal);
+            using var command = session.Connection.CreateCommand();
+            command.CommandText = "SELECT \"tbl\", count(*) FROM \"_filix_parked\" GROUP BY \"tbl\"";
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                counts[reader.GetString(0)] = reader.GetInt64(1);
+            }
+
+            return counts;
+        }, 0, cancellationToken).ConfigureAwait(false);
+        foreach (var table in run.Tables)
+        {
+            table.Parked = parked.TryGetValue(table.Table.Name, out var p) ? p : 0;
+        }
+
+        return run.Report();
+    }
 }

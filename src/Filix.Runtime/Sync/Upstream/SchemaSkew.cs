@@ -1,0 +1,42 @@
+using Npgsql;
+
+namespace Filix.Runtime.Sync.Upstream;
+
+/// <summary>
+/// A machine and the upstream may be one migration apart. Behind (the upstream lacks migrations this build has): the
+/// build applies them before syncing (<see cref="UpstreamInstall"/>). Ahead (the upstream has migrations this build
+/// does not know): the machine keeps syncing the columns it knows, since every statement names only those, and is
+/// told to upgrade; migrating would be refused anyway (<see cref="Migrations.MigrationHistory.Pending"/>).
+/// </summary>
+internal static class SchemaSkew
+{
+    /// <summary>The warning when the upstream is ahead; null otherwise.</summary>
+    public static async Task<string?> CheckAsync(NpgsqlConnection connection, DatabaseSchema schema, string where, CancellationToken cancellationToken)
+    {
+        var history = SqlNames.Quote(schema.PostgresSchema) + "." + Migrations.MigrationHistory.QuotedTable;
+        var exists = await UpstreamCommands.ScalarAsync(connection, "SELECT to_regclass($1) IS NOT NULL", cancellationToken, history).ConfigureAwait(false) is true;
+        if (!exists)
+        {
+            return null;
+        }
+
+        var known = schema.Migrations.Select(m => m.Id).ToHashSet(StringComparer.Ordinal);
+        var unknown = new List<string>();
+        await using (var command = UpstreamCommands.Create(connection, $"SELECT \"id\" || '_' || \"name\", \"id\" FROM {history} WHERE \"domain\" = $1 ORDER BY \"id\"", schema.Domain))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (!known.Contains(reader.GetString(1)))
+                {
+                    unknown.Add(reader.GetString(0));
+                }
+            }
+        }
+
+        return unknown.Count == 0
+            ? null
+            : $"{where} has migration{(unknown.Count == 1 ? string.Empty : "s")} {string.Join(", ", unknown)} of domain '{schema.Domain}' that this build does not know: " +
+              "this machine syncs the columns it knows (newer columns keep their upstream values) and should be upgraded to the build that made them.";
+    }
+}
