@@ -104,7 +104,7 @@ internal sealed class Fleet : IAsyncDisposable
             var ops = generator.Chunk(tables, LocalRows.Read(machine), Math.Min(opsPerMachine - done, random.Next(3, 10)));
             done += Math.Max(1, ops.Count);
             Oracle.Add(await Writers.WriteAsync(machine, path, ops));
-            Log($"round {round}: {machine.Id} wrote {ops.Count} via {path}: {string.Join("; ", ops.Take(3))}{(ops.Count > 3 ? "; ..." : string.Empty)}");
+            Log($"round {round}: {machine.Id} wrote {ops.Count} via {path}: {string.Join("; ", ops)}");
             if (random.Next(2) == 0)
             {
                 await SyncAsync(machine, random.Next(1, 40), (SyncStep)random.Next(3));
@@ -163,6 +163,7 @@ internal sealed class Fleet : IAsyncDisposable
         var locals = Machines.Select(m => Snapshot.Local(m, tables)).ToArray();
         var report = new StringBuilder();
         var rows = 0;
+        var differences = 0;
         foreach (var table in tables.Select(t => t.ToString()))
         {
             rows += expected[table].Count;
@@ -183,6 +184,10 @@ internal sealed class Fleet : IAsyncDisposable
                 }
 
                 report.AppendLine($"    upstream: {(got[^1] == want ? "same" : got[^1] ?? "(absent)")}\n    writes:\n{Oracle.History(table, key)}");
+                if (++differences <= 10)
+                {
+                    report.Append(await VersionsAsync(tables.First(t => t.ToString() == table), key));
+                }
             }
         }
 
@@ -194,6 +199,40 @@ internal sealed class Fleet : IAsyncDisposable
         await UpstreamBookkeepingAsync(tables, report);
         Assert.True(report.Length == 0, $"seed {Seed}: the machines did not converge ({Oracle.Count} writes, replay with FILIX_RANDOM_SEED={Seed}):\n{report}");
         Log($"converged: {rows} live rows in {tables.Count} tables equal on {Machines.Count} machines and upstream after {Oracle.Count} writes");
+    }
+
+    /// <summary>Where each machine and the upstream stand on one key: its capture entry, its upstream version and
+    /// tombstone (what a failure needs to tell a lost delete from an echo).</summary>
+    private async Task<string> VersionsAsync(TableModel table, string pk)
+    {
+        var text = new StringBuilder();
+        foreach (var machine in Machines)
+        {
+            var entry = TableModel.Rows(machine[table.Domain.Name].Raw, "SELECT hlc, origin, deleted FROM \"_filix_rows\" WHERE tbl = $p0 AND pk = $p1", table.Name, pk).SingleOrDefault();
+            var parked = TableModel.Rows(machine[table.Domain.Name].Raw, "SELECT direction, hlc, origin, reason FROM \"_filix_parked\" WHERE tbl = $p0 AND pk = $p1", table.Name, pk);
+            text.AppendLine($"    {machine.Id} _filix_rows: {(entry is null ? "(none)" : $"hlc {entry[0]} origin {entry[1] ?? "(here)"} deleted {entry[2]}")}"
+                + string.Concat(parked.Select(p => $"; parked {p[0]} hlc {p[1]} origin {p[2]}: {p[3]}")));
+        }
+
+        await using var connection = new NpgsqlConnection(Upstream);
+        await connection.OpenAsync();
+        var schema = SqlNames.Quote(table.Domain.Name);
+        await using (var command = new NpgsqlCommand($"SELECT \"_filix_version\", \"synced_from\", \"_filix_xid\"::text FROM {schema}.{SqlNames.Quote(table.Name)} WHERE \"_filix_pk\" = $1", connection))
+        {
+            command.Parameters.AddWithValue(pk);
+            await using var reader = await command.ExecuteReaderAsync();
+            text.AppendLine(await reader.ReadAsync() ? $"    upstream live: version {reader.GetInt64(0)} from {reader.GetValue(1)} xid {reader.GetString(2)}" : "    upstream live: (none)");
+        }
+
+        await using (var command = new NpgsqlCommand($"SELECT \"version\", \"origin\", \"xid\"::text FROM {schema}.\"_filix_tombstones\" WHERE tbl = $1 AND pk = $2", connection))
+        {
+            command.Parameters.AddWithValue(table.Name);
+            command.Parameters.AddWithValue(pk);
+            await using var reader = await command.ExecuteReaderAsync();
+            text.AppendLine(await reader.ReadAsync() ? $"    upstream tombstone: version {reader.GetInt64(0)} from {reader.GetValue(1)} xid {reader.GetString(2)}" : "    upstream tombstone: (none)");
+        }
+
+        return text.ToString();
     }
 
     private static void Bookkeeping(Machine machine, IReadOnlyList<TableModel> tables, StringBuilder report)
