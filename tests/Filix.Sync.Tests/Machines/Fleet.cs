@@ -72,9 +72,9 @@ internal sealed class Fleet : IAsyncDisposable
 
     /// <summary>One round: every machine writes a few chunks (each through one path), syncing (or only pushing or
     /// pulling) between some of them; machines run at the same time. Then two machines sync at once.</summary>
-    public async Task RandomRoundAsync(int round, IReadOnlyList<TableModel> tables, int opsPerMachine)
+    public async Task RandomRoundAsync(int round, IReadOnlyList<TableModel> tables, int opsPerMachine, bool syncs = true)
     {
-        var rounds = Machines.Select(m => (Func<Task>)(() => MachineRoundAsync(m, round, tables, opsPerMachine))).ToArray();
+        var rounds = Machines.Select(m => (Func<Task>)(() => MachineRoundAsync(m, round, tables, opsPerMachine, syncs))).ToArray();
         if (Serial)
         {
             foreach (var run in rounds)
@@ -87,13 +87,18 @@ internal sealed class Fleet : IAsyncDisposable
             await Task.WhenAll(rounds.Select(r => Task.Run(r)));
         }
 
+        if (!syncs)
+        {
+            return;
+        }
+
         var random = new Random(HashCode.Combine(Seed, round, 99));
         var pair = Machines.OrderBy(_ => random.Next()).Take(2).ToArray();
         Log($"round {round}: {pair[0].Id} and {pair[1].Id} sync at the same time");
         await Task.WhenAll(pair.Select(m => Task.Run(() => SyncAsync(m, random.Next(1, 30), SyncStep.Both))));
     }
 
-    private async Task MachineRoundAsync(Machine machine, int round, IReadOnlyList<TableModel> tables, int opsPerMachine)
+    private async Task MachineRoundAsync(Machine machine, int round, IReadOnlyList<TableModel> tables, int opsPerMachine, bool syncs)
     {
         var random = new Random(HashCode.Combine(Seed, machine.Index, round));
         var generator = Generators[machine.Index - 1];
@@ -105,7 +110,7 @@ internal sealed class Fleet : IAsyncDisposable
             done += Math.Max(1, ops.Count);
             Oracle.Add(await Writers.WriteAsync(machine, path, ops));
             Log($"round {round}: {machine.Id} wrote {ops.Count} via {path}: {string.Join("; ", ops)}");
-            if (random.Next(2) == 0)
+            if (syncs && random.Next(2) == 0)
             {
                 await SyncAsync(machine, random.Next(1, 40), (SyncStep)random.Next(3));
             }
