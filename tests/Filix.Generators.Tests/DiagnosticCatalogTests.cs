@@ -19,7 +19,7 @@ public sealed class DiagnosticCatalogTests
     [Fact]
     public void IdsAreUniqueAndInTheirBlocks()
     {
-        Assert.Equal(22, SchemaDescriptors.Count);
+        Assert.Equal(23, SchemaDescriptors.Count);
         Assert.Equal(Descriptors.Count, Descriptors.Select(d => d.Id).Distinct().Count());
         Assert.All(Descriptors, d => Assert.Matches("^FLX0[01][0-9]{2}$", d.Id));
     }

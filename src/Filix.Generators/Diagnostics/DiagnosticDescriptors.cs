@@ -86,6 +86,11 @@ internal static class DiagnosticDescriptors
         "FLX0022", "Generated C# name clashes",
         "Table '{0}' would generate the C# name '{1}' ({2}), which {3}. {4}");
 
+    public static readonly DiagnosticDescriptor SharedBlobKey = Error(
+        "FLX0023", "Shared table has a blob in its primary key",
+        "Column '{0}' is a blob in the primary key of table '{1}' ({2}): sync identifies a row on every machine by its key as JSON (json_array), which cannot hold a blob, so no write to the table could be captured. " +
+        "Use a text key (the hex or a hash of the bytes), or make '{1}' local.");
+
     // FLX01xx: migration lint and history. Each destructive kind has its own id; the fix is always either to keep
     // the element or to list it under 'allow_destructive:' (see docs/migrations.md).
     private const string Consent = "If the loss is intended, add '{0}' to the domain's 'allow_destructive:' list; otherwise";

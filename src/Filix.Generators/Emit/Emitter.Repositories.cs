@@ -60,6 +60,11 @@ internal static partial class Emitter
             WriteWrites(w, table, keys, hasUpdate: sql.Update is not null);
             WriteUnitStatements(w, table, keys, hasUpdate: sql.Update is not null);
             WriteCountAndScan(w, record);
+            if (table.Sync != SyncMode.Local)
+            {
+                WriteProvenance(w, keys);
+            }
+
             foreach (var lookup in table.Lookups)
             {
                 var columns = lookup.Columns.Select((n, i) => Column(table, n) with { Nullable = lookup.NullableArguments[i] }).ToList();
@@ -176,6 +181,12 @@ internal static partial class Emitter
         WriteMember(w, "Every row in primary key order, streamed: one read connection is held until the enumeration ends.",
             $"public global::System.Collections.Generic.IAsyncEnumerable<{record}> ScanAsync({Ct} cancellationToken = default) =>\n    {Reads}.ScanAsync(_database, ScanSql, Read, cancellationToken);");
     }
+
+    /// <summary>A shared table's provenance by key: thin, the runtime reads it (FilixSync.ProvenanceAsync, the
+    /// <c>_filix_provenance</c> view), so what it means can change without regenerating code.</summary>
+    private static void WriteProvenance(SourceWriter w, List<ColumnSpec> keys) =>
+        WriteMember(w, "Which machine last wrote the row with this primary key (or deleted it), when, and whether that version has been pushed upstream; null when no version of it was ever recorded.",
+            $"public {AsyncTask}<global::Filix.Runtime.Sync.RowProvenance?> ProvenanceAsync({Parameters(keys)}, {Ct} cancellationToken = default) =>\n    global::Filix.Runtime.Sync.FilixSync.ProvenanceAsync(_database, Name, Key({Arguments(keys)}), cancellationToken);");
 
     private static void WriteReadAndFill(SourceWriter w, TableSpec table, List<ColumnSpec> keys)
     {

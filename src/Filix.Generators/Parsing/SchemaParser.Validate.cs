@@ -181,6 +181,13 @@ internal sealed partial class SchemaParser
                 Report(D.NullablePrimaryKey, column.Span, column.Name, table.Name);
             }
 
+            // Sync names a row by its key as SQLite's json_array of the key values (the same text on every
+            // machine), and JSON has no blobs: json_array fails on one, so no write to the table could be captured.
+            if (column.Type == ColumnType.Blob && !column.Broken && table.Sync is SyncMode.Sync or SyncMode.Optional && primaryKey.Contains(column.Name, StringComparer.Ordinal))
+            {
+                Report(D.SharedBlobKey, column.Span, column.Name, table.Name, SyncTags.Name(table.Sync.Value));
+            }
+
             var reference = ValidateReference(table, column, tables);
             if (column.Broken || !Naming.IsValidIdentifier(column.Name))
             {

@@ -53,6 +53,11 @@ public static class FilixSync
     /// <summary>The report, with each table's parked count as it stands after the run (both directions).</summary>
     private static async Task<SyncReport> ReportAsync(SyncRun run, CancellationToken cancellationToken)
     {
+        if (run.Schema.SyncTables.Count == 0)
+        {
+            return run.Report(); // a local-only domain has no sync bookkeeping at all
+        }
+
         var parked = await run.Database.ReadAsync(static (session, _) =>
         {
             var counts = new Dictionary<string, long>(StringComparer.Ordinal);

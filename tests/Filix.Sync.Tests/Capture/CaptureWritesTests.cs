@@ -190,4 +190,27 @@ public sealed class CaptureWritesTests
         Assert.NotNull(CaptureDb.Entry(path, "entities", """["python"]"""));
         Assert.Equal(0L, CaptureDb.Scalar(path, "SELECT count(*) FROM _filix_applying"));
     }
+
+    [Fact]
+    public async Task A_leftover_applying_row_committed_by_another_tool_is_removed_by_the_sweep_and_what_it_hid_is_recorded()
+    {
+        using var folder = TempDirectory.Create("capture");
+        var path = folder.File("entities.db");
+        await using var db = await EntitiesDatabase.OpenAsync(path);
+        CaptureDb.Python(path, """
+            db = sqlite3.connect(sys.argv[1], timeout=30)
+            db.execute("INSERT INTO _filix_applying VALUES (1)")
+            db.commit()
+            db.execute("INSERT INTO entities (id, type, name) VALUES ('hidden', 'person', 'H')")
+            db.commit()
+            """);
+        Assert.Null(CaptureDb.Entry(path, "entities", """["hidden"]"""));
+
+        Assert.Equal(new SweepResult(1, 0), await CaptureSweep.RunAsync(db.Database));
+
+        Assert.NotNull(CaptureDb.Entry(path, "entities", """["hidden"]"""));
+        Assert.Equal(0L, CaptureDb.Scalar(path, "SELECT count(*) FROM _filix_applying"));
+        await db.Entities.InsertAsync(Person("captured-again"));
+        Assert.NotNull(CaptureDb.Entry(path, "entities", """["captured-again"]"""));
+    }
 }

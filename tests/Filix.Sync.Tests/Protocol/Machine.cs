@@ -1,17 +1,14 @@
 using System.Globalization;
 using Filix.Runtime;
 using Filix.Runtime.Sync;
-using Filix.Runtime.Sync.Local;
 using Filix.Testing;
-using Microsoft.Data.Sqlite;
 using Npgsql;
 
 namespace Filix.Sync.Tests.Protocol;
 
 /// <summary>
-/// A machine for protocol tests: its own data folder with one domain database (a real SQLite file), change capture
-/// installed, and its machine id. Until the capture helper installs capture on open, <see cref="OpenAsync"/> installs
-/// <see cref="CaptureSql"/>'s tables and triggers itself (idempotent, so it keeps working once open does it).
+/// A machine for protocol tests: its own data folder with one domain database (a real SQLite file; opening it
+/// installs change capture) and its machine id.
 /// </summary>
 internal sealed class Machine : IAsyncDisposable
 {
@@ -47,32 +44,8 @@ internal sealed class Machine : IAsyncDisposable
     {
         var folder = TempDirectory.Create("sync-" + id);
         var database = await open(folder.File(schema.FileName));
-        await InstallCaptureAsync(database);
         return new Machine(folder, id, database, upstream);
     }
-
-    public static Task InstallCaptureAsync(FilixDatabase database) =>
-        database.WriteAsync(static (session, schema) =>
-        {
-            foreach (var statement in CaptureSql.Tables)
-            {
-                session.Execute(statement);
-            }
-
-            foreach (var table in schema.SyncTables)
-            {
-                foreach (var trigger in CaptureSql.Triggers(table))
-                {
-                    var name = trigger.Split('"')[1];
-                    if (session.Scalar($"SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name = '{name}'") is 0L)
-                    {
-                        session.Execute(trigger);
-                    }
-                }
-            }
-
-            return 0;
-        }, database.Schema);
 
     public Task<SyncReport> SyncAsync(CancellationToken cancellationToken = default) => FilixSync.SyncAsync(Database, Options, cancellationToken);
 

@@ -164,7 +164,7 @@ internal static class PullWindow
     private static async Task<long> RetryAsync(SyncRun run, TableRun table, string[] keys, ApplyJob job, CancellationToken cancellationToken)
     {
         var rows = new RowBuffer(table.Table.Columns.Count, keys.Length);
-        await using (var command = UpstreamCommands.Create(run.Connection, table.Upstream.PullKeys, (object)keys)) // one text[] parameter: a string[] would bind as the params array itself
+        await using (var command = UpstreamCommands.Create(run.Connection, table.Upstream.PullKeys, (object)keys))
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false) && rows.Count < rows.Capacity)

@@ -35,6 +35,8 @@ internal static class PushBatch
             return;
         }
 
+        // Rows another tool removed without a trigger (INSERT OR REPLACE on a unique conflict) become pending deletes.
+        await Local.CaptureSweep.RunAsync(run.Database, cancellationToken).ConfigureAwait(false);
         var cursors = await LocalState.ReadCursorsAsync(run.Database, cancellationToken).ConfigureAwait(false);
         var from = run.Tables.ToDictionary(t => t.Table.Name, t => cursors.TryGetValue(t.Table.Name, out var c) ? c.PushedHlc : 0);
         while (true)

@@ -77,6 +77,12 @@ internal sealed class SyncRun : IAsyncDisposable
         var tables = database.Schema.SyncTables.Where(options.Syncs).Select(t => new TableRun(t)).ToList();
         var skipped = database.Schema.SyncTables.Where(t => !options.Syncs(t)).ToList();
         var run = new SyncRun(database, options, connection, where, tables, skipped);
+        if (database.Schema.SyncTables.Count == 0)
+        {
+            // Local tables never leave the machine: nothing to migrate, install or bind upstream.
+            return run;
+        }
+
         try
         {
             // Every shared table is installed upstream, enabled here or not: another machine may enable it.

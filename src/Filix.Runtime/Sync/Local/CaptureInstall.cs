@@ -116,7 +116,7 @@ internal static class CaptureInstall
             Execute(connection, trigger.Sql);
         }
 
-        var swept = CaptureSweep.Run(connection, schema.SyncTables);
+        var swept = CaptureSweep.Full(connection, schema.SyncTables);
         using var meta = connection.CreateCommand();
         meta.CommandText = $"INSERT INTO \"{CaptureSql.SyncMeta}\" (\"key\", \"value\") VALUES ('{MetaKey}', $hash) ON CONFLICT (\"key\") DO UPDATE SET \"value\" = excluded.\"value\"";
         meta.Parameters.AddWithValue("$hash", plan.Hash);

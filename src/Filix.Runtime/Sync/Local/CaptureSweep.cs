@@ -22,10 +22,18 @@ internal readonly record struct SweepResult(long Changes, long Deletes)
 /// without a live entry is a change.
 /// </summary>
 /// <remarks>
-/// The engine runs it in the writer before each push (so a push never misses a change a trigger could not see), and
-/// the capture install runs it as the backfill. Each recorded change gets its own version: the next local version plus
-/// its row number, so versions stay unique and the push cursor (the largest version pushed, batches cut by
-/// <c>LIMIT</c>) never skips a row that shares a version with the last one of a batch.
+/// <para>The engine runs it in the writer before each push (<see cref="RunAsync"/>), so a push never misses a change a
+/// trigger could not see; it must be cheap, since watch mode pushes within ~100 ms of a commit. With the triggers in
+/// place every row gets a live entry when it is written, so the only way the two can drift apart is a row vanishing
+/// without its delete trigger, which leaves more live entries than rows: comparing the two counts (an index scan
+/// each) tells whether a table needs the anti-joins at all. When the triggers are not all this build's (a tool
+/// dropped one while this process ran) the capture is installed again, whose full sweep finds every difference; and
+/// a row left in <c>_filix_applying</c> (only ever there inside sync's own transaction, so any other is a crashed or
+/// foreign leftover that would silence every trigger) is removed and every table swept in full.</para>
+/// <para>The capture install runs the full sweep as its backfill (<see cref="Full"/>). Each recorded change gets its
+/// own version: the next local version plus its row number, so versions stay unique and the push cursor (the
+/// largest version pushed, batches cut by <c>LIMIT</c>) never skips a row that shares a version with the last one of
+/// a batch.</para>
 /// </remarks>
 internal static class CaptureSweep
 {
@@ -33,11 +41,37 @@ internal static class CaptureSweep
     public static Task<SweepResult> RunAsync(FilixDatabase database, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(database);
-        return database.WriteAsync(static (session, tables) => Run(session.Connection, tables), database.Schema.SyncTables, cancellationToken);
+        return database.WriteAsync(static (session, schema) => Run(session.Connection, schema), database.Schema, cancellationToken);
     }
 
-    /// <summary>Sweeps <paramref name="tables"/> inside the caller's transaction.</summary>
-    internal static SweepResult Run(SqliteConnection connection, IEnumerable<SyncTable> tables)
+    /// <summary>The sweep before a push (see remarks), inside the caller's transaction.</summary>
+    internal static SweepResult Run(SqliteConnection connection, DatabaseSchema schema)
+    {
+        if (schema.SyncTables.Count == 0)
+        {
+            return SweepResult.None;
+        }
+
+        if (!CaptureInstall.IsCurrent(connection, schema))
+        {
+            return CaptureInstall.Install(connection, schema);
+        }
+
+        var leftover = Execute(connection, $"DELETE FROM \"{CaptureSql.Applying}\"") > 0;
+        var result = SweepResult.None;
+        foreach (var table in schema.SyncTables)
+        {
+            if (leftover || Scalar(connection, DriftSql(table)) != 0)
+            {
+                result += Full(connection, [table]);
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>Both anti-joins on every table of <paramref name="tables"/>, inside the caller's transaction.</summary>
+    internal static SweepResult Full(SqliteConnection connection, IEnumerable<SyncTable> tables)
     {
         var result = SweepResult.None;
         foreach (var table in tables)
@@ -47,6 +81,10 @@ internal static class CaptureSweep
 
         return result;
     }
+
+    /// <summary>Rows minus live entries of a table: not zero when the table drifted from its entries.</summary>
+    internal static string DriftSql(SyncTable table) =>
+        $"""SELECT (SELECT count(*) FROM {SqlNames.Quote(table.Name)}) - (SELECT count(*) FROM "{CaptureSql.Rows}" WHERE "tbl" = {SqlNames.Literal(table.Name)} AND "deleted" = 0)""";
 
     /// <summary>Rows with no live entry (none at all, or one saying deleted) become pending changes.</summary>
     internal static string ChangesSql(SyncTable table)
@@ -82,5 +120,12 @@ internal static class CaptureSweep
         using var command = connection.CreateCommand();
         command.CommandText = sql;
         return command.ExecuteNonQuery();
+    }
+
+    private static long Scalar(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return (long)command.ExecuteScalar()!;
     }
 }

@@ -77,9 +77,11 @@ internal static class UpstreamInstall
     {
         var s = SqlNames.Quote(schema.PostgresSchema);
 
-        // Stamped by a trigger, not left to a default: an UPDATE must move the row to the writing transaction's xid
-        // too (that is what puts it in the next pull window). synced_at is the pushing transaction's start time,
-        // informational only: never a cursor.
+        // An insert is stamped by the columns' defaults; the sync's own upserts set _filix_xid and synced_at
+        // themselves. The trigger is for every other UPDATE (a tool writing upstream directly): it must move the row
+        // to the writing transaction's xid too, which is what puts it in the next pull window. Its WHEN clause skips
+        // rows already stamped, so the bulk merge pays no PL/pgSQL call per row. synced_at is the pushing
+        // transaction's start time, informational only: never a cursor.
         yield return $"""
             CREATE OR REPLACE FUNCTION {s}."_filix_stamp"() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN NEW."_filix_xid" := pg_current_xact_id(); NEW."synced_at" := now(); RETURN NEW; END $$
@@ -94,7 +96,7 @@ internal static class UpstreamInstall
             """;
         yield return $"""CREATE INDEX IF NOT EXISTS "_filix_tombstones_xid" ON {s}."_filix_tombstones" ("tbl", "xid")""";
         yield return $"""DROP TRIGGER IF EXISTS "_filix_stamp" ON {s}."_filix_tombstones" """;
-        yield return $"""CREATE TRIGGER "_filix_stamp" BEFORE INSERT OR UPDATE ON {s}."_filix_tombstones" FOR EACH ROW EXECUTE FUNCTION {s}."_filix_stamp_tombstone"()""";
+        yield return $"""CREATE TRIGGER "_filix_stamp" BEFORE UPDATE ON {s}."_filix_tombstones" FOR EACH ROW WHEN (NEW."xid" IS NOT DISTINCT FROM OLD."xid") EXECUTE FUNCTION {s}."_filix_stamp_tombstone"()""";
 
         // Compaction's input: how far each machine has pulled each table, and when.
         yield return $"""
@@ -115,7 +117,7 @@ internal static class UpstreamInstall
             yield return $"""CREATE UNIQUE INDEX IF NOT EXISTS {SqlNames.Quote("_filix_pk_" + name)} ON {t} ("_filix_pk")""";
             yield return $"""CREATE INDEX IF NOT EXISTS {SqlNames.Quote("_filix_xid_" + name)} ON {t} ("_filix_xid")""";
             yield return $"""DROP TRIGGER IF EXISTS "_filix_stamp" ON {t}""";
-            yield return $"""CREATE TRIGGER "_filix_stamp" BEFORE INSERT OR UPDATE ON {t} FOR EACH ROW EXECUTE FUNCTION {s}."_filix_stamp"()""";
+            yield return $"""CREATE TRIGGER "_filix_stamp" BEFORE UPDATE ON {t} FOR EACH ROW WHEN (NEW."_filix_xid" IS NOT DISTINCT FROM OLD."_filix_xid") EXECUTE FUNCTION {s}."_filix_stamp"()""";
         }
     }
 }

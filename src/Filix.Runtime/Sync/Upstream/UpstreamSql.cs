@@ -27,7 +27,7 @@ internal sealed class UpstreamSql
         var staged = string.Join(", ", table.Columns.Select(c => "s." + SqlNames.Quote(c)));
         var keys = string.Join(", ", table.KeyColumns.Select(SqlNames.Quote));
         var set = string.Join(", ", table.Columns.Where(c => !table.KeyColumns.Contains(c)).Select(c => $"{SqlNames.Quote(c)} = excluded.{SqlNames.Quote(c)}")
-            .Append("\"_filix_pk\" = excluded.\"_filix_pk\"").Append("\"_filix_version\" = excluded.\"_filix_version\"").Append("\"synced_from\" = excluded.\"synced_from\""));
+            .Append("\"_filix_pk\" = excluded.\"_filix_pk\"").Append("\"_filix_version\" = excluded.\"_filix_version\"").Append("\"synced_from\" = excluded.\"synced_from\"").Append("\"_filix_xid\" = pg_current_xact_id()").Append("\"synced_at\" = now()"));
 
         // Made from the table's known columns WITH NO DATA: the same types as upstream, none of its NOT NULLs (a
         // delete travels with its columns null). ON COMMIT DELETE ROWS: every batch starts empty.
@@ -57,7 +57,7 @@ internal sealed class UpstreamSql
             "AND (t.\"_filix_version\", coalesce(t.\"synced_from\", '') COLLATE \"C\") < (s.\"_filix_version\", s.\"synced_from\" COLLATE \"C\");\n" +
             $"INSERT INTO {TombstonesTable} AS d (\"tbl\", \"pk\", \"version\", \"origin\") SELECT {TableLiteral}, s.\"_filix_pk\", s.\"_filix_version\", s.\"synced_from\" " +
             $"FROM {Stage} s WHERE s.\"_filix_deleted\" AND NOT EXISTS (SELECT 1 FROM {Qualified} t WHERE t.\"_filix_pk\" = s.\"_filix_pk\") " +
-            "ON CONFLICT (\"tbl\", \"pk\") DO UPDATE SET \"version\" = excluded.\"version\", \"origin\" = excluded.\"origin\" " +
+            "ON CONFLICT (\"tbl\", \"pk\") DO UPDATE SET \"version\" = excluded.\"version\", \"origin\" = excluded.\"origin\", \"xid\" = pg_current_xact_id(), \"synced_at\" = now() " +
             "WHERE (excluded.\"version\", excluded.\"origin\" COLLATE \"C\") > (d.\"version\", d.\"origin\" COLLATE \"C\")";
 
         // Live rows then tombstones of the window, in delivery (xid) order; the NULL columns of a tombstone take the

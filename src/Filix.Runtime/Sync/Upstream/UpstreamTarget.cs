@@ -24,7 +24,10 @@ internal static class UpstreamTarget
         NpgsqlConnection? connection = null;
         try
         {
-            connection = new NpgsqlConnection(connectionString);
+            // Error details name the conflicting key and value (a parked row's reason, kept in the local database and
+            // shown by filix status); Npgsql leaves them out unless asked.
+            var builder = new NpgsqlConnectionStringBuilder(connectionString) { IncludeErrorDetail = true };
+            connection = new NpgsqlConnection(builder.ConnectionString);
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
             return connection;
         }

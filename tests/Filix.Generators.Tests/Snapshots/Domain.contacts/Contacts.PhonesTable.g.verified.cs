@@ -104,6 +104,12 @@ public sealed partial class PhonesTable
         global::Filix.Runtime.Repositories.TableReads.ScanAsync(_database, ScanSql, Read, cancellationToken);
 
     /// <summary>
+    /// Which machine last wrote the row with this primary key (or deleted it), when, and whether that version has been pushed upstream; null when no version of it was ever recorded.
+    /// </summary>
+    public global::System.Threading.Tasks.Task<global::Filix.Runtime.Sync.RowProvenance?> ProvenanceAsync(global::System.Guid personId, string number, global::System.Threading.CancellationToken cancellationToken = default) =>
+        global::Filix.Runtime.Sync.FilixSync.ProvenanceAsync(_database, Name, Key(personId, number), cancellationToken);
+
+    /// <summary>
     /// The rows whose number equal the arguments, in primary key order.
     /// </summary>
     public global::System.Threading.Tasks.ValueTask<global::System.Collections.Generic.IReadOnlyList<Phone>> FindByNumberAsync(string number, global::System.Threading.CancellationToken cancellationToken = default) =>

@@ -105,6 +105,12 @@ public sealed partial class CuesTable
         global::Filix.Runtime.Repositories.TableReads.ScanAsync(_database, ScanSql, Read, cancellationToken);
 
     /// <summary>
+    /// Which machine last wrote the row with this primary key (or deleted it), when, and whether that version has been pushed upstream; null when no version of it was ever recorded.
+    /// </summary>
+    public global::System.Threading.Tasks.Task<global::Filix.Runtime.Sync.RowProvenance?> ProvenanceAsync(global::System.Guid trackId, string kind, long slot, global::System.Threading.CancellationToken cancellationToken = default) =>
+        global::Filix.Runtime.Sync.FilixSync.ProvenanceAsync(_database, Name, Key(trackId, kind, slot), cancellationToken);
+
+    /// <summary>
     /// The rows whose track_id equal the arguments, in primary key order.
     /// </summary>
     public global::System.Threading.Tasks.ValueTask<global::System.Collections.Generic.IReadOnlyList<Cue>> FindByTrackIdAsync(global::System.Guid trackId, global::System.Threading.CancellationToken cancellationToken = default) =>

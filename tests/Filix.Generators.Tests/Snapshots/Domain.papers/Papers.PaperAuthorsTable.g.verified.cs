@@ -105,6 +105,12 @@ public sealed partial class PaperAuthorsTable
         global::Filix.Runtime.Repositories.TableReads.ScanAsync(_database, ScanSql, Read, cancellationToken);
 
     /// <summary>
+    /// Which machine last wrote the row with this primary key (or deleted it), when, and whether that version has been pushed upstream; null when no version of it was ever recorded.
+    /// </summary>
+    public global::System.Threading.Tasks.Task<global::Filix.Runtime.Sync.RowProvenance?> ProvenanceAsync(string paperId, long position, global::System.Threading.CancellationToken cancellationToken = default) =>
+        global::Filix.Runtime.Sync.FilixSync.ProvenanceAsync(_database, Name, Key(paperId, position), cancellationToken);
+
+    /// <summary>
     /// The rows whose family_name equal the arguments, in primary key order.
     /// </summary>
     public global::System.Threading.Tasks.ValueTask<global::System.Collections.Generic.IReadOnlyList<PaperAuthor>> FindByFamilyNameAsync(string familyName, global::System.Threading.CancellationToken cancellationToken = default) =>

@@ -105,6 +105,12 @@ public sealed partial class PapersTable
         global::Filix.Runtime.Repositories.TableReads.ScanAsync(_database, ScanSql, Read, cancellationToken);
 
     /// <summary>
+    /// Which machine last wrote the row with this primary key (or deleted it), when, and whether that version has been pushed upstream; null when no version of it was ever recorded.
+    /// </summary>
+    public global::System.Threading.Tasks.Task<global::Filix.Runtime.Sync.RowProvenance?> ProvenanceAsync(string id, global::System.Threading.CancellationToken cancellationToken = default) =>
+        global::Filix.Runtime.Sync.FilixSync.ProvenanceAsync(_database, Name, Key(id), cancellationToken);
+
+    /// <summary>
     /// The row whose doi equal the arguments, or null.
     /// </summary>
     public global::System.Threading.Tasks.ValueTask<Paper?> GetByDoiAsync(string doi, global::System.Threading.CancellationToken cancellationToken = default) =>

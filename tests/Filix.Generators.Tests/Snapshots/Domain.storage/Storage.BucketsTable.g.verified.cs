@@ -98,6 +98,12 @@ public sealed partial class BucketsTable
         global::Filix.Runtime.Repositories.TableReads.ScanAsync(_database, ScanSql, Read, cancellationToken);
 
     /// <summary>
+    /// Which machine last wrote the row with this primary key (or deleted it), when, and whether that version has been pushed upstream; null when no version of it was ever recorded.
+    /// </summary>
+    public global::System.Threading.Tasks.Task<global::Filix.Runtime.Sync.RowProvenance?> ProvenanceAsync(string name, global::System.Threading.CancellationToken cancellationToken = default) =>
+        global::Filix.Runtime.Sync.FilixSync.ProvenanceAsync(_database, Name, Key(name), cancellationToken);
+
+    /// <summary>
     /// Reads the current row of a reader over the table's columns in declaration order.
     /// </summary>
     internal static Bucket Read(global::Microsoft.Data.Sqlite.SqliteDataReader reader) => new()

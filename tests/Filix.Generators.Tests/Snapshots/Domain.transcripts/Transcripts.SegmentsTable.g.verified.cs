@@ -105,6 +105,12 @@ public sealed partial class SegmentsTable
         global::Filix.Runtime.Repositories.TableReads.ScanAsync(_database, ScanSql, Read, cancellationToken);
 
     /// <summary>
+    /// Which machine last wrote the row with this primary key (or deleted it), when, and whether that version has been pushed upstream; null when no version of it was ever recorded.
+    /// </summary>
+    public global::System.Threading.Tasks.Task<global::Filix.Runtime.Sync.RowProvenance?> ProvenanceAsync(string transcriptId, long seq, global::System.Threading.CancellationToken cancellationToken = default) =>
+        global::Filix.Runtime.Sync.FilixSync.ProvenanceAsync(_database, Name, Key(transcriptId, seq), cancellationToken);
+
+    /// <summary>
     /// The rows whose transcript_id, start_ms equal the arguments, in primary key order.
     /// </summary>
     public global::System.Threading.Tasks.ValueTask<global::System.Collections.Generic.IReadOnlyList<Segment>> FindByTranscriptIdAndStartMsAsync(string transcriptId, long startMs, global::System.Threading.CancellationToken cancellationToken = default) =>
