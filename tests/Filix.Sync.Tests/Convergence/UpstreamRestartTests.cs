@@ -6,12 +6,15 @@ namespace Filix.Sync.Tests.Convergence;
 /// <summary>
 /// Issue 11, items 7 and 11: Postgres stops or restarts while machines sync. A sync that meets a stopped upstream
 /// fails with an error naming the upstream (host:port/database, never its password) and changes nothing; once
-/// Postgres is back the next sync succeeds; a sync frozen mid-push across a restart fails or completes, and the next
-/// run converges with the others, row for row.
+/// Postgres is back the next sync succeeds; a sync frozen mid-push across a restart fails (clearly) or completes, and
+/// the next run converges with the others, row for row. Convergence is checked first; the wording of the errors
+/// after it, so one defect does not hide the other.
 /// </summary>
 [Collection(ConvergenceCollection.Name)]
 public sealed class UpstreamRestartTests(ConvergenceFixture postgres, ITestOutputHelper log)
 {
+    private readonly List<string> _problems = [];
+
     [Fact]
     public async Task A_sync_against_a_stopped_upstream_fails_naming_it_without_its_password_and_the_next_sync_after_restart_succeeds()
     {
@@ -27,7 +30,7 @@ public sealed class UpstreamRestartTests(ConvergenceFixture postgres, ITestOutpu
         {
             var failure = await Assert.ThrowsAnyAsync<Exception>(() => machine.SyncAsync(upstream, 5));
             fleet.Log($"sync with the upstream down: {failure.Message}");
-            AssertClear(failure.Message, failure.ToString(), cluster);
+            Clear("a sync while the upstream is down", failure.Message, failure.ToString());
         }
         finally
         {
@@ -35,9 +38,10 @@ public sealed class UpstreamRestartTests(ConvergenceFixture postgres, ITestOutpu
         }
 
         // The same process, its connection pool holding connections the restart broke: the next sync must work.
-        await fleet.SyncAsync(machine, 5, SyncStep.Both);
+        await SyncAfterRestartAsync(fleet, machine);
         await fleet.SyncUntilQuietAsync();
         await fleet.AssertConvergedAsync(tables);
+        AssertNoProblems();
     }
 
     [Fact]
@@ -68,7 +72,7 @@ public sealed class UpstreamRestartTests(ConvergenceFixture postgres, ITestOutpu
             fleet.Log($"the frozen sync after the restart: {worker.Describe()}");
             if (exit != 0)
             {
-                AssertClear(worker.Error ?? string.Empty, worker.Describe(), postgres.Cluster);
+                Clear("the sync frozen across the restart (child process)", worker.Error ?? string.Empty, worker.Describe());
             }
         }
 
@@ -92,17 +96,45 @@ public sealed class UpstreamRestartTests(ConvergenceFixture postgres, ITestOutpu
         catch (Exception ex)
         {
             fleet.Log($"the in-process sync cut by the restart: {ex.Message}");
-            AssertClear(ex.Message, ex.ToString(), postgres.Cluster);
+            Clear("the in-process sync cut by the restart", ex.Message, ex.ToString());
         }
 
+        await SyncAfterRestartAsync(fleet, other);
         await fleet.SyncUntilQuietAsync();
         await fleet.AssertConvergedAsync(tables);
+        AssertNoProblems();
+    }
+
+    /// <summary>The first sync once Postgres is back (same process, pooled connections broken by the restart) must
+    /// succeed; if it does not, that is recorded and the sync is tried once more so convergence is still checked.</summary>
+    private async Task SyncAfterRestartAsync(Fleet fleet, Machine machine)
+    {
+        try
+        {
+            await machine.SyncAsync(fleet.Upstream, 5);
+        }
+        catch (Exception ex)
+        {
+            _problems.Add($"the first sync of {machine.Id} after Postgres came back failed: {ex.Message}");
+            fleet.Log(_problems[^1]);
+            await fleet.SyncAsync(machine, 5, SyncStep.Both);
+        }
     }
 
     /// <summary>The error names the upstream as the contract says (host:port) and never prints its password.</summary>
-    private static void AssertClear(string message, string everything, Filix.Testing.Postgres.PostgresCluster cluster)
+    private void Clear(string what, string message, string everything)
     {
-        Assert.Contains($"{cluster.Host}:{cluster.Port}", message, StringComparison.Ordinal);
-        Assert.DoesNotContain(ConvergenceFixture.Password, everything, StringComparison.Ordinal);
+        var cluster = postgres.Cluster;
+        if (!message.Contains($"{cluster.Host}:{cluster.Port}", StringComparison.Ordinal))
+        {
+            _problems.Add($"{what}: the error does not name the upstream ({cluster.Host}:{cluster.Port}/database): \"{message}\"");
+        }
+
+        if (everything.Contains(ConvergenceFixture.Password, StringComparison.Ordinal))
+        {
+            _problems.Add($"{what}: the error prints the upstream's password");
+        }
     }
+
+    private void AssertNoProblems() => Assert.True(_problems.Count == 0, "converged, but:\n" + string.Join("\n", _problems));
 }

@@ -21,6 +21,9 @@ public sealed class ConvergenceFixture : IAsyncLifetime
     /// <summary>A new empty upstream database, as the connection string machines sync with.</summary>
     public async Task<string> CreateUpstreamAsync(string stem)
     {
+        // The admin pool's connections die with a restart the previous test made: start afresh (the harness's own
+        // connection; the machines' pools are left as the restart left them, as a daemon's would be).
+        NpgsqlConnection.ClearPool(new NpgsqlConnection(Cluster.ConnectionString()));
         var plain = await Cluster.CreateDatabaseAsync($"{stem}_{Interlocked.Increment(ref _databases)}");
         return new NpgsqlConnectionStringBuilder(plain) { Password = Password }.ToString();
     }
