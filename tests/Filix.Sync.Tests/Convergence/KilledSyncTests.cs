@@ -28,7 +28,14 @@ public sealed class KilledSyncTests(ConvergenceFixture postgres, ITestOutputHelp
         }
 
         data.Add(101);
-        data.Add(102);
+        if (Environment.GetEnvironmentVariable("FILIX_SYNC_SOAK") == "1")
+        {
+            foreach (var seed in Enumerable.Range(102, 6))
+            {
+                data.Add(seed);
+            }
+        }
+
         return data;
     }
 
