@@ -12,6 +12,9 @@ namespace Filix.Sync.Tests.Machines;
 /// </summary>
 internal static class StoredValues
 {
+    /// <summary>Quotes text as JSON without escaping what needs none, so failure messages stay readable.</summary>
+    private static readonly System.Text.Json.JsonSerializerOptions Readable = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     private static readonly string[] Words = ["alpha", "Ünïcødé ✓", "O'Brien", "say \"hi\"", "tab\there", "line\nbreak", "", "  spaced  ", "日本語", "émigré"];
 
     /// <summary>A fresh value for <paramref name="column"/> (<paramref name="serial"/> makes unique ones unique across
@@ -83,7 +86,7 @@ internal static class StoredValues
         long l => "i:" + l.ToString(CultureInfo.InvariantCulture),
         int i => "i:" + i.ToString(CultureInfo.InvariantCulture),
         double d => "r:" + d.ToString("R", CultureInfo.InvariantCulture),
-        string s => "t:" + System.Text.Json.JsonSerializer.Serialize(s),
+        string s => "t:" + System.Text.Json.JsonSerializer.Serialize(s, Readable),
         byte[] b => "b:" + Convert.ToHexString(b),
         _ => throw new NotSupportedException($"Stored form {value.GetType()}"),
     };
