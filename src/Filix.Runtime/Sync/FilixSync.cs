@@ -12,32 +12,45 @@ public static class FilixSync
 {
     /// <summary>Migrates the upstream's copy of the domain (the recorded Postgres migrations, then sync's bookkeeping),
     /// pushes every pending local change, then pulls everything committed upstream by other machines.</summary>
-    public static async Task<SyncReport> SyncAsync(FilixDatabase database, SyncOptions options, CancellationToken cancellationToken = default)
+    public static Task<SyncReport> SyncAsync(FilixDatabase database, SyncOptions options, CancellationToken cancellationToken = default) =>
+        RunAsync(database, options, static async (run, cancellationToken) =>
+        {
+            await PushBatch.RunAsync(run, cancellationToken).ConfigureAwait(false);
+            await PullWindow.RunAsync(run, cancellationToken).ConfigureAwait(false);
+            if (run.Tables.Exists(t => t.Revived > 0))
+            {
+                // The pull kept parents alive that another machine deleted under this machine's children (see
+                // Parking): push them now, so the upstream and the others converge in this run rather than the next.
+                await PushBatch.RunAsync(run, cancellationToken).ConfigureAwait(false);
+            }
+        }, cancellationToken);
+
+    public static Task<SyncReport> PushAsync(FilixDatabase database, SyncOptions options, CancellationToken cancellationToken = default) =>
+        RunAsync(database, options, PushBatch.RunAsync, cancellationToken);
+
+    public static Task<SyncReport> PullAsync(FilixDatabase database, SyncOptions options, CancellationToken cancellationToken = default) =>
+        RunAsync(database, options, PullWindow.RunAsync, cancellationToken);
+
+    /// <summary>One run: connect and install, the steps, the report. A connection lost midway is explained: every
+    /// batch is one transaction on each side with its cursor inside it, so nothing is half-applied and a retry
+    /// continues where the last committed batch ended.</summary>
+    private static async Task<SyncReport> RunAsync(FilixDatabase database, SyncOptions options, Func<SyncRun, CancellationToken, Task> steps, CancellationToken cancellationToken)
     {
         await using var run = await SyncRun.StartAsync(database, options, cancellationToken).ConfigureAwait(false);
-        await PushBatch.RunAsync(run, cancellationToken).ConfigureAwait(false);
-        await PullWindow.RunAsync(run, cancellationToken).ConfigureAwait(false);
-        if (run.Tables.Exists(t => t.Revived > 0))
+        try
         {
-            // The pull kept parents alive that another machine deleted under this machine's children (see Parking):
-            // push them now, so the upstream and the others converge in this run rather than the next.
-            await PushBatch.RunAsync(run, cancellationToken).ConfigureAwait(false);
+            await steps(run, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Npgsql.NpgsqlException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Rows the upstream refuses are parked, not thrown: what gets here is the connection or the server.
+            throw new FilixException(
+                $"Syncing '{database.Path}' (domain '{database.Schema.Domain}') with {run.Where} failed: {ex.Message}. " +
+                "Nothing is half-applied (each batch commits whole, with its cursor): fix what the message names, or wait until the upstream " +
+                "is reachable, and sync again; it continues after the last committed batch.",
+                database.Path, ex);
         }
 
-        return await ReportAsync(run, cancellationToken).ConfigureAwait(false);
-    }
-
-    public static async Task<SyncReport> PushAsync(FilixDatabase database, SyncOptions options, CancellationToken cancellationToken = default)
-    {
-        await using var run = await SyncRun.StartAsync(database, options, cancellationToken).ConfigureAwait(false);
-        await PushBatch.RunAsync(run, cancellationToken).ConfigureAwait(false);
-        return await ReportAsync(run, cancellationToken).ConfigureAwait(false);
-    }
-
-    public static async Task<SyncReport> PullAsync(FilixDatabase database, SyncOptions options, CancellationToken cancellationToken = default)
-    {
-        await using var run = await SyncRun.StartAsync(database, options, cancellationToken).ConfigureAwait(false);
-        await PullWindow.RunAsync(run, cancellationToken).ConfigureAwait(false);
         return await ReportAsync(run, cancellationToken).ConfigureAwait(false);
     }
 

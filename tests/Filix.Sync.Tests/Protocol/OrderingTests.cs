@@ -30,6 +30,14 @@ public sealed class OrderingTests(PostgresFixture postgres)
         Assert.Equal(0L, await b.ScalarAsync("SELECT count(*) FROM _filix_rows WHERE origin IS NULL"));
         Assert.Equal(xids, await Upstream.RowsAsync(upstream, "SELECT id, _filix_xid::text, _filix_version FROM entities.entities ORDER BY id"));
         Assert.Equal("a|a", string.Join("|", await Upstream.RowsAsync(upstream, "SELECT synced_from FROM entities.entities ORDER BY id")));
+
+        // With nothing pending, B's push cursor jumped past the pulled versions (so pushes do not rescan them), and
+        // B's next edit, versioned above them, is still pushed.
+        Assert.Equal(await b.ScalarAsync("SELECT max(hlc) FROM _filix_rows"), await b.ScalarAsync("SELECT pushed_hlc FROM _filix_sync_tables WHERE tbl = 'entities'"));
+        await b.Sql("UPDATE entities SET name = 'two, by b' WHERE id = 'e:2'");
+        Assert.Equal(1, (await b.SyncAsync()).Tables.Single(t => t.Table == "entities").Pushed);
+        await a.SyncAsync();
+        Assert.Equal("two, by b", await a.ScalarAsync("SELECT name FROM entities WHERE id = 'e:2'"));
     }
 
     [Fact]

@@ -81,7 +81,9 @@ internal sealed class LocalSql
 
     public const string SetPulled =
         "INSERT INTO \"_filix_sync_tables\" (\"tbl\", \"pulled_xid\", \"pulled_at\") VALUES ($p0, $p1, $p2) " +
-        "ON CONFLICT (\"tbl\") DO UPDATE SET \"pulled_xid\" = excluded.\"pulled_xid\", \"pulled_at\" = excluded.\"pulled_at\"";
+        "ON CONFLICT (\"tbl\") DO UPDATE SET \"pulled_xid\" = excluded.\"pulled_xid\", \"pulled_at\" = excluded.\"pulled_at\" " +
+        // Never backwards: two syncs of one database (the daemon and a manual one) may finish out of order.
+        "WHERE CAST(excluded.\"pulled_xid\" AS INTEGER) >= CAST(\"pulled_xid\" AS INTEGER)";
 
     public const string SetPushed =
         "INSERT INTO \"_filix_sync_tables\" (\"tbl\", \"pushed_hlc\", \"pushed_at\") VALUES ($p0, $p1, $p2) " +

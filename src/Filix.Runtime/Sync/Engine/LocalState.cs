@@ -29,6 +29,15 @@ internal static class LocalState
                 "Open it once with this build of Filix (opening installs capture), then sync again.", run.Database.Path);
         }
 
+        var known = await run.Database.ReadAsync(static (session, _) => (
+                Upstream: session.Scalar("SELECT \"value\" FROM \"_filix_sync_meta\" WHERE \"key\" = 'upstream'") as string,
+                Machine: session.Scalar("SELECT \"value\" FROM \"_filix_sync_meta\" WHERE \"key\" = 'machine'") as string),
+            0, cancellationToken).ConfigureAwait(false);
+        if (known.Upstream == identity && known.Machine == run.Machine)
+        {
+            return; // the usual case: no write
+        }
+
         await run.Database.WriteAsync(static (session, state) =>
         {
             var current = session.Scalar("SELECT \"value\" FROM \"_filix_sync_meta\" WHERE \"key\" = 'upstream'") as string;

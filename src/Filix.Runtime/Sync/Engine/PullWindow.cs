@@ -35,6 +35,7 @@ internal static class PullWindow
             await UpstreamCommands.ExecuteAsync(run.Connection, "SET TRANSACTION READ ONLY", cancellationToken).ConfigureAwait(false);
             snapshot = ulong.Parse((string)(await UpstreamCommands.ScalarAsync(run.Connection, "SELECT pg_snapshot_xmin(pg_current_snapshot())::text", cancellationToken).ConfigureAwait(false))!, CultureInfo.InvariantCulture);
             var x = snapshot.ToString(CultureInfo.InvariantCulture);
+            var idle = new List<string>();
             foreach (var table in run.Tables)
             {
                 var cursor = cursors.TryGetValue(table.Table.Name, out var c) ? c.PulledXid : 0;
@@ -44,7 +45,29 @@ internal static class PullWindow
                 await using var command = resync
                     ? UpstreamCommands.Create(run.Connection, table.Upstream.PullAll, x)
                     : UpstreamCommands.Create(run.Connection, table.Upstream.PullWindow, cursor.ToString(CultureInfo.InvariantCulture), x, run.Machine);
-                await StreamAsync(run, table, command, job, x, resync ? Compaction.ResyncDelete(run, table, cursors) : null, cancellationToken).ConfigureAwait(false);
+                if (!await StreamAsync(run, table, command, job, x, resync ? Compaction.ResyncDelete(run, table, cursors) : null, cancellationToken).ConfigureAwait(false))
+                {
+                    idle.Add(table.Table.Name);
+                }
+            }
+
+            // Tables the window brought nothing for move their cursors together: one local commit, not one each.
+            if (idle.Count > 0)
+            {
+                await run.Database.WriteAsync(static (session, state) =>
+                {
+                    var now = SyncRun.Now();
+                    foreach (var name in state.idle)
+                    {
+                        var set = session.Command(LocalSql.SetPulled, 3);
+                        set.Parameters[0].Value = name;
+                        set.Parameters[1].Value = state.x;
+                        set.Parameters[2].Value = now;
+                        set.ExecuteNonQuery();
+                    }
+
+                    return 0;
+                }, (idle, x), cancellationToken).ConfigureAwait(false);
             }
 
             // Parked rows after every table: a parent's delete waits for its children's deletes, which come later.
@@ -82,8 +105,9 @@ internal static class PullWindow
     };
 
     /// <summary>Streams <paramref name="command"/>'s rows into the writer in sub-batches; the last write sets the
-    /// cursor to <paramref name="end"/> and runs <paramref name="after"/>.</summary>
-    private static async Task StreamAsync(SyncRun run, TableRun table, NpgsqlCommand command, ApplyJob template, string end, Func<Sqlite.SqliteSession, int>? after, CancellationToken cancellationToken)
+    /// cursor to <paramref name="end"/> and runs <paramref name="after"/>. False when there was nothing to write (the
+    /// caller moves the cursor).</summary>
+    private static async Task<bool> StreamAsync(SyncRun run, TableRun table, NpgsqlCommand command, ApplyJob template, string end, Func<Sqlite.SqliteSession, int>? after, CancellationToken cancellationToken)
     {
         var target = Math.Max(1, run.Options.BatchSize);
 
@@ -126,8 +150,14 @@ internal static class PullWindow
             }
         }
 
+        if (writing is null && buffers[current].Count == 0 && after is null)
+        {
+            return false;
+        }
+
         writing = await FlushAsync(run, table, template, buffers[current], end, after, writing, cancellationToken).ConfigureAwait(false);
         Count(table, await writing.ConfigureAwait(false));
+        return true;
     }
 
     /// <summary>Waits for the previous write (its buffer is free again only then) and starts this one.</summary>

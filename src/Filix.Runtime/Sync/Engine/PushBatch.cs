@@ -16,6 +16,14 @@ internal sealed class PushSlice(TableRun table, long from)
     public long To { get; set; } = from;
 
     public int Rows { get; set; }
+
+    /// <summary>When the read drained the table's pending changes: the largest version in the database at that read
+    /// (pulled ones included). Every later local change gets a larger one, so the cursor may jump there.</summary>
+    public long? Drained { get; set; }
+
+    /// <summary>The push cursor after this slice: past its rows, or past everything when drained, so a push never
+    /// rescans versions pulled from other machines (the pending query walks the version index from the cursor).</summary>
+    public long Cursor => Math.Max(To, Drained ?? To);
 }
 
 /// <summary>
@@ -39,6 +47,13 @@ internal static class PushBatch
         await Local.CaptureSweep.RunAsync(run.Database, cancellationToken).ConfigureAwait(false);
         var cursors = await LocalState.ReadCursorsAsync(run.Database, cancellationToken).ConfigureAwait(false);
         var from = run.Tables.ToDictionary(t => t.Table.Name, t => cursors.TryGetValue(t.Table.Name, out var c) ? c.PushedHlc : 0);
+        if (await NothingPendingAsync(run, from, cancellationToken).ConfigureAwait(false))
+        {
+            // The common case of a watcher's push: no upstream transaction, no lock, no notice to the others.
+            await PushRows.RetryParkedAsync(run, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         while (true)
         {
             var slices = new List<PushSlice>();
@@ -48,13 +63,13 @@ internal static class PushBatch
             {
                 failures = await CopyAndMergeAsync(run, from, slices, budget, cancellationToken).ConfigureAwait(false);
             }
-            catch (PostgresException)
+            catch (PostgresException ex) when (IsRowRefusal(run, ex))
             {
                 // Refused as a whole: find the rows at fault one by one, in a fresh transaction.
                 failures = await PushRows.RunAsync(run, slices, parked: false, cancellationToken).ConfigureAwait(false);
             }
 
-            var moved = slices.Where(s => s.Rows > 0).ToList();
+            var moved = slices.Where(s => s.Rows > 0 || s.Cursor > s.From).ToList();
             if (moved.Count == 0)
             {
                 break;
@@ -63,17 +78,63 @@ internal static class PushBatch
             await RecordAsync(run, moved, failures, cancellationToken).ConfigureAwait(false);
             foreach (var slice in moved)
             {
-                from[slice.Table.Table.Name] = slice.To;
+                from[slice.Table.Table.Name] = slice.Cursor;
                 slice.Table.Pushed += slice.Rows - failures.Count(f => f.Table == slice.Table);
             }
 
-            if (moved.Sum(s => s.Rows) < budget)
+            if (slices.Sum(s => s.Rows) < budget)
             {
                 break;
             }
         }
 
         await PushRows.RetryParkedAsync(run, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>True when no table has a pending change; then each cursor jumps past every version this database
+    /// holds (see <see cref="PushSlice.Drained"/>), read in one snapshot with the check.</summary>
+    private static async Task<bool> NothingPendingAsync(SyncRun run, Dictionary<string, long> from, CancellationToken cancellationToken)
+    {
+        var slices = await run.Database.ReadAsync(static (session, state) =>
+        {
+            session.Execute("BEGIN");
+            try
+            {
+                var max = session.Scalar("SELECT max(\"hlc\") FROM \"_filix_rows\"") as long? ?? 0;
+                var slices = new List<PushSlice>();
+                foreach (var table in state.run.Tables)
+                {
+                    var any = session.Command(
+                        "SELECT 1 FROM \"_filix_rows\" INDEXED BY \"_filix_rows_hlc\" WHERE \"tbl\" = $p0 AND \"origin\" IS NULL AND \"hlc\" > $p1 LIMIT 1", 2);
+                    any.Parameters[0].Value = table.Table.Name;
+                    any.Parameters[1].Value = state.from[table.Table.Name];
+                    if (any.ExecuteScalar() is not null)
+                    {
+                        return null;
+                    }
+
+                    slices.Add(new PushSlice(table, state.from[table.Table.Name]) { Drained = max });
+                }
+
+                return slices;
+            }
+            finally
+            {
+                session.Execute("COMMIT");
+            }
+        }, (run, from), cancellationToken).ConfigureAwait(false);
+        if (slices is null)
+        {
+            return false;
+        }
+
+        var advanced = slices.Where(s => s.Cursor > s.From).ToList();
+        if (advanced.Count > 0)
+        {
+            await RecordAsync(run, advanced, [], cancellationToken).ConfigureAwait(false);
+        }
+
+        return true;
     }
 
     /// <summary>One batch: lock, COPY each table's slice, merge, record the push, COMMIT.</summary>
@@ -98,7 +159,21 @@ internal static class PushBatch
                 // on this thread, one row in memory at a time.
                 await run.Database.ReadAsync(static (session, state) =>
                 {
-                    Copy(session, state.run, state.slice, state.importer, long.MaxValue, state.budget, table => table.Local.Pending);
+                    // One read transaction: the drained check and the largest version come from the same snapshot.
+                    session.Execute("BEGIN");
+                    try
+                    {
+                        Copy(session, state.run, state.slice, state.importer, long.MaxValue, state.budget, table => table.Local.Pending);
+                        if (state.slice.Rows < state.budget)
+                        {
+                            state.slice.Drained = session.Scalar("SELECT max(\"hlc\") FROM \"_filix_rows\"") as long?;
+                        }
+                    }
+                    finally
+                    {
+                        session.Execute("COMMIT");
+                    }
+
                     return 0;
                 }, (run, slice, importer, budget), cancellationToken).ConfigureAwait(false);
                 await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
@@ -118,6 +193,15 @@ internal static class PushBatch
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return [];
     }
+
+    /// <summary>Whether the upstream refused the batch's data (redo it row by row to park the culprits) rather than
+    /// ending the session (a terminated backend, a shutdown, a lost connection: that error goes to the caller, and
+    /// the uncommitted batch is simply pushed again next time).</summary>
+    private static bool IsRowRefusal(SyncRun run, PostgresException ex) =>
+        run.Connection.State == System.Data.ConnectionState.Open
+        && !ex.SqlState.StartsWith("08", StringComparison.Ordinal) // connection exception
+        && !ex.SqlState.StartsWith("57", StringComparison.Ordinal) // operator intervention: terminated, shutdown, cancelled
+        && !ex.SqlState.StartsWith("53", StringComparison.Ordinal); // insufficient resources
 
     /// <summary>One pusher per domain at a time (so a tombstone and a live row of one key cannot race), and a notice
     /// to watchers, delivered at COMMIT.</summary>
@@ -186,7 +270,7 @@ internal static class PushBatch
             {
                 var set = session.Command(LocalSql.SetPushed, 3);
                 set.Parameters[0].Value = slice.Table.Table.Name;
-                set.Parameters[1].Value = slice.To;
+                set.Parameters[1].Value = slice.Cursor;
                 set.Parameters[2].Value = now;
                 set.ExecuteNonQuery();
 

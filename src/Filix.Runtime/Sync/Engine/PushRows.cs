@@ -64,8 +64,9 @@ internal static class PushRows
                     {
                         Parking.Park(session, name, pk, Parking.Push, failure.Hlc, null, failure.Reason, now);
                     }
-                    else if (!state.failures.Exists(f => f.Pk == pk && f.Table == slice.Table))
+                    else
                     {
+                        // Went through, or superseded by a pulled version (no longer a local change to push).
                         Parking.Unpark(session, name, pk, Parking.Push);
                     }
                 }

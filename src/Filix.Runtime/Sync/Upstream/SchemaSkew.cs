@@ -10,14 +10,25 @@ namespace Filix.Runtime.Sync.Upstream;
 /// </summary>
 internal static class SchemaSkew
 {
+    /// <summary>The warning when the upstream is ahead (null otherwise), and whether it lacks migrations of this build.</summary>
+    public static async Task<(string? Warning, bool Behind)> CompareAsync(NpgsqlConnection connection, DatabaseSchema schema, string where, CancellationToken cancellationToken)
+    {
+        var (warning, applied) = await ReadAsync(connection, schema, where, cancellationToken).ConfigureAwait(false);
+        return (warning, schema.Migrations.Any(m => !applied.Contains(m.Id)));
+    }
+
     /// <summary>The warning when the upstream is ahead; null otherwise.</summary>
-    public static async Task<string?> CheckAsync(NpgsqlConnection connection, DatabaseSchema schema, string where, CancellationToken cancellationToken)
+    public static async Task<string?> CheckAsync(NpgsqlConnection connection, DatabaseSchema schema, string where, CancellationToken cancellationToken) =>
+        (await ReadAsync(connection, schema, where, cancellationToken).ConfigureAwait(false)).Warning;
+
+    private static async Task<(string? Warning, HashSet<string> Applied)> ReadAsync(NpgsqlConnection connection, DatabaseSchema schema, string where, CancellationToken cancellationToken)
     {
         var history = SqlNames.Quote(schema.PostgresSchema) + "." + Migrations.MigrationHistory.QuotedTable;
         var exists = await UpstreamCommands.ScalarAsync(connection, "SELECT to_regclass($1) IS NOT NULL", cancellationToken, history).ConfigureAwait(false) is true;
+        var applied = new HashSet<string>(StringComparer.Ordinal);
         if (!exists)
         {
-            return null;
+            return (null, applied);
         }
 
         var known = schema.Migrations.Select(m => m.Id).ToHashSet(StringComparer.Ordinal);
@@ -27,6 +38,7 @@ internal static class SchemaSkew
         {
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
+                applied.Add(reader.GetString(1));
                 if (!known.Contains(reader.GetString(1)))
                 {
                     unknown.Add(reader.GetString(0));
@@ -34,9 +46,9 @@ internal static class SchemaSkew
             }
         }
 
-        return unknown.Count == 0
+        return (unknown.Count == 0
             ? null
             : $"{where} has migration{(unknown.Count == 1 ? string.Empty : "s")} {string.Join(", ", unknown)} of domain '{schema.Domain}' that this build does not know: " +
-              "this machine syncs the columns it knows (newer columns keep their upstream values) and should be upgraded to the build that made them.";
+              "this machine syncs the columns it knows (newer columns keep their upstream values) and should be upgraded to the build that made them.", applied);
     }
 }

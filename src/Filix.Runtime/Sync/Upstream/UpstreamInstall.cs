@@ -14,10 +14,11 @@ internal static class UpstreamInstall
     /// <summary>Migrates and installs as needed; returns the skew warning when the upstream is newer.</summary>
     public static async Task<string?> EnsureAsync(NpgsqlConnection connection, DatabaseSchema schema, IReadOnlyList<UpstreamSql> tables, string where, CancellationToken cancellationToken)
     {
-        var warning = await SchemaSkew.CheckAsync(connection, schema, where, cancellationToken).ConfigureAwait(false);
-        if (warning is null)
+        var (warning, behind) = await SchemaSkew.CompareAsync(connection, schema, where, cancellationToken).ConfigureAwait(false);
+        if (warning is null && behind)
         {
-            // Behind or equal: this build's pending migrations first (a no-op when there are none).
+            // Behind: this build's pending migrations first. Up to date (every sync but the first after an upgrade):
+            // nothing to lock or migrate, which keeps a watcher's push to a few round trips.
             await PostgresMigrations.MigrateAsync(connection, schema, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
 
