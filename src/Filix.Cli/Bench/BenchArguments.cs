@@ -25,6 +25,8 @@ internal static class BenchArguments
         yield return settings.LockHandoff ? "flock" : "busy-timeout";
         yield return "--share-writer";
         yield return settings.ShareWriter ? "on" : "off";
+        yield return "--capture";
+        yield return settings.Capture ? "on" : "off";
         yield return "--ceiling-batch";
         yield return settings.CeilingBatch.ToString(inv);
         yield return "--folder";

@@ -81,6 +81,7 @@ internal sealed record BenchReport
             json.WriteString("synchronous", Name(Settings.Synchronous));
             json.WriteString("lock_handoff", Settings.LockHandoff ? "flock" : "busy-timeout");
             json.WriteString("share_writer", Settings.ShareWriter ? "on" : "off");
+            json.WriteString("capture", Settings.Mode == BenchMode.Postgres ? "n/a" : Settings.Capture ? "on" : "off");
             json.WriteNumber("rows_per_sec", Math.Round(RowsPerSecond, 1));
             json.WriteNumber("p50_ms", Math.Round(P50Ms, 3));
             json.WriteNumber("p99_ms", Math.Round(P99Ms, 3));
@@ -110,7 +111,7 @@ internal sealed record BenchReport
     {
         var inv = CultureInfo.InvariantCulture;
         var text = new StringBuilder();
-        text.AppendLine(inv, $"bench writers: mode {Name(Settings.Mode)}, workload {Name(Settings.Workload)}, {Settings.Writers} writers in {Settings.Processes} process(es), synchronous {Name(Settings.Synchronous)}, {Settings.Seconds} s");
+        text.AppendLine(inv, $"bench writers: mode {Name(Settings.Mode)}, workload {Name(Settings.Workload)}, {Settings.Writers} writers in {Settings.Processes} process(es), synchronous {Name(Settings.Synchronous)}, {Settings.Seconds} s{(Settings.Mode == BenchMode.Postgres ? string.Empty : Settings.Capture ? ", capture on" : ", capture off")}");
         text.AppendLine(inv, $"  rows/s        {RowsPerSecond,12:N0}");
         text.AppendLine(inv, $"  latency p50   {P50Ms,12:F3} ms");
         text.AppendLine(inv, $"  latency p99   {P99Ms,12:F3} ms");

@@ -54,11 +54,13 @@ internal static class BenchRunner
         if (settings.Workload == BenchWorkload.Log)
         {
             await using var log = await BenchDatabase.OpenAsync(settings.DatabasePath, settings.FilixOptions).ConfigureAwait(false);
+            await BenchCapture.ApplyAsync(settings, log.Database).ConfigureAwait(false);
             return;
         }
 
         await using var entities = await EntitiesDatabase.OpenAsync(settings.DatabasePath, settings.FilixOptions).ConfigureAwait(false);
         await entities.Entities.UpsertManyAsync(BenchRows.Entities()).ConfigureAwait(false);
+        await BenchCapture.ApplyAsync(settings, entities.Database).ConfigureAwait(false);
     }
 
     private static async Task PreparePostgresAsync(BenchSettings settings)

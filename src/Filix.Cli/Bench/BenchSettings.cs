@@ -51,6 +51,10 @@ internal sealed record BenchSettings
     /// <summary>Mode filix across processes: one writer for all of them (the default) or one per process.</summary>
     public bool ShareWriter { get; init; } = true;
 
+    /// <summary>Whether the written table keeps its change-capture triggers (sync, issue 11): on (as every database
+    /// of a shared table has them) or off (dropped after each open), to measure what capture costs a write.</summary>
+    public bool Capture { get; init; } = true;
+
     /// <summary>Mode ceiling: rows per transaction (a hidden option, 1000 by default).</summary>
     public int CeilingBatch { get; init; } = 1000;
 

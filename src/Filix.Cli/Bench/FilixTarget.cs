@@ -24,11 +24,13 @@ internal sealed class FilixTarget : BenchTarget
         {
             var log = await BenchDatabase.OpenAsync(settings.DatabasePath, settings.FilixOptions).ConfigureAwait(false);
             shutdown?.Register(log);
+            await BenchCapture.ApplyAsync(settings, log.Database).ConfigureAwait(false);
             return new FilixTarget(rows, log, null);
         }
 
         var entities = await EntitiesDatabase.OpenAsync(settings.DatabasePath, settings.FilixOptions).ConfigureAwait(false);
         shutdown?.Register(entities);
+        await BenchCapture.ApplyAsync(settings, entities.Database).ConfigureAwait(false);
         return new FilixTarget(rows, null, entities);
     }
 

@@ -18,6 +18,7 @@ internal static class BenchWritersCommand
     private static readonly Option<string> Synchronous = Choice("--synchronous", "normal", "SQLite durability: normal (survives a process kill) or full (also power loss).", "normal", "full");
     private static readonly Option<string> LockHandoff = Choice("--lock-handoff", "flock", "Mode filix across processes: flock (kernel-queued handoff, the default) or busy-timeout (SQLite's sleep-and-retry only).", "flock", "busy-timeout");
     private static readonly Option<string> ShareWriter = Choice("--share-writer", "on", "Mode filix across processes: on (every process sends its writes to one owner process's writer, the default) or off (each process commits through its own writer and they hand the lock over).", "on", "off");
+    private static readonly Option<string> Capture = Choice("--capture", "on", "SQLite modes: on (the written table keeps its sync change-capture triggers, as in use) or off (they are dropped), to measure what capture costs a write.", "on", "off");
     private static readonly Option<int> CeilingBatch = new("--ceiling-batch") { Description = "Mode ceiling: rows per transaction.", DefaultValueFactory = _ => 1000, Hidden = true };
     private static readonly Option<string?> Upstream = new("--upstream") { Description = "Postgres connection string for --mode postgres." };
     private static readonly Option<string> Folder = new("--folder") { Description = "The parent's benchmark folder.", Required = true };
@@ -29,7 +30,7 @@ internal static class BenchWritersCommand
             "Measure many concurrent writers on one database: rows/s, p50/p99/max latency, errors. The database goes in a new folder " +
             "under the system's temp folder (under --data when it is given), deleted when the run ends or is interrupted.")
         {
-            Writers, Processes, Seconds, Mode, Workload, Synchronous, LockHandoff, ShareWriter, CeilingBatch, Upstream,
+            Writers, Processes, Seconds, Mode, Workload, Synchronous, LockHandoff, ShareWriter, Capture, CeilingBatch, Upstream,
         };
         command.SetAction((parse, cancellationToken) => RunAsync(parse, options, cancellationToken));
         return command;
@@ -40,7 +41,7 @@ internal static class BenchWritersCommand
     {
         var command = new Command("writers-worker", "One worker process of 'filix bench writers'.")
         {
-            Writers, Seconds, Mode, Workload, Synchronous, LockHandoff, ShareWriter, CeilingBatch, Upstream, Folder, ProcessIndex,
+            Writers, Seconds, Mode, Workload, Synchronous, LockHandoff, ShareWriter, Capture, CeilingBatch, Upstream, Folder, ProcessIndex,
         };
         command.Hidden = true;
         command.SetAction(RunWorkerAsync);
@@ -124,6 +125,7 @@ internal static class BenchWritersCommand
             Upstream = parse.GetValue(Upstream),
             LockHandoff = parse.GetValue(LockHandoff) == "flock",
             ShareWriter = parse.GetValue(ShareWriter) == "on",
+            Capture = parse.GetValue(Capture) == "on",
             CeilingBatch = parse.GetValue(CeilingBatch),
             Folder = folder,
         };

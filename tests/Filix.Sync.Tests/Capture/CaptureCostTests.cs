@@ -86,7 +86,7 @@ public sealed class CaptureCostTests(ITestOutputHelper output)
         var found = await CaptureSweep.RunAsync(database.Database);
         busy.Stop();
         Assert.Equal(new SweepResult(1000, 1000), found);
-        Assert.Equal(6, CaptureDb.Names(path, "trigger", "\\_filix\\_capture\\_%' ESCAPE '\\").Count);
+        Assert.Equal(8, CaptureDb.Names(path, "trigger", "\\_filix\\_capture\\_%' ESCAPE '\\").Count);
 
         output.WriteLine($"backfill of {Rows:N0} rows (open of a database without capture): {backfill.Elapsed.TotalMilliseconds:F0} ms");
         output.WriteLine($"open of an up-to-date database: median {opens.Order().ElementAt(opens.Count / 2):F1} ms (min {opens.Min():F1})");

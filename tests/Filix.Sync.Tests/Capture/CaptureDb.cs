@@ -22,7 +22,8 @@ internal static class CaptureDb
     {
         using var connection = Connect(path);
         using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT tbl, pk, hlc, origin, deleted FROM \"{CaptureSql.Rows}\"" + (table is null ? string.Empty : " WHERE tbl = $t") + " ORDER BY hlc";
+        // Folded or not: what the triggers recorded, without changing the file (CaptureSql.Current).
+        command.CommandText = $"SELECT tbl, pk, hlc, origin, deleted FROM ({CaptureSql.Current})" + (table is null ? string.Empty : " WHERE tbl = $t") + " ORDER BY hlc";
         command.Parameters.AddWithValue("$t", (object?)table ?? DBNull.Value);
         using var reader = command.ExecuteReader();
         var entries = new List<Entry>();
@@ -102,7 +103,7 @@ internal static class CaptureDb
         }
 
         Run(connection, "DROP VIEW IF EXISTS _filix_provenance");
-        foreach (var table in new[] { CaptureSql.Rows, CaptureSql.Applying, CaptureSql.SyncTables, CaptureSql.Parked, CaptureSql.SyncMeta })
+        foreach (var table in new[] { CaptureSql.Rows, CaptureSql.Applying, CaptureSql.SyncTables, CaptureSql.Parked, CaptureSql.SyncMeta, CaptureSql.Log })
         {
             Run(connection, $"DROP TABLE IF EXISTS \"{table}\"");
         }

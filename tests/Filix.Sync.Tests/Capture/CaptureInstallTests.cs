@@ -21,7 +21,8 @@ public sealed class CaptureInstallTests
 
         Assert.Equal(
             ["_filix_capture_entities_delete", "_filix_capture_entities_insert", "_filix_capture_entities_update",
-             "_filix_capture_events_delete", "_filix_capture_events_insert", "_filix_capture_events_update"],
+             "_filix_capture_events_delete", "_filix_capture_events_insert", "_filix_capture_events_update",
+             "_filix_capture_fold_applying", "_filix_capture_fold_log"],
             CaptureDb.Names(path, "trigger", "%"));
         Assert.Equal(["_filix_provenance"], CaptureDb.Names(path, "view", "%"));
         Assert.Equal(CaptureInstall.Hash(EntitiesSchema.Definition), CaptureDb.Scalar(path, "SELECT value FROM _filix_sync_meta WHERE key = 'capture'"));

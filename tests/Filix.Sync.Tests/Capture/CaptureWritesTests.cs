@@ -213,4 +213,41 @@ public sealed class CaptureWritesTests
         await db.Entities.InsertAsync(Person("captured-again"));
         Assert.NotNull(CaptureDb.Entry(path, "entities", """["captured-again"]"""));
     }
+
+    [Fact]
+    public async Task Captures_are_appended_to_the_log_and_folded_every_1024_at_each_apply_and_by_the_sweep()
+    {
+        using var folder = TempDirectory.Create("capture");
+        var path = folder.File("entities.db");
+        await using var db = await EntitiesDatabase.OpenAsync(path);
+        await db.Database.ExecuteAsync(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2100) INSERT INTO entities (id, type, name) SELECT 'f' || i, 'person', 'F' FROM n",
+            0, []);
+        await db.Database.ExecuteAsync("UPDATE entities SET name = 'again' WHERE id = $p0", 1, ["f1"]);
+
+        // Two folds happened inside the statement (captures 1,024 and 2,048); the rest waits in the log.
+        Assert.Equal(53L, CaptureDb.Scalar(path, "SELECT count(*) FROM _filix_log"));
+        Assert.Equal(2048L, CaptureDb.Scalar(path, "SELECT count(*) FROM _filix_rows"));
+        var entries = CaptureDb.Entries(path, "entities");
+        Assert.Equal(2100, entries.Count);
+        Assert.Equal(entries.Max(e => e.Hlc), CaptureDb.Entry(path, "entities", """["f1"]""")!.Hlc); // the update's later version wins
+
+        // Sync's apply starts by inserting its flag: the log is folded before it compares any version.
+        var seen = await db.Database.WriteAsync(static (session, _) =>
+        {
+            session.Execute("INSERT INTO _filix_applying VALUES (1)");
+            var folded = (long)session.Scalar("SELECT hlc FROM _filix_rows WHERE tbl = 'entities' AND pk = '[\"f1\"]'")!;
+            session.Execute("DELETE FROM _filix_applying");
+            return folded;
+        }, 0);
+        Assert.Equal(CaptureDb.Entry(path, "entities", """["f1"]""")!.Hlc, seen);
+        Assert.Equal(0L, CaptureDb.Scalar(path, "SELECT count(*) FROM _filix_log"));
+
+        await db.Entities.DeleteAsync("f2");
+        Assert.Equal(1L, CaptureDb.Scalar(path, "SELECT count(*) FROM _filix_log"));
+        Assert.Equal(SweepResult.None, await CaptureSweep.RunAsync(db.Database));
+        Assert.Equal(0L, CaptureDb.Scalar(path, "SELECT count(*) FROM _filix_log"));
+        Assert.Equal(1L, CaptureDb.Scalar(path, "SELECT deleted FROM _filix_rows WHERE pk = '[\"f2\"]'"));
+        Assert.Equal(entries.Where(e => e.Key != """["f2"]"""), CaptureDb.Entries(path, "entities").Where(e => e.Key != """["f2"]"""));
+    }
 }

@@ -68,7 +68,9 @@ internal static class CaptureInstall
         try
         {
             using var command = connection.CreateCommand();
-            command.CommandText = $"SELECT \"value\" FROM \"{CaptureSql.SyncMeta}\" WHERE \"key\" = '{MetaKey}'";
+            // A row left in _filix_applying (sync only ever has one there inside its own transaction, which no other
+            // connection sees) silences every trigger: a database with one is not current, and the install removes it.
+            command.CommandText = $"SELECT \"value\" FROM \"{CaptureSql.SyncMeta}\" WHERE \"key\" = '{MetaKey}' AND NOT EXISTS (SELECT 1 FROM \"{CaptureSql.Applying}\")";
             return command.ExecuteScalar() as string == plan.Hash;
         }
         catch (SqliteException)
@@ -116,6 +118,9 @@ internal static class CaptureInstall
             Execute(connection, trigger.Sql);
         }
 
+        // A leftover _filix_applying row goes first (its delete folds nothing: only an insert does), then the log.
+        Execute(connection, $"DELETE FROM \"{CaptureSql.Applying}\"");
+        Execute(connection, CaptureSql.Fold);
         var swept = CaptureSweep.Full(connection, schema.SyncTables);
         using var meta = connection.CreateCommand();
         meta.CommandText = $"INSERT INTO \"{CaptureSql.SyncMeta}\" (\"key\", \"value\") VALUES ('{MetaKey}', $hash) ON CONFLICT (\"key\") DO UPDATE SET \"value\" = excluded.\"value\"";
@@ -169,13 +174,18 @@ internal static class CaptureInstall
     {
         // Bumped when the install's rules change without any SQL text changing (e.g. what the sweep records), so
         // every database runs the new install once.
-        private const string Rules = "capture 1";
+        private const string Rules = "capture 2";
 
         public Plan(DatabaseSchema schema)
         {
             Triggers = schema.SyncTables
                 .SelectMany(t => CaptureSql.Triggers(t).Zip(["insert", "update", "delete"], (sql, op) => (Name: CaptureSql.TriggerName(t.Name, op), Sql: sql)))
                 .ToList();
+            if (Triggers.Count > 0)
+            {
+                Triggers = [.. CaptureSql.FoldTriggers, .. Triggers];
+            }
+
             var text = string.Join("\n", CaptureSql.Tables.Append(Provenance.ViewSql).Concat(Triggers.Select(t => t.Sql)).Append(Rules));
             Hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16];
         }

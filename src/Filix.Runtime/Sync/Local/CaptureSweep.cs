@@ -22,14 +22,15 @@ internal readonly record struct SweepResult(long Changes, long Deletes)
 /// without a live entry is a change.
 /// </summary>
 /// <remarks>
-/// <para>The engine runs it in the writer before each push (<see cref="RunAsync"/>), so a push never misses a change a
-/// trigger could not see; it must be cheap, since watch mode pushes within ~100 ms of a commit. With the triggers in
+/// <para>The engine runs it in the writer before each push (<see cref="RunAsync"/>): it first folds the capture log
+/// (<see cref="CaptureSql.Fold"/>), so <c>_filix_rows</c> then holds every local change, and a push never misses a
+/// change a trigger could not see; it must be cheap, since watch mode pushes within ~100 ms of a commit. With the triggers in
 /// place every row gets a live entry when it is written, so the only way the two can drift apart is a row vanishing
 /// without its delete trigger, which leaves more live entries than rows: comparing the two counts (an index scan
 /// each) tells whether a table needs the anti-joins at all. When the triggers are not all this build's (a tool
-/// dropped one while this process ran) the capture is installed again, whose full sweep finds every difference; and
-/// a row left in <c>_filix_applying</c> (only ever there inside sync's own transaction, so any other is a crashed or
-/// foreign leftover that would silence every trigger) is removed and every table swept in full.</para>
+/// dropped one while this process ran), or a row was left in <c>_filix_applying</c> (only ever there inside sync's own
+/// transaction, so any other is a foreign leftover that silences every trigger), the capture is installed again: it
+/// removes the leftover, and its full sweep finds every difference.</para>
 /// <para>The capture install runs the full sweep as its backfill (<see cref="Full"/>). Each recorded change gets its
 /// own version: the next local version plus its row number, so versions stay unique and the push cursor (the
 /// largest version pushed, batches cut by <c>LIMIT</c>) never skips a row that shares a version with the last one of
@@ -57,11 +58,11 @@ internal static class CaptureSweep
             return CaptureInstall.Install(connection, schema);
         }
 
-        var leftover = Execute(connection, $"DELETE FROM \"{CaptureSql.Applying}\"") > 0;
+        Execute(connection, CaptureSql.Fold);
         var result = SweepResult.None;
         foreach (var table in schema.SyncTables)
         {
-            if (leftover || Scalar(connection, DriftSql(table)) != 0)
+            if (Scalar(connection, DriftSql(table)) != 0)
             {
                 result += Full(connection, [table]);
             }
@@ -70,7 +71,8 @@ internal static class CaptureSweep
         return result;
     }
 
-    /// <summary>Both anti-joins on every table of <paramref name="tables"/>, inside the caller's transaction.</summary>
+    /// <summary>Both anti-joins on every table of <paramref name="tables"/>, inside the caller's transaction, the
+    /// capture log already folded.</summary>
     internal static SweepResult Full(SqliteConnection connection, IEnumerable<SyncTable> tables)
     {
         var result = SweepResult.None;

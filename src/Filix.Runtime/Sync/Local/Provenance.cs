@@ -9,7 +9,8 @@ namespace Filix.Runtime.Sync.Local;
 /// and the generated repositories' <c>ProvenanceAsync(key…)</c>, which both read the view).
 /// </summary>
 /// <remarks>
-/// The answer comes from <c>_filix_rows</c>, which records every version of every row: <c>origin</c> is the machine
+/// The answer comes from <c>_filix_rows</c> and the capture log not yet folded into it (<see cref="CaptureSql.Current"/>),
+/// which record the latest version of every row: <c>origin</c> is the machine
 /// that wrote a pulled version (NULL: written here, whose id is the <c>machine</c> entry of <c>_filix_sync_meta</c>
 /// once a sync has run); the version's clock gives when (<c>hlc &gt;&gt; 16</c> milliseconds since 1970, the writer's wall
 /// clock). A version is upstream when it came from there, or when it is at or below the table's push cursor and is
@@ -22,7 +23,7 @@ internal static class Provenance
     /// <summary>The view (one row per captured row, live or deleted). Its text is compared with the installed one on
     /// every open (CaptureInstall), so a change here is installed everywhere by the next open.</summary>
     public const string ViewSql =
-        """CREATE VIEW "_filix_provenance" AS SELECT r."tbl" AS "table", r."pk" AS "key", coalesce(r."origin", (SELECT m."value" FROM "_filix_sync_meta" m WHERE m."key" = 'machine')) AS "machine", r."origin" IS NULL AS "written_here", strftime('%Y-%m-%dT%H:%M:%fZ', (r."hlc" >> 16) / 1000.0, 'unixepoch') AS "written_at", r."hlc" AS "version", r."deleted" AS "deleted", (r."origin" IS NOT NULL OR (r."hlc" <= coalesce(s."pushed_hlc", 0) AND NOT EXISTS (SELECT 1 FROM "_filix_parked" p WHERE p."tbl" = r."tbl" AND p."pk" = r."pk" AND p."direction" = 'push'))) AS "pushed" FROM "_filix_rows" r LEFT JOIN "_filix_sync_tables" s ON s."tbl" = r."tbl""" + "\"";
+        """CREATE VIEW "_filix_provenance" AS SELECT r."tbl" AS "table", r."pk" AS "key", coalesce(r."origin", (SELECT m."value" FROM "_filix_sync_meta" m WHERE m."key" = 'machine')) AS "machine", r."origin" IS NULL AS "written_here", strftime('%Y-%m-%dT%H:%M:%fZ', (r."hlc" >> 16) / 1000.0, 'unixepoch') AS "written_at", r."hlc" AS "version", r."deleted" AS "deleted", (r."origin" IS NOT NULL OR (r."hlc" <= coalesce(s."pushed_hlc", 0) AND NOT EXISTS (SELECT 1 FROM "_filix_parked" p WHERE p."tbl" = r."tbl" AND p."pk" = r."pk" AND p."direction" = 'push'))) AS "pushed" FROM (""" + CaptureSql.Current + """) r LEFT JOIN "_filix_sync_tables" s ON s."tbl" = r."tbl""" + "\"";
 
     /// <summary>What a machine that has not synced yet calls itself in <see cref="RowProvenance.Machine"/>: its id is
     /// recorded by the first sync (the view shows NULL until then).</summary>
