@@ -213,7 +213,7 @@ internal sealed class Fleet : IAsyncDisposable
         var text = new StringBuilder();
         foreach (var machine in Machines)
         {
-            var entry = TableModel.Rows(machine[table.Domain.Name].Raw, "SELECT hlc, origin, deleted FROM \"_filix_rows\" WHERE tbl = $p0 AND pk = $p1", table.Name, pk).SingleOrDefault();
+            var entry = TableModel.Rows(machine[table.Domain.Name].Raw, $"SELECT hlc, origin, deleted FROM {CaptureView.Current} WHERE tbl = $p0 AND pk = $p1", table.Name, pk).SingleOrDefault();
             var parked = TableModel.Rows(machine[table.Domain.Name].Raw, "SELECT direction, hlc, origin, reason FROM \"_filix_parked\" WHERE tbl = $p0 AND pk = $p1", table.Name, pk);
             text.AppendLine($"    {machine.Id} _filix_rows: {(entry is null ? "(none)" : $"hlc {entry[0]} origin {entry[1] ?? "(here)"} deleted {entry[2]}")}"
                 + string.Concat(parked.Select(p => $"; parked {p[0]} hlc {p[1]} origin {p[2]}: {p[3]}")));
@@ -251,7 +251,7 @@ internal sealed class Fleet : IAsyncDisposable
                 report.AppendLine($"  {machine.Id} {group.Key}: parked {parked[2]} {parked[0]} {parked[1]}: {parked[3]}");
             }
 
-            foreach (var pending in TableModel.Rows(raw, $"SELECT r.tbl, count(*) FROM \"_filix_rows\" r LEFT JOIN \"_filix_sync_tables\" s ON s.tbl = r.tbl WHERE r.tbl IN ({names}) AND r.origin IS NULL AND r.hlc > coalesce(s.pushed_hlc, 0) GROUP BY r.tbl"))
+            foreach (var pending in TableModel.Rows(raw, $"SELECT r.tbl, count(*) FROM {CaptureView.Current} r LEFT JOIN \"_filix_sync_tables\" s ON s.tbl = r.tbl WHERE r.tbl IN ({names}) AND r.origin IS NULL AND r.hlc > coalesce(s.pushed_hlc, 0) GROUP BY r.tbl"))
             {
                 report.AppendLine($"  {machine.Id} {group.Key}.{pending[0]}: {pending[1]} local changes still pending after the final sync");
             }
@@ -262,12 +262,12 @@ internal sealed class Fleet : IAsyncDisposable
                 var key = "json_array(" + string.Join(", ", table.KeyColumns.Select(k => "t." + SqlNames.Quote(k.Name))) + ")";
                 var t = SqlNames.Quote(table.Name);
                 var l = SqlNames.Literal(table.Name);
-                foreach (var bad in TableModel.Rows(raw, $"SELECT r.pk, r.deleted FROM \"_filix_rows\" r WHERE r.tbl = {l} AND (r.deleted = 0) <> EXISTS (SELECT 1 FROM {t} t WHERE {join})"))
+                foreach (var bad in TableModel.Rows(raw, $"SELECT r.pk, r.deleted FROM {CaptureView.Current} r WHERE r.tbl = {l} AND (r.deleted = 0) <> EXISTS (SELECT 1 FROM {t} t WHERE {join})"))
                 {
                     report.AppendLine($"  {machine.Id} {table}: _filix_rows says {bad[0]} is {((long)bad[1]! == 0 ? "live" : "deleted")}, the table says otherwise");
                 }
 
-                foreach (var bad in TableModel.Rows(raw, $"SELECT {key} FROM {t} t WHERE NOT EXISTS (SELECT 1 FROM \"_filix_rows\" r WHERE r.tbl = {l} AND r.pk = {key})"))
+                foreach (var bad in TableModel.Rows(raw, $"SELECT {key} FROM {t} t WHERE NOT EXISTS (SELECT 1 FROM {CaptureView.Current} r WHERE r.tbl = {l} AND r.pk = {key})"))
                 {
                     report.AppendLine($"  {machine.Id} {table}: row {bad[0]} has no _filix_rows entry");
                 }

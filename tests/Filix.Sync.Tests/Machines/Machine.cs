@@ -74,7 +74,6 @@ internal sealed class Machine : IAsyncDisposable
         foreach (var domain in Domains)
         {
             var (typed, database) = await domain.Open(Folder, Options);
-            await CaptureFallback.EnsureAsync(database);
             var raw = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = database.Path, Pooling = false, DefaultTimeout = 60 }.ToString());
             raw.Open();
             using (var pragma = raw.CreateCommand())
@@ -139,33 +138,9 @@ internal enum SyncStep
     Pull,
 }
 
-/// <summary>
-/// Installs the capture tables and triggers on a database that lacks them. TEMPORARY, as SYNC-DESIGN.md allows until
-/// the capture branch installs them in the migrator: once it does, <c>_filix_rows</c> exists after open and this does
-/// nothing.
-/// </summary>
-internal static class CaptureFallback
+/// <summary>Capture's view of each key's latest local change: <c>_filix_rows</c> with the not yet folded
+/// <c>_filix_log</c> on top (<see cref="CaptureSql.Current"/>), as a subquery the harness reads instead of the table.</summary>
+internal static class CaptureView
 {
-    public static Task EnsureAsync(FilixDatabase database) => database.WriteAsync(static (session, schema) =>
-    {
-        if (schema.SyncTables.Count == 0 || session.Scalar("SELECT 1 FROM sqlite_master WHERE name = '_filix_rows'") is not null)
-        {
-            return 0;
-        }
-
-        foreach (var sql in CaptureSql.Tables)
-        {
-            session.Execute(sql);
-        }
-
-        foreach (var table in schema.SyncTables)
-        {
-            foreach (var trigger in CaptureSql.Triggers(table))
-            {
-                session.Execute(trigger);
-            }
-        }
-
-        return 1;
-    }, database.Schema);
+    public const string Current = "(" + CaptureSql.Current + ")";
 }

@@ -25,7 +25,7 @@ internal static class PythonWriter
             if cur.rowcount != 1:
                 raise SystemExit("%s changed %d rows" % (op["sql"], cur.rowcount))
             key = op["key"]
-            mark = con.execute('SELECT pk, hlc, origin, deleted FROM "_filix_rows" WHERE tbl = ? AND pk = json_array(%s)' % ", ".join("?" * len(key)), [op["table"]] + key).fetchone()
+            mark = con.execute('SELECT pk, hlc, origin, deleted FROM (%s) WHERE tbl = ? AND pk = json_array(%s)' % (op["current"], ", ".join("?" * len(key))), [op["table"]] + key).fetchone()
             row = con.execute(op["select"], key).fetchone()
             con.execute("COMMIT")
             out.append({"mark": mark, "row": row})
@@ -47,7 +47,7 @@ internal static class PythonWriter
             var table = op.Table;
             var where = string.Join(" AND ", table.KeyColumns.Select(k => Filix.Runtime.SqlNames.Quote(k.Name) + " = ?"));
             var select = $"SELECT {string.Join(", ", table.Columns.Select(c => Filix.Runtime.SqlNames.Quote(c.Name)))} FROM {Filix.Runtime.SqlNames.Quote(table.Name)} WHERE {where}";
-            return new { db = machine[table.Domain.Name].Database.Path, table = table.Name, sql, values, key = op.Key, select };
+            return new { db = machine[table.Domain.Name].Database.Path, table = table.Name, sql, values, key = op.Key, select, current = Filix.Runtime.Sync.Local.CaptureSql.Current };
         }).ToArray();
         var input = Path.Combine(machine.Folder, $"ops-{Guid.NewGuid():N}.json");
         await File.WriteAllTextAsync(input, JsonSerializer.Serialize(payload));

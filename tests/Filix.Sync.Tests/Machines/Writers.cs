@@ -139,7 +139,7 @@ internal static class Writers
     {
         var table = op.Table;
         var args = string.Join(", ", op.Key.Select((_, i) => "$p" + (i + 1)));
-        var mark = TableModel.Rows(raw, $"SELECT pk, hlc, origin, deleted FROM \"_filix_rows\" WHERE tbl = $p0 AND pk = json_array({args})", [table.Name, .. op.Key]).SingleOrDefault()
+        var mark = TableModel.Rows(raw, $"SELECT pk, hlc, origin, deleted FROM {CaptureView.Current} WHERE tbl = $p0 AND pk = json_array({args})", [table.Name, .. op.Key]).SingleOrDefault()
             ?? throw new Xunit.Sdk.XunitException($"{machine}: {op} left no _filix_rows entry: the write was not captured.");
         var where = string.Join(" AND ", table.KeyColumns.Select((k, i) => $"{SqlNames.Quote(k.Name)} = $p{i}"));
         var columns = string.Join(", ", table.Columns.Select(c => SqlNames.Quote(c.Name)));
