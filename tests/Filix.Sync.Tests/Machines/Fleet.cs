@@ -106,7 +106,7 @@ internal sealed class Fleet : IAsyncDisposable
         while (done < opsPerMachine)
         {
             var path = (WritePath)random.Next(3);
-            var ops = generator.Chunk(tables, LocalRows.Read(machine), Math.Min(opsPerMachine - done, random.Next(3, 10)));
+            var ops = generator.Chunk(tables, LocalRows.Read(machine), Math.Min(opsPerMachine - done, random.Next(3, 10)), keyChanges: path != WritePath.Repository);
             done += Math.Max(1, ops.Count);
             Oracle.Add(await Writers.WriteAsync(machine, path, ops));
             Log($"round {round}: {machine.Id} wrote {ops.Count} via {path}: {string.Join("; ", ops)}");

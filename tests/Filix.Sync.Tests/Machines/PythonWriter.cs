@@ -24,11 +24,13 @@ internal static class PythonWriter
             cur = con.execute(op["sql"], op["values"])
             if cur.rowcount != 1:
                 raise SystemExit("%s changed %d rows" % (op["sql"], cur.rowcount))
-            key = op["key"]
-            mark = con.execute('SELECT pk, hlc, origin, deleted FROM (%s) WHERE tbl = ? AND pk = json_array(%s)' % (op["current"], ", ".join("?" * len(key))), [op["table"]] + key).fetchone()
-            row = con.execute(op["select"], key).fetchone()
+            reads = []
+            for key in op["reads"]:
+                mark = con.execute('SELECT pk, hlc, origin, deleted FROM (%s) WHERE tbl = ? AND pk = json_array(%s)' % (op["current"], ", ".join("?" * len(key))), [op["table"]] + key).fetchone()
+                row = con.execute(op["select"], key).fetchone()
+                reads.append({"mark": mark, "row": row})
             con.execute("COMMIT")
-            out.append({"mark": mark, "row": row})
+            out.append(reads)
         print(json.dumps(out))
         """;
 
@@ -47,7 +49,7 @@ internal static class PythonWriter
             var table = op.Table;
             var where = string.Join(" AND ", table.KeyColumns.Select(k => Filix.Runtime.SqlNames.Quote(k.Name) + " = ?"));
             var select = $"SELECT {string.Join(", ", table.Columns.Select(c => Filix.Runtime.SqlNames.Quote(c.Name)))} FROM {Filix.Runtime.SqlNames.Quote(table.Name)} WHERE {where}";
-            return new { db = machine[table.Domain.Name].Database.Path, table = table.Name, sql, values, key = op.Key, select, current = Filix.Runtime.Sync.Local.CaptureSql.Current };
+            return new { db = machine[table.Domain.Name].Database.Path, table = table.Name, sql, values, reads = op.Touched.Select(t => t.Key).ToArray(), select, current = Filix.Runtime.Sync.Local.CaptureSql.Current };
         }).ToArray();
         var input = Path.Combine(machine.Folder, $"ops-{Guid.NewGuid():N}.json");
         await File.WriteAllTextAsync(input, JsonSerializer.Serialize(payload));
@@ -66,13 +68,19 @@ internal static class PythonWriter
         var written = new List<Written>();
         for (var i = 0; i < ops.Count; i++)
         {
-            var mark = results[i].GetProperty("mark");
-            Assert.True(mark.ValueKind == JsonValueKind.Array, $"{machine}: {ops[i]} (Python) left no _filix_rows entry: the write was not captured.");
-            var m = mark.EnumerateArray().Select(StoredValues.FromJson).ToArray();
-            var row = results[i].GetProperty("row");
-            var stored = row.ValueKind == JsonValueKind.Null ? null : row.EnumerateArray().Select(StoredValues.FromJson).ToArray();
-            Assert.True(m is [string, long, _, long], $"{machine}: {ops[i]} (Python): unexpected _filix_rows entry {mark.GetRawText()}");
-            written.Add(Written.From(machine, ops[i], (string)m[0]!, (long)m[1]!, m[2] as string, (long)m[3]! != 0, stored));
+            var reads = results[i].EnumerateArray().ToArray();
+            var touched = ops[i].Touched;
+            Assert.Equal(touched.Count, reads.Length);
+            for (var t = 0; t < reads.Length; t++)
+            {
+                var mark = reads[t].GetProperty("mark");
+                Assert.True(mark.ValueKind == JsonValueKind.Array, $"{machine}: {ops[i]} (Python) left no capture entry: the write was not captured.");
+                var m = mark.EnumerateArray().Select(StoredValues.FromJson).ToArray();
+                Assert.True(m is [string, long, _, long], $"{machine}: {ops[i]} (Python): unexpected capture entry {mark.GetRawText()}");
+                var row = reads[t].GetProperty("row");
+                var stored = row.ValueKind == JsonValueKind.Null ? null : row.EnumerateArray().Select(StoredValues.FromJson).ToArray();
+                written.Add(Written.From(machine, ops[i], touched[t].As, (string)m[0]!, (long)m[1]!, m[2] as string, (long)m[3]! != 0, stored));
+            }
         }
 
         return written;

@@ -7,12 +7,21 @@ internal enum OpKind
     Update,
     SoftDelete,
     Delete,
+
+    /// <summary>An update that changes the key (raw SQL only: repositories update by key): capture records the old
+    /// key deleted and the new one written.</summary>
+    Rekey,
 }
 
 /// <summary>One write the harness makes: <see cref="Row"/> is the full new row (insert, upsert), <see cref="Changes"/>
 /// the columns an update sets (by ordinal), <see cref="Before"/> the row as it was (updates, deletes).</summary>
 internal sealed record Op(TableModel Table, OpKind Kind, object?[] Key, object?[]? Row, IReadOnlyDictionary<int, object?>? Changes, object?[]? Before)
 {
+    /// <summary>The keys whose capture this write changes: its key, and for a key change the new key too.</summary>
+    public IReadOnlyList<(object?[] Key, OpKind As)> Touched => Kind == OpKind.Rekey
+        ? [(Key, OpKind.Delete), (Table.KeyColumns.Select(k => After![k.Ordinal]).ToArray(), OpKind.Update)]
+        : [(Key, Kind)];
+
     /// <summary>The row after the write (null for a delete).</summary>
     public object?[]? After => Kind switch
     {
@@ -36,7 +45,7 @@ internal sealed class RandomOps(Random random, Machine machine)
     private int _serial;
 
     /// <summary>Up to <paramref name="count"/> writes over <paramref name="tables"/>, against <paramref name="rows"/>.</summary>
-    public List<Op> Chunk(IReadOnlyList<TableModel> tables, LocalRows rows, int count)
+    public List<Op> Chunk(IReadOnlyList<TableModel> tables, LocalRows rows, int count, bool keyChanges = false)
     {
         var touched = new HashSet<string>(StringComparer.Ordinal);
         var ops = new List<Op>();
@@ -48,11 +57,16 @@ internal sealed class RandomOps(Random random, Machine machine)
                 < 45 => Insert(table, rows, touched),
                 < 75 => Update(table, rows, touched, soft: false),
                 < 85 => Update(table, rows, touched, soft: true),
+                < 90 when keyChanges => Rekey(table, rows, touched),
                 _ => Delete(table, rows, touched),
             };
             if (op is not null)
             {
-                touched.Add(Touch(op.Table, op.Key));
+                foreach (var (key, _) in op.Touched)
+                {
+                    touched.Add(Touch(op.Table, key));
+                }
+
                 ops.Add(op);
                 if (op.Kind == OpKind.Delete)
                 {
@@ -189,6 +203,29 @@ internal sealed class RandomOps(Random random, Machine machine)
 
         var key = table.KeyColumns.Select(k => before[k.Ordinal]).ToArray();
         return changes.Count == 0 ? null : new Op(table, soft ? OpKind.SoftDelete : OpKind.Update, key, null, changes, before);
+    }
+
+    private Op? Rekey(TableModel table, LocalRows rows, HashSet<string> touched)
+    {
+        if (table.IsParent)
+        {
+            return null; // children would be left pointing at the old key
+        }
+
+        var before = rows.Pick(table, random, key => !touched.Contains(Touch(table, key)));
+        var key = NewKey(table, rows);
+        if (before is null || key is null || rows.Get(table, key) is not null || touched.Contains(Touch(table, key)))
+        {
+            return null;
+        }
+
+        var changes = new Dictionary<int, object?>();
+        for (var i = 0; i < key.Length; i++)
+        {
+            changes[table.KeyColumns[i].Ordinal] = key[i];
+        }
+
+        return new Op(table, OpKind.Rekey, table.KeyColumns.Select(k => before[k.Ordinal]).ToArray(), null, changes, before);
     }
 
     private Op? Delete(TableModel table, LocalRows rows, HashSet<string> touched)

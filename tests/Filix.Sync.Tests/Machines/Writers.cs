@@ -51,7 +51,7 @@ internal static class Writers
                 SqlWrite(open.Raw, op);
             }
 
-            written.Add(ReadBack(machine, open.Raw, op));
+            written.AddRange(op.Touched.Select(t => ReadBack(machine, open.Raw, op, t.Key, t.As)));
         }
 
         return written;
@@ -135,16 +135,16 @@ internal static class Writers
     }
 
     /// <summary>The capture entry and the stored row of the key <paramref name="op"/> wrote.</summary>
-    public static Written ReadBack(Machine machine, SqliteConnection raw, Op op)
+    public static Written ReadBack(Machine machine, SqliteConnection raw, Op op, object?[] key, OpKind kind)
     {
         var table = op.Table;
-        var args = string.Join(", ", op.Key.Select((_, i) => "$p" + (i + 1)));
-        var mark = TableModel.Rows(raw, $"SELECT pk, hlc, origin, deleted FROM {CaptureView.Current} WHERE tbl = $p0 AND pk = json_array({args})", [table.Name, .. op.Key]).SingleOrDefault()
+        var args = string.Join(", ", key.Select((_, i) => "$p" + (i + 1)));
+        var mark = TableModel.Rows(raw, $"SELECT pk, hlc, origin, deleted FROM {CaptureView.Current} WHERE tbl = $p0 AND pk = json_array({args})", [table.Name, .. key]).SingleOrDefault()
             ?? throw new Xunit.Sdk.XunitException($"{machine}: {op} left no _filix_rows entry: the write was not captured.");
         var where = string.Join(" AND ", table.KeyColumns.Select((k, i) => $"{SqlNames.Quote(k.Name)} = $p{i}"));
         var columns = string.Join(", ", table.Columns.Select(c => SqlNames.Quote(c.Name)));
-        var row = TableModel.Rows(raw, $"SELECT {columns} FROM {SqlNames.Quote(table.Name)} WHERE {where}", op.Key).SingleOrDefault();
-        return Written.From(machine, op, (string)mark[0]!, (long)mark[1]!, mark[2] as string, (long)mark[3]! != 0, row);
+        var row = TableModel.Rows(raw, $"SELECT {columns} FROM {SqlNames.Quote(table.Name)} WHERE {where}", key).SingleOrDefault();
+        return Written.From(machine, op, kind, (string)mark[0]!, (long)mark[1]!, mark[2] as string, (long)mark[3]! != 0, row);
     }
 }
 
@@ -152,11 +152,12 @@ internal static class Writers
 /// stored afterwards (null when deleted).</summary>
 internal sealed record Written(string Table, string Pk, long Hlc, string Machine, bool Deleted, string? Row, string Description)
 {
-    public static Written From(Machine machine, Op op, string pk, long hlc, string? origin, bool deleted, object?[]? row)
+    /// <param name="kind">What the write did to this key (a key change deletes its old key and updates the new one).</param>
+    public static Written From(Machine machine, Op op, OpKind kind, string pk, long hlc, string? origin, bool deleted, object?[]? row)
     {
-        Assert.True(origin is null, $"{machine}: {op} was captured with origin '{origin}': a local write must have origin NULL.");
-        Assert.True(deleted == (op.Kind == OpKind.Delete), $"{machine}: {op} was captured with deleted={deleted}.");
-        Assert.True((row is null) == (op.Kind == OpKind.Delete), $"{machine}: {op}: the row is {(row is null ? "missing" : "present")} after the write.");
+        Assert.True(origin is null, $"{machine}: {op} ({pk}) was captured with origin '{origin}': a local write must have origin NULL.");
+        Assert.True(deleted == (kind == OpKind.Delete), $"{machine}: {op} ({pk}) was captured with deleted={deleted}.");
+        Assert.True((row is null) == (kind == OpKind.Delete), $"{machine}: {op} ({pk}): the row is {(row is null ? "missing" : "present")} after the write.");
         if (row is not null)
         {
             Assert.Equal(StoredValues.Canonical(op.After!), StoredValues.Canonical(row));
