@@ -39,10 +39,7 @@ internal static class PullWindow
             foreach (var table in run.Tables)
             {
                 var cursor = cursors.TryGetValue(table.Table.Name, out var c) ? c.PulledXid : 0;
-                // A first pull (cursor 0) below a horizon is a resync too: this machine may hold rows it pushed whose
-                // tombstones were compacted before it ever pulled (a machine that only pushed is not in
-                // _filix_machines, so compaction does not wait for it). Pending local changes are kept either way.
-                var resync = horizons.TryGetValue(table.Table.Name, out var horizon) && cursor < horizon;
+                var resync = cursor != 0 && horizons.TryGetValue(table.Table.Name, out var horizon) && cursor < horizon;
                 table.Resynced = resync;
                 var job = NewJob(run, table, parked[table.Table.Name].Pull, resync, force: false);
                 await using var command = resync
