@@ -23,7 +23,9 @@ public sealed class PostgresCluster : IAsyncDisposable
     private readonly TempDirectory _folder;
     private readonly string _bin;
     private readonly bool _asRoot;
+    private PostgresClusterOptions _options = PostgresClusterOptions.Default;
     private bool _stopped;
+    private bool _running;
 
     private PostgresCluster(TempDirectory folder, string bin, bool asRoot, int port)
     {
@@ -93,6 +95,43 @@ public sealed class PostgresCluster : IAsyncDisposable
         return ConnectionString(name);
     }
 
+    /// <summary>Whether the server is up (false between <see cref="Stop"/> and <see cref="StartAgainAsync"/>).</summary>
+    public bool IsRunning => _running;
+
+    /// <summary>
+    /// Stops the server and keeps its data, for tests of what clients do when it goes away. <paramref name="immediate"/>
+    /// (default): <c>pg_ctl stop -m immediate</c>, every connection dropped at once as in a crash (the next start
+    /// recovers from the WAL); false: <c>-m fast</c>, open transactions rolled back and the server shut down cleanly.
+    /// </summary>
+    public void Stop(bool immediate = true)
+    {
+        if (!_running)
+        {
+            throw new InvalidOperationException($"The test cluster on port {Port} is not running.");
+        }
+
+        PgCtl(["stop", "-D", DataFolder, "-m", immediate ? "immediate" : "fast", "-w"], "stopping the test cluster");
+        _running = false;
+    }
+
+    /// <summary>Starts a server <see cref="Stop"/>ped before, on the same port and data, with the options it started with.</summary>
+    public Task StartAgainAsync(CancellationToken cancellationToken = default)
+    {
+        if (_running)
+        {
+            throw new InvalidOperationException($"The test cluster on port {Port} is already running.");
+        }
+
+        return StartServerAsync(_options, cancellationToken);
+    }
+
+    /// <summary><see cref="Stop"/> then <see cref="StartAgainAsync"/>: a Postgres restart as clients see it.</summary>
+    public Task RestartAsync(bool immediate = true, CancellationToken cancellationToken = default)
+    {
+        Stop(immediate);
+        return StartAgainAsync(cancellationToken);
+    }
+
     public ValueTask DisposeAsync()
     {
         if (!_stopped)
@@ -101,7 +140,10 @@ public sealed class PostgresCluster : IAsyncDisposable
             NpgsqlConnection.ClearAllPools();
             try
             {
-                PgCtl(["stop", "-D", DataFolder, "-m", "immediate", "-w"], "stopping the test cluster");
+                if (_running)
+                {
+                    PgCtl(["stop", "-D", DataFolder, "-m", "immediate", "-w"], "stopping the test cluster");
+                }
             }
             finally
             {
@@ -124,6 +166,7 @@ public sealed class PostgresCluster : IAsyncDisposable
 
     private async Task StartServerAsync(PostgresClusterOptions options, CancellationToken cancellationToken)
     {
+        _options = options;
         var settings = string.Join(' ',
             $"-p {Port.ToString(CultureInfo.InvariantCulture)}",
             $"-k {_folder.Path}",
@@ -131,6 +174,7 @@ public sealed class PostgresCluster : IAsyncDisposable
             options.Durable ? string.Empty : "-c fsync=off -c synchronous_commit=off -c full_page_writes=off");
         var timeout = ((int)options.StartTimeout.TotalSeconds).ToString(CultureInfo.InvariantCulture);
         PgCtl(["start", "-D", DataFolder, "-l", LogFile, "-w", "-t", timeout, "-o", settings], $"starting the test cluster on port {Port}");
+        _running = true;
 
         // pg_ctl -w returns once the server accepts connections; one round trip proves it from here too.
         await using var connection = new NpgsqlConnection(ConnectionString());

@@ -29,6 +29,16 @@ internal static class UpstreamInstall
 
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await UpstreamCommands.ExecuteAsync(connection, "SELECT pg_advisory_xact_lock(hashtext($1))", cancellationToken, "filix:" + schema.Domain).ConfigureAwait(false);
+
+        // Checked again under the lock: another machine may have installed while this one waited for the lock. Its
+        // DDL again (ALTER TABLE takes an ACCESS EXCLUSIVE lock even when every column exists) would deadlock with
+        // that machine's pull, which holds its tables' share locks in its own order (convergence seed 3).
+        if (await InstalledAsync(connection, schema, tables, cancellationToken).ConfigureAwait(false))
+        {
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return warning;
+        }
+
         foreach (var statement in Statements(schema, tables))
         {
             try
