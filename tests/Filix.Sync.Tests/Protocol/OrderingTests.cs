@@ -50,13 +50,13 @@ public sealed class OrderingTests(PostgresFixture postgres)
 
         // A's clock runs a day ahead: its version says tomorrow.
         var tomorrow = (DateTimeOffset.UtcNow.AddDays(1).ToUnixTimeMilliseconds() << 16).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        await a.Sql($"UPDATE _filix_rows SET hlc = {tomorrow} WHERE pk = '[\"e:1\"]'");
+        await a.Sql(Filix.Runtime.Sync.Local.CaptureSql.Fold + $" UPDATE _filix_rows SET hlc = {tomorrow} WHERE pk = '[\"e:1\"]'");
         await a.SyncAsync();
         await b.SyncAsync();
 
         // B (clock right, so "behind" A's) edits after pulling A's version: its version still orders after it.
         await b.Sql("UPDATE entities SET summary = 'from b, later' WHERE id = 'e:1'");
-        Assert.True((long)(await b.ScalarAsync("SELECT hlc FROM _filix_rows WHERE pk = '[\"e:1\"]'"))! > long.Parse(tomorrow, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.True((long)(await b.ScalarAsync("SELECT hlc FROM (" + Filix.Runtime.Sync.Local.CaptureSql.Current + ") WHERE pk = '[\"e:1\"]'"))! > long.Parse(tomorrow, System.Globalization.CultureInfo.InvariantCulture));
         await b.SyncAsync();
         await a.SyncAsync();
         Assert.Equal("from b, later", await a.ScalarAsync(Summary));
@@ -78,7 +78,7 @@ public sealed class OrderingTests(PostgresFixture postgres)
             // Both edit without seeing the other; A's edit carries the higher clock (its clock is ahead).
             await a.Sql("UPDATE entities SET summary = 'a' WHERE id = 'e:1'");
             await b.Sql("UPDATE entities SET summary = 'b' WHERE id = 'e:1'");
-            await a.Sql($"UPDATE _filix_rows SET hlc = hlc + (1000 << 16) WHERE pk = '[\"e:1\"]'");
+            await a.Sql(Filix.Runtime.Sync.Local.CaptureSql.Fold + $" UPDATE _filix_rows SET hlc = hlc + (1000 << 16) WHERE pk = '[\"e:1\"]'");
             var (first, second) = bFirst ? (b, a) : (a, b);
             await first.SyncAsync();
             await second.SyncAsync();
@@ -106,7 +106,7 @@ public sealed class OrderingTests(PostgresFixture postgres)
             await a.Sql("DELETE FROM entities WHERE id = 'e:1'");
             await b.Sql("UPDATE entities SET summary = 'kept' WHERE id = 'e:1'");
             var later = deleteLast ? a : b;
-            await later.Sql("UPDATE _filix_rows SET hlc = hlc + (1000 << 16) WHERE pk = '[\"e:1\"]'");
+            await later.Sql(Filix.Runtime.Sync.Local.CaptureSql.Fold + " UPDATE _filix_rows SET hlc = hlc + (1000 << 16) WHERE pk = '[\"e:1\"]'");
             var (first, second) = aFirst ? (a, b) : (b, a);
             await first.SyncAsync();
             await second.SyncAsync();

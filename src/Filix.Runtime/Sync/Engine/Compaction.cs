@@ -82,8 +82,10 @@ internal static class Compaction
             // One statement: the horizon is the lowest cursor of the machines seen within the retention; it only
             // moves forward, and only when tombstones went.
             await UpstreamCommands.ExecuteAsync(run.Connection,
-                $"WITH h AS (SELECT \"pulled_xid\" AS x FROM {schema}.\"{UpstreamSql.Machines}\" WHERE \"tbl\" = $1 AND \"pulled_xid\" IS NOT NULL " +
-                "AND \"pulled_at\" > now() - $2::interval ORDER BY \"pulled_xid\" LIMIT 1), " +
+                // A machine that pushed the table within the retention but never pulled it counts with cursor 0: it holds
+                // the horizon back, so the rows it pushed and others deleted meanwhile are deleted there by its first pull.
+                $"WITH h AS (SELECT coalesce(\"pulled_xid\", '0'::xid8) AS x FROM {schema}.\"{UpstreamSql.Machines}\" WHERE \"tbl\" = $1 " +
+                "AND greatest(\"pulled_at\", \"pushed_at\") > now() - $2::interval ORDER BY 1 LIMIT 1), " +
                 $"gone AS (DELETE FROM {schema}.\"{UpstreamSql.Tombstones}\" d USING h WHERE d.\"tbl\" = $1 AND d.\"xid\" < h.x RETURNING 1) " +
                 $"INSERT INTO {schema}.\"{UpstreamSql.Horizon}\" AS o (\"tbl\", \"xid\") SELECT $1, h.x FROM h WHERE EXISTS (SELECT 1 FROM gone) " +
                 "ON CONFLICT (\"tbl\") DO UPDATE SET \"xid\" = excluded.\"xid\", \"compacted_at\" = now() WHERE excluded.\"xid\" > o.\"xid\"",

@@ -50,7 +50,8 @@ internal static class StatusReader
         var cursors = LocalState.ReadCursors(session);
         var cursor = cursors.TryGetValue(table.Name, out var c) ? c : new Cursors(0, 0, null, null);
         using var command = session.Connection.CreateCommand();
-        command.CommandText = "SELECT count(*) FROM \"_filix_rows\" WHERE \"tbl\" = $t AND \"origin\" IS NULL AND \"hlc\" > $h";
+        // Folded or still in the log: every capture counts (CaptureSql.Current).
+        command.CommandText = "SELECT count(*) FROM (" + Filix.Runtime.Sync.Local.CaptureSql.Current + ") WHERE \"tbl\" = $t AND \"origin\" IS NULL AND \"hlc\" > $h";
         command.Parameters.AddWithValue("$t", table.Name);
         command.Parameters.AddWithValue("$h", cursor.PushedHlc);
         var pending = (long)command.ExecuteScalar()!;
