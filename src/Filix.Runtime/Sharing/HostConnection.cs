@@ -71,6 +71,9 @@ internal sealed class HostConnection
     /// <summary>Bytes the receive buffer holds room for (tests: no length a client claims is allocated ahead).</summary>
     internal int ReceiveCapacity => _receiver.Capacity;
 
+    /// <summary>Bytes received and not yet read as whole frames (tests: that a partial frame has arrived).</summary>
+    internal int ReceivedUnread => _receiver.Unread;
+
     /// <summary>Why the connection broke (<see cref="Break"/>); null while it is whole.</summary>
     public Exception? BreakReason => Volatile.Read(ref _breakReason);
 
