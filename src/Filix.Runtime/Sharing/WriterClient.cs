@@ -274,7 +274,7 @@ internal sealed class WriterClient
 
     private async Task ReceiveLoopAsync()
     {
-        var garbled = false;
+        string? suspect = null;
         try
         {
             // Frames first: the handshake's reader may already hold some.
@@ -288,18 +288,24 @@ internal sealed class WriterClient
             }
             while (await _receiver.FillAsync(CancellationToken.None).ConfigureAwait(false));
         }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            // A hang-up: every reply the owner sent has been read. The writes sent and not answered are resolved
+            // through the next route, whose records say exactly what became of them.
+        }
         catch (InvalidDataException)
         {
-            garbled = true;
+            suspect = "sent a frame that does not parse";
         }
-        catch (Exception)
+        catch (Exception ex)
         {
-            // A hang-up or a bug: the connection breaks below. The writes sent are resolved through the next route,
-            // whose records say exactly what became of them.
+            // A bug here may have dropped a reply already received, whose record the owner may then have deleted:
+            // asking would find none and run the write twice. Like a garbled stream, the writes in flight stay unknown.
+            suspect = $"could not be read on ({ex.GetType().Name}: {ex.Message})";
         }
         finally
         {
-            await BreakAsync(garbled).ConfigureAwait(false);
+            await BreakAsync(suspect).ConfigureAwait(false);
         }
     }
 
@@ -339,9 +345,9 @@ internal sealed class WriterClient
     /// writer; writes sent and not answered are in doubt: the owner may have committed them just before it went
     /// away. They are handed on (<see cref="Closed"/>) to be resolved through the next route, never re-run blindly.
     /// </summary>
-    /// <param name="garbled">The owner sent a frame that does not parse: its replies cannot be trusted, so the
-    /// writes in doubt stay unknown.</param>
-    private async Task BreakAsync(bool garbled)
+    /// <param name="suspect">Null after a plain hang-up; else why the replies cannot be trusted (the owner sent a
+    /// frame that does not parse, or reading them failed unforeseen), so the writes in doubt stay unknown.</param>
+    private async Task BreakAsync(string? suspect)
     {
         var inDoubt = new List<ClientWrite>();
         try
@@ -359,9 +365,9 @@ internal sealed class WriterClient
                 }
 
                 write.Unanswered(ClientId, request);
-                if (garbled)
+                if (suspect is not null)
                 {
-                    write.FailUnknown(_databasePath, "was in flight when the process owning its writer sent a frame that does not parse");
+                    write.FailUnknown(_databasePath, $"was in flight when the connection to the process owning its writer {suspect}");
                 }
                 else
                 {
