@@ -1,3 +1,4 @@
+using Filix.Concurrency.Tests.Sharing;
 using Filix.Concurrency.Worker;
 using Filix.Runtime;
 using Filix.Runtime.Sharing;
@@ -6,8 +7,8 @@ using Microsoft.Data.Sqlite;
 namespace Filix.Concurrency.Tests;
 
 /// <summary>
-/// Writes in flight when their owner "dies": the owner's connection hooks drop replies, hold frames and sever the
-/// socket at chosen moments (the owner process stays up, its writer committing, as a killed owner's last commit
+/// Writes in flight when their owner "dies": injected faults (<see cref="OwnerDeath"/>) drop replies, hold frames and
+/// sever the socket at chosen moments (the owner process stays up, its writer committing, as a killed owner's last commit
 /// would have), so each case is reached deterministically. The client resolves each write through its next
 /// route and the owner's outcome records.
 /// </summary>
@@ -25,19 +26,21 @@ public sealed class InDoubtWriteTests
         await using var client = await temp.OpenAsync();
         await TestSchema.WriteSharedAsync(client, Row("dup"));
         var connection = Assert.Single(owner.Shared!.Host!.Connections);
+        var death = new OwnerDeath();
+        owner.Shared.Faults = death;
 
         // Decided and committed, replies lost: a duplicate that fails in its savepoint, then a three-row write.
-        connection.MuteReplies();
+        death.MuteReplies(connection);
         var failed = TestSchema.WriteSharedAsync(client, Row("dup"));
         var stored = client.ExecuteAsync(TestSchema.InsertSharedLog, 5, Rows("s1", "s2", "s3"));
         await Eventually.TrueAsync(() => temp.LogCounts("shared_log").ContainsKey("s3"));
 
         // Sent, never read by the owner.
-        var held = connection.HoldFramesAsync();
+        var held = death.HoldFramesAsync(connection);
         var neverRun = TestSchema.WriteSharedAsync(client, Row("late"));
         await held;
         Assert.False(failed.IsCompleted || stored.IsCompleted || neverRun.IsCompleted);
-        connection.Sever();
+        death.Sever(connection);
 
         Assert.Equal(3, await stored);
         var error = await Assert.ThrowsAsync<FilixException>(() => failed);
@@ -55,11 +58,13 @@ public sealed class InDoubtWriteTests
         await using var client = await temp.OpenAsync();
         await TestSchema.WriteSharedAsync(client, Row("warm"));
         var first = Assert.Single(owner.Shared!.Host!.Connections);
+        var death = new OwnerDeath();
+        owner.Shared.Faults = death;
 
-        first.MuteReplies();
+        death.MuteReplies(first);
         var stored = TestSchema.WriteSharedAsync(client, Row("stored"));
         await Eventually.TrueAsync(() => temp.LogCounts("shared_log").ContainsKey("stored"));
-        var held = first.HoldFramesAsync();
+        var held = death.HoldFramesAsync(first);
         var late = TestSchema.WriteSharedAsync(client, Row("late"));
         await held;
 
@@ -67,13 +72,13 @@ public sealed class InDoubtWriteTests
         // replies are lost as well.
         using (var gate = WriterGate.Close(owner))
         {
-            first.Sever();
+            death.Sever(first);
             HostConnection? second = null;
             await Eventually.TrueAsync(() => (second = owner.Shared.Host.Connections.FirstOrDefault(c => c.ClientId != first.ClientId)) is not null);
-            second!.MuteReplies();
+            death.MuteReplies(second!);
             gate.Open();
             await Eventually.TrueAsync(() => temp.LogCounts("shared_log").ContainsKey("late"));
-            second.Sever();
+            death.Sever(second!);
         }
 
         // "stored" answered from the first sending's record, "late" from the retry's (it ran there): neither twice.

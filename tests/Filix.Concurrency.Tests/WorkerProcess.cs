@@ -15,10 +15,21 @@ internal sealed class WorkerProcess : IDisposable
     private readonly TaskCompletionSource _outputClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly System.Text.StringBuilder _errors = new();
 
-    private WorkerProcess(params string[] args)
+    private WorkerProcess(long? fileSizeLimitKib, string[] args)
     {
         var worker = Path.Combine(AppContext.BaseDirectory, "Filix.Concurrency.Worker.dll");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var start = new ProcessStartInfo(fileSizeLimitKib is null ? "dotnet" : "bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (fileSizeLimitKib is { } kib)
+        {
+            // RLIMIT_FSIZE: a write past the limit fails with EFBIG, as on a full disk. SIGXFSZ, which would kill the
+            // process instead, stays ignored across exec.
+            // The runtime maps its code through a file it grows with ftruncate (W^X double mapping), which the limit
+            // would refuse at startup.
+            start.Environment["DOTNET_EnableWriteXorExecute"] = "0";
+            start.ArgumentList.Add("-c");
+            start.ArgumentList.Add($"trap '' XFSZ; ulimit -f {kib}; exec dotnet \"$0\" \"$@\"");
+        }
+
         start.ArgumentList.Add(worker);
         foreach (var arg in args)
         {
@@ -54,7 +65,24 @@ internal sealed class WorkerProcess : IDisposable
 
     public int Id => _process.Id;
 
-    public static WorkerProcess Start(params string[] args) => new(args);
+    public static WorkerProcess Start(params string[] args) => new(null, args);
+
+    /// <summary>A worker whose files cannot grow past <paramref name="kib"/> KiB (<c>ulimit -f</c>): its disk is "full".</summary>
+    public static WorkerProcess StartWithFileSizeLimit(long kib, params string[] args) => new(kib, args);
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>Waits until the worker has printed <paramref name="line"/>.</summary>
+    public async Task WaitForLineAsync(string line)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (!Lines.Contains(line))
+        {
+            Assert.False(_process.HasExited && _outputClosed.Task.IsCompleted, $"The worker exited before printing '{line}': {Describe()}");
+            Assert.True(deadline.Elapsed < Patience, $"No '{line}' within {Patience}: {Describe()}");
+            await Task.Delay(20);
+        }
+    }
 
     public IReadOnlyList<string> Lines => _lines.ToArray();
 

@@ -12,6 +12,8 @@ using Microsoft.Data.Sqlite;
 // "shared": write rows as data (FilixDatabase.ExecuteAsync into shared_log), so they go to the process that owns
 // the shared writer; prints "role owner|client|alone" after opening; in serve mode "unknown <id>" for a write whose
 // outcome Filix could not tell and "failed <id> <message>" for one that failed otherwise (both then go on).
+// "chaos=<seed>" (serve, shared): cuts this process's connection to the owner mid-frame now and then (ChaosFaults),
+// prints "role owner" again whenever this process becomes the owner, and "hang <id>" for a write unanswered for 40 s.
 // Any unexpected error prints "error <message>" and exits 1.
 var mode = args[0];
 var path = args[1];
@@ -23,6 +25,8 @@ var options = new FilixOptions
 };
 var output = TextWriter.Synchronized(Console.Out);
 var shared = args.Contains("shared");
+var chaos = args.FirstOrDefault(a => a.StartsWith("chaos=", StringComparison.Ordinal)) is { } chaosArg ? int.Parse(chaosArg[6..], CultureInfo.InvariantCulture) : (int?)null;
+var inFlight = new System.Collections.Concurrent.ConcurrentDictionary<string, long>();
 
 try
 {
@@ -39,6 +43,12 @@ try
         using var shutdown = FilixShutdown.Install();
         var db = shutdown.Register(await FilixDatabase.OpenAsync(path, TestSchema.Definition, options));
         ReportRole(db);
+        if (chaos is { } seed && db.Shared is { } sharing)
+        {
+            sharing.Faults = new ChaosFaults(seed, output);
+            _ = Task.Run(() => WatchAsync(db, shutdown.Token));
+        }
+
         output.WriteLine("ready");
         await Task.WhenAll(Enumerable.Range(0, tasks).Select(task => Task.Run(() => ServeAsync(db, task, shutdown.Token))));
         await db.DisposeAsync();
@@ -76,6 +86,7 @@ async Task ServeAsync(FilixDatabase db, int task, CancellationToken stop)
     for (var n = 0; !stop.IsCancellationRequested; n++)
     {
         var row = new TestSchema.Row($"{process}-{task}-{n}", process, task, n);
+        inFlight[row.Id] = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
             await WriteAsync(db, row, stop);
@@ -94,6 +105,10 @@ async Task ServeAsync(FilixDatabase db, int task, CancellationToken stop)
             output.WriteLine($"failed {row.Id} {ex.Message.ReplaceLineEndings(" ")}");
             continue;
         }
+        finally
+        {
+            inFlight.TryRemove(row.Id, out _);
+        }
 
         output.WriteLine("ack " + row.Id);
     }
@@ -101,6 +116,31 @@ async Task ServeAsync(FilixDatabase db, int task, CancellationToken stop)
 
 Task WriteAsync(FilixDatabase db, TestSchema.Row row, CancellationToken cancellationToken) =>
     shared ? TestSchema.WriteSharedAsync(db, row, cancellationToken) : db.WriteAsync(TestSchema.Write, row, cancellationToken);
+
+// The chaos test's eyes: which process owns the writer now, and any write that waits far longer than any route takes.
+async Task WatchAsync(FilixDatabase db, CancellationToken stop)
+{
+    var owner = db.Shared!.IsOwner;
+    var reported = new HashSet<string>();
+    while (!stop.IsCancellationRequested)
+    {
+        if (!owner && db.Shared.IsOwner)
+        {
+            owner = true;
+            output.WriteLine("role owner");
+        }
+
+        foreach (var (id, since) in inFlight)
+        {
+            if (System.Diagnostics.Stopwatch.GetElapsedTime(since) > TimeSpan.FromSeconds(40) && reported.Add(id))
+            {
+                output.WriteLine("hang " + id);
+            }
+        }
+
+        await Task.Delay(20, CancellationToken.None);
+    }
+}
 
 void ReportRole(FilixDatabase db)
 {

@@ -1,6 +1,6 @@
-using System.Buffers;
 using System.Net.Sockets;
 using System.Threading.Channels;
+using Filix.Runtime.Sharing.Protocol;
 using Filix.Runtime.Writing;
 
 namespace Filix.Runtime.Sharing;
@@ -12,21 +12,30 @@ namespace Filix.Runtime.Sharing;
 /// until their replies are delivered (<see cref="DeliveredThrough"/>), for the client to ask about if this process
 /// dies first.
 /// </summary>
-internal sealed partial class HostConnection
+/// <remarks>
+/// Both loops fail safe. Reading ends on a hang-up, on closing, on a frame that does not parse (the client is then
+/// answered for what it sent before and hung up on) or on anything unforeseen (<see cref="Break"/>: hung up on at
+/// once); in every case its <c>finally</c> lets <see cref="Answered"/> complete. The reply loop never ends before
+/// <see cref="FinishAsync"/>: a send that fails breaks the connection and the loop keeps draining, so the writer
+/// never waits on a client.
+/// </remarks>
+internal sealed class HostConnection
 {
     private readonly Socket _socket;
     private readonly FrameReceiver _receiver;
     private readonly Writer _writer;
     private readonly WriterHost _host;
     private readonly OutcomeLedger _ledger;
-    private readonly Dictionary<int, (string Sql, int ParameterCount)> _statements = [];
+    private readonly Dictionary<int, StatementFrame> _statements = [];
     private readonly Channel<Outgoing> _replies = Channel.CreateUnbounded<Outgoing>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _sending;
     private readonly CancellationTokenSource _stopReading = new();
     private readonly TaskCompletionSource _answered = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long _statementBytes;
     private int _unanswered = 1; // one for the receive loop itself, dropped when it ends
     private long _deliveredThrough;
     private volatile bool _ended;
+    private Exception? _breakReason;
 
     // receiver: the reader the hello came through; it may hold frames a client sent right after the hello.
     public HostConnection(Socket socket, FrameReceiver receiver, long clientId, Writer writer, WriterHost host, OutcomeLedger ledger)
@@ -42,7 +51,7 @@ internal sealed partial class HostConnection
         Receiving = Task.Run(ReceiveLoopAsync);
     }
 
-    /// <summary>The random id the client chose for this connection (its <see cref="FrameKind.Hello"/>).</summary>
+    /// <summary>The random id the client chose for this connection (its <see cref="HelloFrame"/>).</summary>
     public long ClientId { get; }
 
     /// <summary>The outcomes of this client's writes in the transaction being committed (writer thread only).</summary>
@@ -59,8 +68,17 @@ internal sealed partial class HostConnection
         set => _ended = value;
     }
 
+    /// <summary>Bytes the receive buffer holds room for (tests: no length a client claims is allocated ahead).</summary>
+    internal int ReceiveCapacity => _receiver.Capacity;
+
+    /// <summary>Bytes received and not yet read as whole frames (tests: that a partial frame has arrived).</summary>
+    internal int ReceivedUnread => _receiver.Unread;
+
+    /// <summary>Why the connection broke (<see cref="Break"/>); null while it is whole.</summary>
+    public Exception? BreakReason => Volatile.Read(ref _breakReason);
+
     /// <summary>Completes when no more writes will be read from this client: it said <see cref="FrameKind.Closed"/>,
-    /// hung up, or broke the protocol.</summary>
+    /// hung up, or broke the protocol. Never faults.</summary>
     public Task Receiving { get; }
 
     /// <summary>Completes when reading has ended and every write read has its outcome queued for sending.</summary>
@@ -86,70 +104,112 @@ internal sealed partial class HostConnection
     /// <summary>Stops reading at once (the client did not answer the close in time).</summary>
     public void StopReading() => _stopReading.Cancel();
 
+    /// <summary>
+    /// The connection is unusable (after Npgsql's <c>connector.Break</c>): an unforeseen error in one of its loops, or
+    /// a test's "the owner died". Stops reading, shuts the socket both ways so the client sees the hang-up at once and
+    /// resolves its unanswered writes through its next route, and stops sending; the writes already queued still
+    /// commit, are recorded and count as answered. Only the first reason is kept.
+    /// </summary>
+    /// <returns><paramref name="reason"/>, for <c>throw connection.Break(e)</c>.</returns>
+    public Exception Break(Exception reason)
+    {
+        if (Interlocked.CompareExchange(ref _breakReason, reason, null) is null)
+        {
+            _stopReading.Cancel();
+            try
+            {
+                _socket.Shutdown(SocketShutdown.Both);
+            }
+            catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+            {
+                // Already gone.
+            }
+        }
+
+        return reason;
+    }
+
     /// <summary>Once <see cref="Answered"/>: sends the replies still queued and closes the socket.</summary>
     public async Task FinishAsync()
     {
         _replies.Writer.TryComplete();
-        await _sending.ConfigureAwait(false);
+        await _sending.ConfigureAwait(false); // never faults
         _socket.Dispose();
-        _stopReading.Dispose();
     }
 
     private async Task ReceiveLoopAsync()
     {
-        var receiver = _receiver;
         try
         {
             // Frames first: the hello's reader may already hold the ones a client sent without waiting for the welcome.
             do
             {
-                while (receiver.TryNext(out var kind, out var payload))
+                while (_receiver.TryNext(out var kind, out var payload))
                 {
-                    if (_hold is { } hold)
+                    if (_host.Faults is { } faults && !await faults.BeforeHostFrameAsync(this, kind).ConfigureAwait(false))
                     {
-                        _holding.TrySetResult();
-                        await hold.Task.ConfigureAwait(false);
-                        return;
+                        return; // the test's owner "died" before reading this frame
                     }
 
-                    switch (kind)
+                    if (!await HandleAsync(kind, payload).ConfigureAwait(false))
                     {
-                        case FrameKind.Statement:
-                            DefineStatement(payload.Span);
-                            break;
-                        case FrameKind.Write:
-                            await EnqueueAsync(ReadWrite(payload.Span, retry: false, out _)).ConfigureAwait(false);
-                            break;
-                        case FrameKind.Retry:
-                            var retry = ReadWrite(payload.Span, retry: true, out var earlier);
-
-                            // The earlier sendings may be of a connection to this same owner that broke and is still
-                            // draining: the retry waits until each of its writes has an outcome (whose record is
-                            // then committed), so it never runs beside a write it duplicates.
-                            foreach (var sending in earlier!)
-                            {
-                                await _host.AnsweredAsync(sending.Client).ConfigureAwait(false);
-                            }
-
-                            await EnqueueAsync(retry).ConfigureAwait(false);
-                            break;
-                        case FrameKind.Closed:
-                            return;
-                        default:
-                            throw new InvalidDataException($"Unexpected frame {kind} from a client.");
+                        return; // Closed: nothing follows
                     }
                 }
             }
-            while (await receiver.FillAsync(_stopReading.Token).ConfigureAwait(false));
+            while (await _receiver.FillAsync(_stopReading.Token).ConfigureAwait(false));
+
+            // A hang-up. A frame it cut short (_receiver.Unread > 0) was never read, so never run: the client finds no
+            // record of it and sends it again.
         }
-        catch (Exception ex) when (ex is SocketException or InvalidDataException or OperationCanceledException or FilixException or ObjectDisposedException)
+        catch (Exception ex) when (ex is SocketException or OperationCanceledException or ObjectDisposedException or InvalidDataException or FilixException)
         {
-            // The client hung up or sent garbage, or this process is closing: writes already queued still commit and
-            // are recorded; if their replies cannot reach the client, it asks about them through its next route.
+            // The client hung up or sent something that does not parse, or this process is closing: writes already
+            // queued still commit and are recorded, their replies go out, then the connection is hung up on; what the
+            // client does not hear about it asks its next route.
+        }
+        catch (Exception ex)
+        {
+            Break(ex); // unforeseen: this connection's state is suspect, so the client is hung up on at once
         }
         finally
         {
             Answer();
+        }
+    }
+
+    /// <summary>Handles one frame; false when the client said it is done.</summary>
+    private async ValueTask<bool> HandleAsync(FrameKind kind, ReadOnlyMemory<byte> payload)
+    {
+        // Every frame is decoded before the first await: the payload lives in the receiver's buffer.
+        switch (kind)
+        {
+            case FrameKind.Statement:
+                DefineStatement(StatementFrame.Read(payload.Span));
+                return true;
+            case FrameKind.Write:
+                var write = WriteFrame.Read(payload.Span);
+                await EnqueueAsync(Remote(write.Request, write.Statement, write.Values, earlier: null)).ConfigureAwait(false);
+                return true;
+            case FrameKind.Retry:
+                var retry = RetryFrame.Read(payload.Span);
+                var remote = Remote(retry.Request, retry.Statement, retry.Values, retry.Earlier);
+
+                // The earlier sendings may be of a connection to this same owner that broke and is still draining: the
+                // retry waits until each of its writes has an outcome (whose record is then committed), so it never runs
+                // beside a write it duplicates.
+                foreach (var sending in retry.Earlier)
+                {
+                    await _host.AnsweredAsync(sending.Client).ConfigureAwait(false);
+                }
+
+                await EnqueueAsync(remote).ConfigureAwait(false);
+                return true;
+            case FrameKind.Closed:
+                ClosedFrame.Read(payload.Span);
+                return false;
+            default:
+                throw new InvalidDataException($"Unexpected frame {kind} from a client.");
         }
     }
 
@@ -175,52 +235,24 @@ internal sealed partial class HostConnection
         }
     }
 
-    private void DefineStatement(ReadOnlySpan<byte> payload)
+    /// <summary>Ids come in order (0, 1, 2, ...), within the per-connection limits: an owner's memory per client is
+    /// bounded whatever a client sends.</summary>
+    private void DefineStatement(StatementFrame statement)
     {
-        var reader = new FrameReader(payload);
-        var id = reader.Int32();
-        var sql = reader.String();
-        _statements[id] = (sql, reader.Int32());
+        _statementBytes += statement.Sql.Length;
+        if (statement.Id != _statements.Count || _statements.Count >= WireProtocol.MaxStatements || _statementBytes > WireProtocol.MaxStatementBytes)
+        {
+            throw new InvalidDataException($"Statement {statement.Id} after {_statements.Count} statements of {_statementBytes} characters in all.");
+        }
+
+        _statements.Add(statement.Id, statement);
     }
 
-    private RemoteWrite ReadWrite(ReadOnlySpan<byte> payload, bool retry, out Sending[]? earlier)
+    private RemoteWrite Remote(long request, int statementId, object?[] values, Sending[]? earlier)
     {
-        var reader = new FrameReader(payload);
-        var request = reader.Int64();
-        earlier = null;
-        if (retry)
+        if (!_statements.TryGetValue(statementId, out var statement))
         {
-            var count = reader.Int32();
-            if (count < 1 || count > payload.Length / 16)
-            {
-                throw new InvalidDataException($"A retry names {count} earlier sendings in a frame of {payload.Length} bytes.");
-            }
-
-            earlier = new Sending[count];
-            for (var i = 0; i < earlier.Length; i++)
-            {
-                earlier[i] = new Sending(reader.Int64(), reader.Int64());
-            }
-        }
-
-        var id = reader.Int32();
-        if (!_statements.TryGetValue(id, out var statement))
-        {
-            throw new InvalidDataException($"A write names statement {id}, which the client never defined.");
-        }
-
-        // Every value takes at least its one-byte tag: a count beyond the bytes left is a broken frame, not an
-        // allocation to attempt.
-        var valueCount = reader.Int32();
-        if (valueCount < 0 || valueCount > payload.Length)
-        {
-            throw new InvalidDataException($"A write carries {valueCount} values in a frame of {payload.Length} bytes.");
-        }
-
-        var values = new object?[valueCount];
-        for (var i = 0; i < values.Length; i++)
-        {
-            values[i] = reader.Value();
+            throw new InvalidDataException($"A write names statement {statementId}, which the client never defined.");
         }
 
         try
@@ -238,40 +270,40 @@ internal sealed partial class HostConnection
 
     private async Task SendLoopAsync()
     {
-        var frames = new FrameWriter(new ArrayBufferWriter<byte>(64 << 10));
+        var frames = new FrameWriter(64 << 10);
         var sent = new List<long>();
         var early = new HashSet<long>();
-        var connected = true;
         var replies = _replies.Reader;
-        while (await replies.WaitToReadAsync().ConfigureAwait(false))
+        while (await replies.WaitToReadAsync().ConfigureAwait(false)) // completed, never faulted
         {
-            frames.Buffer.ResetWrittenCount();
-            sent.Clear();
-            while (replies.TryRead(out var reply))
-            {
-                Encode(frames, reply);
-                if (reply.Request > 0)
-                {
-                    sent.Add(reply.Request);
-                }
-            }
-
-            if (!connected || _muted)
-            {
-                continue; // the client is gone: keep draining so the writer never blocks on us
-            }
-
             try
             {
-                await _socket.SendAsync(frames.Buffer.WrittenMemory, SocketFlags.None).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
-            {
-                connected = false;
-                continue;
-            }
+                frames.Reset();
+                sent.Clear();
+                while (replies.TryRead(out var reply))
+                {
+                    Encode(frames, reply);
+                    if (reply.Request > 0)
+                    {
+                        sent.Add(reply.Request);
+                    }
+                }
 
-            Delivered(sent, early);
+                if (BreakReason is not null || _host.Faults?.DropReplies(this) == true)
+                {
+                    continue; // the client is gone: keep draining so the writer never blocks on us
+                }
+
+                _host.Faults?.BeforeHostSend(this);
+                await _socket.SendAsync(frames.Written, SocketFlags.None).ConfigureAwait(false);
+                Delivered(sent, early);
+            }
+            catch (Exception ex)
+            {
+                // The client went away, or a bug: either way these replies may not have reached it. Break, so it asks
+                // about them through its next route, and keep draining.
+                Break(ex);
+            }
         }
     }
 
@@ -303,16 +335,11 @@ internal sealed partial class HostConnection
     {
         if (reply.Request < 0)
         {
-            frames.Begin(FrameKind.Closing).End();
-        }
-        else if (reply.Outcome.Failure is not { } failure)
-        {
-            frames.Begin(FrameKind.Done).Int64(reply.Request).Int32(reply.Outcome.Changes).End();
+            new ClosingFrame().Write(frames);
         }
         else
         {
-            // The SQLite codes travel so the client rebuilds the same exception shape a local write gets.
-            frames.Begin(FrameKind.Failed).Int64(reply.Request).Int32(failure.Code).Int32(failure.ExtendedCode).String(failure.Message).End();
+            FailedFrame.WriteReply(frames, reply.Request, reply.Outcome);
         }
     }
 

@@ -6,7 +6,7 @@ namespace Filix.Runtime.Sharing;
 /// <summary>
 /// Resolving a write whose owner went away before answering: the ledger is asked about every sending of it; a
 /// recorded outcome is its answer, and with none the write was never stored, so it runs now (in the same
-/// savepoint, so it is stored at most once). Used by the owner for <see cref="FrameKind.Retry"/> frames and by a
+/// savepoint, so it is stored at most once). Used by the owner for <see cref="Protocol.RetryFrame"/> frames and by a
 /// process that became the owner itself (<see cref="LocalRetry"/>).
 /// </summary>
 internal static class InDoubt

@@ -5,7 +5,7 @@ namespace Filix.Runtime.Sharing;
 
 /// <summary>
 /// A write another process sent to this process's writer; its outcome goes back as a frame, not a task, and is
-/// recorded in the same transaction (<see cref="OutcomeLedger"/>). A <see cref="FrameKind.Retry"/> carries the
+/// recorded in the same transaction (<see cref="OutcomeLedger"/>). A <see cref="Protocol.RetryFrame"/> carries the
 /// earlier sendings of the write (to owners that went away): it runs only if none of them was stored.
 /// </summary>
 internal sealed class RemoteWrite(HostConnection connection, long request, StatementWrite write, Sending[]? earlier, OutcomeLedger ledger) : IWriteOperation

@@ -37,11 +37,11 @@ internal sealed partial class SharedWriter
         else if (_ledger is { } ledger)
         {
             // This process holds the owner lock, so the old owner is dead or closed: everything it took is decided.
-            _ = ResolveLocallyAsync(write, ledger);
+            _tasks.Start(() => ResolveLocallyAsync(write, ledger));
         }
         else if (_client is { } client)
         {
-            _ = ResendAsync(client, write);
+            _tasks.Start(() => ResendAsync(client, write));
         }
         else
         {
@@ -59,11 +59,28 @@ internal sealed partial class SharedWriter
         {
             write.FailUnknown(_databasePath, "was in flight when the process owning its writer went away, and this database closed before it could ask");
         }
+        catch (Exception ex)
+        {
+            write.FailUnknown(_databasePath, $"was in flight when the process owning its writer went away, and asking about it failed ({ex.Message})");
+        }
     }
 
     private async Task ResendAsync(WriterClient client, ClientWrite write)
     {
-        if (await client.ResendAsync(write).ConfigureAwait(false))
+        bool queued;
+        try
+        {
+            _faults?.BeforeResend();
+            queued = await client.ResendAsync(write).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // A bug, not a connection ending (that returns false): nothing would ever resolve the write, so say so now.
+            write.FailUnknown(_databasePath, $"was in flight when the process owning its writer went away, and resending it failed ({ex.Message})");
+            return;
+        }
+
+        if (queued)
         {
             return;
         }

@@ -25,7 +25,9 @@ internal sealed partial class SharedWriter
     private readonly CancellationTokenSource _stopping = new();
     private readonly Func<StatementWrite, CancellationToken, Task<int>> _executeLocally;
     private readonly object _gate = new();
+    private readonly TaskSet _tasks = new();
     private Task _maintaining;
+    private volatile SharingFaults? _faults;
     private WriterHost? _host;
     private OutcomeLedger? _ledger; // set once this process holds the owner lock
     private volatile WriterClient? _client;
@@ -39,8 +41,9 @@ internal sealed partial class SharedWriter
         _ownerLock = ownerLock;
         _executeLocally = ExecuteLocally;
 
-        // The first attempt runs now, so the first writes after open already take the shared path.
-        _maintaining = TryTakeRole() ? Task.CompletedTask : Task.Run(MaintainAsync);
+        // The first attempt runs now, so the first writes after open already take the shared path. Opening runs on a
+        // pool thread (FilixDatabase.OpenAsync), and the attempt is bounded by the handshake timeout.
+        _maintaining = TryTakeRoleSafelyAsync().GetAwaiter().GetResult() ? Task.CompletedTask : Task.Run(MaintainAsync);
     }
 
     /// <summary>Shares <paramref name="local"/>'s database with the other processes, or returns null where Unix
@@ -81,6 +84,32 @@ internal sealed partial class SharedWriter
     /// <summary>Processes connected to this one's writer (0 unless this process is the owner).</summary>
     public int HostClientCount => _host?.ClientCount ?? 0;
 
+    /// <summary>The last unforeseen error taking a role (a bug; the attempts go on): for diagnostics and tests.</summary>
+    public Exception? RoleError { get; private set; }
+
+    /// <summary>An exception that escaped one of this writer's background tasks (a bug: tests assert none does).</summary>
+    internal Exception? BackgroundFault => _tasks.Fault;
+
+    /// <summary>Test faults injected into this opener's loops, its owner connections and its client connection
+    /// (including those made later); null in production.</summary>
+    internal SharingFaults? Faults
+    {
+        get => _faults;
+        set
+        {
+            _faults = value;
+            if (_host is { } host)
+            {
+                host.Faults = value;
+            }
+
+            if (_client is { } client)
+            {
+                client.Faults = value;
+            }
+        }
+    }
+
     /// <summary>True while this process sends its writes to another process.</summary>
     public bool IsClient => _client is not null;
 
@@ -91,47 +120,76 @@ internal sealed partial class SharedWriter
         _local.ExecuteAsync(static (session, write) => write.Execute(session), write, cancellationToken);
 
     /// <summary>Becomes the owner if no process is, else connects to the owner. False when neither worked yet.</summary>
-    private bool TryTakeRole()
+    private async Task<bool> TryTakeRoleAsync()
     {
-        // Under the gate so that closing never misses a role taken at the same moment.
+        // Under the gate so that closing never misses a role taken at the same moment; taking the lock and binding
+        // the socket do not wait on anyone.
         lock (_gate)
         {
-            return _stopping.IsCancellationRequested || TryTakeRoleLocked();
-        }
-    }
-
-    private bool TryTakeRoleLocked()
-    {
-        if (_ownerLock.TryAcquire())
-        {
-            // From the next batch on, the outcome of every remote write commits with it.
-            _ledger = new OutcomeLedger(_local);
-            _local.Participant = _ledger;
-            try
+            if (_stopping.IsCancellationRequested)
             {
-                _host = WriterHost.Start(_socketPath, _local, _ledger);
-            }
-            catch (Exception ex) when (ex is System.Net.Sockets.SocketException or IOException or UnauthorizedAccessException)
-            {
-                // No socket here (a read-only folder, a file system without sockets): this process keeps the lock
-                // so no other tries either, and every process writes through its own writer, as with sharing off.
-                HostError = $"Cannot listen on '{_socketPath}' ({ex.Message}), so the processes writing '{_databasePath}' each use their own writer (slower under many writers, equally safe). Remove whatever occupies that path, or make its folder writable.";
+                return true;
             }
 
-            ResolveInDoubtLocked();
-            return true;
+            if (_ownerLock.TryAcquire())
+            {
+                BecomeOwnerLocked();
+                return true;
+            }
         }
 
-        var client = WriterClient.TryConnect(_socketPath, _databasePath, _capacity, _executeLocally);
+        // Outside the gate: connecting and the handshake wait on another process (up to the handshake timeout), and a
+        // connection's end (WatchAsync) and closing (StopAsync) need the gate meanwhile. StopAsync waits for this
+        // attempt before it looks at _client, so a client made while it began closing is still closed.
+        var client = await WriterClient.TryConnectAsync(_socketPath, _databasePath, _capacity, _executeLocally, _faults).ConfigureAwait(false);
         if (client is null)
         {
             return false;
         }
 
-        _client = client;
-        _ = client.Closed.ContinueWith(closed => OnClientClosed(closed.Result), TaskScheduler.Default);
-        ResolveInDoubtLocked();
+        lock (_gate)
+        {
+            _client = client;
+            _tasks.Start(() => WatchAsync(client));
+            ResolveInDoubtLocked();
+        }
+
         return true;
+    }
+
+    /// <summary><see cref="TryTakeRoleAsync"/>, where an unforeseen error counts as "no route yet": the caller retries,
+    /// and writes go to this process's own writer meanwhile.</summary>
+    private async Task<bool> TryTakeRoleSafelyAsync()
+    {
+        try
+        {
+            return await TryTakeRoleAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            RoleError = ex;
+            return false;
+        }
+    }
+
+    private void BecomeOwnerLocked()
+    {
+        // From the next batch on, the outcome of every remote write commits with it.
+        _ledger ??= new OutcomeLedger(_local);
+        _local.Participant = _ledger;
+        try
+        {
+            _host = WriterHost.Start(_socketPath, _local, _ledger);
+            _host.Faults = _faults;
+        }
+        catch (Exception ex) when (ex is System.Net.Sockets.SocketException or IOException or UnauthorizedAccessException)
+        {
+            // No socket here (a read-only folder, a file system without sockets): this process keeps the lock
+            // so no other tries either, and every process writes through its own writer, as with sharing off.
+            HostError = $"Cannot listen on '{_socketPath}' ({ex.Message}), so the processes writing '{_databasePath}' each use their own writer (slower under many writers, equally safe). Remove whatever occupies that path, or make its folder writable.";
+        }
+
+        ResolveInDoubtLocked();
     }
 
     /// <summary>Until this process owns the writer or reaches the owner: retry, backing off. An owner that is
@@ -141,7 +199,7 @@ internal sealed partial class SharedWriter
         var delay = TimeSpan.FromMilliseconds(1);
         while (!_stopping.IsCancellationRequested)
         {
-            if (TryTakeRole())
+            if (await TryTakeRoleSafelyAsync().ConfigureAwait(false))
             {
                 return;
             }
@@ -161,19 +219,31 @@ internal sealed partial class SharedWriter
         }
     }
 
-    private void OnClientClosed(List<ClientWrite> inDoubt)
+    /// <summary>Waits for the client connection to end, then parks its writes in doubt and looks for the next route.</summary>
+    private async Task WatchAsync(WriterClient client)
     {
+        var inDoubt = await client.Closed.ConfigureAwait(false); // never faults
         lock (_gate)
         {
-            _client = null;
-            foreach (var write in inDoubt)
+            try
             {
-                ParkLocked(write);
-            }
+                if (_client == client)
+                {
+                    _client = null;
+                }
 
-            if (!_stopping.IsCancellationRequested)
+                foreach (var write in inDoubt)
+                {
+                    ParkLocked(write);
+                }
+            }
+            finally
             {
-                _maintaining = Task.Run(MaintainAsync);
+                // Whatever failed above, the search for the next route starts: parked writes wait on it.
+                if (!_stopping.IsCancellationRequested)
+                {
+                    _maintaining = Task.Run(MaintainAsync);
+                }
             }
         }
     }
@@ -194,7 +264,7 @@ internal sealed partial class SharedWriter
             maintaining = _maintaining;
         }
 
-        await maintaining.ConfigureAwait(false);
+        await maintaining.ConfigureAwait(false); // never faults: its attempts catch everything
         if (_client is { } client)
         {
             await client.CloseAsync().ConfigureAwait(false);
@@ -205,6 +275,7 @@ internal sealed partial class SharedWriter
             await host.CloseAsync().ConfigureAwait(false);
         }
 
+        await _tasks.WhenAllAsync().ConfigureAwait(false);
         FailInDoubt("was in flight when the process owning its writer went away, and this database closed before it could ask the next owner");
     }
 

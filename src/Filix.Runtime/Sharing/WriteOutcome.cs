@@ -11,7 +11,7 @@ internal readonly record struct WriteOutcome(int Changes, RemoteFailure? Failure
 }
 
 /// <summary>
-/// A failure as it crosses processes (a <see cref="FrameKind.Failed"/> frame, an outcome record): the message and
+/// A failure as it crosses processes (a <see cref="Protocol.FailedFrame"/> frame, an outcome record): the message and
 /// the SQLite codes, so the caller gets the same exception shape a local write gets.
 /// </summary>
 internal sealed record RemoteFailure(int Code, int ExtendedCode, string Message)

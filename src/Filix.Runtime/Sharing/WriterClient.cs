@@ -1,9 +1,10 @@
-using System.Buffers;
 using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Net.Sockets;
 using System.Security.Cryptography;
+using System.Text;
 using System.Threading.Channels;
+using Filix.Runtime.Sharing.Protocol;
 using Filix.Runtime.Writing;
 
 namespace Filix.Runtime.Sharing;
@@ -14,11 +15,18 @@ namespace Filix.Runtime.Sharing;
 /// gone) is handed back to this process's own writer; a write sent and not answered is handed to the next route
 /// in doubt (<see cref="Closed"/>), which asks the owner's records what became of it.
 /// </summary>
+/// <remarks>
+/// Both loops fail safe (house style, after Npgsql's connector): whatever ends them (a hang-up, a frame that does
+/// not parse, a bug) ends in <see cref="BreakAsync"/>, whose <c>finally</c> completes <see cref="Closed"/>, so
+/// <see cref="CloseAsync"/> and the shared writer waiting on it always return and every write gets an answer.
+/// </remarks>
 internal sealed class WriterClient
 {
-    private static readonly TimeSpan HandshakeTimeout = TimeSpan.FromSeconds(2);
+    /// <summary>Connect, hello and welcome must all happen within this, or the owner counts as unreachable.</summary>
+    public static readonly TimeSpan HandshakeTimeout = TimeSpan.FromSeconds(2);
 
     private readonly Socket _socket;
+    private readonly FrameReceiver _receiver;
     private readonly string _databasePath;
     private readonly Func<StatementWrite, CancellationToken, Task<int>> _fallback;
     private readonly Channel<ClientWrite> _outgoing;
@@ -26,81 +34,92 @@ internal sealed class WriterClient
     private readonly Dictionary<string, int> _statements = new(StringComparer.Ordinal);
     private readonly TaskCompletionSource<List<ClientWrite>> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Task _sending;
+    private readonly Task _receiving;
+    private long _statementBytes;
     private long _nextRequest;
     private volatile bool _broken;
+    private volatile SharingFaults? _faults;
 
-    private WriterClient(Socket socket, long clientId, string databasePath, int capacity, Func<StatementWrite, CancellationToken, Task<int>> fallback)
+    private WriterClient(Socket socket, FrameReceiver receiver, long clientId, string databasePath, int capacity, Func<StatementWrite, CancellationToken, Task<int>> fallback, SharingFaults? faults)
     {
         _socket = socket;
+        _receiver = receiver;
         ClientId = clientId;
         _databasePath = databasePath;
         _fallback = fallback;
+        _faults = faults;
         _outgoing = Channel.CreateBounded<ClientWrite>(new BoundedChannelOptions(capacity)
         {
             FullMode = BoundedChannelFullMode.Wait,
             SingleReader = false, // Break takes what the sender did not
         });
         _sending = Task.Run(SendLoopAsync);
-        _ = Task.Run(ReceiveLoopAsync);
+        _receiving = Task.Run(ReceiveLoopAsync);
     }
 
     /// <summary>This connection's random id: the owner records the outcomes of its writes under it.</summary>
     public long ClientId { get; }
 
     /// <summary>Completes when the connection is over, with the writes it leaves in doubt (sent and not answered, in
-    /// the order they were sent); every other write it took has an outcome or went back to <c>fallback</c>.</summary>
+    /// the order they were sent); every other write it took has an outcome or went back to <c>fallback</c>. Never
+    /// faults.</summary>
     public Task<List<ClientWrite>> Closed => _closed.Task;
 
-    /// <summary>Connects and shakes hands; null when no owner listens (none yet, or it just went away).</summary>
-    public static WriterClient? TryConnect(string socketPath, string databasePath, int capacity, Func<StatementWrite, CancellationToken, Task<int>> fallback)
+    /// <summary>Test faults (null in production).</summary>
+    public SharingFaults? Faults
+    {
+        get => _faults;
+        set => _faults = value;
+    }
+
+    /// <summary>Connects and shakes hands within <see cref="HandshakeTimeout"/>; null when no owner answers (none yet,
+    /// it just went away, it speaks another version, or it holds the lock without accepting).</summary>
+    public static async Task<WriterClient?> TryConnectAsync(
+        string socketPath, string databasePath, int capacity, Func<StatementWrite, CancellationToken, Task<int>> fallback, SharingFaults? faults)
     {
         var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         var clientId = BinaryPrimitives.ReadInt64LittleEndian(RandomNumberGenerator.GetBytes(8));
         try
         {
-            socket.Connect(new UnixDomainSocketEndPoint(socketPath));
-            socket.ReceiveTimeout = socket.SendTimeout = (int)HandshakeTimeout.TotalMilliseconds;
-            var hello = new FrameWriter(new ArrayBufferWriter<byte>(32));
-            hello.Begin(FrameKind.Hello).Int32(WriterHost.Protocol).Int64(clientId).End();
-            socket.Send(hello.Buffer.WrittenSpan);
-            if (!ReadWelcome(socket))
+            // A connect blocks while the owner's backlog is full (an owner that stopped accepting): bounded too.
+            using var timeout = new CancellationTokenSource(HandshakeTimeout);
+            await socket.ConnectAsync(new UnixDomainSocketEndPoint(socketPath), timeout.Token).ConfigureAwait(false);
+            var hello = new FrameWriter(32);
+            new HelloFrame(WireProtocol.Version, clientId).Write(hello);
+            await socket.SendAsync(hello.Written, SocketFlags.None, timeout.Token).ConfigureAwait(false);
+
+            // The receiver goes on to the connection: frames the owner sends right after the welcome (Closing) stay in it.
+            var receiver = new FrameReceiver(socket);
+            var (received, kind, payload) = await receiver.NextAsync(timeout.Token).ConfigureAwait(false);
+            if (!received || kind != FrameKind.Welcome || WelcomeFrame.Read(payload.Span).Version != WireProtocol.Version)
             {
-                socket.Dispose();
+                socket.Dispose(); // the owner refused this version (it hangs up), or is not a Filix owner
                 return null;
             }
 
-            socket.ReceiveTimeout = socket.SendTimeout = 0;
-            return new WriterClient(socket, clientId, databasePath, capacity, fallback);
+            return new WriterClient(socket, receiver, clientId, databasePath, capacity, fallback, faults);
         }
-        catch (SocketException)
+        catch (Exception ex) when (ex is SocketException or OperationCanceledException or InvalidDataException)
         {
             socket.Dispose();
             return null;
         }
-    }
-
-    private static bool ReadWelcome(Socket socket)
-    {
-        // [int32 length = 5][kind][int32 protocol]: read exactly this frame, nothing after it.
-        Span<byte> frame = stackalloc byte[9];
-        for (var read = 0; read < frame.Length;)
+        catch
         {
-            var n = socket.Receive(frame[read..]);
-            if (n == 0)
-            {
-                return false; // the owner refused this protocol
-            }
-
-            read += n;
+            socket.Dispose();
+            throw;
         }
-
-        return frame[4] == (byte)FrameKind.Welcome && new FrameReader(frame[5..]).Int32() == WriterHost.Protocol;
     }
 
     /// <summary>Queues <paramref name="write"/> for the owner. Once this connection takes no more writes (the owner
-    /// is closing or gone) the write goes to this process's own writer instead.</summary>
+    /// is closing or gone), or when the write would not fit in a frame, it goes to this process's own writer.</summary>
     public Task<int> SendAsync(StatementWrite write, CancellationToken cancellationToken)
     {
+        if (!WriteFrame.Fits(write.Values))
+        {
+            return _fallback(write, cancellationToken); // larger than any frame the owner accepts
+        }
+
         var queued = new ClientWrite(write, cancellationToken);
         if (!_outgoing.Writer.TryWrite(queued))
         {
@@ -145,12 +164,13 @@ internal sealed class WriterClient
     {
         _outgoing.Writer.TryComplete();
         await _sending.ConfigureAwait(false);
+        await _receiving.ConfigureAwait(false);
         await _closed.Task.ConfigureAwait(false);
     }
 
     private async Task SendLoopAsync()
     {
-        var frames = new FrameWriter(new ArrayBufferWriter<byte>(64 << 10));
+        var frames = new FrameWriter(64 << 10);
         var reader = _outgoing.Reader;
         try
         {
@@ -161,16 +181,13 @@ internal sealed class WriterClient
                     return; // Break takes what is left
                 }
 
-                frames.Buffer.ResetWrittenCount();
+                frames.Reset();
                 while (frames.Buffer.WrittenCount < (256 << 10) && reader.TryRead(out var write))
                 {
-                    if (write.Claim())
-                    {
-                        Encode(frames, write);
-                    }
+                    Encode(frames, write);
                 }
 
-                await _socket.SendAsync(frames.Buffer.WrittenMemory, SocketFlags.None).ConfigureAwait(false);
+                await SendFramesAsync(frames.Written).ConfigureAwait(false);
             }
 
             if (_broken)
@@ -179,18 +196,29 @@ internal sealed class WriterClient
             }
 
             // Everything this client will ever send is ahead of this frame; the owner may now drain and hang up.
-            frames.Buffer.ResetWrittenCount();
-            frames.Begin(FrameKind.Closed).End();
-            await _socket.SendAsync(frames.Buffer.WrittenMemory, SocketFlags.None).ConfigureAwait(false);
+            frames.Reset();
+            new ClosedFrame().Write(frames);
+            await SendFramesAsync(frames.Written).ConfigureAwait(false);
             _socket.Shutdown(SocketShutdown.Send);
         }
-        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        catch (Exception)
         {
-            // The owner went away. Stop taking writes, and let it (if alive) see our end: its replies to what we
-            // sent still arrive, and the receive loop reads them before it breaks the connection.
+            // Whatever ended it (the owner went away, a cut, a bug): stop taking writes and let the owner, if alive, see
+            // our end. Its replies to what we sent still arrive; the receive loop reads them, then breaks the connection.
             _outgoing.Writer.TryComplete();
             TryShutdown(SocketShutdown.Send);
         }
+    }
+
+    private async ValueTask SendFramesAsync(ReadOnlyMemory<byte> bytes)
+    {
+        if (_faults is { } faults && faults.BeforeClientSend(bytes.Length) is var cut && cut < bytes.Length)
+        {
+            await _socket.SendAsync(bytes[..Math.Max(cut, 0)], SocketFlags.None).ConfigureAwait(false);
+            throw new IOException($"The connection was cut after {cut} of {bytes.Length} bytes (an injected fault).");
+        }
+
+        await _socket.SendAsync(bytes, SocketFlags.None).ConfigureAwait(false);
     }
 
     private void Encode(FrameWriter frames, ClientWrite write)
@@ -198,85 +226,113 @@ internal sealed class WriterClient
         var statement = write.Write;
         if (!_statements.TryGetValue(statement.Sql, out var id))
         {
+            var bytes = Encoding.UTF8.GetByteCount(statement.Sql);
+            if (_statements.Count >= WireProtocol.MaxStatements || _statementBytes + bytes > WireProtocol.MaxStatementBytes)
+            {
+                // Far beyond any generated schema: this connection defines no more statements.
+                if (write.Earlier is null)
+                {
+                    write.Reroute(_fallback);
+                }
+                else
+                {
+                    write.FailUnknown(_databasePath, $"was in flight when the process owning its writer went away, and could not be asked about: the new connection holds {WireProtocol.MaxStatements} statements or {WireProtocol.MaxStatementBytes} bytes of SQL already");
+                }
+
+                return;
+            }
+
+            if (!write.Claim())
+            {
+                return; // cancelled while queued
+            }
+
             id = _statements.Count;
             _statements.Add(statement.Sql, id);
-            frames.Begin(FrameKind.Statement).Int32(id).String(statement.Sql).Int32(statement.ParameterCount).End();
+            _statementBytes += bytes;
+            new StatementFrame(id, statement.Sql, statement.ParameterCount).Write(frames);
+        }
+        else if (!write.Claim())
+        {
+            return;
         }
 
-        // The values were checked when the write was made (StatementWrite.Validate), so encoding cannot fail halfway.
+        // Pending before a byte is written: should anything fail from here on, the write is in doubt (resolved
+        // through the records), never dropped. The values were checked when the write was made (Validate).
         var request = ++_nextRequest;
+        _pending[request] = write;
+        write.Sent();
         if (write.Earlier is { } earlier)
         {
-            frames.Begin(FrameKind.Retry).Int64(request).Int32(earlier.Count);
-            foreach (var sending in earlier)
-            {
-                frames.Int64(sending.Client).Int64(sending.Request);
-            }
+            RetryFrame.Write(frames, request, earlier, id, statement.Values);
         }
         else
         {
-            frames.Begin(FrameKind.Write).Int64(request);
+            WriteFrame.Write(frames, request, id, statement.Values);
         }
-
-        frames.Int32(id).Int32(statement.Values.Length);
-        foreach (var value in statement.Values)
-        {
-            frames.Value(value);
-        }
-
-        frames.End();
-        write.Sent();
-        _pending[request] = write;
     }
 
     private async Task ReceiveLoopAsync()
     {
-        var receiver = new FrameReceiver(_socket);
-        var garbled = false;
+        string? suspect = null;
         try
         {
-            while (await receiver.FillAsync(CancellationToken.None).ConfigureAwait(false))
+            // Frames first: the handshake's reader may already hold some.
+            do
             {
-                while (receiver.TryNext(out var kind, out var payload))
+                while (_receiver.TryNext(out var kind, out var payload))
                 {
+                    _faults?.BeforeClientFrame(kind);
                     Handle(kind, payload.Span);
                 }
             }
+            while (await _receiver.FillAsync(CancellationToken.None).ConfigureAwait(false));
         }
         catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
         {
-            // Handled below as a hang-up.
+            // A hang-up: every reply the owner sent has been read. The writes sent and not answered are resolved
+            // through the next route, whose records say exactly what became of them.
         }
         catch (InvalidDataException)
         {
-            garbled = true;
+            suspect = "sent a frame that does not parse";
         }
-
-        await BreakAsync(garbled).ConfigureAwait(false);
+        catch (Exception ex)
+        {
+            // A bug here may have dropped a reply already received, whose record the owner may then have deleted:
+            // asking would find none and run the write twice. Like a garbled stream, the writes in flight stay unknown.
+            suspect = $"could not be read on ({ex.GetType().Name}: {ex.Message})";
+        }
+        finally
+        {
+            await BreakAsync(suspect).ConfigureAwait(false);
+        }
     }
 
     private void Handle(FrameKind kind, ReadOnlySpan<byte> payload)
     {
-        var reader = new FrameReader(payload);
         switch (kind)
         {
             case FrameKind.Done:
-                if (_pending.TryRemove(reader.Int64(), out var done))
+                var done = DoneFrame.Read(payload);
+                if (_pending.TryRemove(done.Request, out var stored))
                 {
-                    done.Succeed(reader.Int32());
+                    stored.Succeed(done.Changes);
                 }
 
                 break;
             case FrameKind.Failed:
-                if (_pending.TryRemove(reader.Int64(), out var failed))
+                var failed = FailedFrame.Read(payload);
+                if (_pending.TryRemove(failed.Request, out var write))
                 {
-                    failed.Fail(new RemoteFailure(reader.Int32(), reader.Int32(), reader.String()).ToException(_databasePath));
+                    write.Fail(failed.Failure.ToException(_databasePath));
                 }
 
                 break;
             case FrameKind.Closing:
                 // The owner is closing: stop queueing here (new writes go to this process's writer); what is queued
                 // is still sent, then the Closed frame, then the owner answers everything and hangs up.
+                ClosingFrame.Read(payload);
                 _outgoing.Writer.TryComplete();
                 break;
             default:
@@ -289,45 +345,70 @@ internal sealed class WriterClient
     /// writer; writes sent and not answered are in doubt: the owner may have committed them just before it went
     /// away. They are handed on (<see cref="Closed"/>) to be resolved through the next route, never re-run blindly.
     /// </summary>
-    /// <param name="garbled">The owner sent a frame that does not parse: its replies cannot be trusted, so the
-    /// writes in doubt stay unknown.</param>
-    private async Task BreakAsync(bool garbled)
+    /// <param name="suspect">Null after a plain hang-up; else why the replies cannot be trusted (the owner sent a
+    /// frame that does not parse, or reading them failed unforeseen), so the writes in doubt stay unknown.</param>
+    private async Task BreakAsync(string? suspect)
     {
-        _broken = true;
-        _outgoing.Writer.TryComplete();
-        TryShutdown(SocketShutdown.Both); // wakes a send blocked on a full buffer
-        await _sending.ConfigureAwait(false); // from here on nothing is sent: _pending is final
-
         var inDoubt = new List<ClientWrite>();
-        foreach (var request in _pending.Keys.Order())
+        try
         {
-            var write = _pending[request];
-            write.Unanswered(ClientId, request);
-            if (garbled)
+            _broken = true;
+            _outgoing.Writer.TryComplete();
+            TryShutdown(SocketShutdown.Both); // wakes a send blocked on a full buffer
+            await _sending.ConfigureAwait(false); // never faults; from here on nothing is sent: _pending is final
+
+            foreach (var request in _pending.Keys.Order())
             {
-                write.FailUnknown(_databasePath, "was in flight when the process owning its writer sent a frame that does not parse");
+                if (!_pending.TryRemove(request, out var write))
+                {
+                    continue;
+                }
+
+                write.Unanswered(ClientId, request);
+                if (suspect is not null)
+                {
+                    write.FailUnknown(_databasePath, $"was in flight when the connection to the process owning its writer {suspect}");
+                }
+                else
+                {
+                    inDoubt.Add(write);
+                }
             }
-            else
+
+            while (_outgoing.Reader.TryRead(out var unsent))
             {
-                inDoubt.Add(write);
+                if (unsent.Earlier is null)
+                {
+                    unsent.Reroute(_fallback);
+                }
+                else
+                {
+                    inDoubt.Add(unsent); // a retry not sent yet: still in doubt
+                }
             }
         }
-
-        _pending.Clear();
-        while (_outgoing.Reader.TryRead(out var unsent))
+        catch (Exception ex)
         {
-            if (unsent.Earlier is null)
+            // A bug while handing writes on: none may be left waiting, so what was not handed on fails as unknown.
+            var why = $"was in flight when its connection to the process owning its writer broke, and handing it on failed ({ex.Message})";
+            foreach (var request in _pending.Keys)
             {
-                unsent.Reroute(_fallback);
+                if (_pending.TryRemove(request, out var write))
+                {
+                    write.FailUnknown(_databasePath, why);
+                }
             }
-            else
+
+            while (_outgoing.Reader.TryRead(out var unsent))
             {
-                inDoubt.Add(unsent); // a retry not sent yet: still in doubt
+                unsent.FailUnknown(_databasePath, why);
             }
         }
-
-        _socket.Dispose();
-        _closed.TrySetResult(inDoubt);
+        finally
+        {
+            _socket.Dispose();
+            _closed.TrySetResult(inDoubt);
+        }
     }
 
     private void TryShutdown(SocketShutdown how)

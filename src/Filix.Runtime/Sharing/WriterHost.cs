@@ -1,6 +1,6 @@
-using System.Buffers;
 using System.Collections.Concurrent;
 using System.Net.Sockets;
+using Filix.Runtime.Sharing.Protocol;
 using Filix.Runtime.Writing;
 
 namespace Filix.Runtime.Sharing;
@@ -10,13 +10,13 @@ namespace Filix.Runtime.Sharing;
 /// this process's writer, so all processes on the machine commit through one writer thread and one transaction
 /// stream (no lock handoffs between processes).
 /// </summary>
+/// <remarks>Its loops fail safe: the accept loop survives any error but closing (backing off), each admission is a
+/// tracked task that never leaves a half-open connection, and <see cref="CloseAsync"/> waits for all of them.</remarks>
 internal sealed class WriterHost
 {
-    /// <summary>Bumped on any change of <see cref="FrameKind"/>'s layouts; a mismatched client falls back to its own writer.</summary>
-    public const int Protocol = 2;
-
     private static readonly TimeSpan HandshakeTimeout = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan MaxAcceptDelay = TimeSpan.FromSeconds(1);
 
     private readonly Socket _listener;
     private readonly Writer _writer;
@@ -24,8 +24,12 @@ internal sealed class WriterHost
     private readonly string _socketPath;
     private readonly List<HostConnection> _connections = [];
     private readonly ConcurrentDictionary<long, HostConnection> _byClient = new();
+    private readonly CancellationTokenSource _stop = new();
+    private readonly TaskSet _admissions = new();
     private readonly Task _accepting;
+    private volatile SharingFaults? _faults;
     private bool _closing;
+    private int _acceptFailures;
 
     private WriterHost(Socket listener, Writer writer, OutcomeLedger ledger, string socketPath)
     {
@@ -56,6 +60,19 @@ internal sealed class WriterHost
         return new WriterHost(listener, writer, ledger, socketPath);
     }
 
+    /// <summary>Test faults (null in production); read by every connection at each use.</summary>
+    public SharingFaults? Faults
+    {
+        get => _faults;
+        set => _faults = value;
+    }
+
+    /// <summary>Accepts that failed while not closing (a resource limit, a bug); the loop went on after each.</summary>
+    public int AcceptFailures => Volatile.Read(ref _acceptFailures);
+
+    /// <summary>An exception that escaped an admission (a bug: tests assert none does).</summary>
+    public Exception? AdmissionFault => _admissions.Fault;
+
     /// <summary>Clients connected now (tests and metrics).</summary>
     public int ClientCount
     {
@@ -68,7 +85,7 @@ internal sealed class WriterHost
         }
     }
 
-    /// <summary>The connections open now (tests act on one through its hooks).</summary>
+    /// <summary>The connections open now (tests act on one through <see cref="Faults"/>).</summary>
     internal HostConnection[] Connections
     {
         get
@@ -82,19 +99,39 @@ internal sealed class WriterHost
 
     private async Task AcceptLoopAsync()
     {
+        var delay = TimeSpan.FromMilliseconds(1);
         while (true)
         {
             Socket socket;
             try
             {
-                socket = await _listener.AcceptAsync().ConfigureAwait(false);
+                _faults?.BeforeAccept();
+                socket = await _listener.AcceptAsync(_stop.Token).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+            catch (Exception) when (_stop.IsCancellationRequested)
             {
                 return; // closing
             }
+            catch (Exception)
+            {
+                // Not closing: too many open files, or a bug. Giving up would leave this process holding the owner lock
+                // with nobody served and every client waiting out its handshake: back off and accept again.
+                Interlocked.Increment(ref _acceptFailures);
+                try
+                {
+                    await Task.Delay(delay, _stop.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
 
-            _ = AdmitAsync(socket);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxAcceptDelay.Ticks));
+                continue;
+            }
+
+            delay = TimeSpan.FromMilliseconds(1);
+            _admissions.Start(() => AdmitAsync(socket));
         }
     }
 
@@ -104,82 +141,102 @@ internal sealed class WriterHost
 
     private async Task AdmitAsync(Socket socket)
     {
-        long clientId;
-        var receiver = new FrameReceiver(socket);
+        HostConnection? connection = null;
         try
         {
-            using var timeout = new CancellationTokenSource(HandshakeTimeout);
-            FrameKind kind;
-            ReadOnlyMemory<byte> payload;
-            while (!receiver.TryNext(out kind, out payload))
+            connection = await HandshakeAsync(socket).ConfigureAwait(false);
+            if (connection is null)
             {
-                if (!await receiver.FillAsync(timeout.Token).ConfigureAwait(false))
+                return;
+            }
+
+            // The client said it is done (or hung up, or broke the protocol): answer every write it sent, then hang up.
+            await connection.Answered.ConfigureAwait(false);
+            lock (_connections)
+            {
+                if (_closing)
                 {
-                    throw new InvalidDataException("The client hung up before its hello.");
+                    return; // CloseAsync finishes it
                 }
+
+                _connections.Remove(connection);
             }
 
-            if (kind != FrameKind.Hello || !Hello(payload.Span, out clientId))
+            await FinishAsync(connection).ConfigureAwait(false);
+            await _ledger.EndAsync(connection).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // A bug while admitting or finishing: never leave the connection half open. Its client sees the hang-up and
+            // resolves its writes through its next route (this owner answers a retry once the old writes have outcomes).
+            if (connection is null)
             {
-                throw new InvalidDataException("Not a Filix client of this protocol.");
+                socket.Dispose();
             }
-
-            if (_byClient.ContainsKey(clientId))
+            else
             {
-                throw new InvalidDataException("A client id already connected (the client draws another and retries).");
+                connection.Break(ex);
             }
 
-            var welcome = new FrameWriter(new ArrayBufferWriter<byte>(16));
-            welcome.Begin(FrameKind.Welcome).Int32(Protocol).End();
-            await socket.SendAsync(welcome.Buffer.WrittenMemory, SocketFlags.None, timeout.Token).ConfigureAwait(false);
+            throw; // kept by the task set (AdmissionFault)
+        }
+    }
+
+    /// <summary>Reads the hello and answers the welcome; the registered connection, or null when refused.</summary>
+    private async Task<HostConnection?> HandshakeAsync(Socket socket)
+    {
+        var receiver = new FrameReceiver(socket);
+        HelloFrame hello;
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+            timeout.CancelAfter(HandshakeTimeout);
+            var (received, kind, payload) = await receiver.NextAsync(timeout.Token).ConfigureAwait(false);
+            if (!received || kind != FrameKind.Hello)
+            {
+                throw new InvalidDataException("Not a Filix client: its first frame is not a hello.");
+            }
+
+            hello = HelloFrame.Read(payload.Span);
+            if (hello.Version != WireProtocol.Version || _byClient.ContainsKey(hello.Client))
+            {
+                // Another version (the client writes through its own writer), or a client id already connected
+                // (the client draws another and retries): hang up without a welcome.
+                socket.Dispose();
+                return null;
+            }
+
+            var welcome = new FrameWriter(16);
+            new WelcomeFrame(WireProtocol.Version).Write(welcome);
+            await socket.SendAsync(welcome.Written, SocketFlags.None, timeout.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is SocketException or InvalidDataException or OperationCanceledException)
         {
             socket.Dispose();
-            return;
+            return null;
         }
 
-        HostConnection connection;
         lock (_connections)
         {
-            if (_closing || !_byClient.TryAdd(clientId, connection = new HostConnection(socket, receiver, clientId, _writer, this, _ledger)))
+            if (_closing || _byClient.ContainsKey(hello.Client))
             {
                 socket.Dispose();
-                return;
+                return null;
             }
 
+            // The receiver may already hold frames a client sent right behind its hello: the connection reads on from it.
+            var connection = new HostConnection(socket, receiver, hello.Client, _writer, this, _ledger);
+            _byClient[hello.Client] = connection;
             _ledger.Register(connection);
             _connections.Add(connection);
+            return connection;
         }
-
-        // The client said it is done (or hung up): answer every write it sent, then hang up.
-        await connection.Answered.ConfigureAwait(false);
-        lock (_connections)
-        {
-            if (_closing)
-            {
-                return; // CloseAsync finishes it
-            }
-
-            _connections.Remove(connection);
-        }
-
-        await FinishAsync(connection).ConfigureAwait(false);
-        await _ledger.EndAsync(connection).ConfigureAwait(false);
     }
 
     private async Task FinishAsync(HostConnection connection)
     {
         await connection.FinishAsync().ConfigureAwait(false);
         _byClient.TryRemove(connection.ClientId, out _);
-    }
-
-    private static bool Hello(ReadOnlySpan<byte> payload, out long clientId)
-    {
-        var reader = new FrameReader(payload);
-        var protocol = reader.Int32();
-        clientId = protocol == Protocol ? reader.Int64() : 0;
-        return protocol == Protocol;
     }
 
     /// <summary>
@@ -196,9 +253,10 @@ internal sealed class WriterHost
             connections = [.. _connections];
         }
 
+        await _stop.CancelAsync().ConfigureAwait(false);
         _listener.Dispose();
         TryDelete(_socketPath);
-        await _accepting.ConfigureAwait(false);
+        await _accepting.ConfigureAwait(false); // never faults
         foreach (var connection in connections)
         {
             connection.RequestClose();
@@ -224,6 +282,7 @@ internal sealed class WriterHost
         }
 
         await _ledger.PruneNowAsync().ConfigureAwait(false);
+        await _admissions.WhenAllAsync().ConfigureAwait(false); // each returns at once now (_closing)
     }
 
     private static void TryDelete(string path)
@@ -232,7 +291,7 @@ internal sealed class WriterHost
         {
             File.Delete(path);
         }
-        catch (IOException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             // A socket file left behind is harmless: the next owner deletes it before binding.
         }
