@@ -19,12 +19,14 @@ namespace Filix.Runtime.Sqlite;
 /// </summary>
 internal static class ConnectionPolicy
 {
-    public static SqliteConnection Open(string path, FilixOptions options, bool readOnly, bool create)
+    // fileReadOnly: SQLITE_OPEN_READONLY, the connection cannot write the file at all (a database whose health
+    // check failed; see FilixDatabase.IsReadOnly).
+    public static SqliteConnection Open(string path, FilixOptions options, bool readOnly, bool create, bool fileReadOnly = false)
     {
         var builder = new SqliteConnectionStringBuilder
         {
             DataSource = path,
-            Mode = create ? SqliteOpenMode.ReadWriteCreate : SqliteOpenMode.ReadWrite,
+            Mode = fileReadOnly ? SqliteOpenMode.ReadOnly : create ? SqliteOpenMode.ReadWriteCreate : SqliteOpenMode.ReadWrite,
             Pooling = false,
             Cache = SqliteCacheMode.Private,
             DefaultTimeout = (int)Math.Ceiling(options.BusyTimeout.TotalSeconds),
