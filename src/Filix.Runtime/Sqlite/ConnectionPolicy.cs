@@ -35,7 +35,7 @@ internal static class ConnectionPolicy
         try
         {
             connection.Open();
-            Apply(connection, options, readOnly);
+            Apply(connection, options, readOnly, fileReadOnly);
             return connection;
         }
         catch
@@ -45,12 +45,16 @@ internal static class ConnectionPolicy
         }
     }
 
-    private static void Apply(SqliteConnection connection, FilixOptions options, bool readOnly)
+    private static void Apply(SqliteConnection connection, FilixOptions options, bool readOnly, bool fileReadOnly)
     {
         var busyMs = ((long)options.BusyTimeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
         var synchronous = options.Synchronous == SynchronousMode.Full ? "FULL" : "NORMAL";
         using var command = connection.CreateCommand();
         command.CommandText =
+            // A truncated file (its header counts more pages than it has) is refused whole by SQLite unless
+            // writable_schema is on; a connection that cannot write the file reads what is left with it. First:
+            // PRAGMA synchronous loads the schema.
+            (fileReadOnly ? "PRAGMA writable_schema = ON; " : string.Empty) +
             $"PRAGMA busy_timeout = {busyMs}; PRAGMA foreign_keys = ON; PRAGMA synchronous = {synchronous}; PRAGMA temp_store = MEMORY;" +
             (readOnly ? " PRAGMA query_only = 1;" : string.Empty);
         command.ExecuteNonQuery();
