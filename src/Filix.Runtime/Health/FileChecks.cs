@@ -172,9 +172,17 @@ internal static class FileChecks
             return health.With(problem);
         }
 
-        if (scanFrames && WalFile.CheckFrames(wal, file, header, length) is { } damaged)
+        if (scanFrames)
         {
-            health = health.With(damaged);
+            if (WalFile.CheckFrames(wal, file, header, length, out var partial) is { } damaged)
+            {
+                health = health.With(damaged);
+            }
+
+            if (partial)
+            {
+                health = health.WithNote($"The WAL '{wal}' ends in a partial frame (a write cut short by a crash): SQLite ignores it, and the transaction it belonged to was never committed.");
+            }
         }
 
         return StaleShm(health, shm, header);

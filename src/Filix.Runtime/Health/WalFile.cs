@@ -68,7 +68,7 @@ internal static class WalFile
     /// for a commit of the same WAL generation (same salts): committed writes SQLite would drop. A torn tail (a
     /// transaction interrupted before its commit frame) drops nothing committed and is not a problem.
     /// </summary>
-    public static HealthProblem? CheckFrames(string wal, SafeFileHandle file, ReadOnlySpan<byte> header, long length)
+    public static HealthProblem? CheckFrames(string wal, SafeFileHandle file, ReadOnlySpan<byte> header, long length, out bool partial)
     {
         var pageSize = (int)BinaryPrimitives.ReadUInt32BigEndian(header[8..]);
         var bigEndian = (BinaryPrimitives.ReadUInt32BigEndian(header) & 1) == 1;
@@ -117,6 +117,7 @@ internal static class WalFile
             }
         }
 
+        partial = (length - HeaderLength) % frameLength != 0;
         return lostCommits == 0
             ? null
             : new HealthProblem(
