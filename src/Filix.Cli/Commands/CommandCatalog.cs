@@ -15,6 +15,9 @@ internal static class CommandCatalog
         MigrationsCommand.Create,
         SyncCommand.Create,
         StatusCommand.Create,
+        BackupCommand.Create,
+        BackupsCommand.Create,
+        RestoreCommand.Create,
         static options => new Command("bench", "Measure Filix on this machine (docs/benchmarks.md).") { BenchWritersCommand.Create(options), BenchWritersCommand.CreateWorker() },
     ];
 }
