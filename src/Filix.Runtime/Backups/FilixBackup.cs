@@ -84,7 +84,7 @@ public static class FilixBackup
         {
             throw new FilixException(
                 $"The backup of '{path}' failed: the disk holding '{folder}' is full ({Describe(ex)}; {FreeSpace(folder)} free, the database is {Size(new FileInfo(path).Length)}). " +
-                "Nothing was listed and the database is untouched. Free space there (older backups can go with 'filix backups' as a guide), then run 'filix backup' again.",
+                "Nothing was listed and the database is untouched. Free space there (the oldest backups 'filix backups' lists can go), then run 'filix backup' again.",
                 path, ex);
         }
         catch (SqliteException ex)
