@@ -83,7 +83,7 @@ public static class FilixBackup
         catch (Exception ex) when (IsDiskFull(ex))
         {
             throw new FilixException(
-                $"The backup of '{path}' failed: the disk holding '{folder}' is full ({Describe(ex)}; {FreeSpace(folder)} free, the database is {Size(new FileInfo(path).Length)}). " +
+                $"The backup of '{path}' failed: writing to '{folder}' was refused, the disk is full or a file size limit (ulimit -f) was reached ({Describe(ex)}; {FreeSpace(folder)} free, the database is {Size(new FileInfo(path).Length)}). " +
                 "Nothing was listed and the database is untouched. Free space there (the oldest backups 'filix backups' lists can go), then run 'filix backup' again.",
                 path, ex);
         }
