@@ -141,7 +141,7 @@ public sealed partial class FilixDatabase : IAsyncDisposable, IDisposable
             writerSession = new SqliteSession(ConnectionPolicy.Open(path, options, readOnly: false, create: true));
             var migrations = Migrate(writerSession, schema, path, cancellationToken);
             ConnectionPolicy.UseJournal(writerSession.Connection, fileSystem);
-            writer = new Writer(writerSession, path, schema.Domain, options);
+            writer = new Writer(writerSession, path, schema.Domain, options, Sync.Local.CommitFold.For(schema));
             writerSession = null; // the writer owns it now
             var shared = SharedWriter.Start(writer, path, options);
             return new FilixDatabase(path, schema, options, migrations, new ReaderPool(path, options), writer, shared, health)

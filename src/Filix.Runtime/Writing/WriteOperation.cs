@@ -20,9 +20,20 @@ internal interface IWriteOperation
     bool Fail(Exception error);
 }
 
+/// <summary>
+/// An operation whose outcome only its own caller learns (nothing records it in the transaction, unlike a write
+/// from another process, whose outcome the shared writer's ledger stores). Alone in a transaction it runs without a
+/// savepoint: rolling the transaction back undoes exactly what the savepoint would. That matters for writes of many
+/// statements on tables with triggers (the capture triggers of shared tables): each such statement keeps a
+/// statement journal, and inside an open savepoint SQLite cannot truncate it between statements, so every page
+/// each statement touches is copied again into an ever-growing sub-journal (measured: twice the cost of the same
+/// inserts without the savepoint; docs/benchmarks.md, "Capture on the write path").
+/// </summary>
+internal interface ISavepointFree;
+
 /// <summary>A delegate write (<see cref="FilixDatabase.WriteAsync{TState, TResult}"/>) and its caller's task.</summary>
 internal sealed class WriteOperation<TState, TResult>(Func<SqliteSession, TState, TResult> write, TState state, CancellationToken cancellationToken)
-    : QueuedWrite<TResult>(cancellationToken), IWriteOperation
+    : QueuedWrite<TResult>(cancellationToken), IWriteOperation, ISavepointFree
 {
     private TResult? _result;
 

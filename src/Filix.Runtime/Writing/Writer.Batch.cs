@@ -78,6 +78,7 @@ internal sealed partial class Writer
             WriterMetrics.Untrack(this);
             _checkpointer.Dispose();
             _lock?.Dispose();
+            _fold?.Dispose();
             _transaction.Dispose();
             _session.Dispose();
             _stopped.TrySetResult();
@@ -136,7 +137,10 @@ internal sealed partial class Writer
                 continue;
             }
 
-            var error = RunInSavepoint(operation);
+            // Alone in its transaction, a local write needs no savepoint of its own (ISavepointFree).
+            var error = start == batch.Count - 1 && operation is ISavepointFree
+                ? RunAlone(operation)
+                : RunInSavepoint(operation);
             if (InTransaction)
             {
                 if (error is null)
@@ -158,6 +162,7 @@ internal sealed partial class Writer
         var participant = _participant;
         try
         {
+            _fold?.BeforeCommit(_session);
             participant?.BeforeCommit(_session, CollectionsMarshal.AsSpan(batch)[start..]);
             _transaction.Commit();
         }
@@ -204,6 +209,34 @@ internal sealed partial class Writer
             Fail(operation, Explain(ex));
             return ex;
         }
+    }
+
+    /// <summary>Runs the only operation of a transaction without a savepoint (see <see cref="ISavepointFree"/>); on
+    /// error rolls the whole transaction back, which undoes exactly what the savepoint would have.</summary>
+    private Exception? RunAlone(IWriteOperation operation)
+    {
+        try
+        {
+            operation.Run(_session);
+        }
+        catch (Exception ex)
+        {
+            var explained = Explain(ex);
+            RollbackQuietly();
+            Fail(operation, explained);
+            return ex;
+        }
+
+        if (InTransaction)
+        {
+            return null;
+        }
+
+        // The delegate ended the transaction itself (ROLLBACK): nothing of it is stored.
+        var ended = new InvalidOperationException(
+            $"A write delegate ended the transaction on '{_path}' itself (COMMIT or ROLLBACK), so its batch was rolled back and nothing of it was stored. Write delegates must not run COMMIT, ROLLBACK or BEGIN: the writer owns the transaction.");
+        Fail(operation, ended);
+        return ended;
     }
 
     private Exception Explain(Exception ex) => ex switch

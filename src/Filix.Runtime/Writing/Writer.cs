@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using Filix.Runtime.Diagnostics;
 using Filix.Runtime.Sqlite;
+using Filix.Runtime.Sync.Local;
 
 namespace Filix.Runtime.Writing;
 
@@ -31,9 +32,14 @@ internal sealed partial class Writer : IAsyncDisposable, IQueueDepthSource
     private volatile FilixException? _fault;
     private volatile ICommitParticipant? _participant;
 
-    public Writer(SqliteSession session, string path, string domain, FilixOptions options)
+    // The capture log's fold at the end of each transaction, outside every savepoint (CommitFold); null for a
+    // database without shared tables.
+    private readonly CommitFold? _fold;
+
+    public Writer(SqliteSession session, string path, string domain, FilixOptions options, CommitFold? fold = null)
     {
         _session = session;
+        _fold = fold;
         _path = path;
         _maxBatch = options.MaxBatchSize;
         _lock = options.CrossProcessWriteLock ? WriteLock.Open(path) : null;

@@ -88,23 +88,24 @@ public sealed class CaptureWritesTests
         using var folder = TempDirectory.Create("capture");
         var path = folder.File("entities.db");
         await using var db = await EntitiesDatabase.OpenAsync(path);
-        CaptureDb.Python(path, """
+        CaptureDb.Python(path, $"""
+            FOLD = {CaptureSql.FoldEvery}
             db = sqlite3.connect(sys.argv[1], timeout=30)
-            db.executemany("INSERT INTO entities (id, type, name) VALUES (?, 'person', ?)", [("py%d" % i, "Py %d" % i) for i in range(1100)])
+            db.executemany("INSERT INTO entities (id, type, name) VALUES (?, 'person', ?)", [("py%d" % i, "Py %d" % i) for i in range(FOLD + 76)])
             db.executemany("INSERT INTO events (entity_id, role, role_type) VALUES (?, 'old', 'tag')", [("py%d" % i,) for i in range(3)])
             db.commit()
             db.execute("UPDATE events SET role = 'new' WHERE entity_id = 'py0'")
             db.execute("DELETE FROM events WHERE entity_id = 'py1'")
-            db.execute("DELETE FROM entities WHERE id = 'py1099'")
+            db.execute("DELETE FROM entities WHERE id = 'py%d'" % (FOLD + 75))
             db.commit()
             """);
 
-        // 1,100 captures: Python's own SQLite ran the fold at the 1,024th.
+        // FoldEvery + 76 captures: Python's own SQLite ran the fold at the FoldEvery-th.
         var entities = CaptureDb.Entries(path, "entities");
-        Assert.Equal(1100, entities.Count);
-        Assert.Equal(1100, entities.Select(e => e.Hlc).Distinct().Count());
-        Assert.True((long)CaptureDb.Scalar(path, "SELECT count(*) FROM _filix_rows WHERE tbl = 'entities'")! >= 1024);
-        Assert.True(CaptureDb.Entry(path, "entities", """["py1099"]""")!.Deleted);
+        Assert.Equal(CaptureSql.FoldEvery + 76, entities.Count);
+        Assert.Equal(CaptureSql.FoldEvery + 76, entities.Select(e => e.Hlc).Distinct().Count());
+        Assert.True((long)CaptureDb.Scalar(path, "SELECT count(*) FROM _filix_rows WHERE tbl = 'entities'")! >= CaptureSql.FoldEvery);
+        Assert.True(CaptureDb.Entry(path, "entities", $"""["py{CaptureSql.FoldEvery + 75}"]""")!.Deleted);
         Assert.True(CaptureDb.Entry(path, "events", """["py0","old","tag"]""")!.Deleted);
         Assert.False(CaptureDb.Entry(path, "events", """["py0","new","tag"]""")!.Deleted);
         Assert.True(CaptureDb.Entry(path, "events", """["py1","old","tag"]""")!.Deleted);
@@ -217,21 +218,23 @@ public sealed class CaptureWritesTests
     }
 
     [Fact]
-    public async Task Captures_are_appended_to_the_log_and_folded_every_1024_at_each_apply_and_by_the_sweep()
+    public async Task Captures_are_appended_to_the_log_and_folded_every_FoldEvery_at_each_apply_and_by_the_sweep()
     {
         using var folder = TempDirectory.Create("capture");
         var path = folder.File("entities.db");
         await using var db = await EntitiesDatabase.OpenAsync(path);
+        const int Fold = CaptureSql.FoldEvery;
         await db.Database.ExecuteAsync(
-            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2100) INSERT INTO entities (id, type, name) SELECT 'f' || i, 'person', 'F' FROM n",
+            $"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {(2 * Fold) + 52}) INSERT INTO entities (id, type, name) SELECT 'f' || i, 'person', 'F' FROM n",
             0, []);
         await db.Database.ExecuteAsync("UPDATE entities SET name = 'again' WHERE id = $p0", 1, ["f1"]);
 
-        // Two folds happened inside the statement (captures 1,024 and 2,048); the rest waits in the log.
+        // Two folds happened inside the statement (captures FoldEvery and 2 x FoldEvery); the rest waits in the log
+        // (fewer than CommitFold.Threshold: the writer's fold at commit leaves it too).
         Assert.Equal(53L, CaptureDb.Scalar(path, "SELECT count(*) FROM _filix_log"));
-        Assert.Equal(2048L, CaptureDb.Scalar(path, "SELECT count(*) FROM _filix_rows"));
+        Assert.Equal(2L * Fold, CaptureDb.Scalar(path, "SELECT count(*) FROM _filix_rows"));
         var entries = CaptureDb.Entries(path, "entities");
-        Assert.Equal(2100, entries.Count);
+        Assert.Equal((2 * Fold) + 52, entries.Count);
         Assert.Equal(entries.Max(e => e.Hlc), CaptureDb.Entry(path, "entities", """["f1"]""")!.Hlc); // the update's later version wins
 
         // Sync's apply starts by inserting its flag: the log is folded before it compares any version.

@@ -86,8 +86,8 @@ internal sealed class LocalChangeWatcher(string path, IReadOnlyList<SyncTable> t
             }
 
             using var pending = connection.CreateCommand();
-            // A capture not yet folded into _filix_rows sits in _filix_log (every 1,024 captures are folded): it is a
-            // pending local change too, or single writes would wait for the 1,024th (measured: p50 17 s, bench watch).
+            // A capture not yet folded into _filix_rows sits in _filix_log (folded every CaptureSql.FoldEvery captures): it is a
+            // pending local change too, or single writes would wait for the fold (measured with folds every 1,024: p50 17 s, bench watch).
             pending.CommandText =
                 "SELECT 1 FROM \"_filix_rows\" INDEXED BY \"_filix_rows_hlc\" WHERE \"hlc\" > $cursor AND \"tbl\" = $tbl AND \"origin\" IS NULL " +
                 "UNION ALL SELECT 1 FROM \"_filix_log\" WHERE \"tbl\" = $tbl LIMIT 1";

@@ -101,20 +101,35 @@ internal static class LocalApply
             seen.ExecuteNonQuery();
         }
 
-        if (!job.Force && !Newer(session, table.Name, pk, rows.Versions[i], rows.Origins[i], job.Machine))
+        // A live row goes through the upsert that decides last-write-wins itself (one statement instead of a lookup
+        // and an upsert); a delete, a forced row and an all-key table look the local version up first.
+        var guarded = !deleted && !job.Force && sql.UpsertIfNewer is not null;
+        if (!job.Force && !guarded && !Newer(session, table.Name, pk, rows.Versions[i], rows.Origins[i], job.Machine))
         {
-            // Superseded here (a local edit made after it, or the same version): a parked copy is obsolete too.
-            if (job.ParkedPull.Remove(pk))
-            {
-                Parking.Unpark(session, table.Name, pk, Parking.Pull);
-            }
-
-            return Outcome.Skipped;
+            return Skip(session, job, table.Name, pk);
         }
 
         try
         {
-            if (deleted)
+            if (guarded)
+            {
+                var upsert = session.Command(sql.UpsertIfNewer!, n + 5);
+                for (var c = 0; c < n; c++)
+                {
+                    upsert.Parameters[c].Value = rows.Values[(i * n) + c] ?? DBNull.Value;
+                }
+
+                upsert.Parameters[n].Value = table.Name;
+                upsert.Parameters[n + 1].Value = pk;
+                upsert.Parameters[n + 2].Value = rows.Versions[i];
+                upsert.Parameters[n + 3].Value = rows.Origins[i];
+                upsert.Parameters[n + 4].Value = job.Machine;
+                if (upsert.ExecuteNonQuery() == 0)
+                {
+                    return Skip(session, job, table.Name, pk);
+                }
+            }
+            else if (deleted)
             {
                 var delete = session.Command(sql.Delete, 1);
                 delete.Parameters[0].Value = pk;
@@ -156,6 +171,17 @@ internal static class LocalApply
         }
 
         return Outcome.Applied;
+    }
+
+    /// <summary>Superseded here (a local edit made after it, or the same version): a parked copy is obsolete too.</summary>
+    private static Outcome Skip(SqliteSession session, ApplyJob job, string table, string pk)
+    {
+        if (job.ParkedPull.Remove(pk))
+        {
+            Parking.Unpark(session, table, pk, Parking.Pull);
+        }
+
+        return Outcome.Skipped;
     }
 
     /// <summary>Last-write-wins: the remote version applies when (version, machine) is greater than the local

@@ -17,6 +17,10 @@ internal sealed class PushSlice(TableRun table, long from)
 
     public int Rows { get; set; }
 
+    /// <summary>How many of <see cref="Rows"/> are deletes: a merge with nothing to do is not sent (an initial push
+    /// has no deletes; its delete merge would still join the staging table with the whole upstream table).</summary>
+    public int Deletes { get; set; }
+
     /// <summary>When the read drained the table's pending changes: the largest version in the database at that read
     /// (pulled ones included). Every later local change gets a larger one, so the cursor may jump there.</summary>
     public long? Drained { get; set; }
@@ -184,8 +188,16 @@ internal static class PushBatch
 
         foreach (var slice in slices.Where(s => s.Rows > 0))
         {
-            await UpstreamCommands.ExecuteAsync(connection, slice.Table.Upstream.MergeLive, cancellationToken).ConfigureAwait(false);
-            await UpstreamCommands.ExecuteAsync(connection, slice.Table.Upstream.MergeDeletes, cancellationToken).ConfigureAwait(false);
+            if (slice.Deletes < slice.Rows)
+            {
+                await UpstreamCommands.ExecuteAsync(connection, slice.Table.Upstream.MergeLive, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (slice.Deletes > 0)
+            {
+                await UpstreamCommands.ExecuteAsync(connection, slice.Table.Upstream.MergeDeletes, cancellationToken).ConfigureAwait(false);
+            }
+
             await MarkPushedAsync(run, slice.Table, cancellationToken).ConfigureAwait(false);
         }
 
@@ -229,15 +241,19 @@ internal static class PushBatch
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
-            WriteRow(reader, table.Table, run.Machine, importer);
+            if (WriteRow(reader, table.Table, run.Machine, importer))
+            {
+                slice.Deletes++;
+            }
+
             slice.To = reader.GetInt64(table.Table.Columns.Count + 1);
             slice.Rows++;
         }
     }
 
     /// <summary>One pending row into the COPY: the table's columns (null for a delete), then pk, version, machine,
-    /// deleted. Ordinals: columns, pk, hlc, deleted, gone.</summary>
-    public static void WriteRow(SqliteDataReader reader, SyncTable table, string machine, NpgsqlBinaryImporter importer)
+    /// deleted. Ordinals: columns, pk, hlc, deleted, gone. Returns whether it travels as a delete.</summary>
+    public static bool WriteRow(SqliteDataReader reader, SyncTable table, string machine, NpgsqlBinaryImporter importer)
     {
         var n = table.Columns.Count;
         var deleted = reader.GetInt64(n + 2) != 0 || reader.GetInt64(n + 3) != 0;
@@ -258,6 +274,7 @@ internal static class PushBatch
         importer.Write(reader.GetInt64(n + 1), NpgsqlDbType.Bigint);
         importer.Write(machine, NpgsqlDbType.Text);
         importer.Write(deleted, NpgsqlDbType.Boolean);
+        return deleted;
     }
 
     /// <summary>After the upstream COMMIT: move each table's cursor, unpark rows that went through, park the ones

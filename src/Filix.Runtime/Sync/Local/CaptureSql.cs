@@ -22,12 +22,16 @@ namespace Filix.Runtime.Sync.Local;
 /// commit-safe on this side without further work.</para>
 /// <para>A trigger does not write <c>_filix_rows</c> itself: it appends to <c>_filix_log</c> (a rowid table without
 /// indexes, so each capture is one append to the last page), which is folded into <c>_filix_rows</c> in key order
-/// every 1,024 captures, at the start of every sync apply (inserting the <c>_filix_applying</c> row folds, so a pull
-/// always compares with every local change), and by the sweep the engine runs before each push
-/// (<see cref="CaptureSweep.RunAsync"/>). Measured on <c>filix bench writers</c>: a trigger upserting
-/// <c>_filix_rows</c> at a random place in its key order cost ~45% of the write path's CPU per row, the append ~7%.
-/// So <c>_filix_rows</c> is exact after a fold; anything reading it without folding first (a reader connection)
-/// reads <see cref="Current"/> instead.</para>
+/// by the trigger every <see cref="FoldEvery"/> captures, by Filix's writer at the end of a transaction once the log
+/// holds half that (<see cref="CommitFold"/>: outside every savepoint), at the start of every sync apply (inserting
+/// the <c>_filix_applying</c> row folds, so a pull always compares with every local change), and by the sweep the
+/// engine runs before each push (<see cref="CaptureSweep.RunAsync"/>). Measured on <c>filix bench writers</c>: a
+/// trigger upserting <c>_filix_rows</c> at a random place in its key order cost ~45% of the write path's CPU per row,
+/// the append ~7%. A fold's cost is the pages of <c>_filix_rows</c> it touches (the keys land at random places), so
+/// per capture it falls as the fold grows: folding every 1,024 captures was still most of capture's cost on the
+/// write path, every 16,384 a fraction of it (docs/benchmarks.md); a sync (watch mode pushes within ~100 ms) folds
+/// long before that. So <c>_filix_rows</c> is exact after a fold; anything reading it without folding first (a reader
+/// connection) reads <see cref="Current"/> instead.</para>
 /// <para>Rows that sync itself applies are not captured: it inserts a row into <c>_filix_applying</c> inside its
 /// own transaction and deletes it before committing, so no other connection ever sees the flag.</para>
 /// </remarks>
@@ -40,8 +44,10 @@ internal static class CaptureSql
     public const string SyncMeta = "_filix_sync_meta";
     public const string Log = "_filix_log";
 
-    /// <summary>How many captures the log holds at most before a trigger folds it (its rowid restarts at 1 after).</summary>
-    public const int FoldEvery = 1024;
+    /// <summary>How many captures the log holds at most before a trigger folds it (its rowid restarts at 1 after): the
+    /// bound for writers other than Filix's (a Python script); large, because a fold's cost per capture falls with
+    /// its size (see remarks), and small enough that reading the log unfolded (<see cref="Current"/>) stays cheap.</summary>
+    public const int FoldEvery = 16384;
 
     /// <summary>The bookkeeping tables, created once per database (idempotent).</summary>
     public static readonly string[] Tables =
