@@ -9,7 +9,7 @@ using Microsoft.Data.Sqlite;
 //       writes rows <child>-<task>-<n> at full speed (1 to 8 rows per write) until killed; "shared" writes as data
 //       through the machine's shared writer (ExecuteAsync), "direct" turns sharing off (own writer, flock handoff).
 //       Prints "ready <owner|client|alone>" once open.
-//   checkpoint <db> <acks> <writes> <rows-per-write>
+//   checkpoint <db> <acks> <child> <writes> <rows-per-write>
 //       pins a read snapshot so no checkpoint can copy anything, writes a large WAL through Filix, lets the snapshot
 //       go, prints "checkpoint", runs PRAGMA wal_checkpoint(TRUNCATE), prints "checkpointed <ms>".
 //   migrate <db>
@@ -26,7 +26,7 @@ try
             await WriteAsync(args[1], args[2], args[3], args[4] == "shared", args[5] == "full", Int(args[6]), Int(args[7]));
             break;
         case "checkpoint":
-            await CheckpointAsync(args[1], args[2], Int(args[3]), Int(args[4]));
+            await CheckpointAsync(args[1], args[2], args[3], Int(args[4]), Int(args[5]));
             break;
         case "migrate":
             output.WriteLine("migrating");
@@ -82,7 +82,7 @@ async Task WriteAsync(string path, string acks, string child, bool shared, bool 
     })));
 }
 
-async Task CheckpointAsync(string path, string acks, int writes, int rowsPerWrite)
+async Task CheckpointAsync(string path, string acks, string child, int writes, int rowsPerWrite)
 {
     using var log = new AckLog(acks);
     await using var db = await FilixDatabase.OpenAsync(path, TortureSchema.Definition, FilixOptions.Default with { ShareWriter = false }, giveUp.Token);
@@ -99,8 +99,8 @@ async Task CheckpointAsync(string path, string acks, int writes, int rowsPerWrit
 
     for (var w = 0; w < writes; w++)
     {
-        var ids = Enumerable.Range(0, rowsPerWrite).Select(r => $"c-{w}-{r}").ToArray();
-        await db.ExecuteAsync(TortureSchema.Insert, 4, ids.SelectMany(id => TortureSchema.Row(id, "c", w, 1000)).ToArray(), giveUp.Token);
+        var ids = Enumerable.Range(0, rowsPerWrite).Select(r => $"{child}-{w}-{r}").ToArray();
+        await db.ExecuteAsync(TortureSchema.Insert, 4, ids.SelectMany(id => TortureSchema.Row(id, child, w, 1000)).ToArray(), giveUp.Token);
         log.Append(ids);
     }
 

@@ -14,6 +14,8 @@ internal sealed class TortureChild : IDisposable
     private readonly ConcurrentQueue<string> _lines = new();
     private readonly TaskCompletionSource _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly System.Text.StringBuilder _errors = new();
+    private bool _disposed;
+    private TaskCompletionSource _line = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private TortureChild(string name, string? acks, string[] args)
     {
@@ -37,6 +39,7 @@ internal sealed class TortureChild : IDisposable
             else
             {
                 _lines.Enqueue(e.Data);
+                Interlocked.Exchange(ref _line, new(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
             }
         };
         _process.ErrorDataReceived += (_, e) =>
@@ -61,7 +64,10 @@ internal sealed class TortureChild : IDisposable
 
     public bool Killed { get; private set; }
 
-    public bool HasExited => _process.HasExited;
+    public bool HasExited => ExitCode is not null || _process.HasExited;
+
+    /// <summary>The exit code once the child is gone (kept after <see cref="Dispose"/>).</summary>
+    public int? ExitCode { get; private set; }
 
     public IReadOnlyList<string> Lines => _lines.ToArray();
 
@@ -88,7 +94,10 @@ internal sealed class TortureChild : IDisposable
 
             Assert.False(_exited.Task.IsCompleted, $"{Name} ended before it printed '{prefix}': {Describe()}");
             Assert.True(deadline.Elapsed < Patience, $"{Name} did not print '{prefix}' within {Patience}: {Describe()}");
-            await Task.Delay(5);
+
+            // Woken by the next line (a kill timed from a line should not wait for a polling interval), or after a while
+            // to notice an exit.
+            await Task.WhenAny(Volatile.Read(ref _line).Task, _exited.Task, Task.Delay(50));
         }
     }
 
@@ -108,6 +117,7 @@ internal sealed class TortureChild : IDisposable
         using var timeout = new CancellationTokenSource(Patience);
         await _process.WaitForExitAsync(timeout.Token);
         await _exited.Task.WaitAsync(timeout.Token);
+        ExitCode = _process.ExitCode;
     }
 
     /// <summary>Waits for the child to end by itself; returns its exit code.</summary>
@@ -116,6 +126,7 @@ internal sealed class TortureChild : IDisposable
         using var timeout = new CancellationTokenSource(Patience);
         await _process.WaitForExitAsync(timeout.Token);
         await _exited.Task.WaitAsync(timeout.Token);
+        ExitCode = _process.ExitCode;
         return _process.ExitCode;
     }
 
@@ -139,12 +150,18 @@ internal sealed class TortureChild : IDisposable
     {
         lock (_errors)
         {
-            return $"{Name}: exit {(_process.HasExited ? _process.ExitCode.ToString() : "-")}, killed {Killed}; output: {string.Join(" / ", Lines.Take(20))} {_errors}";
+            return $"{Name}: exit {ExitCode?.ToString() ?? "-"}, killed {Killed}; output: {string.Join(" / ", Lines.Take(20))} {_errors}";
         }
     }
 
     public void Dispose()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);
