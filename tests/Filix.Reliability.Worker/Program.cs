@@ -73,7 +73,7 @@ async Task WriteAsync(string path, string acks, string child, bool shared, bool 
             for (var r = 0; r < rows; r++, n++)
             {
                 ids[r] = $"{child}-{task}-{n}";
-                values.AddRange(TortureSchema.Row(ids[r], child, n, random.Next(16, 200)));
+                values.AddRange(TortureSchema.Row(ids[r], child, n, random.Next(8, 64)));
             }
 
             await db.ExecuteAsync(TortureSchema.Insert, 4, values.ToArray(), giveUp.Token);

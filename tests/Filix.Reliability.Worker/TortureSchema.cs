@@ -15,13 +15,13 @@ public static class TortureSchema
     public static DatabaseSchema Definition { get; } = new()
     {
         Domain = "torture",
-        SchemaHash = "torture-1",
+        SchemaHash = "torture-2",
         SourceFile = "tests/Filix.Reliability.Worker/TortureSchema.cs",
         Tables = ["items"],
         SqliteDdl =
         [
             "CREATE TABLE items (seq INTEGER PRIMARY KEY, id TEXT NOT NULL, child TEXT NOT NULL, n INTEGER NOT NULL, payload BLOB NOT NULL) STRICT",
-            "CREATE INDEX ix_items_id ON items (id)",
+            "CREATE INDEX ix_items_child_id ON items (child, id)",
         ],
         PostgresDdl = [],
     };

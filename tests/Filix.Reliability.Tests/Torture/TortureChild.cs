@@ -143,6 +143,9 @@ internal sealed class TortureChild : IDisposable
         return end < 0 ? [] : text[..end].Split('\n');
     }
 
+    /// <summary>True once the child has acknowledged at least one write.</summary>
+    public bool Writing => AckFile is not null && File.Exists(AckFile) && new FileInfo(AckFile).Length > 0;
+
     /// <summary>An error line (the child failed by itself, which no kill explains), or null.</summary>
     public string? Error => Lines.FirstOrDefault(l => l.StartsWith("error", StringComparison.Ordinal));
 

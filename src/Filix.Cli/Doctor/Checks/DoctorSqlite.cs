@@ -3,10 +3,13 @@ using Microsoft.Data.Sqlite;
 namespace Filix.Cli.Doctor.Checks;
 
 /// <summary>
-/// The connection doctor's checks read through. Read-write, not read-only, though nothing is written: a read-only
-/// connection leaves an empty <c>-wal</c> and <c>-shm</c> behind when it closes (only a connection that may write
-/// removes them), which the next open would take for the marker of an unclean close. Closing the last read-write
-/// connection checkpoints and removes them, as any clean close does. Never creates a file.
+/// The connection doctor's checks read through; it leaves the files as it found them. With a <c>-wal</c> beside the
+/// database (another process has it open, or the last one did not close it) the connection is read-only: it must
+/// not checkpoint that WAL into a file that may be damaged, nor erase the mark of an unclean close. Without one it
+/// is read-write, though nothing is written: a read-only connection would leave an empty <c>-wal</c> and <c>-shm</c>
+/// behind when it closes (only a connection that may write removes them), which the next open would take for the
+/// mark of an unclean close; the last read-write connection removes them, as any clean close does. Never creates
+/// the database.
 /// </summary>
 internal static class DoctorSqlite
 {
@@ -15,7 +18,7 @@ internal static class DoctorSqlite
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder
         {
             DataSource = path,
-            Mode = SqliteOpenMode.ReadWrite,
+            Mode = File.Exists(path + "-wal") ? SqliteOpenMode.ReadOnly : SqliteOpenMode.ReadWrite,
             Pooling = false,
             DefaultTimeout = 5,
         }.ToString());
