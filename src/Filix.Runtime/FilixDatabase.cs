@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Filix.Runtime.FileSystems;
 using Filix.Runtime.Migrations;
 using Filix.Runtime.Sharing;
 using Filix.Runtime.Sqlite;
@@ -61,6 +62,10 @@ public sealed partial class FilixDatabase : IAsyncDisposable, IDisposable
     /// </summary>
     public string? SharingProblem => _shared?.HostError;
 
+    /// <summary>True when the writer's connection holds the file alone (<see cref="UnsafeFileSystemMode.ExclusiveRollbackJournal"/>
+    /// on an unsafe file system), so reads run on it too (<see cref="ExclusiveFileReads"/>).</summary>
+    internal bool ReadsOnWriter { get; private init; }
+
     /// <summary>This process's part in the machine's shared writer; null when not shared.</summary>
     internal SharedWriter? Shared => _shared;
 
@@ -85,17 +90,22 @@ public sealed partial class FilixDatabase : IAsyncDisposable, IDisposable
         // Options first: a bad setting must not leave a new, half-configured file behind.
         Validate(options, path);
         DatabaseFile.Check(path, schema.FileName, options.CreateIfMissing);
+        var fileSystem = FileSystemGuard.Admit(path, options); // refuses a network file system, or applies the override
+        options = fileSystem.Apply(options);
         SqliteSession? writerSession = null;
         Writer? writer = null;
         try
         {
             writerSession = new SqliteSession(ConnectionPolicy.Open(path, options, readOnly: false, create: true));
             var migrations = Migrate(writerSession, schema, path, cancellationToken);
-            ConnectionPolicy.UseWal(writerSession.Connection);
+            ConnectionPolicy.UseJournal(writerSession.Connection, fileSystem);
             writer = new Writer(writerSession, path, schema.Domain, options);
             writerSession = null; // the writer owns it now
             var shared = SharedWriter.Start(writer, path, options);
-            return new FilixDatabase(path, schema, options, migrations, new ReaderPool(path, options), writer, shared);
+            return new FilixDatabase(path, schema, options, migrations, new ReaderPool(path, options), writer, shared)
+            {
+                ReadsOnWriter = fileSystem.ExclusiveRollbackJournal,
+            };
         }
         catch (SqliteException ex)
         {
@@ -168,6 +178,11 @@ public sealed partial class FilixDatabase : IAsyncDisposable, IDisposable
     /// <summary>Runs a read on a pooled read connection.</summary>
     public ValueTask<TResult> ReadAsync<TState, TResult>(Func<SqliteSession, TState, TResult> read, TState state, CancellationToken cancellationToken = default)
     {
+        if (ReadsOnWriter)
+        {
+            return ExclusiveFileReads.ReadAsync(_writer, read, state, cancellationToken);
+        }
+
         var rent = _readers.RentAsync(cancellationToken);
         if (!rent.IsCompletedSuccessfully)
         {
@@ -208,6 +223,17 @@ public sealed partial class FilixDatabase : IAsyncDisposable, IDisposable
         Func<SqliteDataReader, T> map,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
+        if (ReadsOnWriter)
+        {
+            foreach (var row in await ExclusiveFileReads.QueryAsync(_writer, sql, parameterCount, bind, state, map, cancellationToken).ConfigureAwait(false))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                yield return row;
+            }
+
+            yield break;
+        }
+
         var session = await _readers.RentAsync(cancellationToken).ConfigureAwait(false);
         try
         {

@@ -45,6 +45,16 @@ public sealed record FilixOptions
     /// measure the difference; Windows never shares.
     /// </summary>
     public bool ShareWriter { get; init; } = true;
+
+    /// <summary>
+    /// What opening does when the database's folder is on a network or shared file system (SMB/CIFS, NFS, 9p such as
+    /// WSL's <c>/mnt/c</c>, FUSE ...), where SQLite's WAL mode is not safe. <see cref="UnsafeFileSystemMode.Refuse"/>
+    /// (default): a <see cref="FilixException"/> that names the file system and the fix.
+    /// <see cref="UnsafeFileSystemMode.ExclusiveRollbackJournal"/>: open it anyway in <c>journal_mode=DELETE</c>, this
+    /// process holding the file alone until it closes; slower (docs/reliability/filesystems.md). No effect on a local disk.
+    /// The filix CLI takes it from the environment variable <c>FILIX_UNSAFE_FILESYSTEM=exclusive-rollback-journal</c>.
+    /// </summary>
+    public UnsafeFileSystemMode UnsafeFileSystem { get; init; } = UnsafeFileSystemMode.Refuse;
 }
 
 /// <summary>SQLite's <c>PRAGMA synchronous</c> levels that are safe in WAL mode.</summary>
@@ -52,4 +62,22 @@ public enum SynchronousMode
 {
     Normal,
     Full,
+}
+
+/// <summary>What Filix does with a database whose folder is on a file system where WAL is unsafe (see
+/// <see cref="FilixOptions.UnsafeFileSystem"/>).</summary>
+public enum UnsafeFileSystemMode
+{
+    /// <summary>Refuse to open it, saying which file system was found, why, and what to do.</summary>
+    Refuse,
+
+    /// <summary>
+    /// Open it in SQLite's rollback-journal mode (<c>journal_mode=DELETE</c>), which needs no shared memory, with the
+    /// one connection holding the file's lock from first use to close (<c>locking_mode=EXCLUSIVE</c>): this process is
+    /// the single writer and reader, any other process or machine gets "database is locked" instead of a chance to
+    /// corrupt it through locks the network does not honour. Reads queue behind writes on that connection, each
+    /// commit writes and deletes a journal over the network, and the shared writer (<see cref="FilixOptions.ShareWriter"/>)
+    /// is off. Slower; meant for one process that has no local disk, not for sharing a file between machines.
+    /// </summary>
+    ExclusiveRollbackJournal,
 }

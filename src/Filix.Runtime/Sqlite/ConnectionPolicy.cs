@@ -1,4 +1,5 @@
 using System.Globalization;
+using Filix.Runtime.FileSystems;
 using Microsoft.Data.Sqlite;
 
 namespace Filix.Runtime.Sqlite;
@@ -14,6 +15,9 @@ namespace Filix.Runtime.Sqlite;
 /// which SQLite otherwise spills to a temp file past 64 KiB; in memory, an insert through a capture trigger costs
 /// about what one without it does (measured: 20k vs 33k upserts/s on file, 32k vs 33k in memory).</item>
 /// <item>Readers are <c>query_only</c>, so a read path can never write by mistake.</item>
+/// <item>A connection that may write is opened only on a file system where WAL is safe, or, with
+/// <see cref="FilixOptions.UnsafeFileSystem"/>, with <c>locking_mode=EXCLUSIVE</c> set before it first touches the file
+/// (<see cref="FileSystemGuard"/>): a WAL file is then read without the shared-memory <c>-shm</c>.</item>
 /// </list>
 /// Microsoft.Data.Sqlite's own pool is off: a <see cref="FilixDatabase"/> keeps its connections open for its lifetime.
 /// </summary>
@@ -21,6 +25,8 @@ internal static class ConnectionPolicy
 {
     public static SqliteConnection Open(string path, FilixOptions options, bool readOnly, bool create)
     {
+        // Before SQLite creates or touches anything: a refusal leaves the folder as it was.
+        var exclusive = !readOnly && FileSystemGuard.Admit(path, options).ExclusiveRollbackJournal;
         var builder = new SqliteConnectionStringBuilder
         {
             DataSource = path,
@@ -33,7 +39,7 @@ internal static class ConnectionPolicy
         try
         {
             connection.Open();
-            Apply(connection, options, readOnly);
+            Apply(connection, options, readOnly, exclusive);
             return connection;
         }
         catch
@@ -43,15 +49,49 @@ internal static class ConnectionPolicy
         }
     }
 
-    private static void Apply(SqliteConnection connection, FilixOptions options, bool readOnly)
+    private static void Apply(SqliteConnection connection, FilixOptions options, bool readOnly, bool exclusive)
     {
         var busyMs = ((long)options.BusyTimeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
         var synchronous = options.Synchronous == SynchronousMode.Full ? "FULL" : "NORMAL";
         using var command = connection.CreateCommand();
         command.CommandText =
+            (exclusive ? "PRAGMA locking_mode = EXCLUSIVE; " : string.Empty) +
             $"PRAGMA busy_timeout = {busyMs}; PRAGMA foreign_keys = ON; PRAGMA synchronous = {synchronous}; PRAGMA temp_store = MEMORY;" +
             (readOnly ? " PRAGMA query_only = 1;" : string.Empty);
         command.ExecuteNonQuery();
+    }
+
+    /// <summary>Puts the writer's file in the journal mode <paramref name="admission"/> chose: WAL (<see cref="UseWal"/>),
+    /// or on an unsafe file system with the override, the rollback journal (<see cref="UseRollbackJournal"/>).</summary>
+    public static void UseJournal(SqliteConnection connection, FileSystemGuard.Admission admission)
+    {
+        if (admission.ExclusiveRollbackJournal)
+        {
+            UseRollbackJournal(connection, admission.FileSystem);
+        }
+        else
+        {
+            UseWal(connection);
+        }
+    }
+
+    /// <summary>
+    /// Switches the writer's file to <c>journal_mode=DELETE</c> (checkpointing and removing a WAL it had). Its
+    /// connection holds the file exclusively (<c>locking_mode=EXCLUSIVE</c>, set when it was opened), so the switch
+    /// needs no other process to let go, and no <c>-shm</c> is ever mapped on the network file system.
+    /// </summary>
+    public static void UseRollbackJournal(SqliteConnection connection, FileSystems.FileSystemInfo fileSystem)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA journal_mode = DELETE";
+        var mode = command.ExecuteScalar() as string;
+        if (!string.Equals(mode, "delete", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new FilixException(
+                $"Could not switch '{connection.DataSource}' (on {fileSystem.Describe()}) to the rollback journal that UnsafeFileSystemMode.ExclusiveRollbackJournal needs: it reports journal_mode '{mode}'. " +
+                "Another process probably has the database open: close it everywhere and open it again from this one process only.",
+                connection.DataSource);
+        }
     }
 
     /// <summary>

@@ -43,10 +43,10 @@ internal sealed class Checkpointer : IDisposable
     private const int Offered = 1;
     private const int Taken = 2;
 
-    private readonly SqliteConnection _connection;
+    private readonly SqliteConnection? _connection;
     private readonly ManualResetEventSlim _stop = new();
     private readonly ManualResetEventSlim _handedBack = new();
-    private readonly Thread _thread;
+    private readonly Thread? _thread;
     private long _walFrames;
     private long _commits;
     private int _failedPasses;
@@ -55,8 +55,18 @@ internal sealed class Checkpointer : IDisposable
     private int _offer;
     private int _disposed;
 
-    public Checkpointer(string path, FilixOptions options)
+    /// <param name="path">The database.</param>
+    /// <param name="options">Its options.</param>
+    /// <param name="wal">False for a database in the rollback journal (<see cref="UnsafeFileSystemMode.ExclusiveRollbackJournal"/>):
+    /// there is no WAL to copy, and a second connection could not even read a file its writer holds exclusively (each
+    /// pass would wait out busy_timeout, and the close with it), so no connection and no thread are started.</param>
+    public Checkpointer(string path, FilixOptions options, bool wal = true)
     {
+        if (!wal)
+        {
+            return;
+        }
+
         _connection = ConnectionPolicy.Open(path, options, readOnly: false, create: false);
         _thread = new Thread(Run) { IsBackground = true, Name = "Filix checkpoint " + Path.GetFileName(path) };
         _thread.Start();
@@ -115,7 +125,7 @@ internal sealed class Checkpointer : IDisposable
 
     private void Run()
     {
-        using var command = _connection.CreateCommand();
+        using var command = _connection!.CreateCommand();
         command.CommandText = "PRAGMA wal_checkpoint(PASSIVE)";
         var catchUp = default(CatchUp);
         var step = CatchUpStep.Wait;
@@ -200,8 +210,8 @@ internal sealed class Checkpointer : IDisposable
         }
 
         _stop.Set();
-        _thread.Join();
-        _connection.Dispose();
+        _thread?.Join();
+        _connection?.Dispose();
         _stop.Dispose();
         _handedBack.Dispose();
     }

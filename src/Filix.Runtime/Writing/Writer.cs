@@ -41,7 +41,7 @@ internal sealed partial class Writer : IAsyncDisposable, IQueueDepthSource
         {
             _transaction = new TransactionStatements(session.Connection);
             Checkpointer.TakeOverFrom(session);
-            _checkpointer = new Checkpointer(path, options);
+            _checkpointer = new Checkpointer(path, options, wal: string.Equals(session.Scalar("PRAGMA journal_mode") as string, "wal", StringComparison.OrdinalIgnoreCase));
         }
         catch
         {
