@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Filix.Runtime.FileSystems;
+using Filix.Runtime.Health;
 using Filix.Runtime.Migrations;
 using Filix.Runtime.Sharing;
 using Filix.Runtime.Sqlite;
@@ -22,11 +23,11 @@ namespace Filix.Runtime;
 public sealed partial class FilixDatabase : IAsyncDisposable, IDisposable
 {
     private readonly ReaderPool _readers;
-    private readonly Writer _writer;
+    private readonly Writer? _writer;
     private readonly SharedWriter? _shared;
     private Task? _disposing;
 
-    private FilixDatabase(string path, DatabaseSchema schema, FilixOptions options, MigrationReport migrations, ReaderPool readers, Writer writer, SharedWriter? shared)
+    private FilixDatabase(string path, DatabaseSchema schema, FilixOptions options, MigrationReport migrations, ReaderPool readers, Writer? writer, SharedWriter? shared, DatabaseHealth health)
     {
         _shared = shared;
         Path = path;
@@ -35,6 +36,7 @@ public sealed partial class FilixDatabase : IAsyncDisposable, IDisposable
         Migrations = migrations;
         _readers = readers;
         _writer = writer;
+        Health = health;
     }
 
     public string Path { get; }
@@ -51,8 +53,26 @@ public sealed partial class FilixDatabase : IAsyncDisposable, IDisposable
     /// </summary>
     public MigrationReport Migrations { get; }
 
+    /// <summary>
+    /// What the health check found when the database was opened (docs/reliability/health.md): the header, the WAL and
+    /// its side files on every open, and <c>PRAGMA quick_check</c> when the last close was not clean.
+    /// </summary>
+    public DatabaseHealth Health { get; }
+
+    /// <summary>
+    /// True when the health check found a problem: the database is open for reading only (reads work where SQLite
+    /// can read), nothing was migrated, and every write fails with a <see cref="FilixException"/> that names the
+    /// problem, the last verified backup and the command that restores it.
+    /// </summary>
+    public bool IsReadOnly => _writer is null;
+
     /// <summary>The group-commit writer (tests look at its queue).</summary>
-    internal Writer Writer => _writer;
+    /// <exception cref="FilixException">The database is read-only (<see cref="IsReadOnly"/>).</exception>
+    internal Writer Writer => _writer ?? throw ReadOnlyRefusal();
+
+    /// <summary>Why nothing can be written: the one message every write path of a read-only database gets.</summary>
+    private FilixException ReadOnlyRefusal() =>
+        HealthCheck.Refusal(Health, $"Cannot write to '{Path}': it was opened read-only because its health check failed, and nothing was written.");
 
     /// <summary>
     /// Why this process, owning the database's shared writer, cannot serve the other processes (for example: the
@@ -92,6 +112,28 @@ public sealed partial class FilixDatabase : IAsyncDisposable, IDisposable
         DatabaseFile.Check(path, schema.FileName, options.CreateIfMissing);
         var fileSystem = FileSystemGuard.Admit(path, options); // refuses a network file system, or applies the override
         options = fileSystem.Apply(options);
+
+        // Health before SQLite opens anything (it reads the files directly, see OpenFiles): a damaged file is
+        // opened read-only and never migrated, one SQLite cannot read at all is refused.
+        var health = OpenFiles.Claim(path, () => HealthCheck.OnOpen(path));
+        try
+        {
+            if (health.Problems.Any(p => p.Unreadable))
+            {
+                throw HealthCheck.Refusal(health, $"Filix cannot open '{path}', not even to read it.");
+            }
+
+            return health.IsHealthy ? OpenWritable(path, schema, options, fileSystem, health, cancellationToken) : OpenReadOnly(path, schema, options, health);
+        }
+        catch
+        {
+            OpenFiles.Release(path);
+            throw;
+        }
+    }
+
+    private static FilixDatabase OpenWritable(string path, DatabaseSchema schema, FilixOptions options, FileSystemGuard.Admission fileSystem, DatabaseHealth health, CancellationToken cancellationToken)
+    {
         SqliteSession? writerSession = null;
         Writer? writer = null;
         try
@@ -102,7 +144,7 @@ public sealed partial class FilixDatabase : IAsyncDisposable, IDisposable
             writer = new Writer(writerSession, path, schema.Domain, options);
             writerSession = null; // the writer owns it now
             var shared = SharedWriter.Start(writer, path, options);
-            return new FilixDatabase(path, schema, options, migrations, new ReaderPool(path, options), writer, shared)
+            return new FilixDatabase(path, schema, options, migrations, new ReaderPool(path, options), writer, shared, health)
             {
                 ReadsOnWriter = fileSystem.ExclusiveRollbackJournal,
             };
@@ -116,6 +158,25 @@ public sealed partial class FilixDatabase : IAsyncDisposable, IDisposable
         {
             Abandon(writerSession, writer);
             throw;
+        }
+    }
+
+    /// <summary>
+    /// A database whose health check failed: connections that cannot write the file (SQLITE_OPEN_READONLY: they do
+    /// not checkpoint or delete its WAL either, so the damaged file stays as it was for the restore to set aside),
+    /// no writer, no migration. The schema is still checked to be this domain's (a dry run of the migrator).
+    /// </summary>
+    private static FilixDatabase OpenReadOnly(string path, DatabaseSchema schema, FilixOptions options, DatabaseHealth health)
+    {
+        try
+        {
+            using var session = new SqliteSession(ConnectionPolicy.Open(path, options, readOnly: true, create: false, fileReadOnly: true));
+            var migrations = SqliteMigrator.Ensure(session, schema, path, dryRun: true);
+            return new FilixDatabase(path, schema, options, migrations, new ReaderPool(path, options, fileReadOnly: true), null, null, health);
+        }
+        catch (SqliteException ex)
+        {
+            throw HealthCheck.Refusal(health, $"Filix cannot open '{path}', not even to read it: SQLite cannot read its schema ({ex.Message}).");
         }
     }
 
@@ -175,12 +236,13 @@ public sealed partial class FilixDatabase : IAsyncDisposable, IDisposable
         }
     }
 
-    /// <summary>Runs a read on a pooled read connection.</summary>
+    /// <summary>Runs a read on a pooled read connection (on the writer's one connection when the unsafe-file-system
+    /// override holds the file exclusively: ReadsOnWriter is set only with a writer).</summary>
     public ValueTask<TResult> ReadAsync<TState, TResult>(Func<SqliteSession, TState, TResult> read, TState state, CancellationToken cancellationToken = default)
     {
         if (ReadsOnWriter)
         {
-            return ExclusiveFileReads.ReadAsync(_writer, read, state, cancellationToken);
+            return ExclusiveFileReads.ReadAsync(_writer!, read, state, cancellationToken);
         }
 
         var rent = _readers.RentAsync(cancellationToken);
@@ -225,7 +287,7 @@ public sealed partial class FilixDatabase : IAsyncDisposable, IDisposable
     {
         if (ReadsOnWriter)
         {
-            foreach (var row in await ExclusiveFileReads.QueryAsync(_writer, sql, parameterCount, bind, state, map, cancellationToken).ConfigureAwait(false))
+            foreach (var row in await ExclusiveFileReads.QueryAsync(_writer!, sql, parameterCount, bind, state, map, cancellationToken).ConfigureAwait(false))
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 yield return row;
@@ -265,7 +327,8 @@ public sealed partial class FilixDatabase : IAsyncDisposable, IDisposable
     /// the next batch waits for it.</remarks>
     public Task<TResult> WriteAsync<TState, TResult>(Func<SqliteSession, TState, TResult> write, TState state, CancellationToken cancellationToken = default) =>
         // The writer explains a delegate's SqliteException itself (SqliteErrors.Write), so the task goes back as is.
-        _disposing is null ? _writer.ExecuteAsync(write, state, cancellationToken) : Task.FromException<TResult>(_writer.Closed());
+        _writer is null ? Task.FromException<TResult>(ReadOnlyRefusal())
+        : _disposing is null ? _writer.ExecuteAsync(write, state, cancellationToken) : Task.FromException<TResult>(_writer.Closed());
 
     /// <summary>
     /// Runs <paramref name="sql"/> once per row of <paramref name="values"/> (<paramref name="parameterCount"/> values a
@@ -283,6 +346,11 @@ public sealed partial class FilixDatabase : IAsyncDisposable, IDisposable
     public Task<int> ExecuteAsync(string sql, int parameterCount, object?[] values, CancellationToken cancellationToken = default)
     {
         StatementWrite.Validate(sql, parameterCount, values);
+        if (_writer is null)
+        {
+            return Task.FromException<int>(ReadOnlyRefusal());
+        }
+
         if (_disposing is not null)
         {
             return Task.FromException<int>(_writer.Closed());
@@ -310,7 +378,7 @@ public sealed partial class FilixDatabase : IAsyncDisposable, IDisposable
     /// </summary>
     public ValueTask DisposeAsync()
     {
-        if (_writer.IsWriterThread)
+        if (_writer?.IsWriterThread == true)
         {
             // Refused before anything changes: the database stays open and usable.
             throw new InvalidOperationException($"The database '{Path}' cannot be disposed from inside one of its write delegates.");
@@ -363,7 +431,11 @@ public sealed partial class FilixDatabase : IAsyncDisposable, IDisposable
             yield return _shared.StopAsync; // clients deliver their last writes; the owner queues them
         }
 
-        yield return () => _writer.DisposeAsync().AsTask(); // drain, commit, checkpoint
+        if (_writer is not null)
+        {
+            yield return () => _writer.DisposeAsync().AsTask(); // drain, commit, checkpoint
+        }
+
         if (_shared is not null)
         {
             yield return _shared.FinishAsync; // answer the clients, hand the writer over
@@ -372,6 +444,13 @@ public sealed partial class FilixDatabase : IAsyncDisposable, IDisposable
         yield return () =>
         {
             _readers.Dispose();
+            return Task.CompletedTask;
+        };
+
+        // Last: this process's connections to the file are closed, so the next open may read its files again.
+        yield return () =>
+        {
+            OpenFiles.Release(Path);
             return Task.CompletedTask;
         };
     }

@@ -15,6 +15,7 @@ internal static class CommandCatalog
         MigrationsCommand.Create,
         SyncCommand.Create,
         StatusCommand.Create,
+        CheckCommand.Create,
         DoctorCommand.Create,
         static options => new Command("bench", "Measure Filix on this machine (docs/benchmarks.md).") { BenchWritersCommand.Create(options), BenchWritersCommand.CreateWorker() },
     ];

@@ -23,14 +23,16 @@ namespace Filix.Runtime.Sqlite;
 /// </summary>
 internal static class ConnectionPolicy
 {
-    public static SqliteConnection Open(string path, FilixOptions options, bool readOnly, bool create)
+    // fileReadOnly: SQLITE_OPEN_READONLY, the connection cannot write the file at all (a database whose health
+    // check failed; see FilixDatabase.IsReadOnly).
+    public static SqliteConnection Open(string path, FilixOptions options, bool readOnly, bool create, bool fileReadOnly = false)
     {
         // Before SQLite creates or touches anything: a refusal leaves the folder as it was.
         var exclusive = !readOnly && FileSystemGuard.Admit(path, options).ExclusiveRollbackJournal;
         var builder = new SqliteConnectionStringBuilder
         {
             DataSource = path,
-            Mode = create ? SqliteOpenMode.ReadWriteCreate : SqliteOpenMode.ReadWrite,
+            Mode = fileReadOnly ? SqliteOpenMode.ReadOnly : create ? SqliteOpenMode.ReadWriteCreate : SqliteOpenMode.ReadWrite,
             Pooling = false,
             Cache = SqliteCacheMode.Private,
             DefaultTimeout = (int)Math.Ceiling(options.BusyTimeout.TotalSeconds),
@@ -39,7 +41,7 @@ internal static class ConnectionPolicy
         try
         {
             connection.Open();
-            Apply(connection, options, readOnly, exclusive);
+            Apply(connection, options, readOnly, exclusive, fileReadOnly);
             return connection;
         }
         catch
@@ -49,13 +51,17 @@ internal static class ConnectionPolicy
         }
     }
 
-    private static void Apply(SqliteConnection connection, FilixOptions options, bool readOnly, bool exclusive)
+    private static void Apply(SqliteConnection connection, FilixOptions options, bool readOnly, bool exclusive, bool fileReadOnly)
     {
         var busyMs = ((long)options.BusyTimeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
         var synchronous = options.Synchronous == SynchronousMode.Full ? "FULL" : "NORMAL";
         using var command = connection.CreateCommand();
         command.CommandText =
             (exclusive ? "PRAGMA locking_mode = EXCLUSIVE; " : string.Empty) +
+            // A truncated file (its header counts more pages than it has) is refused whole by SQLite unless
+            // writable_schema is on; a connection that cannot write the file reads what is left with it. First:
+            // PRAGMA synchronous loads the schema.
+            (fileReadOnly ? "PRAGMA writable_schema = ON; " : string.Empty) +
             $"PRAGMA busy_timeout = {busyMs}; PRAGMA foreign_keys = ON; PRAGMA synchronous = {synchronous}; PRAGMA temp_store = MEMORY;" +
             (readOnly ? " PRAGMA query_only = 1;" : string.Empty);
         command.ExecuteNonQuery();

@@ -12,12 +12,14 @@ internal sealed class ReaderPool : IDisposable
     private readonly FilixOptions _options;
     private readonly ConcurrentBag<SqliteSession> _idle = new();
     private readonly SemaphoreSlim _slots;
+    private readonly bool _fileReadOnly;
     private volatile bool _disposed;
 
-    public ReaderPool(string path, FilixOptions options)
+    public ReaderPool(string path, FilixOptions options, bool fileReadOnly = false)
     {
         _path = path;
         _options = options;
+        _fileReadOnly = fileReadOnly;
         _slots = new SemaphoreSlim(options.MaxReaders, options.MaxReaders);
     }
 
@@ -46,7 +48,7 @@ internal sealed class ReaderPool : IDisposable
         {
             return _idle.TryTake(out var session)
                 ? session
-                : new SqliteSession(ConnectionPolicy.Open(_path, _options, readOnly: true, create: false));
+                : new SqliteSession(ConnectionPolicy.Open(_path, _options, readOnly: true, create: false, _fileReadOnly));
         }
         catch (Microsoft.Data.Sqlite.SqliteException ex)
         {

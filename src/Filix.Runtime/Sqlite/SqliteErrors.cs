@@ -18,6 +18,7 @@ internal static class SqliteErrors
             26 => new FilixException($"'{path}' is not a SQLite database (or it is encrypted or badly damaged). Nothing was written to it. Check the path; if it is a damaged Filix database, restore it from a backup.", path, ex),
             11 => new FilixException($"'{path}' is corrupt (SQLite: {ex.Message}). Nothing was written to it. Restore it from a backup.", path, ex),
             14 => new FilixException($"Cannot open '{path}': {ex.Message}. Check that the folder exists and this user may read and write it.", path, ex),
+            13 => new FilixException($"Opening '{path}' failed: the disk is full ({ex.Message}). Nothing was changed: a migration that was running was rolled back, and the data is as it was. Free some space (a migration needs about as much free space as the tables it changes) and open it again.", path, ex),
             8 or 23 => new FilixException($"Cannot write to '{path}': permission denied or read-only file system ({ex.Message}). Check the file's permissions.", path, ex),
             5 or 6 => new FilixException($"Opening '{path}' failed: {Locked(ex)}", path, ex),
             _ => new FilixException($"Opening '{path}' failed: {ex.Message} (SQLite error {ex.SqliteErrorCode}).", path, ex),
