@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using Filix.Reliability.Worker;
 using Filix.Runtime;
+using Filix.Runtime.Backups;
+using Filix.Runtime.Backups.Restore;
 using Microsoft.Data.Sqlite;
 
 // A child of the torture tests; it is meant to be SIGKILLed at any moment. Usage:
@@ -14,6 +16,10 @@ using Microsoft.Data.Sqlite;
 //       go, prints "checkpoint", runs PRAGMA wal_checkpoint(TRUNCATE), prints "checkpointed <ms>".
 //   migrate <db>
 //       prints "migrating", opens the file with TortureSchema.Rebuild(2) (a table rebuild), prints "migrated <ms>".
+//   backup <db>
+//       prints "backing-up", takes a verified backup (FilixBackup.Take), prints "backed-up <ms>".
+//   restore <db>
+//       prints "restoring", restores the latest verified backup (FilixRestore.Restore), prints "restored <ms>".
 // Every acknowledged id is appended to <acks> (AckLog) after its write's task completed. An unexpected error prints
 // "error <message>" and exits 1; every mode ends by itself after two minutes so no orphan outlives a dead test run.
 var output = TextWriter.Synchronized(Console.Out);
@@ -36,6 +42,18 @@ try
                 output.WriteLine("migrated " + watch.ElapsedMilliseconds.ToString(CultureInfo.InvariantCulture));
             }
 
+            break;
+        case "backup":
+            output.WriteLine("backing-up");
+            var backup = Stopwatch.StartNew();
+            FilixBackup.Take(args[1], cancellationToken: giveUp.Token);
+            output.WriteLine("backed-up " + backup.ElapsedMilliseconds.ToString(CultureInfo.InvariantCulture));
+            break;
+        case "restore":
+            output.WriteLine("restoring");
+            var restore = Stopwatch.StartNew();
+            FilixRestore.Restore(args[1], cancellationToken: giveUp.Token);
+            output.WriteLine("restored " + restore.ElapsedMilliseconds.ToString(CultureInfo.InvariantCulture));
             break;
         default:
             throw new ArgumentException("unknown mode " + args[0]);

@@ -16,6 +16,9 @@ internal static class CommandCatalog
         SyncCommand.Create,
         StatusCommand.Create,
         CheckCommand.Create,
+        BackupCommand.Create,
+        BackupsCommand.Create,
+        RestoreCommand.Create,
         DoctorCommand.Create,
         static options => new Command("bench", "Measure Filix on this machine (docs/benchmarks.md).") { BenchWritersCommand.Create(options), BenchWritersCommand.CreateWorker() },
     ];

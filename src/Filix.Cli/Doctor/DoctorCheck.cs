@@ -36,7 +36,7 @@ internal sealed class DoctorTarget(DomainDefinition domain, string dataFolder, D
     public bool Damaged => _findings.Any(f => f.Damage);
 
     /// <summary>The exact command that restores this database from its last verified backup.</summary>
-    public string RestoreCommand => Doctor.RestoreCommand.For(Path, Domain.Name, DataFolder);
+    public string RestoreCommand => Runtime.Backups.BackupCatalog.RestoreCommand(Path);
 
     internal void Add(DoctorFinding finding) => _findings.Add(finding);
 }
