@@ -19,6 +19,7 @@ internal static class CommandCatalog
         BackupCommand.Create,
         BackupsCommand.Create,
         RestoreCommand.Create,
+        DoctorCommand.Create,
         static options => new Command("bench", "Measure Filix on this machine (docs/benchmarks.md).") { BenchWritersCommand.Create(options), BenchWritersCommand.CreateWorker() },
     ];
 }
