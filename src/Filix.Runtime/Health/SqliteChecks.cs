@@ -29,6 +29,12 @@ internal static class SqliteChecks
                     "Reads still work where the damage is not; restore the database from its last verified backup."));
             }
         }
+        catch (SqliteException ex) when (ex.SqliteErrorCode is raw.SQLITE_BUSY or raw.SQLITE_LOCKED)
+        {
+            // Another process holds the database exclusively (it is in use, so its last close is not in question):
+            // opening goes on and meets that lock as any open would.
+            health = health.WithNote($"PRAGMA quick_check could not run: another process holds '{health.Path}' locked ({ex.Message}).");
+        }
         catch (SqliteException ex)
         {
             health = health.With(Unreadable(health.Path, ex));
