@@ -25,6 +25,9 @@ internal sealed partial class WriterClient
     /// <summary>Connect, hello and welcome must all happen within this, or the owner counts as unreachable.</summary>
     public static readonly TimeSpan HandshakeTimeout = TimeSpan.FromSeconds(2);
 
+    /// <summary>As long as writes in doubt wait for an owner to ask: past it, an owner that does not answer is gone.</summary>
+    private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(30);
+
     private readonly Socket _socket;
     private readonly FrameReceiver _receiver;
     private readonly string _databasePath;
@@ -159,13 +162,22 @@ internal sealed partial class WriterClient
         }
     }
 
-    /// <summary>Stops taking writes, sends those queued, waits for their outcomes and hangs up.</summary>
+    /// <summary>Stops taking writes, sends those queued, waits for their outcomes and hangs up. An owner that neither
+    /// answers nor hangs up within <see cref="CloseTimeout"/> (frozen, or its disk stalled) is hung up on: the writes
+    /// it has not answered stay in doubt, and the closing database fails them as unknown.</summary>
     public async Task CloseAsync()
     {
         _outgoing.Writer.TryComplete();
+        var closed = _closed.Task;
+        var bound = _faults?.ClientCloseTimeout(CloseTimeout) ?? CloseTimeout;
+        if (await Task.WhenAny(closed, Task.Delay(bound)).ConfigureAwait(false) != closed)
+        {
+            TryShutdown(SocketShutdown.Both); // wakes a send blocked on a full buffer and the receive loop
+        }
+
         await _sending.ConfigureAwait(false);
         await _receiving.ConfigureAwait(false);
-        await _closed.Task.ConfigureAwait(false);
+        await closed.ConfigureAwait(false);
     }
 
     private async Task SendLoopAsync()
