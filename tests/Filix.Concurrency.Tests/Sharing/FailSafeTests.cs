@@ -202,7 +202,7 @@ public sealed class FailSafeTests
         await owner;
     }
 
-    /// <summary>Accepts, welcomes, then reads and discards everything: never answers, never hangs up.</summary>
+    /// <summary>Accepts, welcomes, then reads and discards everything: never answers, never hangs up (until the test ends).</summary>
     private static async Task FrozenOwnerAsync(Socket listener, CancellationToken stop)
     {
         try
@@ -217,6 +217,8 @@ public sealed class FailSafeTests
             while (await socket.ReceiveAsync(sink, SocketFlags.None, stop) > 0)
             {
             }
+
+            await Task.Delay(Timeout.Infinite, stop); // even the client's Closed gets no answer and no hang-up
         }
         catch (OperationCanceledException)
         {
