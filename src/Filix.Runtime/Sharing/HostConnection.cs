@@ -21,6 +21,8 @@ namespace Filix.Runtime.Sharing;
 /// </remarks>
 internal sealed class HostConnection
 {
+    private static readonly TimeSpan FinishTimeout = TimeSpan.FromSeconds(5);
+
     private readonly Socket _socket;
     private readonly FrameReceiver _receiver;
     private readonly Writer _writer;
@@ -129,10 +131,17 @@ internal sealed class HostConnection
         return reason;
     }
 
-    /// <summary>Once <see cref="Answered"/>: sends the replies still queued and closes the socket.</summary>
+    /// <summary>Once <see cref="Answered"/>: sends the replies still queued and closes the socket. A client that
+    /// does not read them within <see cref="FinishTimeout"/> (frozen, or hostile) is hung up on: otherwise the send
+    /// blocked on its full buffer would hold this owner's close forever. It asks about what it missed.</summary>
     public async Task FinishAsync()
     {
         _replies.Writer.TryComplete();
+        if (await Task.WhenAny(_sending, Task.Delay(FinishTimeout)).ConfigureAwait(false) != _sending)
+        {
+            Break(new TimeoutException($"The client did not read its replies for {FinishTimeout.TotalSeconds:0} s."));
+        }
+
         await _sending.ConfigureAwait(false); // never faults
         _socket.Dispose();
     }

@@ -39,6 +39,10 @@ internal class SharingFaults
     /// only that many bytes and cuts the connection (a socket closed mid-frame). Throwing stands for a bug.</summary>
     public virtual int BeforeClientSend(int length) => length;
 
+    /// <summary>How long a closing client waits for its owner to answer and hang up before it breaks the connection
+    /// (tests shorten it to act out a frozen owner without waiting the real bound).</summary>
+    public virtual TimeSpan ClientCloseTimeout(TimeSpan normal) => normal;
+
     /// <summary>Before a write in doubt is queued on a new connection; throwing stands for a bug in the resend.</summary>
     public virtual void BeforeResend()
     {

@@ -149,6 +149,88 @@ public sealed class FailSafeTests
         }
     }
 
+    [Fact]
+    public async Task An_owner_closes_even_when_a_client_stopped_reading_its_replies()
+    {
+        // Before: closing sent the last replies with no bound, and a client that does not read (frozen, hostile)
+        // kept that send, and the owner's close with it, waiting forever.
+        using var temp = new TempDatabase();
+        var owner = await temp.OpenAsync();
+        await TestSchema.WriteSharedAsync(owner, Row("dup")).WaitAsync(Bound);
+        using var peer = await RawPeer.ConnectAsync(temp.Path);
+        var frames = new Filix.Runtime.Sharing.Protocol.FrameWriter(1 << 20);
+        new Filix.Runtime.Sharing.Protocol.HelloFrame(Filix.Runtime.Sharing.Protocol.WireProtocol.Version, 7).Write(frames);
+        new Filix.Runtime.Sharing.Protocol.StatementFrame(0, TestSchema.InsertSharedLog, 5).Write(frames);
+        for (var request = 1; request <= 10_000; request++)
+        {
+            // Each fails on the duplicate key, so each reply carries the message: megabytes nobody reads.
+            new Filix.Runtime.Sharing.Protocol.WriteFrame(request, 0, [.. TestSchema.SharedValues(Row("dup"))]).Write(frames);
+        }
+
+        var sending = peer.SendAsync(frames);
+        var connection = owner.Shared!.Host!;
+        await Eventually.TrueAsync(() => connection.Connections.Length == 1, "the peer to be admitted");
+        await sending.WaitAsync(Bound); // the owner read every write
+
+        await owner.DisposeAsync().AsTask().WaitAsync(Bound);
+        Assert.Equal(["dup"], temp.LogCounts("shared_log").Keys);
+    }
+
+    [Fact]
+    public async Task A_client_closes_even_when_its_owner_neither_answers_nor_hangs_up()
+    {
+        // Before: closing waited for the owner to answer and hang up, with no bound; a frozen owner (SIGSTOP, a
+        // stalled disk) held the client's close forever. Now the write in flight fails as unknown.
+        using var temp = new TempDatabase();
+        using var ownerLock = WriteLock.OpenFile(Filix.Runtime.Sqlite.DatabaseFile.OwnerFile(temp.Path), temp.Path)!;
+        Assert.True(ownerLock.TryAcquire());
+        using var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        listener.Bind(new UnixDomainSocketEndPoint(SharedWriter.SocketPathFor(temp.Path)));
+        listener.Listen(4);
+        using var frozen = new CancellationTokenSource();
+        var owner = FrozenOwnerAsync(listener, frozen.Token);
+
+        var client = await temp.OpenAsync().WaitAsync(Bound);
+        Assert.True(client.Shared!.IsClient);
+        client.Shared.Faults = new ShortClose();
+        var write = TestSchema.WriteSharedAsync(client, Row("unanswered"));
+
+        await client.DisposeAsync().AsTask().WaitAsync(Bound);
+        var error = await Assert.ThrowsAsync<FilixException>(() => write.WaitAsync(Bound));
+        Assert.Contains("may or may not have been stored", error.Message, StringComparison.Ordinal);
+        await frozen.CancelAsync();
+        await owner;
+    }
+
+    /// <summary>Accepts, welcomes, then reads and discards everything: never answers, never hangs up (until the test ends).</summary>
+    private static async Task FrozenOwnerAsync(Socket listener, CancellationToken stop)
+    {
+        try
+        {
+            using var socket = await listener.AcceptAsync(stop);
+            var receiver = new Filix.Runtime.Sharing.Protocol.FrameReceiver(socket);
+            await receiver.NextAsync(stop);
+            var welcome = new Filix.Runtime.Sharing.Protocol.FrameWriter(16);
+            new Filix.Runtime.Sharing.Protocol.WelcomeFrame(Filix.Runtime.Sharing.Protocol.WireProtocol.Version).Write(welcome);
+            await socket.SendAsync(welcome.Written, SocketFlags.None, stop);
+            var sink = new byte[4096];
+            while (await socket.ReceiveAsync(sink, SocketFlags.None, stop) > 0)
+            {
+            }
+
+            await Task.Delay(Timeout.Infinite, stop); // even the client's Closed gets no answer and no hang-up
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    /// <summary>Acts out the frozen owner's bound in a second instead of the real 30.</summary>
+    private sealed class ShortClose : SharingFaults
+    {
+        public override TimeSpan ClientCloseTimeout(TimeSpan normal) => TimeSpan.FromSeconds(1);
+    }
+
     /// <summary>Connects until a connect no longer completes: the listener's backlog is full.</summary>
     private static async Task<List<Socket>> FillBacklogAsync(string databasePath)
     {

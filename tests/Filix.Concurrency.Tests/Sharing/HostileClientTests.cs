@@ -73,6 +73,40 @@ public sealed class HostileClientTests
         await owner.DisposeAsync().AsTask().WaitAsync(Bound);
     }
 
+    [Fact]
+    public async Task A_client_defining_statements_past_the_limit_is_hung_up_on()
+    {
+        using var temp = new TempDatabase();
+        await using var owner = await temp.OpenAsync();
+        using var peer = await RawPeer.ConnectAsync(temp.Path);
+        var frames = new FrameWriter(256 << 10);
+        new HelloFrame(WireProtocol.Version, 99).Write(frames);
+        for (var id = 0; id <= WireProtocol.MaxStatements; id++)
+        {
+            new StatementFrame(id, $"INSERT INTO shared_log (id) VALUES ('{id}')", 0).Write(frames);
+        }
+
+        await peer.SendAsync(frames);
+        var answers = await peer.ReadUntilHangUpAsync(Bound, $"{WireProtocol.MaxStatements + 1} statements");
+        Assert.Equal([FrameKind.Welcome], answers.Select(a => a.Kind));
+    }
+
+    [Fact]
+    public async Task A_write_too_large_for_a_frame_goes_through_the_clients_own_writer()
+    {
+        using var temp = new TempDatabase();
+        await using var owner = await temp.OpenAsync();
+        await using var client = await temp.OpenAsync();
+        Assert.True(client.Shared!.IsClient);
+        var payload = new string('é', WireProtocol.MaxFrame / 2); // 64 MiB of UTF-8: the frame would pass the limit
+
+        Assert.Equal(1, await client.ExecuteAsync(TestSchema.InsertSharedLog, 5, ["big", "p", 0L, 0L, payload]).WaitAsync(Bound));
+
+        Assert.Equal(1, client.Writer.Batches); // its own writer, under the lock handoff: the owner never saw it
+        Assert.Equal(["big"], temp.LogCounts("shared_log").Keys);
+        Assert.True(client.Shared.IsClient);
+    }
+
     private static async Task<HostConnection> ConnectionAsync(SharedWriter owner, long client)
     {
         HostConnection? connection = null;
