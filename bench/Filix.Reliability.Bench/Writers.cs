@@ -9,9 +9,10 @@ internal sealed record WriterStats(int Writes, double Seconds, double P50, doubl
     public double PerSecond => Writes / Seconds;
 }
 
-/// <summary>Ten writers, each inserting one row per write through Filix's writer (group commit), as fast as they
-/// can; every latency is recorded with the time it ended, so a window (while a backup ran) can be cut out.</summary>
-internal sealed class Writers(FilixDatabase database, int count)
+/// <summary>Ten writers, each updating one random row per write through Filix's writer (group commit), as fast as
+/// they can. Updates, not inserts, so the database keeps its size across the phases (inserts at full speed grew it
+/// by ~8 MB/s). Every latency is recorded with the time it ended, so a window (while a backup ran) can be cut out.</summary>
+internal sealed class Writers(FilixDatabase database, int count, long rows)
 {
     private readonly List<(long End, double Ms)>[] _latencies = Enumerable.Range(0, count).Select(_ => new List<(long, double)>()).ToArray();
     private CancellationTokenSource? _stop;
@@ -24,14 +25,17 @@ internal sealed class Writers(FilixDatabase database, int count)
         var token = _stop.Token;
         _tasks = Enumerable.Range(0, count).Select(w => Task.Run(async () =>
         {
-            var text = new string('w', 800);
+            var random = new Random(w);
             while (!token.IsCancellationRequested)
             {
                 var start = Stopwatch.GetTimestamp();
-                await database.ExecuteAsync("INSERT INTO entities (id, type, name, summary) VALUES ($p0, 'bench', $p1, $p2)", 3,
-                    ["writer-" + Interlocked.Increment(ref _ids), "writer " + w, text]);
+                await database.ExecuteAsync("UPDATE entities SET name = $p1 WHERE id = $p0", 2,
+                    ["bulk-" + random.NextInt64(rows), "writer " + w + " write " + Interlocked.Increment(ref _ids)]);
                 var end = Stopwatch.GetTimestamp();
-                _latencies[w].Add((end, Stopwatch.GetElapsedTime(start, end).TotalMilliseconds));
+                lock (_latencies[w])
+                {
+                    _latencies[w].Add((end, Stopwatch.GetElapsedTime(start, end).TotalMilliseconds));
+                }
             }
         })).ToArray();
     }
@@ -45,7 +49,13 @@ internal sealed class Writers(FilixDatabase database, int count)
     /// <summary>The writes that ended between two <see cref="Stopwatch.GetTimestamp"/> values.</summary>
     public WriterStats Window(long from, long to)
     {
-        var ms = _latencies.SelectMany(l => l.Where(x => x.End >= from && x.End <= to).Select(x => x.Ms)).Order().ToArray();
+        var ms = _latencies.SelectMany(l =>
+        {
+            lock (l)
+            {
+                return l.Where(x => x.End >= from && x.End <= to).Select(x => x.Ms).ToList();
+            }
+        }).Order().ToArray();
         double Pct(double p) => ms.Length == 0 ? 0 : ms[Math.Min(ms.Length - 1, (int)(p * ms.Length))];
         return new WriterStats(ms.Length, Stopwatch.GetElapsedTime(from, to).TotalSeconds, Pct(0.5), Pct(0.99), ms.Length == 0 ? 0 : ms[^1], ms.Count(x => x > 100));
     }
