@@ -12,10 +12,19 @@ namespace Filix.Runtime.Backups;
 /// </summary>
 public static class FilixBackup
 {
-    /// <summary>Takes a backup of <paramref name="databasePath"/> on a thread-pool thread (it is file and SQLite
-    /// work, seconds to minutes; nothing in it is asynchronous).</summary>
+    /// <summary>Takes a backup of <paramref name="databasePath"/> on a thread of its own (it is file and SQLite
+    /// work, seconds to minutes; nothing in it is asynchronous), at a lower CPU priority than the writers
+    /// (<see cref="BackgroundPriority"/>) unless <see cref="BackupOptions.Background"/> is off.</summary>
     public static Task<BackupEntry> TakeAsync(string databasePath, BackupOptions? options = null, CancellationToken cancellationToken = default) =>
-        Task.Factory.StartNew(() => Take(databasePath, options, cancellationToken), cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        Task.Factory.StartNew(
+            () =>
+            {
+                using var priority = (options ?? BackupOptions.Default).Background ? BackgroundPriority.Enter() : null;
+                return Take(databasePath, options, cancellationToken);
+            },
+            cancellationToken,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default);
 
     /// <summary>Takes a backup of <paramref name="databasePath"/> and returns its manifest entry.</summary>
     /// <exception cref="FilixException">The database is missing, the copy failed its check, or the disk is full;
