@@ -8,7 +8,27 @@ namespace Filix.Runtime.Health;
 /// reads the 100-byte header and looks for three side files: a few stat calls and one read.</summary>
 internal static class FileChecks
 {
+    /// <summary>
+    /// Reads the files as they are now. Another process may delete a side file between seeing it and opening it (the
+    /// last connection's clean close deletes the <c>-wal</c>; a commit in rollback-journal mode deletes the
+    /// <c>-journal</c>): the files changed under the check, so it looks again, at most a few times, at the new state.
+    /// </summary>
     public static DatabaseHealth Inspect(string path)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return InspectOnce(path);
+            }
+            catch (Exception ex) when (attempt < 5 && ex is FileNotFoundException or DirectoryNotFoundException)
+            {
+                // A side file vanished mid-check: look again.
+            }
+        }
+    }
+
+    private static DatabaseHealth InspectOnce(string path)
     {
         var started = Stopwatch.GetTimestamp();
         var health = new DatabaseHealth(path, []);

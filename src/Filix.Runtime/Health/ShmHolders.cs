@@ -23,6 +23,8 @@ internal static partial class ShmHolders
     private const int ReadOnlyCloseOnExec = 0x80000; // O_RDONLY | O_CLOEXEC
 
     /// <summary>True when another process holds the database open, false when none does, null when it cannot be told.</summary>
+    private const int NoSuchFile = 2; // ENOENT
+
     public static bool? OtherProcessHolds(string shm)
     {
         if (!OperatingSystem.IsLinux() || !File.Exists(shm))
@@ -33,7 +35,8 @@ internal static partial class ShmHolders
         var fd = Open(shm, ReadOnlyCloseOnExec, 0);
         if (fd < 0)
         {
-            return null;
+            // ENOENT: the last holder closed cleanly and deleted it since File.Exists; nobody holds it.
+            return Marshal.GetLastPInvokeError() == NoSuchFile ? false : null;
         }
 
         try
