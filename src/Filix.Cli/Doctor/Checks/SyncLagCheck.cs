@@ -24,9 +24,9 @@ internal sealed class SyncLagCheck : IDoctorCheck
             return DoctorFinding.Ok(Name, "every table is local: nothing to sync");
         }
 
-        if (target.Damaged || target.UncleanClose || target.Findings.Any(f => f.Check == "migrations" && f.Status != DoctorStatus.Ok))
+        if (target.Damaged || target.UncleanClose || target.Findings.Any(f => f.Status == DoctorStatus.Problem || (f.Check == "migrations" && f.Status != DoctorStatus.Ok)))
         {
-            return DoctorFinding.Skipped(Name, "not read: reading it opens the database, which would migrate it or recover the WAL a dead process left; the next open does that, then doctor reads it");
+            return DoctorFinding.Skipped(Name, "not read: reading it opens the database, which would migrate it, recover the WAL a dead process left, or be refused for the problem above; fix that first");
         }
 
         var settings = SyncSetup.LoadSettings(target.DataFolder);
