@@ -53,7 +53,7 @@ internal static class FileChecks
         }
 
         var journalLength = File.Exists(journal) ? new FileInfo(journal).Length : -1;
-        if (journalLength > 0 && holders != true)
+        if (journalLength > 0 && holders != true && IsHot(journal))
         {
             health = health with { UncleanClose = true };
         }
@@ -186,6 +186,19 @@ internal static class FileChecks
         }
 
         return StaleShm(health, shm, header);
+    }
+
+    /// <summary>
+    /// Whether a rollback journal holds a transaction to roll back: it starts with the journal magic
+    /// (https://www.sqlite.org/fileformat2.html#the_rollback_journal). A committed transaction leaves it deleted, or,
+    /// in <c>locking_mode=EXCLUSIVE</c> (the unsafe-file-system mode), in place with its header zeroed: not hot.
+    /// </summary>
+    private static bool IsHot(string journal)
+    {
+        ReadOnlySpan<byte> magic = [0xd9, 0xd5, 0x05, 0xf9, 0x20, 0xa1, 0x63, 0xd7];
+        Span<byte> head = stackalloc byte[8];
+        using var file = File.OpenHandle(journal, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        return RandomAccess.Read(file, head, 0) == head.Length && head.SequenceEqual(magic);
     }
 
     /// <summary>A <c>-shm</c> whose salts are not the WAL's was written for another WAL (copied files, a restored WAL).

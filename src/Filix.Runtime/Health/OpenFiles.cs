@@ -16,50 +16,50 @@ internal static class OpenFiles
 {
     private static readonly Dictionary<string, Entry> Open = new(StringComparer.Ordinal);
 
-    /// <summary>The health recorded by the Filix database of <paramref name="path"/> open in this process, or null.</summary>
+    /// <summary>The health recorded by the Filix database of <paramref name="path"/> open in this process, or null
+    /// (also while the first open is still checking it).</summary>
     public static DatabaseHealth? HealthOf(string path)
     {
         lock (Open)
         {
-            return Open.TryGetValue(path, out var entry) ? entry.Health : null;
+            return Open.TryGetValue(path, out var entry) && entry.Health.IsValueCreated ? entry.Health.Value : null;
         }
     }
 
     /// <summary>
     /// Runs <paramref name="check"/> unless the file is already open here (then the recorded health is returned),
-    /// and counts this open. Every successful claim is paired with one <see cref="Release"/>.
+    /// and counts this open. Every claim that returns is paired with one <see cref="Release"/>.
     /// </summary>
+    /// <remarks>The check (a quick_check after a crash takes a while) runs outside the registry's lock: opens of
+    /// other files go on meanwhile, and a second open of the same file waits for this check's result.</remarks>
     public static DatabaseHealth Claim(string path, Func<DatabaseHealth> check)
     {
+        Entry entry;
         lock (Open)
         {
-            if (Open.TryGetValue(path, out var entry))
+            if (Open.TryGetValue(path, out entry!))
             {
                 entry.Count++;
-                return entry.Health;
             }
-
-            // Under the lock: a second open of the same file in this process waits rather than reading the files
-            // while the first one's connections come up.
-            var health = check();
-            Open[path] = new Entry(health);
-            return health;
-        }
-    }
-
-    /// <summary>Records what a later check on the open file found (a failed quick_check).</summary>
-    public static void Update(string path, DatabaseHealth health)
-    {
-        lock (Open)
-        {
-            if (Open.TryGetValue(path, out var entry))
+            else
             {
-                entry.Health = health;
+                entry = new Entry(new Lazy<DatabaseHealth>(check, LazyThreadSafetyMode.ExecutionAndPublication));
+                Open[path] = entry;
             }
+        }
+
+        try
+        {
+            return entry.Health.Value;
+        }
+        catch
+        {
+            Release(path); // the check itself failed (an I/O error): this open never happened
+            throw;
         }
     }
 
-    /// <summary>One Filix database of <paramref name="path"/> in this process closed all its connections.</summary>
+    /// <summary>One Filix database of <paramref name="path"/> in this process closed all its connections (or failed to open).</summary>
     public static void Release(string path)
     {
         lock (Open)
@@ -71,9 +71,9 @@ internal static class OpenFiles
         }
     }
 
-    private sealed class Entry(DatabaseHealth health)
+    private sealed class Entry(Lazy<DatabaseHealth> health)
     {
-        public DatabaseHealth Health { get; set; } = health;
+        public Lazy<DatabaseHealth> Health { get; } = health;
 
         public int Count { get; set; } = 1;
     }

@@ -6,8 +6,7 @@ using SQLitePCL;
 namespace Filix.Runtime.Health;
 
 /// <summary>The checks SQLite runs: <c>quick_check</c> after an unclean close, <c>integrity_check</c> and
-/// <c>foreign_key_check</c> on demand. Always on a read-only connection, so a check never writes to the file it
-/// judges (a read-only connection neither checkpoints the WAL nor deletes it when it closes).</summary>
+/// <c>foreign_key_check</c> on demand, on a connection that cannot write the data (see <see cref="Open"/>).</summary>
 internal static class SqliteChecks
 {
     private const int MaxMessages = 10;
@@ -19,8 +18,7 @@ internal static class SqliteChecks
         {
             // A hot rollback journal can only be rolled back by a read-write connection; that is SQLite's recovery,
             // not a change of the data.
-            var hotJournal = File.Exists(health.Path + "-journal");
-            using var connection = Open(health.Path, readOnly: !hotJournal);
+            using var connection = Open(health.Path);
             var result = Pragma(connection, $"PRAGMA quick_check({MaxMessages})", CancellationToken.None);
             health = health with { QuickCheck = result };
             if (result != "ok")
@@ -30,6 +28,12 @@ internal static class SqliteChecks
                     $"The database '{health.Path}' was not closed cleanly the last time it was used, and PRAGMA quick_check found damage: {result}.",
                     "Reads still work where the damage is not; restore the database from its last verified backup."));
             }
+        }
+        catch (SqliteException ex) when (ex.SqliteErrorCode is raw.SQLITE_BUSY or raw.SQLITE_LOCKED)
+        {
+            // Another process holds the database exclusively (it is in use, so its last close is not in question):
+            // opening goes on and meets that lock as any open would.
+            health = health.WithNote($"PRAGMA quick_check could not run: another process holds '{health.Path}' locked ({ex.Message}).");
         }
         catch (SqliteException ex)
         {
@@ -44,7 +48,7 @@ internal static class SqliteChecks
         var started = Stopwatch.GetTimestamp();
         try
         {
-            using var connection = Open(health.Path, readOnly: true);
+            using var connection = Open(health.Path);
             var integrity = Pragma(connection, $"PRAGMA integrity_check({MaxMessages})", cancellationToken);
             if (integrity != "ok")
             {
@@ -84,8 +88,18 @@ internal static class SqliteChecks
             ? "Restore the database from its last verified backup."
             : "Check that this user may read the file and its folder (SQLite also needs to create the -shm file beside a WAL database), then check again.");
 
-    private static SqliteConnection Open(string path, bool readOnly)
+    /// <summary>
+    /// The connection a check runs on. When a WAL is there (left by a crash, or live in another process), a
+    /// read-only connection (SQLITE_OPEN_READONLY): it never checkpoints the WAL into a file that may be damaged, and
+    /// creates nothing but a missing -shm. When there is none, a read-only connection would create an empty -wal
+    /// and -shm and, unable to delete them when it closes, leave them behind as a false unclean-close marker: a
+    /// read-write connection with <c>query_only</c> is used instead, which deletes them when it is the last to
+    /// close and, with nothing in its WAL, writes nothing. A hot rollback journal needs a read-write connection to
+    /// be rolled back (SQLite's own recovery, not a change of the data).
+    /// </summary>
+    private static SqliteConnection Open(string path)
     {
+        var readOnly = File.Exists(path + "-wal") && !File.Exists(path + "-journal");
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder
         {
             DataSource = path,
@@ -93,8 +107,19 @@ internal static class SqliteChecks
             Pooling = false,
             DefaultTimeout = 30,
         }.ToString());
-        connection.Open();
-        return connection;
+        try
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA query_only = 1";
+            command.ExecuteNonQuery();
+            return connection;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Runs a checking pragma and joins its rows (<c>ok</c> alone when nothing is wrong).</summary>
