@@ -33,4 +33,7 @@ public sealed record BackupOptions
     /// <summary>A pause between steps, to leave the disk and CPU to writers on a busy machine (none by default:
     /// the source's read transaction does not block writers in WAL mode).</summary>
     public TimeSpan PauseBetweenSteps { get; init; } = TimeSpan.Zero;
+
+    /// <summary>Whether <see cref="FilixBackup.TakeAsync"/> runs at a lower CPU priority than the writers (Linux).</summary>
+    public bool Background { get; init; } = true;
 }

@@ -12,10 +12,19 @@ namespace Filix.Runtime.Backups;
 /// </summary>
 public static class FilixBackup
 {
-    /// <summary>Takes a backup of <paramref name="databasePath"/> on a thread-pool thread (it is file and SQLite
-    /// work, seconds to minutes; nothing in it is asynchronous).</summary>
+    /// <summary>Takes a backup of <paramref name="databasePath"/> on a thread of its own (it is file and SQLite
+    /// work, seconds to minutes; nothing in it is asynchronous), at a lower CPU priority than the writers
+    /// (<see cref="BackgroundPriority"/>) unless <see cref="BackupOptions.Background"/> is off.</summary>
     public static Task<BackupEntry> TakeAsync(string databasePath, BackupOptions? options = null, CancellationToken cancellationToken = default) =>
-        Task.Factory.StartNew(() => Take(databasePath, options, cancellationToken), cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        Task.Factory.StartNew(
+            () =>
+            {
+                using var priority = (options ?? BackupOptions.Default).Background ? BackgroundPriority.Enter() : null;
+                return Take(databasePath, options, cancellationToken);
+            },
+            cancellationToken,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default);
 
     /// <summary>Takes a backup of <paramref name="databasePath"/> and returns its manifest entry.</summary>
     /// <exception cref="FilixException">The database is missing, the copy failed its check, or the disk is full;
@@ -83,7 +92,7 @@ public static class FilixBackup
         catch (Exception ex) when (IsDiskFull(ex))
         {
             throw new FilixException(
-                $"The backup of '{path}' failed: the disk holding '{folder}' is full ({Describe(ex)}; {FreeSpace(folder)} free, the database is {Size(new FileInfo(path).Length)}). " +
+                $"The backup of '{path}' failed: writing to '{folder}' was refused, the disk is full or a file size limit (ulimit -f) was reached ({Describe(ex)}; {FreeSpace(folder)} free, the database is {Size(new FileInfo(path).Length)}). " +
                 "Nothing was listed and the database is untouched. Free space there (the oldest backups 'filix backups' lists can go), then run 'filix backup' again.",
                 path, ex);
         }

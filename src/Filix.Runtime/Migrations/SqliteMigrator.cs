@@ -37,6 +37,7 @@ internal static partial class SqliteMigrator
                 return look with { DryRun = false };
             }
 
+            Backups.MigrationBackup.BeforeMigrating(path, look);
             writer.Execute("PRAGMA foreign_keys = OFF");
         }
 

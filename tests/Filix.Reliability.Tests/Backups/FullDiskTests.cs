@@ -41,7 +41,7 @@ public sealed class FullDiskTests(ITestOutputHelper log)
         var ex = Assert.Throws<FilixException>(() => FilixBackup.Take(path));
         log.WriteLine(ex.Message);
         Assert.Contains(path, ex.Message, StringComparison.Ordinal);
-        Assert.Contains(tiny ? "free" : "full", ex.Message, StringComparison.Ordinal);
+        Assert.Contains(tiny ? "free" : "the disk is full", ex.Message, StringComparison.Ordinal);
         Assert.Contains("Nothing was", ex.Message, StringComparison.Ordinal);
 
         // Nothing left behind: no backup file, no temporary file, nothing listed.

@@ -42,6 +42,8 @@ internal static class SyncWatchCommand
         builder.Services.AddSingleton(exit);
         builder.Services.AddSingleton(new WatchedFolder(folder, upstream, settings));
         builder.Services.AddHostedService<SyncWatchService>();
+        builder.Services.AddSingleton(BackupSchedule.FromEnvironment());
+        builder.Services.AddHostedService<BackupScheduleService>(); // scheduled backups and integrity checks (docs/reliability/backups.md)
 
         using var host = builder.Build();
         try
