@@ -35,6 +35,10 @@ internal sealed class DoctorTarget(DomainDefinition domain, string dataFolder, D
     /// <summary>True when an earlier check found the file damaged or unreadable: checks that read tables skip it.</summary>
     public bool Damaged => _findings.Any(f => f.Damage);
 
+    /// <summary>True when an earlier check found the WAL of a process that died: checks that would open the database
+    /// through Filix (which recovers and checkpoints that WAL on close) skip it, so doctor leaves it for the next open.</summary>
+    public bool UncleanClose => _findings.Any(f => f.UncleanClose);
+
     /// <summary>The exact command that restores this database from its last verified backup.</summary>
     public string RestoreCommand => Runtime.Backups.BackupCatalog.RestoreCommand(Path);
 
@@ -70,6 +74,9 @@ internal sealed record DoctorFinding(string Check, DoctorStatus Status, string M
 {
     /// <summary>True when this finding means the file's contents cannot be trusted (later checks skip reading it).</summary>
     public bool Damage { get; init; }
+
+    /// <summary>True when this finding is the WAL of a process that died (see <see cref="DoctorTarget.UncleanClose"/>).</summary>
+    public bool UncleanClose { get; init; }
 
     public static DoctorFinding Ok(string check, string message) => new(check, DoctorStatus.Ok, message);
 

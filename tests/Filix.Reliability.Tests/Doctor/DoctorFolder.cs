@@ -24,6 +24,19 @@ internal sealed class DoctorFolder : IDisposable
         return folder;
     }
 
+    /// <summary>A folder filled by <c>filix run</c> at a small scale (every table has rows), then backed up.</summary>
+    public static async Task<DoctorFolder> FilledAndBackedUpAsync()
+    {
+        var folder = new DoctorFolder();
+        foreach (var command in new[] { new[] { "run", "--scale", "0.02" }, ["backup"] })
+        {
+            var (exit, output, error) = await folder.RunAsync(command);
+            Assert.True(exit == 0, $"filix {string.Join(' ', command)}: {output}{error}");
+        }
+
+        return folder;
+    }
+
     public string DatabaseOf(string domain) => System.IO.Path.Combine(Path, domain + ".db");
 
     public async Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args)
@@ -31,6 +44,16 @@ internal sealed class DoctorFolder : IDisposable
         var output = new StringWriter();
         var error = new StringWriter();
         var exit = await FilixCli.RunAsync([.. args, "--data", Path], output, error);
+        return (exit, output.ToString(), error.ToString());
+    }
+
+    /// <summary>Runs a command line exactly as filix printed it (<c>filix restore --latest --domain d --data DIR</c>).</summary>
+    public async Task<(int ExitCode, string Output, string Error)> RunPrintedAsync(string commandLine)
+    {
+        Assert.StartsWith("filix ", commandLine);
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var exit = await FilixCli.RunAsync(commandLine["filix ".Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries), output, error);
         return (exit, output.ToString(), error.ToString());
     }
 

@@ -76,6 +76,25 @@ internal static class Corruption
         file.Write(header);
     }
 
+    /// <summary>The pages a WAL holds frames of (each frame header starts with its page number): damage to those pages in
+    /// the database file would be hidden by the WAL's newer copy.</summary>
+    public static HashSet<long> WalPages(string wal, int pageSize)
+    {
+        var pages = new HashSet<long>();
+        if (!File.Exists(wal))
+        {
+            return pages;
+        }
+
+        var bytes = File.ReadAllBytes(wal);
+        for (long offset = 32; offset + 24 + pageSize <= bytes.Length; offset += 24 + pageSize)
+        {
+            pages.Add(BinaryPrimitives.ReadUInt32BigEndian(bytes.AsSpan((int)offset)));
+        }
+
+        return pages;
+    }
+
     /// <summary>The WAL checksum of https://www.sqlite.org/fileformat2.html#walcksm over 8-byte steps.</summary>
     private static (uint, uint) Checksum(ReadOnlySpan<byte> data, bool bigEndian)
     {

@@ -59,6 +59,34 @@ internal sealed class Specimen
 
     private SqliteConnection? _walWriter;
 
+    /// <summary>Commits <paramref name="rows"/> more rows to <paramref name="path"/> and copies the file and its WAL
+    /// back over it as they were before the connection closed: a database whose writer was killed. Returns the rows.</summary>
+    public static Task<int> AppendWalAsync(string path, int rows)
+    {
+        var live = path + ".live";
+        File.Copy(path, live);
+        using (var connection = Survivors.Open(live))
+        {
+            Execute(connection, "PRAGMA wal_autocheckpoint = 0");
+            Execute(connection, "BEGIN");
+            for (var n = 0; n < rows; n++)
+            {
+                using var insert = connection.CreateCommand();
+                insert.CommandText = "INSERT INTO items (id, child, n, payload) VALUES ($id, 'late', $n, zeroblob(100))";
+                insert.Parameters.AddWithValue("$id", "late-" + n);
+                insert.Parameters.AddWithValue("$n", n);
+                insert.ExecuteNonQuery();
+            }
+
+            Execute(connection, "COMMIT");
+            File.Copy(live, path, overwrite: true);
+            File.Copy(live + "-wal", path + "-wal", overwrite: true);
+        }
+
+        File.Delete(live);
+        return Task.FromResult(rows);
+    }
+
     /// <summary>Copies the database (and its WAL) into <paramref name="folder"/>; returns the copy's path.</summary>
     public string CopyTo(string folder)
     {

@@ -1,17 +1,21 @@
 using Filix.Runtime;
 using Filix.Runtime.Migrations;
+using Filix.Runtime.Sqlite;
 
 namespace Filix.Cli.Doctor.Checks;
 
 /// <summary>
 /// Migrations this build has and the file lacks (the next open applies them), and a history this build refuses (a
-/// database newer than the build, an edited migration): the runtime's own dry run, which changes nothing.
+/// database newer than the build, an edited migration): the migrator's own dry run (a read transaction, rolled
+/// back) over doctor's connection, which leaves the files as they were (<see cref="DoctorSqlite"/>).
 /// </summary>
 internal sealed class PendingMigrationsCheck : IDoctorCheck
 {
     public string Name => "migrations";
 
-    public async Task<DoctorFinding> RunAsync(DoctorTarget target, CancellationToken cancellationToken)
+    public Task<DoctorFinding> RunAsync(DoctorTarget target, CancellationToken cancellationToken) => Task.FromResult(Run(target));
+
+    private DoctorFinding Run(DoctorTarget target)
     {
         if (target.Damaged)
         {
@@ -21,7 +25,8 @@ internal sealed class PendingMigrationsCheck : IDoctorCheck
         MigrationReport status;
         try
         {
-            status = await SqliteMigrations.StatusAsync(target.Path, target.Domain.Schema, cancellationToken: cancellationToken).ConfigureAwait(false);
+            using var session = new SqliteSession(DoctorSqlite.Open(target.Path));
+            status = SqliteMigrator.Ensure(session, target.Domain.Schema, target.Path, dryRun: true);
         }
         catch (FilixException ex)
         {

@@ -24,9 +24,9 @@ internal sealed class SyncLagCheck : IDoctorCheck
             return DoctorFinding.Ok(Name, "every table is local: nothing to sync");
         }
 
-        if (target.Damaged || target.Findings.Any(f => f.Check == "migrations" && f.Status != DoctorStatus.Ok))
+        if (target.Damaged || target.UncleanClose || target.Findings.Any(f => f.Status == DoctorStatus.Problem || (f.Check == "migrations" && f.Status != DoctorStatus.Ok)))
         {
-            return DoctorFinding.Skipped(Name, "not read: the file is damaged or has pending migrations");
+            return DoctorFinding.Skipped(Name, "not read: reading it opens the database, which would migrate it, recover the WAL a dead process left, or be refused for the problem above; fix that first");
         }
 
         var settings = SyncSetup.LoadSettings(target.DataFolder);
@@ -59,7 +59,9 @@ internal sealed class SyncLagCheck : IDoctorCheck
             return new DoctorFinding(Name, DoctorStatus.Warning, summary + ".", $"'filix status --data {target.DataFolder}' says which rows are parked and why; fix them, then {sync}.");
         }
 
-        if (pending > 0 && (lastPush is null || DateTimeOffset.UtcNow - lastPush > Stale) || behind > 0 || unreachable is not null)
+        // A machine that has never pushed and was given no upstream does not sync (yet): its changes are not late.
+        var late = pending > 0 && (lastPush is null ? options is not null : DateTimeOffset.UtcNow - lastPush > Stale);
+        if (late || behind > 0 || unreachable is not null)
         {
             return new DoctorFinding(Name, DoctorStatus.Warning, summary + ".", $"Run '{sync}', or keep '{sync} --watch' running (deploy/ has its service files).");
         }
