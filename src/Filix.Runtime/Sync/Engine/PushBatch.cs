@@ -156,7 +156,11 @@ internal static class PushBatch
 
             var slice = new PushSlice(table, from[table.Table.Name]);
             slices.Add(slice);
-            await UpstreamCommands.ExecuteAsync(connection, table.Upstream.CreateStage, cancellationToken).ConfigureAwait(false);
+            if (!table.Staged)
+            {
+                await UpstreamCommands.ExecuteAsync(connection, table.Upstream.CreateStage, cancellationToken).ConfigureAwait(false);
+            }
+
             await using (var importer = await connection.BeginBinaryImportAsync(table.Upstream.Copy, cancellationToken).ConfigureAwait(false))
             {
                 // Microsoft.Data.Sqlite reads synchronously anyway: the rows go from the reader into the COPY buffer
@@ -203,6 +207,11 @@ internal static class PushBatch
 
         // Deferred foreign keys are checked here, so rows of a reference cycle can travel in one batch.
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var slice in slices)
+        {
+            slice.Table.Staged = true; // a temp table lives as long as the connection once its transaction committed
+        }
+
         return [];
     }
 
