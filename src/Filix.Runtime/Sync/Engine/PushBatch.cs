@@ -21,6 +21,9 @@ internal sealed class PushSlice(TableRun table, long from)
     /// has no deletes; its delete merge would still join the staging table with the whole upstream table).</summary>
     public int Deletes { get; set; }
 
+    /// <summary>Its rows went straight into the upstream table (<see cref="PushDirect"/>): no staging, no merge.</summary>
+    public bool Direct { get; set; }
+
     /// <summary>When the read drained the table's pending changes: the largest version in the database at that read
     /// (pulled ones included). Every later local change gets a larger one, so the cursor may jump there.</summary>
     public long? Drained { get; set; }
@@ -51,6 +54,11 @@ internal static class PushBatch
         await Local.CaptureSweep.RunAsync(run.Database, cancellationToken).ConfigureAwait(false);
         var cursors = await LocalState.ReadCursorsAsync(run.Database, cancellationToken).ConfigureAwait(false);
         var from = run.Tables.ToDictionary(t => t.Table.Name, t => cursors.TryGetValue(t.Table.Name, out var c) ? c.PushedHlc : 0);
+        foreach (var table in run.Tables)
+        {
+            table.Direct = from[table.Table.Name] == 0; // a first push: see PushDirect
+        }
+
         if (await NothingPendingAsync(run, from, cancellationToken).ConfigureAwait(false))
         {
             // The common case of a watcher's push: no upstream transaction, no lock, no notice to the others.
@@ -155,6 +163,32 @@ internal static class PushBatch
             }
 
             var slice = new PushSlice(table, from[table.Table.Name]);
+            if (table.Direct)
+            {
+                var direct = await PushDirect.RunAsync(run, slice, budget, cancellationToken).ConfigureAwait(false);
+                if (direct != PushDirect.Outcome.Done)
+                {
+                    table.Direct = false;
+                }
+
+                if (direct != PushDirect.Outcome.Refused)
+                {
+                    slice.Direct = true;
+                    slices.Add(slice);
+                    budget -= slice.Rows;
+                    if (direct == PushDirect.Outcome.Done)
+                    {
+                        continue;
+                    }
+
+                    slice = new PushSlice(table, slice.Cursor); // the rest of the table, from its first delete
+                }
+                else
+                {
+                    slice = new PushSlice(table, from[table.Table.Name]);
+                }
+            }
+
             slices.Add(slice);
             if (!table.Staged)
             {
@@ -192,7 +226,7 @@ internal static class PushBatch
 
         foreach (var slice in slices.Where(s => s.Rows > 0))
         {
-            if (slice.Deletes < slice.Rows)
+            if (slice.Deletes < slice.Rows && !slice.Direct)
             {
                 await UpstreamCommands.ExecuteAsync(connection, slice.Table.Upstream.MergeLive, cancellationToken).ConfigureAwait(false);
             }
@@ -218,7 +252,7 @@ internal static class PushBatch
     /// <summary>Whether the upstream refused the batch's data (redo it row by row to park the culprits) rather than
     /// ending the session (a terminated backend, a shutdown, a lost connection: that error goes to the caller, and
     /// the uncommitted batch is simply pushed again next time).</summary>
-    private static bool IsRowRefusal(SyncRun run, PostgresException ex) =>
+    public static bool IsRowRefusal(SyncRun run, PostgresException ex) =>
         run.Connection.State == System.Data.ConnectionState.Open
         && !ex.SqlState.StartsWith("08", StringComparison.Ordinal) // connection exception
         && !ex.SqlState.StartsWith("57", StringComparison.Ordinal) // operator intervention: terminated, shutdown, cancelled
