@@ -7,7 +7,8 @@ namespace Filix.Runtime.Writing;
 /// <summary>
 /// Statements written as one unit whose foreign keys are checked at its end, not at each statement: rows that
 /// refer to each other (a cycle, or a chain written child first) can then be written at all. It runs like any
-/// write, inside its own savepoint of a group-commit batch; within it <c>PRAGMA defer_foreign_keys</c> is on,
+/// write, inside its own savepoint of a group-commit batch (or, alone in its transaction, in the transaction
+/// itself: see <see cref="ISavepointFree"/>); within it <c>PRAGMA defer_foreign_keys</c> is on,
 /// so SQLite counts the references still missing instead of failing the statement, and before the savepoint is
 /// released that count (<c>SQLITE_DBSTATUS_DEFERRED_FKS</c>) must be zero. If it is not, the unit throws, the
 /// writer rolls back to its savepoint and only this unit fails; the pragma is turned off again either way, so
@@ -48,7 +49,7 @@ internal sealed class WriteUnit(FilixStatement[] statements, string path)
         finally
         {
             // Turning it off also clears SQLite's count of violations deferred under it; the savepoint rollback
-            // (on failure) restores the count from before the unit, which was zero.
+            // (on failure; or the transaction's rollback, alone in one) restores the count from before the unit, which was zero.
             TurnOff(session);
         }
     }

@@ -8,7 +8,8 @@ namespace Filix.Runtime.Writing;
 /// <summary>
 /// The group-commit writer of one database in this process. Callers on any thread enqueue operations into a
 /// bounded queue; one dedicated thread takes every operation waiting, runs them in a single
-/// <c>BEGIN IMMEDIATE</c> ... <c>COMMIT</c> (each in its own savepoint), and completes the callers' tasks only
+/// <c>BEGIN IMMEDIATE</c> ... <c>COMMIT</c> (each in its own savepoint, unless a local write is alone in it:
+/// <see cref="ISavepointFree"/>), and completes the callers' tasks only
 /// when that commit has returned, so one commit (and, at <c>synchronous=FULL</c>, one fsync) serves the batch.
 /// </summary>
 /// <remarks>

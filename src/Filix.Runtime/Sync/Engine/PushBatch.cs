@@ -21,6 +21,9 @@ internal sealed class PushSlice(TableRun table, long from)
     /// has no deletes; its delete merge would still join the staging table with the whole upstream table).</summary>
     public int Deletes { get; set; }
 
+    /// <summary>Its rows went straight into the upstream table (<see cref="PushDirect"/>): no staging, no merge.</summary>
+    public bool Direct { get; set; }
+
     /// <summary>When the read drained the table's pending changes: the largest version in the database at that read
     /// (pulled ones included). Every later local change gets a larger one, so the cursor may jump there.</summary>
     public long? Drained { get; set; }
@@ -51,6 +54,11 @@ internal static class PushBatch
         await Local.CaptureSweep.RunAsync(run.Database, cancellationToken).ConfigureAwait(false);
         var cursors = await LocalState.ReadCursorsAsync(run.Database, cancellationToken).ConfigureAwait(false);
         var from = run.Tables.ToDictionary(t => t.Table.Name, t => cursors.TryGetValue(t.Table.Name, out var c) ? c.PushedHlc : 0);
+        foreach (var table in run.Tables)
+        {
+            table.Direct = from[table.Table.Name] == 0; // a first push: see PushDirect
+        }
+
         if (await NothingPendingAsync(run, from, cancellationToken).ConfigureAwait(false))
         {
             // The common case of a watcher's push: no upstream transaction, no lock, no notice to the others.
@@ -155,8 +163,38 @@ internal static class PushBatch
             }
 
             var slice = new PushSlice(table, from[table.Table.Name]);
+            if (table.Direct)
+            {
+                var direct = await PushDirect.RunAsync(run, slice, budget, cancellationToken).ConfigureAwait(false);
+                if (direct != PushDirect.Outcome.Done)
+                {
+                    table.Direct = false;
+                }
+
+                if (direct != PushDirect.Outcome.Refused)
+                {
+                    slice.Direct = true;
+                    slices.Add(slice);
+                    budget -= slice.Rows;
+                    if (direct == PushDirect.Outcome.Done)
+                    {
+                        continue;
+                    }
+
+                    slice = new PushSlice(table, slice.Cursor); // the rest of the table, from its first delete
+                }
+                else
+                {
+                    slice = new PushSlice(table, from[table.Table.Name]);
+                }
+            }
+
             slices.Add(slice);
-            await UpstreamCommands.ExecuteAsync(connection, table.Upstream.CreateStage, cancellationToken).ConfigureAwait(false);
+            if (!table.Staged)
+            {
+                await UpstreamCommands.ExecuteAsync(connection, table.Upstream.CreateStage, cancellationToken).ConfigureAwait(false);
+            }
+
             await using (var importer = await connection.BeginBinaryImportAsync(table.Upstream.Copy, cancellationToken).ConfigureAwait(false))
             {
                 // Microsoft.Data.Sqlite reads synchronously anyway: the rows go from the reader into the COPY buffer
@@ -188,7 +226,7 @@ internal static class PushBatch
 
         foreach (var slice in slices.Where(s => s.Rows > 0))
         {
-            if (slice.Deletes < slice.Rows)
+            if (slice.Deletes < slice.Rows && !slice.Direct)
             {
                 await UpstreamCommands.ExecuteAsync(connection, slice.Table.Upstream.MergeLive, cancellationToken).ConfigureAwait(false);
             }
@@ -203,13 +241,18 @@ internal static class PushBatch
 
         // Deferred foreign keys are checked here, so rows of a reference cycle can travel in one batch.
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var slice in slices)
+        {
+            slice.Table.Staged = true; // a temp table lives as long as the connection once its transaction committed
+        }
+
         return [];
     }
 
     /// <summary>Whether the upstream refused the batch's data (redo it row by row to park the culprits) rather than
     /// ending the session (a terminated backend, a shutdown, a lost connection: that error goes to the caller, and
     /// the uncommitted batch is simply pushed again next time).</summary>
-    private static bool IsRowRefusal(SyncRun run, PostgresException ex) =>
+    public static bool IsRowRefusal(SyncRun run, PostgresException ex) =>
         run.Connection.State == System.Data.ConnectionState.Open
         && !ex.SqlState.StartsWith("08", StringComparison.Ordinal) // connection exception
         && !ex.SqlState.StartsWith("57", StringComparison.Ordinal) // operator intervention: terminated, shutdown, cancelled

@@ -21,6 +21,14 @@ internal sealed class TableRun(SyncTable table)
 
     public bool Resynced { get; set; }
 
+    /// <summary>The staging table exists on this run's connection (created in a transaction that committed): a push
+    /// batch need not send its DDL again.</summary>
+    public bool Staged { get; set; }
+
+    /// <summary>This run may push the table straight into the upstream table (<see cref="PushDirect"/>): its first
+    /// push here, until a batch meets a key upstream already has or a delete.</summary>
+    public bool Direct { get; set; }
+
     /// <summary>Local versions a pulled delete's refusal re-versioned: the run pushes again.</summary>
     public long Revived { get; set; }
 }

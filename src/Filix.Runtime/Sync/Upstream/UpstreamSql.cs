@@ -37,6 +37,14 @@ internal sealed class UpstreamSql
         Copy = $"COPY {Stage} ({columns}, \"_filix_pk\", \"_filix_version\", \"synced_from\", \"_filix_deleted\") FROM STDIN (FORMAT BINARY)";
         ClearStage = $"DELETE FROM {Stage}";
 
+        // A first push straight into the table (Engine/PushDirect): only rows upstream has no version of at all, so
+        // inserting them is what the merge would do. A live row of the key fails the COPY on a unique index; a
+        // tombstone of a key the COPY inserted is found by the check (this transaction's rows by their xid).
+        DirectCopy = $"COPY {Qualified} ({columns}, \"_filix_pk\", \"_filix_version\", \"synced_from\") FROM STDIN (FORMAT BINARY)";
+        DirectTombstoned =
+            $"SELECT EXISTS (SELECT 1 FROM {Qualified} t JOIN {TombstonesTable} d ON d.\"tbl\" = {TableLiteral} AND d.\"pk\" = t.\"_filix_pk\" " +
+            "WHERE t.\"_filix_xid\" = pg_current_xact_id())";
+
         // Machine ids compare byte-wise (COLLATE "C") on every machine and upstream, whatever the database's collation.
         // Live rows. An older tombstone of the key goes first, so a remaining tombstone is newer-or-equal and keeps
         // the row deleted. The LWW guard is in the upsert's WHERE: the upstream decides, atomically, and a losing
@@ -101,6 +109,10 @@ internal sealed class UpstreamSql
     public string Copy { get; }
 
     public string ClearStage { get; }
+
+    public string DirectCopy { get; }
+
+    public string DirectTombstoned { get; }
 
     public string MergeLive { get; }
 
