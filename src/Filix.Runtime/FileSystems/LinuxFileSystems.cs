@@ -151,6 +151,11 @@ internal static class LinuxFileSystems
         ["fuse.onedriver"] = FileSystemKind.Network,
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
+    /// <summary>True when the magic alone does not decide: FUSE (one magic for every daemon), WSL 1 (one magic for its
+    /// root and for Windows drives), or a magic this table lacks. Then the probe reads mountinfo's fstype.</summary>
+    public static bool NeedsMountType(uint magic) =>
+        !ByMagic.TryGetValue(magic, out var entry) || entry.Kind == FileSystemKind.Fuse || magic == WslMagic;
+
     /// <summary>The kind of the file system with <paramref name="magic"/>, whose mountinfo <c>fstype</c> is
     /// <paramref name="mountType"/> when it was looked up (null when it was not, or the mount was not found).</summary>
     public static FileSystemInfo FromMagic(uint magic, string? mountType)
