@@ -9,6 +9,7 @@ namespace Filix.Reliability.Bench;
 
 /// <summary>
 /// <c>dotnet run -c Release --project bench/Filix.Reliability.Bench -- [--size-mb 1024] [--folder DIR] [--writers 10] [--baseline-seconds 20]</c>
+/// (<c>--methods-only --folder DIR</c>: the two backup methods alone, alternating, on the database the last run left).
 /// Makes a database of the given size, then, with the writers writing: a window without a backup, a backup with
 /// SQLite's backup API, one with VACUUM INTO (writer figures cut to each backup's own window), then the restore of
 /// the last backup with the writers stopped. Prints a Markdown table (docs/benchmarks.md, "Backups").
@@ -23,13 +24,28 @@ internal static class Program
         var folder = Arg(args, "--folder", Path.Combine(Path.GetTempPath(), "filix-backup-bench"));
         var writerCount = int.Parse(Arg(args, "--writers", "10"), CultureInfo.InvariantCulture);
         var baselineSeconds = int.Parse(Arg(args, "--baseline-seconds", "20"), CultureInfo.InvariantCulture);
+        var path = Path.Combine(folder, "entities.db");
+        if (args.Contains("--methods-only"))
+        {
+            // The two methods alone on an existing database (no writers), alternating, twice each: their own cost.
+            for (var round = 0; round < 2; round++)
+            {
+                foreach (var method in new[] { BackupMethod.BackupApi, BackupMethod.VacuumInto })
+                {
+                    var phase = await TimedBackupAsync(path, method, background: false);
+                    Console.WriteLine(Invariant($"| {method} | round {round + 1} | {phase.Seconds:0.0} s | {phase.Entry.DatabaseBytes / (double)(1 << 20):N0} MiB → {phase.Entry.Bytes / (double)(1 << 20):N0} MiB |"));
+                }
+            }
+
+            return 0;
+        }
+
         if (Directory.Exists(folder))
         {
             Directory.Delete(folder, recursive: true);
         }
 
         Directory.CreateDirectory(folder);
-        var path = Path.Combine(folder, "entities.db");
         var rows = await BulkFill.CreateAsync(path, sizeMb << 20);
         var dbBytes = new FileInfo(path).Length;
         var lines = new List<string>();
