@@ -10,7 +10,7 @@ namespace Filix.Reliability.Tests.Torture;
 /// on. After every kill the file passes <c>integrity_check</c> and holds every write the dead acknowledged, once; after
 /// each generation (a fresh file) the last children die too and a Filix open recovers the file and the checks hold.
 /// </summary>
-public sealed class RandomKillTests(ITestOutputHelper output)
+public abstract class RandomKillTests(ITestOutputHelper output)
 {
     /// <summary>Children alive at once: enough that kills overlap with starts and with takeovers, few enough for 2 cores.</summary>
     private const int Alive = 5;
@@ -18,11 +18,10 @@ public sealed class RandomKillTests(ITestOutputHelper output)
     /// <summary>Kills per file: the file stays small, so each check after a kill is quick.</summary>
     private const int KillsPerGeneration = 8;
 
-    [Theory]
-    [InlineData("shared", 112)]
-    [InlineData("direct", 96)]
-    [InlineData("mixed", 112)]
-    public async Task Children_killed_at_random_moments_lose_no_acknowledged_write(string mode, int kills)
+    /// <summary>Runs <paramref name="kills"/> SIGKILLs with children in <paramref name="mode"/>: <c>shared</c> (every
+    /// child writes through the machine's shared writer), <c>direct</c> (each its own writer, the flock handoff) or
+    /// <c>mixed</c>. The three modes are three test classes, so xunit runs them side by side.</summary>
+    protected async Task RunAsync(string mode, int kills)
     {
         kills = TortureSeed.Kills(kills);
         var seed = TortureSeed.Next(output, $"random kills, {mode}");
@@ -123,4 +122,25 @@ public sealed class RandomKillTests(ITestOutputHelper output)
             await Task.Delay(5);
         }
     }
+}
+
+/// <summary>Every child writes through the machine's shared writer: owners die and clients take over.</summary>
+public sealed class SharedWriterKillTests(ITestOutputHelper output) : RandomKillTests(output)
+{
+    [Fact]
+    public Task Children_killed_at_random_moments_lose_no_acknowledged_write() => RunAsync("shared", 112);
+}
+
+/// <summary>Every child writes through its own writer, handing the write lock over with flock.</summary>
+public sealed class DirectWriterKillTests(ITestOutputHelper output) : RandomKillTests(output)
+{
+    [Fact]
+    public Task Children_killed_at_random_moments_lose_no_acknowledged_write() => RunAsync("direct", 96);
+}
+
+/// <summary>Each child picks shared or direct at random: both kinds of writer on one file at once.</summary>
+public sealed class MixedWriterKillTests(ITestOutputHelper output) : RandomKillTests(output)
+{
+    [Fact]
+    public Task Children_killed_at_random_moments_lose_no_acknowledged_write() => RunAsync("mixed", 112);
 }
