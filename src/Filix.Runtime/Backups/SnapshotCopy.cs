@@ -20,7 +20,7 @@ internal static class SnapshotCopy
     /// time of the snapshot: every write committed before it is in the copy.</summary>
     public static DateTimeOffset Copy(string sourcePath, string targetPath, BackupOptions options, CancellationToken cancellationToken)
     {
-        using var source = Open(sourcePath, SqliteOpenMode.ReadOnly);
+        using var source = OpenSource(sourcePath, queryOnly: options.Method != BackupMethod.VacuumInto);
 
         // The time is read before the snapshot begins (to the millisecond, as the file name has it, rounded down),
         // so "committed before TakenAt" is always "in the backup".
@@ -108,6 +108,33 @@ internal static class SnapshotCopy
         if (rc != raw.SQLITE_OK && rc != raw.SQLITE_DONE)
         {
             throw new SqliteException($"SQLite Error {rc}: '{raw.sqlite3_errstr(rc).utf8_to_string()}' while copying pages into '{targetPath}'.", rc);
+        }
+    }
+
+    /// <summary>
+    /// The source, read-write with <c>query_only</c> when the file allows it: a read-only connection that is the last
+    /// to close a WAL database cannot checkpoint and delete its <c>-wal</c> and <c>-shm</c>, and a <c>-wal</c> nobody
+    /// holds is what the health check on open takes for an unclean close (docs/reliability/health.md).
+    /// <c>VACUUM INTO</c> is refused under <c>query_only</c> (it writes, if only another file); it never writes the source.
+    /// </summary>
+    private static SqliteConnection OpenSource(string path, bool queryOnly)
+    {
+        SqliteConnection? connection = null;
+        try
+        {
+            connection = Open(path, SqliteOpenMode.ReadWrite);
+            if (queryOnly)
+            {
+                Execute(connection, "PRAGMA query_only = 1");
+            }
+
+            return connection;
+        }
+        catch (SqliteException)
+        {
+            // A read-only file or folder: a read-only connection still copies it.
+            connection?.Dispose();
+            return Open(path, SqliteOpenMode.ReadOnly);
         }
     }
 

@@ -15,7 +15,7 @@ internal static class FileSystemGuard
     /// <param name="FileSystem">The file system of the database's folder.</param>
     /// <param name="ExclusiveRollbackJournal">True when the database runs in <c>journal_mode=DELETE</c> with
     /// <c>locking_mode=EXCLUSIVE</c> on its one connection (an unsafe file system and the override).</param>
-    internal sealed record Admission(FileSystemInfo FileSystem, bool ExclusiveRollbackJournal)
+    internal sealed record Admission(MountedFileSystem FileSystem, bool ExclusiveRollbackJournal)
     {
         /// <summary>The options the database then runs with: no writer shared over a socket beside the file, no
         /// lock file beside it. The one process that holds the file is the only writer, so neither has anything to
@@ -30,7 +30,7 @@ internal static class FileSystemGuard
     public static Admission Admit(string databasePath, FilixOptions options)
     {
         var folder = Path.GetDirectoryName(Path.GetFullPath(databasePath)) ?? ".";
-        var fileSystem = FileSystemInfo.Of(folder);
+        var fileSystem = MountedFileSystem.Of(folder);
         if (fileSystem.IsSafeForWal)
         {
             return new Admission(fileSystem, ExclusiveRollbackJournal: false);
@@ -66,7 +66,7 @@ internal static class FileSystemGuard
     }
 
     /// <summary>What, where, why (with SQLite's own documentation) and what to do.</summary>
-    internal static FilixException Refusal(string databasePath, FileSystemInfo fileSystem)
+    internal static FilixException Refusal(string databasePath, MountedFileSystem fileSystem)
     {
         var folder = fileSystem.Folder.Length > 0 ? fileSystem.Folder : Path.GetDirectoryName(databasePath);
         return new FilixException(

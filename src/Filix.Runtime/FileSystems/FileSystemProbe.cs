@@ -3,24 +3,24 @@ using System.Text;
 
 namespace Filix.Runtime.FileSystems;
 
-/// <summary>The thin OS side of <see cref="FileSystemInfo.Of"/>: one <c>statfs</c> (Linux, macOS) or
+/// <summary>The thin OS side of <see cref="MountedFileSystem.Of"/>: one <c>statfs</c> (Linux, macOS) or
 /// <c>GetDriveType</c> (Windows) call, whose answer the tables classify.</summary>
 internal static partial class FileSystemProbe
 {
     /// <summary>Tests: what <see cref="Detect"/> answers in this async flow instead of asking the OS (a simulated
     /// SMB share on a local folder). Null in production. An <see cref="AsyncLocal{T}"/>, so tests running in
     /// parallel in the same process never see each other's simulation.</summary>
-    private static readonly AsyncLocal<Func<string, FileSystemInfo>?> Simulated = new();
+    private static readonly AsyncLocal<Func<string, MountedFileSystem>?> Simulated = new();
 
     /// <summary>Makes <see cref="Detect"/> answer <paramref name="detect"/> in this async flow until disposed.</summary>
-    internal static IDisposable Simulate(Func<string, FileSystemInfo> detect)
+    internal static IDisposable Simulate(Func<string, MountedFileSystem> detect)
     {
         var previous = Simulated.Value;
         Simulated.Value = detect;
         return new Restore(previous);
     }
 
-    public static FileSystemInfo Detect(string folder)
+    public static MountedFileSystem Detect(string folder)
     {
         if (Simulated.Value is { } simulated)
         {
@@ -39,10 +39,10 @@ internal static partial class FileSystemProbe
 
         return OperatingSystem.IsMacOS()
             ? MacFileSystems.FromName(MacTypeName(folder))
-            : new FileSystemInfo(FileSystemKind.Unknown, "unknown", "not probed on " + RuntimeInformation.OSDescription);
+            : new MountedFileSystem(FileSystemKind.Unknown, "unknown", "not probed on " + RuntimeInformation.OSDescription);
     }
 
-    private static FileSystemInfo Linux(string folder)
+    private static MountedFileSystem Linux(string folder)
     {
         var magic = LinuxMagic(folder);
 
@@ -101,7 +101,7 @@ internal static partial class FileSystemProbe
         return Encoding.UTF8.GetString(end < 0 ? name : name[..end]);
     }
 
-    private static FileSystemInfo Windows(string folder)
+    private static MountedFileSystem Windows(string folder)
     {
         if (WindowsFileSystems.UncServer(folder) is not null)
         {
@@ -149,7 +149,7 @@ internal static partial class FileSystemProbe
     [LibraryImport("libc", EntryPoint = "realpath", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static unsafe partial nint RealPathNative(string path, byte* resolved);
 
-    private sealed class Restore(Func<string, FileSystemInfo>? previous) : IDisposable
+    private sealed class Restore(Func<string, MountedFileSystem>? previous) : IDisposable
     {
         public void Dispose() => Simulated.Value = previous;
     }

@@ -158,24 +158,24 @@ internal static class LinuxFileSystems
 
     /// <summary>The kind of the file system with <paramref name="magic"/>, whose mountinfo <c>fstype</c> is
     /// <paramref name="mountType"/> when it was looked up (null when it was not, or the mount was not found).</summary>
-    public static FileSystemInfo FromMagic(uint magic, string? mountType)
+    public static MountedFileSystem FromMagic(uint magic, string? mountType)
     {
         var source = "statfs f_type 0x" + magic.ToString("X", CultureInfo.InvariantCulture);
         if (ByMagic.TryGetValue(magic, out var entry) && entry.Kind != FileSystemKind.Fuse && !(magic == WslMagic && mountType is not null))
         {
             var name = mountType is not null && entry.MountTypes.Contains(mountType) ? mountType : entry.Name;
-            return new FileSystemInfo(entry.Kind, name, source);
+            return new MountedFileSystem(entry.Kind, name, source);
         }
 
         // FUSE (the daemon decides everything) or a magic this table lacks: the name mountinfo gives is all there is.
         if (mountType is not null && NamedKind(mountType) is { } kind)
         {
-            return new FileSystemInfo(kind, mountType, source + ", /proc/self/mountinfo");
+            return new MountedFileSystem(kind, mountType, source + ", /proc/self/mountinfo");
         }
 
         return entry is not null
-            ? new FileSystemInfo(entry.Kind, mountType ?? entry.Name, source)
-            : new FileSystemInfo(FileSystemKind.Unknown, mountType ?? "0x" + magic.ToString("X", CultureInfo.InvariantCulture), source);
+            ? new MountedFileSystem(entry.Kind, mountType ?? entry.Name, source)
+            : new MountedFileSystem(FileSystemKind.Unknown, mountType ?? "0x" + magic.ToString("X", CultureInfo.InvariantCulture), source);
     }
 
     /// <summary>The kind a mountinfo <c>fstype</c> names, or null when the name says nothing Filix knows.</summary>

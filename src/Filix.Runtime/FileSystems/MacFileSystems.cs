@@ -45,12 +45,12 @@ internal static class MacFileSystems
 
     /// <summary>The kind of <paramref name="typeName"/> (<c>f_fstypename</c>); fuse-t mounts present themselves as
     /// <c>nfs</c> or <c>smbfs</c> and are refused as such, which is right: that is how they reach their daemon.</summary>
-    public static FileSystemInfo FromName(string typeName)
+    public static MountedFileSystem FromName(string typeName)
     {
         var name = typeName.Trim();
         var kind = ByName.TryGetValue(name, out var known) ? known
             : name.StartsWith("fusefs.", StringComparison.Ordinal) || name.Contains("fuse", StringComparison.Ordinal) ? FileSystemKind.Fuse
             : FileSystemKind.Unknown;
-        return new FileSystemInfo(kind, name, "statfs f_fstypename");
+        return new MountedFileSystem(kind, name, "statfs f_fstypename");
     }
 }

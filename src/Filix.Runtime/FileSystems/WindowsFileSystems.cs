@@ -35,15 +35,15 @@ internal static class WindowsFileSystems
 
     /// <summary>The kind of the folder <paramref name="path"/> given its drive's <paramref name="driveType"/> and volume
     /// <paramref name="format"/> (NTFS, ReFS, FAT32; null when Windows did not say).</summary>
-    public static FileSystemInfo FromDrive(string path, DriveType driveType, string? format)
+    public static MountedFileSystem FromDrive(string path, DriveType driveType, string? format)
     {
         if (UncServer(path) is { } server)
         {
             // WSL's own files seen from Windows go over 9p to the Linux VM; every other UNC path is an SMB share
             // (or WebDAV, NFS client ...: all of them another machine's).
             return server.Equals("wsl$", StringComparison.OrdinalIgnoreCase) || server.Equals("wsl.localhost", StringComparison.OrdinalIgnoreCase)
-                ? new FileSystemInfo(FileSystemKind.HostShare, "9p (WSL)", @"UNC path \\" + server)
-                : new FileSystemInfo(FileSystemKind.Network, format ?? "SMB", @"UNC path \\" + server);
+                ? new MountedFileSystem(FileSystemKind.HostShare, "9p (WSL)", @"UNC path \\" + server)
+                : new MountedFileSystem(FileSystemKind.Network, format ?? "SMB", @"UNC path \\" + server);
         }
 
         var source = "GetDriveType " + driveType switch
@@ -63,6 +63,6 @@ internal static class WindowsFileSystems
             DriveType.Ram => FileSystemKind.Memory,
             _ => FileSystemKind.Unknown,
         };
-        return new FileSystemInfo(kind, format ?? (kind == FileSystemKind.Network ? "network drive" : "unknown"), source);
+        return new MountedFileSystem(kind, format ?? (kind == FileSystemKind.Network ? "network drive" : "unknown"), source);
     }
 }

@@ -86,7 +86,7 @@ internal static class ConnectionPolicy
     /// connection holds the file exclusively (<c>locking_mode=EXCLUSIVE</c>, set when it was opened), so the switch
     /// needs no other process to let go, and no <c>-shm</c> is ever mapped on the network file system.
     /// </summary>
-    public static void UseRollbackJournal(SqliteConnection connection, FileSystems.FileSystemInfo fileSystem)
+    public static void UseRollbackJournal(SqliteConnection connection, FileSystems.MountedFileSystem fileSystem)
     {
         using var command = connection.CreateCommand();
         command.CommandText = "PRAGMA journal_mode = DELETE";

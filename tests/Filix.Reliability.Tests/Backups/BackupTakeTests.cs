@@ -71,6 +71,27 @@ public sealed class BackupTakeTests
         await Task.CompletedTask;
     }
 
+    [Theory]
+    [InlineData(BackupMethod.BackupApi)]
+    [InlineData(BackupMethod.VacuumInto)]
+    public async Task A_backup_of_a_closed_database_leaves_no_wal_behind_so_the_next_open_is_not_taken_for_a_crash(BackupMethod method)
+    {
+        using var folder = TempDirectory.Create("backup");
+        var path = BackupFixture.DatabaseIn(folder);
+        await using (var database = await BackupFixture.OpenAsync(path))
+        {
+            await BackupFixture.WritePairsAsync(database, "before", 50);
+        }
+
+        Assert.False(File.Exists(path + "-wal"));
+        FilixBackup.Take(path, new BackupOptions { Method = method });
+
+        // A -wal nobody holds means an unclean close to the health check (and a quick_check on every open after it).
+        Assert.False(File.Exists(path + "-wal"), "the backup left an -wal behind");
+        Assert.False(File.Exists(path + "-shm"), "the backup left an -shm behind");
+        Assert.False(Filix.Runtime.Health.HealthCheck.Quick(path).UncleanClose);
+    }
+
     [Fact]
     public void Backing_up_a_missing_database_names_it()
     {

@@ -1,5 +1,4 @@
 using Filix.Runtime.FileSystems;
-using FsInfo = Filix.Runtime.FileSystems.FileSystemInfo;
 
 namespace Filix.Reliability.Tests.FileSystems;
 
@@ -80,7 +79,7 @@ public sealed class DetectionTableTests
     [InlineData(FileSystemKind.Virtual, false)]
     public void Only_local_memory_overlay_and_unknown_file_systems_are_safe_for_wal(FileSystemKind kind, bool safe)
     {
-        var info = new FsInfo(kind, "x", "test");
+        var info = new MountedFileSystem(kind, "x", "test");
 
         Assert.Equal(safe, info.IsSafeForWal);
         if (!safe)

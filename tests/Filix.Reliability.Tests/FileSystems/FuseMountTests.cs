@@ -3,7 +3,6 @@ using Filix.Runtime;
 using Filix.Runtime.FileSystems;
 using Filix.Testing;
 using Xunit.Abstractions;
-using FsInfo = Filix.Runtime.FileSystems.FileSystemInfo;
 
 namespace Filix.Reliability.Tests.FileSystems;
 
@@ -27,8 +26,8 @@ public sealed class FuseMountTests(ITestOutputHelper output)
                 if (fsType.StartsWith("fuse", StringComparison.Ordinal))
                 {
                     var point = line.Split(' ')[4];
-                    Mounting.Report(output, $"{point}: {fsType} -> {FsInfo.Of(point).Describe()}");
-                    Assert.Equal(LinuxFileSystems.NamedKind(fsType), FsInfo.Of(point).Kind);
+                    Mounting.Report(output, $"{point}: {fsType} -> {MountedFileSystem.Of(point).Describe()}");
+                    Assert.Equal(LinuxFileSystems.NamedKind(fsType), MountedFileSystem.Of(point).Kind);
                 }
             }
 
@@ -36,7 +35,7 @@ public sealed class FuseMountTests(ITestOutputHelper output)
             return;
         }
 
-        var info = FsInfo.Of(dir.Path);
+        var info = MountedFileSystem.Of(dir.Path);
         Mounting.Report(output, $"Mounted FUSE (fuse.{subtype}) on {dir.Path}: {info.Describe()}");
         Assert.Equal(kind, info.Kind);
         Assert.Equal("fuse." + subtype, info.TypeName);

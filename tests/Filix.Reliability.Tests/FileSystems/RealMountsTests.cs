@@ -2,7 +2,6 @@ using Filix.Domains.Contacts;
 using Filix.Runtime.FileSystems;
 using Filix.Testing;
 using Xunit.Abstractions;
-using FsInfo = Filix.Runtime.FileSystems.FileSystemInfo;
 
 namespace Filix.Reliability.Tests.FileSystems;
 
@@ -10,7 +9,7 @@ namespace Filix.Reliability.Tests.FileSystems;
 /// test where the machine allows it.</summary>
 public sealed class RealMountsTests(ITestOutputHelper output)
 {
-    /// <summary>statfs's magic (through <see cref="FsInfo.Of"/>) and the kernel's own fstype in
+    /// <summary>statfs's magic (through <see cref="MountedFileSystem.Of"/>) and the kernel's own fstype in
     /// /proc/self/mountinfo must name the same file system at every mount point this process can see.</summary>
     [Fact]
     public void Every_mount_point_is_detected_as_the_file_system_mountinfo_names()
@@ -18,7 +17,7 @@ public sealed class RealMountsTests(ITestOutputHelper output)
         if (!OperatingSystem.IsLinux())
         {
             Mounting.Report(output, $"Not Linux ({System.Runtime.InteropServices.RuntimeInformation.OSDescription}): no /proc/self/mountinfo to compare with. Checked the temp folder only.");
-            Assert.True(FsInfo.Of(Path.GetTempPath()).IsSafeForWal);
+            Assert.True(MountedFileSystem.Of(Path.GetTempPath()).IsSafeForWal);
             return;
         }
 
@@ -39,10 +38,10 @@ public sealed class RealMountsTests(ITestOutputHelper output)
                 continue;
             }
 
-            FsInfo info;
+            MountedFileSystem info;
             try
             {
-                info = FsInfo.Of(point);
+                info = MountedFileSystem.Of(point);
             }
             catch (Runtime.FilixException ex)
             {
@@ -69,8 +68,8 @@ public sealed class RealMountsTests(ITestOutputHelper output)
 
         Assert.Contains("/", checkedPoints);
         Assert.Contains("/proc", checkedPoints);
-        Assert.Equal(FileSystemKind.Virtual, FsInfo.Of("/proc").Kind);
-        Assert.True(FsInfo.Of(Path.GetTempPath()).IsSafeForWal, "the temp folder, where every other test keeps its databases");
+        Assert.Equal(FileSystemKind.Virtual, MountedFileSystem.Of("/proc").Kind);
+        Assert.True(MountedFileSystem.Of(Path.GetTempPath()).IsSafeForWal, "the temp folder, where every other test keeps its databases");
     }
 
     [Fact]
@@ -90,13 +89,13 @@ public sealed class RealMountsTests(ITestOutputHelper output)
             Mounting.Report(output, $"Could not mount a tmpfs ({reason}); checking a tmpfs the machine already has instead.");
             var shm = File.ReadAllLines("/proc/self/mountinfo").FirstOrDefault(l => l.Contains(" - tmpfs ", StringComparison.Ordinal));
             Assert.NotNull(shm); // every Linux machine mounts at least one (/dev/shm, /run)
-            Assert.Equal(FileSystemKind.Memory, FsInfo.Of(shm.Split(' ')[4]).Kind);
+            Assert.Equal(FileSystemKind.Memory, MountedFileSystem.Of(shm.Split(' ')[4]).Kind);
             return;
         }
 
         try
         {
-            var info = FsInfo.Of(dir.Path);
+            var info = MountedFileSystem.Of(dir.Path);
             Mounting.Report(output, $"Mounted tmpfs on {dir.Path}: {info.Describe()}");
             Assert.Equal(FileSystemKind.Memory, info.Kind);
             Assert.Equal("tmpfs", info.TypeName);
@@ -123,7 +122,7 @@ public sealed class RealMountsTests(ITestOutputHelper output)
         if (reason is not null)
         {
             Mounting.Report(output, $"Could not loop-mount an ext4 image ({reason}); checking the ext4/xfs/btrfs the machine runs on instead, if any.");
-            var root = FsInfo.Of("/");
+            var root = MountedFileSystem.Of("/");
             Mounting.Report(output, $"/ is {root.Describe()}");
             Assert.True(root.IsSafeForWal, root.Describe());
             return;
@@ -131,7 +130,7 @@ public sealed class RealMountsTests(ITestOutputHelper output)
 
         try
         {
-            var info = FsInfo.Of(target);
+            var info = MountedFileSystem.Of(target);
             Mounting.Report(output, $"Loop-mounted ext4 on {target}: {info.Describe()}");
             Assert.Equal(FileSystemKind.Local, info.Kind);
             Assert.Equal("ext4", info.TypeName);

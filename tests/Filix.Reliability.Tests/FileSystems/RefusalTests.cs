@@ -107,10 +107,10 @@ public sealed class RefusalTests
         using var simulated = SimulatedShare.As(SimulatedShare.Smb);
 
         // A flow that did not start under the simulation (another test running in parallel) sees the real disk.
-        var elsewhere = ExecutionContextless(() => Filix.Runtime.FileSystems.FileSystemInfo.Of(dir.Path));
+        var elsewhere = ExecutionContextless(() => Filix.Runtime.FileSystems.MountedFileSystem.Of(dir.Path));
 
         Assert.True(elsewhere.IsSafeForWal, elsewhere.Describe());
-        Assert.Equal(FileSystemKind.Network, Filix.Runtime.FileSystems.FileSystemInfo.Of(dir.Path).Kind);
+        Assert.Equal(FileSystemKind.Network, Filix.Runtime.FileSystems.MountedFileSystem.Of(dir.Path).Kind);
     }
 
     /// <summary>Runs <paramref name="body"/> on a new thread that does not inherit this flow's context (a pool thread

@@ -1,5 +1,4 @@
 using Filix.Runtime.FileSystems;
-using FsInfo = Filix.Runtime.FileSystems.FileSystemInfo;
 
 namespace Filix.Reliability.Tests.FileSystems;
 
@@ -8,9 +7,9 @@ namespace Filix.Reliability.Tests.FileSystems;
 internal static class SimulatedShare
 {
     /// <summary>What Linux reports for seed 001's SMB mount.</summary>
-    public static readonly FsInfo Smb = LinuxFileSystems.FromMagic(0xFF534D42, "cifs");
+    public static readonly MountedFileSystem Smb = LinuxFileSystems.FromMagic(0xFF534D42, "cifs");
 
-    public static IDisposable As(FsInfo fileSystem) => FileSystemProbe.Simulate(_ => fileSystem);
+    public static IDisposable As(MountedFileSystem fileSystem) => FileSystemProbe.Simulate(_ => fileSystem);
 }
 
 /// <summary>The tests that simulate a file system or set FILIX_UNSAFE_FILESYSTEM run one at a time (the environment is

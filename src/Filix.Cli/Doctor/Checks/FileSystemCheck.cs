@@ -1,11 +1,10 @@
 using Filix.Runtime;
 using Filix.Runtime.FileSystems;
-using FileSystemInfo = Filix.Runtime.FileSystems.FileSystemInfo;
 
 namespace Filix.Cli.Doctor.Checks;
 
 /// <summary>
-/// The file system of the data folder (<see cref="FileSystemInfo.Of"/>, docs/reliability/filesystems.md): WAL needs
+/// The file system of the data folder (<see cref="MountedFileSystem.Of"/>, docs/reliability/filesystems.md): WAL needs
 /// shared memory and POSIX locks that network and shared file systems do not give, which is how seed 001's database
 /// was corrupted over SMB. Filix refuses to write there unless the single-writer override is set.
 /// </summary>
@@ -15,7 +14,7 @@ internal sealed class FileSystemCheck : IDoctorCheck
 
     public Task<DoctorFinding> RunAsync(DoctorTarget target, CancellationToken cancellationToken)
     {
-        var fileSystem = FileSystemInfo.Of(target.DataFolder);
+        var fileSystem = MountedFileSystem.Of(target.DataFolder);
         if (fileSystem.IsSafeForWal)
         {
             return Task.FromResult(fileSystem.Kind == FileSystemKind.Memory

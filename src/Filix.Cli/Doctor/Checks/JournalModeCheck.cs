@@ -33,7 +33,7 @@ internal sealed class JournalModeCheck : IDoctorCheck
 
         if (string.Equals(mode, "delete", StringComparison.OrdinalIgnoreCase)
             && FileSystemGuard.Mode(FilixOptions.Default, target.Path) == UnsafeFileSystemMode.ExclusiveRollbackJournal
-            && !Filix.Runtime.FileSystems.FileSystemInfo.Of(target.DataFolder).IsSafeForWal)
+            && !Filix.Runtime.FileSystems.MountedFileSystem.Of(target.DataFolder).IsSafeForWal)
         {
             return Task.FromResult(DoctorFinding.Ok(Name, $"delete ({FileSystemGuard.EnvironmentVariable}: one process holds it alone on this unsafe file system)"));
         }

@@ -4,8 +4,7 @@ namespace Filix.Runtime.FileSystems;
 /// The file system a folder is on, and whether a SQLite database in WAL mode is safe there.
 /// </summary>
 /// <remarks>
-/// The name collides with <see cref="System.IO.FileSystemInfo"/>: code that imports both namespaces writes
-/// <c>Filix.Runtime.FileSystems.FileSystemInfo</c> or an alias. The detection is pure tables
+/// The detection is pure tables
 /// (<see cref="LinuxFileSystems"/>, <see cref="MacFileSystems"/>, <see cref="WindowsFileSystems"/>) over what one thin
 /// OS call returns (<see cref="FileSystemProbe"/>).
 /// </remarks>
@@ -15,7 +14,7 @@ namespace Filix.Runtime.FileSystems;
 /// <c>UNC</c>.</param>
 /// <param name="Source">What it was recognised by, for messages: <c>statfs f_type 0xFF534D42</c>,
 /// <c>/proc/self/mountinfo</c>, <c>statfs f_fstypename</c>, <c>GetDriveType DRIVE_REMOTE</c>, <c>UNC path</c>.</param>
-public sealed record FileSystemInfo(FileSystemKind Kind, string TypeName, string Source)
+public sealed record MountedFileSystem(FileSystemKind Kind, string TypeName, string Source)
 {
     /// <summary>The folder that was probed (empty when the record comes straight from a table).</summary>
     public string Folder { get; init; } = string.Empty;
@@ -48,7 +47,7 @@ public sealed record FileSystemInfo(FileSystemKind Kind, string TypeName, string
 
     /// <summary>Detects the file system holding <paramref name="folder"/> (which must exist).</summary>
     /// <exception cref="FilixException">The folder cannot be probed (it does not exist, or the OS call failed).</exception>
-    public static FileSystemInfo Of(string folder)
+    public static MountedFileSystem Of(string folder)
     {
         ArgumentException.ThrowIfNullOrEmpty(folder);
         var full = Path.GetFullPath(folder);
