@@ -25,22 +25,8 @@ internal static class BackupPrinter
     {
         json.WriteStartObject();
         json.WriteString("domain", domain);
-        json.WriteString("takenAt", entry.TakenAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
         json.WriteNumber("ageSeconds", Math.Round((now - entry.TakenAt).TotalSeconds));
-        json.WriteString("file", entry.File);
-        json.WriteNumber("bytes", entry.Bytes);
-        json.WriteNumber("databaseBytes", entry.DatabaseBytes);
-        json.WriteBoolean("verified", entry.Verified);
-        json.WriteString("integrity", entry.Integrity);
-        json.WriteString("reason", entry.Reason);
-        json.WriteString("method", entry.Method);
-        json.WriteStartObject("rowCounts");
-        foreach (var (table, count) in entry.RowCounts)
-        {
-            json.WriteNumber(table, count);
-        }
-
-        json.WriteEndObject();
+        BackupManifest.WriteFields(json, entry, entry.File);
         json.WriteEndObject();
     }
 

@@ -103,8 +103,16 @@ internal static class BackupManifest
     private static void WriteEntry(Utf8JsonWriter json, BackupEntry entry)
     {
         json.WriteStartObject();
+        WriteFields(json, entry, entry.FileName);
+        json.WriteEndObject();
+    }
+
+    /// <summary>An entry's fields, as the manifest spells them (and <c>filix backups --json</c>, which adds its own and
+    /// gives <paramref name="file"/> as a full path).</summary>
+    internal static void WriteFields(Utf8JsonWriter json, BackupEntry entry, string file)
+    {
         json.WriteString("takenAt", entry.TakenAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
-        json.WriteString("file", entry.FileName);
+        json.WriteString("file", file);
         json.WriteNumber("bytes", entry.Bytes);
         json.WriteNumber("databaseBytes", entry.DatabaseBytes);
         json.WriteBoolean("verified", entry.Verified);
@@ -119,7 +127,6 @@ internal static class BackupManifest
             json.WriteNumber(table, count);
         }
 
-        json.WriteEndObject();
         json.WriteEndObject();
     }
 

@@ -33,18 +33,21 @@ public static class FilixRestore
                 ? ChooseLatest(path, listed, copy, skipped, cancellationToken)
                 : CheckNamed(path, Resolve(path, backupFile), listed, copy, cancellationToken);
 
-            // Checked again just before the swap: a process may have opened the database while the copy was checked.
-            RefuseIfOpen(path);
-            var stamp = clock.GetUtcNow().UtcDateTime.ToString(BackupCatalog.TimeFormat, CultureInfo.InvariantCulture);
-            var aside = MoveAside(path, stamp);
+            // What the restore loses is counted before the swap, reading the replaced files where they are (read-only),
+            // so that the swap itself is a few renames: a restore killed in the middle leaves the path without a
+            // database only for that instant, not for the length of a comparison of every table.
             var losses = LossReport.NothingToCompare("there was no database file to replace");
-            if (aside.FirstOrDefault(a => a.EndsWith(stamp, StringComparison.Ordinal)) is { } damaged)
+            if (File.Exists(path))
             {
-                var (report, recoverable) = LossComparison.Compare(damaged, copy);
+                var (report, recoverable) = LossComparison.Compare(path, copy);
                 losses = report;
                 SyncRecovery.Park(copy, recoverable, clock.GetUtcNow());
             }
 
+            // Checked again just before the swap: a process may have opened the database while the copy was checked.
+            RefuseIfOpen(path);
+            var stamp = clock.GetUtcNow().UtcDateTime.ToString(BackupCatalog.TimeFormat, CultureInfo.InvariantCulture);
+            var aside = MoveAside(path, stamp);
             File.Move(copy, path, overwrite: false);
             DurableFile.SyncFolder(folder);
             return new RestoreReport { Database = path, Backup = chosen, Skipped = skipped, KeptAside = aside, Losses = losses };

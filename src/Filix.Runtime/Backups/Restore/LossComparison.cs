@@ -5,7 +5,7 @@ using Microsoft.Data.Sqlite;
 namespace Filix.Runtime.Backups.Restore;
 
 /// <summary>
-/// Compares the file a restore replaces (the "damaged" one, already moved aside) with the backup that replaces it,
+/// Compares the file a restore replaces (the "damaged" one, read where it is just before the swap) with the backup that replaces it,
 /// table by table, by primary key: rows added, changed and deleted after the backup. For shared tables it also asks
 /// the damaged file's change capture (<c>_filix_rows</c>, the log not yet folded, and the push cursor in
 /// <c>_filix_sync_tables</c>) which of those changes had reached the upstream: a version at or below the push cursor
